@@ -1,0 +1,42 @@
+"""The navigation bar: each entry names the predicate that decides who sees it.
+
+Apps add their entries here as they gain pages; the template only renders what `items_for(user)` returns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from accounts import permissions
+
+
+def _anyone(user) -> bool:
+    return True
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str | Promise
+    url_name: str
+    visible: Callable[[object], bool] = _anyone
+    section: str = "main"  # "main" (left of the bar) or "work" (the 工作 menu for signed-in roles)
+
+
+NAV_ITEMS: list[NavItem] = [
+    NavItem(_("首页"), "home"),
+    NavItem(_("我的工作台"), "accounts:workspace", lambda user: user.is_authenticated, "work"),
+    NavItem(_("系统管理"), "admin:index", permissions.is_superuser, "work"),
+]
+
+
+def items_for(user, section: str) -> list[dict]:
+    return [
+        {"label": item.label, "url": reverse(item.url_name), "url_name": item.url_name}
+        for item in NAV_ITEMS
+        if item.section == section and item.visible(user)
+    ]

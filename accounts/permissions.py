@@ -1,0 +1,106 @@
+"""Roles and region scoping: the one place every app asks who may act where.
+
+Officials (registrars and purchasers) act in their department's region and every region below it: a city (盟市)
+official covers the city and its counties (旗县), a county official the county only, a provincial official the whole
+province. Apps build their own predicates in their permissions.py from the ones here.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import rules
+from django.db.models import QuerySet
+
+if TYPE_CHECKING:
+    from registry.models import Region
+
+
+def _active(user) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+@rules.predicate
+def is_superuser(user) -> bool:
+    return _active(user) and user.is_superuser
+
+
+@rules.predicate
+def is_registrar(user) -> bool:
+    return _active(user) and user.is_registrar and user.department_id is not None
+
+
+@rules.predicate
+def is_purchaser(user) -> bool:
+    return _active(user) and user.is_purchaser and user.department_id is not None
+
+
+@rules.predicate
+def is_official(user) -> bool:
+    return is_registrar(user) or is_purchaser(user)
+
+
+@rules.predicate
+def is_evaluator(user) -> bool:
+    return _active(user) and user.is_evaluator
+
+
+@rules.predicate
+def is_org_member(user) -> bool:
+    return _active(user) and user.organization_id is not None
+
+
+def region_of(obj) -> Region | None:
+    """The region an object belongs to: a Region itself, or the object's `region` attribute."""
+    from registry.models import Region
+
+    if obj is None:
+        return None
+    if isinstance(obj, Region):
+        return obj
+    return getattr(obj, "region", None)
+
+
+def user_covers_region(user, region: Region | None) -> bool:
+    """True when the official's department region is `region` or lies above it."""
+    if not _active(user) or region is None or user.department_id is None:
+        return False
+    return user.department.region.covers(region)
+
+
+@rules.predicate
+def covers_region(user, obj) -> bool:
+    """The object (or region) lies inside the user's region."""
+    return user_covers_region(user, region_of(obj))
+
+
+@rules.predicate
+def is_member_of(user, obj) -> bool:
+    """The user is a member of the organization `obj` (or of `obj.organization`)."""
+    if not is_org_member(user) or obj is None:
+        return False
+    organization_id = getattr(obj, "organization_id", None)
+    if organization_id is None and obj.__class__.__name__ == "Organization":
+        organization_id = obj.pk
+    return organization_id is not None and organization_id == user.organization_id
+
+
+registrar_in_region = is_registrar & covers_region
+purchaser_in_region = is_purchaser & covers_region
+official_in_region = is_official & covers_region
+
+
+def scope_to_region(queryset: QuerySet, user, region_field: str = "region") -> QuerySet:
+    """Restrict `queryset` to rows whose `region_field` lies in the official's region; nothing for others."""
+    if not _active(user) or user.department_id is None:
+        return queryset.none()
+    path = user.department.region.path
+    return queryset.filter(**{f"{region_field}__path__startswith": path})
+
+
+# Django's permission API (user.has_perm / {% has_perm %}) answers from the same predicates.
+rules.add_perm("accounts.is_registrar", is_registrar)
+rules.add_perm("accounts.is_purchaser", is_purchaser)
+rules.add_perm("accounts.is_official", is_official)
+rules.add_perm("accounts.is_evaluator", is_evaluator)
+rules.add_perm("accounts.is_org_member", is_org_member)

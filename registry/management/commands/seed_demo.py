@@ -1,0 +1,18 @@
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from registry import demo as registry_demo
+from registry.models import Region
+
+
+class Command(BaseCommand):
+    help = "Build the Inner Mongolia demo (departments, organizations, users of every role). Safe to run again."
+
+    def handle(self, *args, **options):
+        if not Region.objects.filter(code="150000").exists():
+            call_command("load_regions", stdout=self.stdout)
+        with transaction.atomic():
+            departments = registry_demo.seed_departments()
+            registry_demo.seed_users(departments)
+        self.stdout.write(self.style.SUCCESS("演示数据已就绪 demo data ready"))

@@ -1,0 +1,292 @@
+"""The registry: regions (GB/T 2260), departments and the social organizations they register.
+
+Business rules live in services.py (writes) and selectors.py (reads); the models hold fields, invariants
+that the database can enforce, and small derived properties.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class Region(models.Model):
+    """An administrative division from GB/T 2260, with a materialized path for one-query descendant lookups."""
+
+    class Level(models.TextChoices):
+        NATIONAL = "national", _("全国")
+        PROVINCE = "province", _("省级")
+        CITY = "city", _("市级")
+        COUNTY = "county", _("县级")
+
+    code = models.CharField(_("区划代码"), max_length=6, unique=True)
+    name = models.CharField(_("名称"), max_length=64)
+    level = models.CharField(_("级别"), max_length=10, choices=Level.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("上级区划"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    # Codes of every ancestor and of the region itself, e.g. "100000/150000/150100/".
+    path = models.CharField(_("层级路径"), max_length=40, db_index=True, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("行政区划")
+        verbose_name_plural = _("行政区划")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def full_name(self) -> str:
+        """The name with its province and city, e.g. 内蒙古自治区呼和浩特市新城区."""
+        names = []
+        region: Region | None = self
+        while region is not None and region.level != Region.Level.NATIONAL:
+            names.append(region.name)
+            region = region.parent
+        return "".join(reversed(names))
+
+    def covers(self, other: Region | None) -> bool:
+        """True when `other` is this region or lies below it."""
+        return other is not None and other.path.startswith(self.path)
+
+    def descendants(self, include_self: bool = True) -> models.QuerySet[Region]:
+        queryset = Region.objects.filter(path__startswith=self.path)
+        return queryset if include_self else queryset.exclude(pk=self.pk)
+
+
+class Department(models.Model):
+    """A government department: a civil-affairs bureau (登记管理机关) or a purchasing department (购买主体)."""
+
+    class Kind(models.TextChoices):
+        CIVIL_AFFAIRS = "civil_affairs", _("民政部门")
+        FINANCE = "finance", _("财政部门")
+        PURCHASER = "purchaser", _("其他购买主体")
+
+    name = models.CharField(_("名称"), max_length=100)
+    code = models.CharField(
+        _("部门代码"), max_length=20, unique=True, help_text=_("用于生成合同编号，例如 NMMZ 或 HHMZ")
+    )
+    region = models.ForeignKey(Region, verbose_name=_("所属区划"), on_delete=models.PROTECT, related_name="departments")
+    kind = models.CharField(_("类别"), max_length=20, choices=Kind.choices)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("部门")
+        verbose_name_plural = _("部门")
+        ordering = ["region__code", "name"]
+        constraints = [models.UniqueConstraint(fields=["region", "name"], name="department_unique_name_in_region")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Organization(models.Model):
+    """A registered social organization (社会组织)."""
+
+    class Type(models.TextChoices):
+        ASSOCIATION = "association", _("社会团体")
+        SERVICE = "service", _("社会服务机构(民办非企业单位)")
+        FOUNDATION = "foundation", _("基金会")
+        OTHER = "other", _("其他")
+
+    class Status(models.TextChoices):
+        NORMAL = "normal", _("正常")
+        DEREGISTERED = "deregistered", _("注销")
+        REVOKED = "revoked", _("撤销登记")
+
+    # The category digit (position 2 of the USCC) each type must carry.
+    TYPE_CATEGORY_DIGIT = {Type.ASSOCIATION: "1", Type.SERVICE: "2", Type.FOUNDATION: "3", Type.OTHER: "9"}
+
+    name = models.CharField(_("名称"), max_length=200, db_index=True)
+    uscc = models.CharField(_("统一社会信用代码"), max_length=18, unique=True)
+    org_type = models.CharField(_("类型"), max_length=20, choices=Type.choices, db_index=True)
+    registration_authority = models.ForeignKey(
+        Department,
+        verbose_name=_("登记管理机关"),
+        on_delete=models.PROTECT,
+        related_name="registered_organizations",
+    )
+    supervisory_unit = models.CharField(_("业务主管单位"), max_length=200, blank=True)
+    legal_representative = models.CharField(_("法定代表人"), max_length=50)
+    registered_funds = models.DecimalField(_("注册资金(元)"), max_digits=14, decimal_places=2)
+    established_on = models.DateField(_("成立日期"), db_index=True)
+    domicile = models.CharField(_("住所"), max_length=300)
+    region = models.ForeignKey(
+        Region, verbose_name=_("所属区划"), on_delete=models.PROTECT, related_name="organizations"
+    )
+    business_scope = models.TextField(_("业务范围"), blank=True)
+    contact_phone = models.CharField(_("联系电话"), max_length=40, blank=True)
+    contact_email = models.EmailField(_("联系邮箱"), blank=True)
+    certificate_valid_until = models.DateField(_("证书有效期至"), null=True, blank=True)
+    status = models.CharField(
+        _("登记状态"), max_length=20, choices=Status.choices, default=Status.NORMAL, db_index=True
+    )
+    status_changed_on = models.DateField(_("状态变更日期"), null=True, blank=True)
+    status_reason = models.TextField(_("状态变更原因"), blank=True)
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("社会组织")
+        verbose_name_plural = _("社会组织")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(registered_funds__gte=0), name="organization_funds_not_negative"),
+        ]
+        indexes = [models.Index(fields=["region", "status"], name="organization_region_status")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.NORMAL
+
+
+class AnnualInspection(models.Model):
+    """The result of one year's annual inspection (年检) or annual report."""
+
+    class Result(models.TextChoices):
+        PASSED = "passed", _("合格")
+        BASIC = "basic", _("基本合格")
+        FAILED = "failed", _("不合格")
+
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("社会组织"), on_delete=models.PROTECT, related_name="inspections"
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    result = models.CharField(_("结论"), max_length=10, choices=Result.choices)
+    decided_on = models.DateField(_("决定日期"))
+    note = models.TextField(_("备注"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("年度检查")
+        verbose_name_plural = _("年度检查")
+        ordering = ["-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "year"], name="inspection_one_per_year"),
+            models.CheckConstraint(condition=Q(year__gte=1949) & Q(year__lte=2200), name="inspection_year_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} {self.year} {self.get_result_display()}"
+
+
+class Rating(models.Model):
+    """An evaluation grade (社会组织评估等级, 1A-5A), valid for five years from the award."""
+
+    VALIDITY_YEARS = 5
+
+    class Grade(models.TextChoices):
+        A1 = "1A", "1A"
+        A2 = "2A", "2A"
+        A3 = "3A", "3A"
+        A4 = "4A", "4A"
+        A5 = "5A", "5A"
+
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("社会组织"), on_delete=models.PROTECT, related_name="ratings"
+    )
+    grade = models.CharField(_("等级"), max_length=2, choices=Grade.choices)
+    score = models.DecimalField(_("评估得分"), max_digits=6, decimal_places=2, null=True, blank=True)
+    awarded_on = models.DateField(_("评定日期"))
+    valid_until = models.DateField(_("有效期至"))
+    awarding_authority = models.ForeignKey(
+        Department, verbose_name=_("评定机关"), on_delete=models.PROTECT, related_name="awarded_ratings"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("评估等级")
+        verbose_name_plural = _("评估等级")
+        ordering = ["-awarded_on"]
+        constraints = [
+            models.CheckConstraint(condition=Q(valid_until__gt=F("awarded_on")), name="rating_valid_after_award"),
+            models.CheckConstraint(condition=Q(score__isnull=True) | Q(score__gte=0), name="rating_score_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} {self.grade}"
+
+    @staticmethod
+    def validity_end(awarded_on: datetime.date) -> datetime.date:
+        """awarded_on + 5 years (29 February falls back to 28 February)."""
+        try:
+            return awarded_on.replace(year=awarded_on.year + Rating.VALIDITY_YEARS)
+        except ValueError:
+            return awarded_on.replace(year=awarded_on.year + Rating.VALIDITY_YEARS, day=28)
+
+    def is_valid_on(self, day: datetime.date) -> bool:
+        return self.awarded_on <= day < self.valid_until
+
+    @property
+    def is_expired(self) -> bool:
+        return timezone.localdate() >= self.valid_until
+
+
+class CreditListing(models.Model):
+    """A listing on a credit list; removal is recorded on the same row, never deleted."""
+
+    class List(models.TextChoices):
+        ABNORMAL = "abnormal", _("活动异常名录")
+        SERIOUS = "serious", _("严重违法失信名单")
+
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("社会组织"), on_delete=models.PROTECT, related_name="credit_listings"
+    )
+    list_kind = models.CharField(_("名录"), max_length=10, choices=List.choices)
+    reason = models.TextField(_("列入事由"))
+    listed_on = models.DateField(_("列入日期"))
+    deciding_authority = models.ForeignKey(
+        Department, verbose_name=_("作出决定机关"), on_delete=models.PROTECT, related_name="credit_listings"
+    )
+    removed_on = models.DateField(_("移出日期"), null=True, blank=True)
+    removal_reason = models.TextField(_("移出事由"), blank=True)
+    removed_by = models.ForeignKey(
+        Department,
+        verbose_name=_("移出决定机关"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="credit_removals",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("信用名单记录")
+        verbose_name_plural = _("信用名单记录")
+        ordering = ["-listed_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "list_kind"],
+                condition=Q(removed_on__isnull=True),
+                name="credit_listing_one_open_per_list",
+            ),
+            models.CheckConstraint(
+                condition=Q(removed_on__isnull=True) | Q(removed_on__gte=F("listed_on")),
+                name="credit_listing_removed_after_listed",
+            ),
+        ]
+        indexes = [models.Index(fields=["list_kind", "removed_on"], name="credit_listing_open")]
+
+    def __str__(self) -> str:
+        return f"{self.organization} {self.get_list_kind_display()}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.removed_on is None

@@ -1,0 +1,82 @@
+"""Region scoping: a city official covers its counties, a county official only its county."""
+
+import pytest
+
+from accounts import permissions
+from registry.models import Organization
+from tests.factories import (
+    DepartmentFactory,
+    EvaluatorFactory,
+    OrganizationFactory,
+    OrganizationMemberFactory,
+    PurchaserFactory,
+    RegistrarFactory,
+    region,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def registrar_in(code):
+    return RegistrarFactory(department=DepartmentFactory(region=region(code)))
+
+
+def test_city_official_covers_its_county_not_a_sibling_city():
+    hohhot = registrar_in("150100")
+    assert permissions.user_covers_region(hohhot, region("150102"))  # 新城区, a district of Hohhot
+    assert permissions.user_covers_region(hohhot, region("150100"))
+    assert not permissions.user_covers_region(hohhot, region("150200"))  # 包头市
+    assert not permissions.user_covers_region(hohhot, region("150202"))  # a district of Baotou
+
+
+def test_county_official_does_not_cover_its_city():
+    xincheng = registrar_in("150102")
+    assert permissions.user_covers_region(xincheng, region("150102"))
+    assert not permissions.user_covers_region(xincheng, region("150100"))
+    assert not permissions.user_covers_region(xincheng, region("150103"))
+
+
+def test_provincial_official_covers_the_whole_province_only():
+    province = registrar_in("150000")
+    assert permissions.user_covers_region(province, region("152921"))  # 阿拉善左旗
+    assert not permissions.user_covers_region(province, region("110101"))
+
+
+def test_roles_are_predicates():
+    registrar = registrar_in("150100")
+    purchaser = PurchaserFactory()
+    evaluator = EvaluatorFactory()
+    member = OrganizationMemberFactory()
+    assert permissions.is_registrar(registrar) and not permissions.is_registrar(purchaser)
+    assert permissions.is_purchaser(purchaser) and not permissions.is_purchaser(evaluator)
+    assert permissions.is_evaluator(evaluator) and not permissions.is_evaluator(member)
+    assert permissions.is_org_member(member) and not permissions.is_org_member(registrar)
+    assert registrar.has_perm("accounts.is_registrar") and not member.has_perm("accounts.is_registrar")
+
+
+def test_inactive_and_anonymous_users_have_no_role():
+    from django.contrib.auth.models import AnonymousUser
+
+    registrar = registrar_in("150100")
+    registrar.is_active = False
+    assert not permissions.is_registrar(registrar)
+    assert not permissions.covers_region(registrar, region("150102"))
+    assert not permissions.is_registrar(AnonymousUser())
+
+
+def test_scope_to_region_filters_querysets():
+    inside = OrganizationFactory(region=region("150102"))
+    city = OrganizationFactory(region=region("150100"))
+    outside = OrganizationFactory(region=region("150202"))
+    hohhot = registrar_in("150100")
+    xincheng = registrar_in("150102")
+    assert set(permissions.scope_to_region(Organization.objects.all(), hohhot)) == {inside, city}
+    assert set(permissions.scope_to_region(Organization.objects.all(), xincheng)) == {inside}
+    assert not permissions.scope_to_region(Organization.objects.all(), EvaluatorFactory()).exists()
+    assert outside not in permissions.scope_to_region(Organization.objects.all(), hohhot)
+
+
+def test_member_of_own_organization_only():
+    member = OrganizationMemberFactory()
+    assert permissions.is_member_of(member, member.organization)
+    assert not permissions.is_member_of(member, OrganizationFactory())
