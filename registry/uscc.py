@@ -54,7 +54,7 @@ def make_uscc(category: str, region_code: str, entity8: str) -> str:
     return first17 + check_digit(first17)
 
 
-def _error(message: str, code: str, **params) -> ValidationError:
+def _error(message: str, code: str, /, **params) -> ValidationError:
     return ValidationError(message % params if params else message, code=code)
 
 
