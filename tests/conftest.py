@@ -14,3 +14,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
 @pytest.fixture
 def password():
     return PASSWORD
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the default language (a previous request may have switched the thread to English)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
