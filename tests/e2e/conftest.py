@@ -32,6 +32,21 @@ def pytest_collection_modifyitems(config, items):
         item.add_marker(pytest.mark.skip(reason=reason))
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A live-server test flushes the database when it ends; put the regions back for the tests that follow."""
+    yield
+    if nextitem is None:
+        return
+    from pytest_django.plugin import blocking_manager_key
+
+    with item.config.stash[blocking_manager_key].unblock():
+        from registry.models import Region
+
+        if not Region.objects.filter(code="150000").exists():
+            call_command("load_regions", verbosity=0, stdout=open(os.devnull, "w"))
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {

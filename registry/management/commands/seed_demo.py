@@ -15,4 +15,6 @@ class Command(BaseCommand):
         with transaction.atomic():
             departments = registry_demo.seed_departments()
             registry_demo.seed_users(departments)
+            organizations = registry_demo.seed_organizations(departments)
+            registry_demo.seed_members(organizations)
         self.stdout.write(self.style.SUCCESS("演示数据已就绪 demo data ready"))
