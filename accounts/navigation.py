@@ -25,18 +25,33 @@ class NavItem:
     url_name: str
     visible: Callable[[object], bool] = _anyone
     section: str = "main"  # "main" (left of the bar) or "work" (the 工作 menu for signed-in roles)
+    # For a URL with arguments: a function of the user returning them (e.g. the user's own organization's code).
+    url_args: Callable[[object], tuple] | None = None
 
 
 NAV_ITEMS: list[NavItem] = [
     NavItem(_("首页"), "home"),
+    NavItem(_("社会组织名录"), "registry:organization-list"),
     NavItem(_("我的工作台"), "accounts:workspace", lambda user: user.is_authenticated, "work"),
     NavItem(_("系统管理"), "admin:index", permissions.is_superuser, "work"),
+    NavItem(_("登记社会组织"), "registry:organization-create", permissions.is_registrar, "work"),
+    NavItem(
+        _("本组织信息"),
+        "registry:organization-detail",
+        permissions.is_org_member,
+        "work",
+        url_args=lambda user: (user.organization.uscc,),
+    ),
 ]
 
 
 def items_for(user, section: str) -> list[dict]:
     return [
-        {"label": item.label, "url": reverse(item.url_name), "url_name": item.url_name}
+        {
+            "label": item.label,
+            "url": reverse(item.url_name, args=item.url_args(user) if item.url_args else None),
+            "url_name": item.url_name,
+        }
         for item in NAV_ITEMS
         if item.section == section and item.visible(user)
     ]

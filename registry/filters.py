@@ -1,0 +1,112 @@
+"""Filters of the public organization directory (社会组织名录)."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from registry.models import Organization, Rating, Region
+from registry.uscc import normalize_uscc
+
+# The province whose leagues and cities (盟市) are always offered in the region filter.
+HOME_PROVINCE_CODE = "150000"
+NO_VALID_GRADE = "none"
+
+
+class RegionChoiceField(forms.ModelChoiceField):
+    """Regions labelled so that a county names its city (呼和浩特市新城区); needs select_related("parent")."""
+
+    def label_from_instance(self, obj: Region) -> str:
+        if obj.level == Region.Level.COUNTY and obj.parent is not None:
+            return f"{obj.parent.name}{obj.name}"
+        return obj.name
+
+
+class RegionFilter(django_filters.ModelChoiceFilter):
+    field_class = RegionChoiceField
+
+
+def directory_regions() -> QuerySet[Region]:
+    """The province, its leagues and cities, and every region where an organization is registered."""
+    return (
+        Region.objects.filter(
+            Q(code=HOME_PROVINCE_CODE)
+            | Q(parent__code=HOME_PROVINCE_CODE)
+            | Q(pk__in=Organization.objects.values("region_id"))
+        )
+        .select_related("parent")
+        .order_by("code")
+    )
+
+
+class YearFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
+
+
+def _year_input(placeholder) -> forms.NumberInput:
+    return forms.NumberInput(attrs={"placeholder": placeholder, "min": 1949, "max": 2200})
+
+
+class OrganizationFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("名称或统一社会信用代码"),
+        method="filter_search",
+        widget=forms.TextInput(attrs={"placeholder": _("输入名称或信用代码的一部分"), "type": "search"}),
+    )
+    org_type = django_filters.ChoiceFilter(label=_("类型"), choices=Organization.Type.choices, empty_label=_("全部"))
+    region = RegionFilter(
+        label=_("所属区划"),
+        queryset=directory_regions(),
+        to_field_name="code",
+        method="filter_region",
+        empty_label=_("全部"),
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("登记状态"), choices=Organization.Status.choices, empty_label=_("全部")
+    )
+    grade = django_filters.ChoiceFilter(
+        label=_("评估等级"),
+        choices=[*reversed(Rating.Grade.choices), (NO_VALID_GRADE, _("无有效等级"))],
+        method="filter_grade",
+        empty_label=_("全部"),
+    )
+    on_credit_list = django_filters.BooleanFilter(
+        label=_("当前列入信用名单"),
+        widget=forms.Select(choices=[("", _("全部")), ("true", _("是")), ("false", _("否"))]),
+    )
+    established_from = YearFilter(
+        label=_("成立年份自"),
+        field_name="established_on",
+        lookup_expr="year__gte",
+        widget=_year_input(_("例如 2010")),
+    )
+    established_to = YearFilter(
+        label=_("成立年份至"),
+        field_name="established_on",
+        lookup_expr="year__lte",
+        widget=_year_input(_("例如 2020")),
+    )
+
+    class Meta:
+        model = Organization
+        fields: list[str] = []
+
+    def filter_search(self, queryset, name, value):
+        text = value.strip()
+        if not text:
+            return queryset
+        condition = Q(name__icontains=text)
+        code = normalize_uscc(text)
+        if code:
+            condition |= Q(uscc__icontains=code)
+        return queryset.filter(condition)
+
+    def filter_region(self, queryset, name, value):
+        return queryset.filter(region__path__startswith=value.path) if value else queryset
+
+    def filter_grade(self, queryset, name, value):
+        if value == NO_VALID_GRADE:
+            return queryset.filter(current_grade__isnull=True)
+        return queryset.filter(current_grade=value)

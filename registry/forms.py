@@ -1,0 +1,200 @@
+"""Forms of the registrar pages. They parse input; the services decide (and their errors land next to the fields)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.permissions import is_registrar, is_superuser, scope_to_region
+from registry.filters import RegionChoiceField
+from registry.models import AnnualInspection, CreditListing, Department, Organization, Rating, Region
+from registry.uscc import validate_uscc
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+def _model_field(model, name: str, **kwargs) -> forms.Field:
+    """The form field Django derives from the model field (label, length, choices), with `kwargs` applied."""
+    model_field = model._meta.get_field(name)
+    if model_field.get_internal_type() == "DateField":
+        kwargs.setdefault("widget", DateInput())
+    return model_field.formfield(**kwargs)
+
+
+def regions_in_scope(user) -> QuerySet[Region]:
+    """The regions the user may register organizations in: the registrar's region and below (all for superusers)."""
+    if is_superuser(user):
+        regions = Region.objects.all()
+    elif is_registrar(user):
+        regions = user.region.descendants()
+    else:
+        regions = Region.objects.none()
+    return regions.select_related("parent").order_by("code")
+
+
+def registration_authorities_in_scope(user) -> QuerySet[Department]:
+    """Civil-affairs departments (登记管理机关) in the user's region."""
+    departments = Department.objects.filter(kind=Department.Kind.CIVIL_AFFAIRS).order_by("region__code", "name")
+    return departments if is_superuser(user) else scope_to_region(departments, user)
+
+
+def add_service_errors(form: forms.Form, error: ValidationError, aliases: dict[str, str] | None = None) -> None:
+    """Show a service's ValidationError on the form: each message next to its field, the rest at the top.
+
+    `aliases` maps the service's (or model's) field names to the form's where they differ.
+    """
+    aliases = aliases or {}
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    mapped: dict[str, list] = {}
+    for name, messages in error.error_dict.items():
+        target = aliases.get(name, name)
+        if target not in form.fields:
+            target = NON_FIELD_ERRORS
+        mapped.setdefault(target, []).extend(messages)
+    for name, messages in mapped.items():
+        form.add_error(None if name == NON_FIELD_ERRORS else name, messages)
+
+
+class OrganizationForm(forms.Form):
+    """Every registry field of an organization: registering, and a registrar's edit."""
+
+    name = _model_field(Organization, "name")
+    uscc = forms.CharField(
+        label=Organization._meta.get_field("uscc").verbose_name,
+        max_length=40,
+        help_text=_("18位代码；可含空格，小写字母会自动转为大写"),
+        widget=forms.TextInput(attrs={"class": "uscc", "autocomplete": "off"}),
+    )
+    org_type = _model_field(Organization, "org_type")
+    registration_authority = _model_field(Organization, "registration_authority")
+    supervisory_unit = _model_field(Organization, "supervisory_unit")
+    legal_representative = _model_field(Organization, "legal_representative")
+    registered_funds = _model_field(Organization, "registered_funds")
+    established_on = _model_field(Organization, "established_on")
+    domicile = _model_field(Organization, "domicile")
+    region = _model_field(Organization, "region", form_class=RegionChoiceField)
+    business_scope = _model_field(Organization, "business_scope", widget=forms.Textarea(attrs={"rows": 3}))
+    contact_phone = _model_field(Organization, "contact_phone")
+    contact_email = _model_field(Organization, "contact_email")
+    certificate_valid_until = _model_field(Organization, "certificate_valid_until")
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = regions_in_scope(user)
+        self.fields["registration_authority"].queryset = registration_authorities_in_scope(user).select_related(
+            "region"
+        )
+
+    def clean(self):
+        """Check the code at once (the service checks it again), so its message comes with the other fields'."""
+        cleaned_data = super().clean()
+        code, org_type = cleaned_data.get("uscc"), cleaned_data.get("org_type")
+        if code:
+            category = {}
+            if org_type in Organization.TYPE_CATEGORY_DIGIT:
+                category = {
+                    "category": Organization.TYPE_CATEGORY_DIGIT[org_type],
+                    "category_label": Organization.Type(org_type).label,
+                }
+            try:
+                cleaned_data["uscc"] = validate_uscc(code, **category)
+            except ValidationError as error:
+                self.add_error("uscc", error)
+        return cleaned_data
+
+
+class ContactForm(forms.Form):
+    """What an organization's own members keep: its contact data."""
+
+    contact_phone = _model_field(Organization, "contact_phone")
+    contact_email = _model_field(Organization, "contact_email")
+
+
+class StatusChangeForm(forms.Form):
+    status = forms.ChoiceField(label=_("新的登记状态"), choices=Organization.Status.choices)
+    changed_on = forms.DateField(label=_("变更日期"), widget=DateInput())
+    reason = forms.CharField(label=_("变更原因"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, organization: Organization, **kwargs):
+        kwargs.setdefault("initial", {"changed_on": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [
+            (value, label) for value, label in Organization.Status.choices if value != organization.status
+        ]
+
+
+class InspectionForm(forms.Form):
+    year = _model_field(AnnualInspection, "year")
+    result = _model_field(AnnualInspection, "result")
+    decided_on = _model_field(AnnualInspection, "decided_on")
+    note = _model_field(AnnualInspection, "note", widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        today = timezone.localdate()
+        kwargs.setdefault("initial", {"year": today.year - 1, "decided_on": today})
+        super().__init__(*args, **kwargs)
+
+
+class AuthorityChoiceMixin:
+    """An optional civil-affairs department in the user's scope; left empty, the service uses the user's own."""
+
+    authority_field: str
+
+    def _limit_authorities(self, user) -> None:
+        field = self.fields[self.authority_field]
+        field.queryset = registration_authorities_in_scope(user)
+        field.required = False
+        field.empty_label = _("本人所在部门")
+
+
+class RatingForm(AuthorityChoiceMixin, forms.Form):
+    authority_field = "awarding_authority"
+
+    grade = _model_field(Rating, "grade")
+    score = _model_field(Rating, "score")
+    awarded_on = _model_field(Rating, "awarded_on")
+    awarding_authority = _model_field(Rating, "awarding_authority")
+
+    def __init__(self, *args, user, **kwargs):
+        kwargs.setdefault("initial", {"awarded_on": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+        self._limit_authorities(user)
+
+
+class CreditListingForm(AuthorityChoiceMixin, forms.Form):
+    authority_field = "deciding_authority"
+
+    list_kind = _model_field(CreditListing, "list_kind")
+    reason = _model_field(CreditListing, "reason", widget=forms.Textarea(attrs={"rows": 3}))
+    listed_on = _model_field(CreditListing, "listed_on")
+    deciding_authority = _model_field(CreditListing, "deciding_authority")
+
+    def __init__(self, *args, user, **kwargs):
+        kwargs.setdefault("initial", {"listed_on": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+        self._limit_authorities(user)
+
+
+class CreditListingRemoveForm(AuthorityChoiceMixin, forms.Form):
+    authority_field = "removed_by"
+
+    removed_on = forms.DateField(label=CreditListing._meta.get_field("removed_on").verbose_name, widget=DateInput())
+    reason = forms.CharField(
+        label=CreditListing._meta.get_field("removal_reason").verbose_name, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    removed_by = _model_field(CreditListing, "removed_by")
+
+    def __init__(self, *args, user, **kwargs):
+        kwargs.setdefault("initial", {"removed_on": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+        self._limit_authorities(user)

@@ -1,0 +1,193 @@
+"""The organization directory as a table, and its export to CSV and Excel (中文表头)."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
+
+import django_tables2 as tables
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+
+from registry.models import Organization, Region
+
+# A spreadsheet treats a cell starting with one of these as a formula (CSV injection).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+EXPORT_CHUNK_SIZE = 2000
+
+
+def region_label(region: Region) -> str:
+    """A county with its city (呼和浩特市新城区); other regions by name. Needs select_related("region__parent")."""
+    if region.level == Region.Level.COUNTY and region.parent is not None:
+        return f"{region.parent.name}{region.name}"
+    return region.name
+
+
+class OrganizationTable(tables.Table):
+    name = tables.Column(
+        linkify=lambda record: reverse("registry:organization-detail", args=[record.uscc]),
+        order_by=("name", "pk"),
+    )
+    uscc = tables.Column(attrs={"td": {"class": "uscc"}}, order_by=("uscc",))
+    org_type = tables.Column(order_by=("org_type", "name", "pk"))
+    region = tables.Column(order_by=("region__code", "name", "pk"))
+    established_on = tables.DateColumn(format="Y-m-d", order_by=("established_on", "name", "pk"))
+    current_grade = tables.Column(verbose_name=_("评估等级"), empty_values=(), order_by=("current_grade", "name", "pk"))
+    status = tables.Column(order_by=("status", "name", "pk"))
+    credit = tables.Column(verbose_name=_("信用名单"), empty_values=(), orderable=False, accessor="on_credit_list")
+
+    class Meta:
+        model = Organization
+        fields = ("name", "uscc", "org_type", "region", "established_on", "current_grade", "status")
+        sequence = ("name", "uscc", "org_type", "region", "established_on", "current_grade", "status", "credit")
+        template_name = "registry/organization_table.html"
+        attrs = {"class": "table table-sm table-hover align-middle", "data-testid": "organization-table"}
+        empty_text = _("没有符合条件的社会组织。")
+
+    def render_region(self, value):
+        return region_label(value)
+
+    def render_current_grade(self, record):
+        if record.current_grade:
+            return record.current_grade
+        return format_html('<span class="text-muted">{}</span>', gettext("无有效等级"))
+
+    def render_status(self, record):
+        label = record.get_status_display()
+        if record.status == Organization.Status.NORMAL:
+            return label
+        return format_html('<span class="badge text-bg-secondary">{}</span>', label)
+
+    def render_credit(self, record):
+        if record.on_serious_list:
+            return format_html('<span class="badge text-bg-danger">{}</span>', gettext("严重违法失信名单"))
+        if record.on_credit_list:
+            return format_html('<span class="badge text-bg-warning">{}</span>', gettext("活动异常名录"))
+        return ""
+
+
+# ---- export ----------------------------------------------------------------------------------------------------
+
+
+def export_headers() -> list[str]:
+    return [
+        gettext("名称"),
+        gettext("统一社会信用代码"),
+        gettext("类型"),
+        gettext("所属区划"),
+        gettext("登记管理机关"),
+        gettext("业务主管单位"),
+        gettext("法定代表人"),
+        gettext("注册资金(元)"),
+        gettext("成立日期"),
+        gettext("住所"),
+        gettext("登记状态"),
+        gettext("当前评估等级"),
+        gettext("等级有效期至"),
+        gettext("当前列入信用名单"),
+        gettext("列入严重违法失信名单"),
+    ]
+
+
+def export_rows(queryset) -> Iterator[list]:
+    """One list of plain values (str, Decimal, date or None) per organization, streamed in chunks.
+
+    Labels are resolved once, before the first row, so a generator consumed after the view returned still writes
+    them in the request's language.
+    """
+    types = {value: str(label) for value, label in Organization.Type.choices}
+    statuses = {value: str(label) for value, label in Organization.Status.choices}
+    yes, no = gettext("是"), gettext("否")
+
+    def rows():
+        for organization in queryset.iterator(chunk_size=EXPORT_CHUNK_SIZE):
+            yield [
+                organization.name,
+                organization.uscc,
+                types.get(organization.org_type, organization.org_type),
+                region_label(organization.region),
+                organization.registration_authority.name,
+                organization.supervisory_unit,
+                organization.legal_representative,
+                organization.registered_funds,
+                organization.established_on,
+                organization.domicile,
+                statuses.get(organization.status, organization.status),
+                organization.current_grade or "",
+                organization.current_grade_valid_until,
+                yes if organization.on_credit_list else no,
+                yes if organization.on_serious_list else no,
+            ]
+
+    return rows()
+
+
+def escape_formula(text: str) -> str:
+    """Prefix an apostrophe to text a spreadsheet would run as a formula."""
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+def _csv_value(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    return escape_formula(str(value))
+
+
+class _Echo:
+    """A file-like object whose write() returns the line, for csv.writer inside a streaming response."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_lines(headers: list[str], rows: Iterable[list]) -> Iterator[str]:
+    """The CSV text line by line, starting with a byte-order mark so that Excel reads it as UTF-8."""
+    writer = csv.writer(_Echo())
+    yield "\ufeff" + writer.writerow([_csv_value(header) for header in headers])
+    for row in rows:
+        yield writer.writerow([_csv_value(value) for value in row])
+
+
+def xlsx_bytes(headers: list[str], rows: Iterable[list], *, title: str) -> bytes:
+    """An Excel workbook written row by row (openpyxl write-only mode).
+
+    Text a spreadsheet could run as a formula is stored as a text cell marked with a quote prefix, so Excel shows it
+    literally and keeps it text when edited.
+    """
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=title[:31])
+    sheet.freeze_panes = "A2"
+
+    def cell(value):
+        if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+            text = WriteOnlyCell(sheet, value=value)
+            text.data_type = "s"
+            text.quotePrefix = True
+            return text
+        if isinstance(value, datetime.date):
+            date = WriteOnlyCell(sheet, value=value)
+            date.number_format = "yyyy-mm-dd"
+            return date
+        if isinstance(value, Decimal):
+            number = WriteOnlyCell(sheet, value=value)
+            number.number_format = "#,##0.00"
+            return number
+        return value
+
+    sheet.append([cell(header) for header in headers])
+    for row in rows:
+        sheet.append([cell(value) for value in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from registry import views
+
+app_name = "registry"
+
+urlpatterns = [
+    path("", views.OrganizationListView.as_view(), name="organization-list"),
+    path("new/", views.OrganizationCreateView.as_view(), name="organization-create"),
+    path("<str:uscc>/", views.OrganizationDetailView.as_view(), name="organization-detail"),
+    path("<str:uscc>/report.pdf", views.organization_report, name="organization-report"),
+    path("<str:uscc>/edit/", views.OrganizationEditView.as_view(), name="organization-edit"),
+    path("<str:uscc>/status/", views.OrganizationStatusView.as_view(), name="organization-status"),
+    path("<str:uscc>/inspections/new/", views.InspectionCreateView.as_view(), name="inspection-create"),
+    path("<str:uscc>/ratings/new/", views.RatingCreateView.as_view(), name="rating-create"),
+    path("<str:uscc>/listings/new/", views.CreditListingCreateView.as_view(), name="listing-create"),
+    path("<str:uscc>/listings/<int:pk>/remove/", views.CreditListingRemoveView.as_view(), name="listing-remove"),
+]

@@ -1,0 +1,365 @@
+"""Registry pages: the public directory and organization pages, and the registrars' forms.
+
+Views parse the request, call one selector or service and render. Who may do what is decided in
+registry/permissions.py; for an organization outside a registrar's region the pages answer 404, exactly as for a
+code that does not exist, and a signed-in user without the role gets 403.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import EmptyPage, PageNotAnInteger
+from django.forms.models import model_to_dict
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import FormView
+from django_tables2 import RequestConfig
+
+from accounts.permissions import is_org_member, is_registrar, is_superuser
+from registry import selectors, services
+from registry.filters import OrganizationFilter
+from registry.forms import (
+    ContactForm,
+    CreditListingForm,
+    CreditListingRemoveForm,
+    InspectionForm,
+    OrganizationForm,
+    RatingForm,
+    StatusChangeForm,
+    add_service_errors,
+)
+from registry.models import CreditListing, Organization
+from registry.permissions import can_edit_contact, can_manage_organization, can_view_contact
+from registry.tables import OrganizationTable, csv_lines, export_headers, export_rows, xlsx_bytes
+
+PER_PAGE = 25
+MAX_PER_PAGE = 100
+PER_PAGE_CHOICES = (10, 25, 50, 100)
+# An Excel export is built in memory; past this many rows the page asks for a narrower filter or the CSV file.
+XLSX_MAX_ROWS = 100_000
+
+
+def _organization_or_404(uscc: str) -> Organization:
+    try:
+        return selectors.organization_get(uscc=uscc)
+    except Organization.DoesNotExist:
+        raise Http404(_("没有统一社会信用代码为 %(uscc)s 的社会组织") % {"uscc": uscc}) from None
+
+
+def organization_for_action(user, uscc: str, *, members_may_use: bool = False) -> Organization:
+    """The organization a registrar page acts on, or 403 (no such role) / 404 (missing or outside the user's scope)."""
+    is_keeper = is_superuser(user) or is_registrar(user)
+    if not is_keeper and not (members_may_use and is_org_member(user)):
+        raise PermissionDenied
+    organization = _organization_or_404(uscc)
+    if can_manage_organization(user, organization):
+        return organization
+    if members_may_use and can_edit_contact(user, organization):
+        return organization
+    raise Http404
+
+
+def _int_param(request, name: str, default: int) -> int:
+    try:
+        return int(request.GET.get(name, default))
+    except (TypeError, ValueError):
+        return default
+
+
+# ---- public pages ----------------------------------------------------------------------------------------------
+
+
+class OrganizationListView(View):
+    """社会组织名录: search, filters, sortable columns, pagination and export of the filtered result."""
+
+    template_name = "registry/organization_list.html"
+
+    def get(self, request):
+        queryset = selectors.organization_list(user=request.user).select_related("region__parent")
+        filterset = OrganizationFilter(request.GET or None, queryset=queryset)
+        table = OrganizationTable(filterset.qs)
+        RequestConfig(request, paginate=False).configure(table)
+
+        export = request.GET.get("export")
+        if export == "csv":
+            return self.export_csv(table.data.data)
+        if export == "xlsx":
+            return self.export_xlsx(request, table.data.data)
+
+        per_page = min(max(_int_param(request, "per_page", PER_PAGE), 1), MAX_PER_PAGE)
+        try:
+            table.paginate(page=request.GET.get("page", 1), per_page=per_page)
+        except PageNotAnInteger:
+            table.paginate(page=1, per_page=per_page)
+        except EmptyPage:
+            table.paginate(page=table.paginator.num_pages, per_page=per_page)
+        context = {
+            "filter": filterset,
+            "table": table,
+            "per_page": per_page,
+            "per_page_choices": sorted({*PER_PAGE_CHOICES, per_page}),
+        }
+        return render(request, self.template_name, context)
+
+    @staticmethod
+    def _filename(extension: str) -> str:
+        return _("社会组织名录-%(date)s.%(extension)s") % {
+            "date": timezone.localdate().isoformat(),
+            "extension": extension,
+        }
+
+    def export_csv(self, queryset) -> StreamingHttpResponse:
+        response = StreamingHttpResponse(
+            csv_lines(export_headers(), export_rows(queryset)), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = content_disposition_header(True, self._filename("csv"))
+        return response
+
+    def export_xlsx(self, request, queryset) -> HttpResponse:
+        count = queryset.count()
+        if count > XLSX_MAX_ROWS:
+            messages.warning(
+                request,
+                _("筛选结果共 %(count)d 条，超过 Excel 导出上限 %(limit)d 条：请缩小筛选范围，或导出 CSV。")
+                % {"count": count, "limit": XLSX_MAX_ROWS},
+            )
+            query = request.GET.copy()
+            query.pop("export", None)
+            return redirect(f"{request.path}?{query.urlencode()}")
+        content = xlsx_bytes(export_headers(), export_rows(queryset), title=_("社会组织名录"))
+        response = HttpResponse(
+            content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        response["Content-Disposition"] = content_disposition_header(True, self._filename("xlsx"))
+        return response
+
+
+class OrganizationDetailView(View):
+    """One organization's public record, with the actions the signed-in user may take on it."""
+
+    template_name = "registry/organization_detail.html"
+
+    def get(self, request, uscc):
+        organization = _organization_or_404(uscc)
+        if uscc != organization.uscc:
+            return redirect("registry:organization-detail", organization.uscc, permanent=True)
+        today = timezone.localdate()
+        ratings = list(organization.ratings.select_related("awarding_authority").order_by("-awarded_on", "-pk"))
+        current_rating = next((rating for rating in ratings if rating.awarded_on <= today), None)
+        context = {
+            "organization": organization,
+            "ratings": ratings,
+            "current_rating": current_rating,
+            "current_rating_valid": current_rating is not None and current_rating.is_valid_on(today),
+            "inspections": organization.inspections.order_by("-year"),
+            "listings": organization.credit_listings.select_related("deciding_authority", "removed_by"),
+            "eligibility": selectors.organization_eligibility(organization, on=today),
+            "show_contact": can_view_contact(request.user, organization),
+            "today": today,
+        }
+        return render(request, self.template_name, context)
+
+
+def organization_report(request, uscc):
+    """The organization's credit report (社会组织信用报告) as a PDF named after its code."""
+    from registry.reports import organization_credit_report
+
+    organization = _organization_or_404(uscc)
+    response = HttpResponse(organization_credit_report(organization), content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(False, f"{organization.uscc}.pdf")
+    return response
+
+
+# ---- registrar pages -------------------------------------------------------------------------------------------
+
+
+class ServiceFormView(LoginRequiredMixin, FormView):
+    """A form that calls one service: its ValidationError is shown on the form, success goes to the detail page."""
+
+    template_name = "registry/organization_form.html"
+    title = ""
+    submit_label = ""
+    success_message = ""
+    # Service (or model) field names that the form calls differently.
+    error_aliases: dict[str, str] = {}
+    organization: Organization | None = None
+
+    def perform(self, data: dict) -> Organization:
+        """Call the service with the cleaned data; return the organization to show afterwards."""
+        raise NotImplementedError
+
+    def form_valid(self, form):
+        try:
+            organization = self.perform(form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error, self.error_aliases)
+            return self.form_invalid(form)
+        messages.success(self.request, self.success_message)
+        return redirect("registry:organization-detail", organization.uscc)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            {
+                "organization": self.organization,
+                "title": self.title,
+                "submit_label": self.submit_label or _("保存"),
+            }
+        )
+        return context
+
+
+class OrganizationCreateView(ServiceFormView):
+    form_class = OrganizationForm
+    title = gettext_lazy("登记社会组织")
+    submit_label = gettext_lazy("登记")
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not (is_superuser(request.user) or is_registrar(request.user)):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def perform(self, data):
+        organization = services.organization_register(actor=self.request.user, **data)
+        self.success_message = _("已登记社会组织“%(name)s”。") % {"name": organization.name}
+        return organization
+
+
+class OrganizationActionView(ServiceFormView):
+    """A registrar's form on one organization (and, where `members_may_use`, its own members')."""
+
+    members_may_use = False
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.organization = organization_for_action(request.user, kwargs["uscc"], members_may_use=self.members_may_use)
+        self.load(**kwargs)
+        return super().dispatch(request, *args, **kwargs)
+
+    def load(self, **kwargs) -> None:
+        """Fetch whatever else the URL names, once the organization is known to be in the user's scope."""
+
+
+class OrganizationEditView(OrganizationActionView):
+    """Registrars edit every registry field; the organization's members only its contact data."""
+
+    members_may_use = True
+
+    @cached_property
+    def keeps_registry(self) -> bool:
+        return can_manage_organization(self.request.user, self.organization)
+
+    def get_form_class(self):
+        return OrganizationForm if self.keeps_registry else ContactForm
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        if self.keeps_registry:
+            kwargs["user"] = self.request.user
+        return kwargs
+
+    def get_initial(self):
+        return model_to_dict(self.organization, fields=list(self.get_form_class().base_fields))
+
+    def get_context_data(self, **kwargs):
+        self.title = gettext_lazy("修改登记信息") if self.keeps_registry else gettext_lazy("修改联系方式")
+        return super().get_context_data(**kwargs)
+
+    def perform(self, data):
+        organization = services.organization_update(actor=self.request.user, organization=self.organization, **data)
+        self.success_message = _("已保存“%(name)s”的信息。") % {"name": organization.name}
+        return organization
+
+
+class OrganizationStatusView(OrganizationActionView):
+    form_class = StatusChangeForm
+    title = gettext_lazy("变更登记状态")
+    error_aliases = {"status_changed_on": "changed_on", "status_reason": "reason"}
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "organization": self.organization}
+
+    def perform(self, data):
+        organization = services.organization_change_status(
+            actor=self.request.user, organization=self.organization, **data
+        )
+        self.success_message = _("登记状态已变更为“%(status)s”。") % {"status": organization.get_status_display()}
+        return organization
+
+
+class InspectionCreateView(OrganizationActionView):
+    form_class = InspectionForm
+    title = gettext_lazy("登记年检结论")
+
+    def perform(self, data):
+        inspection = services.inspection_record(actor=self.request.user, organization=self.organization, **data)
+        self.success_message = _("已登记 %(year)s 年度年检结论：%(result)s。") % {
+            "year": inspection.year,
+            "result": inspection.get_result_display(),
+        }
+        return self.organization
+
+
+class RatingCreateView(OrganizationActionView):
+    form_class = RatingForm
+    title = gettext_lazy("评定评估等级")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def perform(self, data):
+        rating = services.rating_award(actor=self.request.user, organization=self.organization, **data)
+        self.success_message = _("已评定评估等级 %(grade)s，有效期至 %(until)s。") % {
+            "grade": rating.grade,
+            "until": rating.valid_until.isoformat(),
+        }
+        return self.organization
+
+
+class CreditListingCreateView(OrganizationActionView):
+    form_class = CreditListingForm
+    title = gettext_lazy("列入信用名单")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def perform(self, data):
+        listing = services.credit_listing_add(actor=self.request.user, organization=self.organization, **data)
+        self.success_message = _("已列入%(list)s。") % {"list": listing.get_list_kind_display()}
+        return self.organization
+
+
+class CreditListingRemoveView(OrganizationActionView):
+    form_class = CreditListingRemoveForm
+    template_name = "registry/listing_remove_form.html"
+    error_aliases = {"removal_reason": "reason"}
+
+    title = gettext_lazy("移出信用名单")
+
+    def load(self, **kwargs) -> None:
+        self.listing = get_object_or_404(
+            CreditListing.objects.select_related("deciding_authority"), pk=kwargs["pk"], organization=self.organization
+        )
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "listing": self.listing}
+
+    def perform(self, data):
+        listing = services.credit_listing_remove(actor=self.request.user, listing=self.listing, **data)
+        self.success_message = _("已移出%(list)s。") % {"list": listing.get_list_kind_display()}
+        return self.organization
