@@ -2,6 +2,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from contracts import demo as contracts_demo
 from registry import demo as registry_demo
 from registry.models import Region
 
@@ -17,4 +18,5 @@ class Command(BaseCommand):
             registry_demo.seed_users(departments)
             organizations = registry_demo.seed_organizations(departments)
             registry_demo.seed_members(organizations)
+            contracts_demo.seed(departments)
         self.stdout.write(self.style.SUCCESS("演示数据已就绪 demo data ready"))

@@ -1,0 +1,148 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from contracts.models import (
+    Amendment,
+    Contract,
+    ContractDocument,
+    ContractNumberSequence,
+    Deliverable,
+    Payment,
+    PurchaseItem,
+    PurchaseList,
+    Submission,
+    SubmissionFile,
+)
+
+
+class PurchaseItemInline(admin.TabularInline):
+    model = PurchaseItem
+    extra = 0
+    fields = ("code", "category", "service_name", "quantity", "unit", "budget", "service_start_on", "service_end_on")
+    show_change_link = True
+
+
+@admin.register(PurchaseList)
+class PurchaseListAdmin(SimpleHistoryAdmin):
+    list_display = ("title", "department", "year", "status", "published_on", "withdrawn_on")
+    list_filter = ("status", "year")
+    search_fields = ("title", "department__name", "department__code")
+    list_select_related = ("department",)
+    autocomplete_fields = ("department", "region", "revision_of")
+    readonly_fields = ("created_by", "created_at")
+    inlines = [PurchaseItemInline]
+
+
+@admin.register(PurchaseItem)
+class PurchaseItemAdmin(SimpleHistoryAdmin):
+    list_display = ("code", "service_name", "category", "purchase_list", "budget")
+    list_filter = ("category",)
+    search_fields = ("code", "service_name", "purchase_list__title")
+    list_select_related = ("purchase_list",)
+    autocomplete_fields = ("purchase_list", "origin")
+
+
+class DeliverableInline(admin.TabularInline):
+    model = Deliverable
+    extra = 0
+    fields = ("title", "due_on", "payment_share", "status")
+    show_change_link = True
+
+
+class PaymentInline(admin.TabularInline):
+    model = Payment
+    extra = 0
+    fields = ("instalment", "amount", "paid_on", "deliverable", "recorded_by")
+    raw_id_fields = ("deliverable", "recorded_by")
+
+
+class ContractDocumentInline(admin.TabularInline):
+    model = ContractDocument
+    extra = 0
+    fields = ("title", "kind", "file", "original_name", "is_public", "uploaded_by", "uploaded_at")
+    raw_id_fields = ("uploaded_by",)
+
+
+@admin.register(Contract)
+class ContractAdmin(SimpleHistoryAdmin):
+    list_display = ("number", "title", "department", "organization", "amount", "status", "signed_on")
+    list_filter = ("status", "method", "year")
+    search_fields = ("number", "title", "organization__name", "department__name")
+    list_select_related = ("department", "organization")
+    autocomplete_fields = ("department", "organization", "purchase_item")
+    readonly_fields = ("number", "created_by", "created_at")
+    inlines = [DeliverableInline, PaymentInline, ContractDocumentInline]
+
+
+@admin.register(ContractNumberSequence)
+class ContractNumberSequenceAdmin(admin.ModelAdmin):
+    list_display = ("department", "year", "last_value")
+    list_select_related = ("department",)
+    search_fields = ("department__code", "department__name")
+
+
+@admin.register(ContractDocument)
+class ContractDocumentAdmin(SimpleHistoryAdmin):
+    list_display = ("title", "contract", "kind", "is_public", "original_name", "uploaded_at")
+    list_filter = ("kind", "is_public")
+    search_fields = ("title", "original_name", "contract__number")
+    list_select_related = ("contract",)
+    raw_id_fields = ("contract", "uploaded_by")
+
+
+class SubmissionInline(admin.TabularInline):
+    model = Submission
+    extra = 0
+    fields = ("submitted_at", "submitted_by", "decision", "decided_at", "decided_by")
+    readonly_fields = fields
+    show_change_link = True
+
+
+@admin.register(Deliverable)
+class DeliverableAdmin(SimpleHistoryAdmin):
+    list_display = ("title", "contract", "due_on", "payment_share", "status")
+    list_filter = ("status",)
+    search_fields = ("title", "contract__number", "contract__title")
+    list_select_related = ("contract",)
+    raw_id_fields = ("contract",)
+    inlines = [SubmissionInline]
+
+
+class SubmissionFileInline(admin.TabularInline):
+    model = SubmissionFile
+    extra = 0
+    fields = ("original_name", "file", "size", "content_type")
+
+
+@admin.register(Submission)
+class SubmissionAdmin(SimpleHistoryAdmin):
+    list_display = ("deliverable", "submitted_at", "submitted_by", "decision", "decided_at")
+    list_filter = ("decision",)
+    search_fields = ("deliverable__title", "deliverable__contract__number")
+    list_select_related = ("deliverable", "submitted_by")
+    raw_id_fields = ("deliverable", "submitted_by", "decided_by")
+    inlines = [SubmissionFileInline]
+
+
+@admin.register(SubmissionFile)
+class SubmissionFileAdmin(SimpleHistoryAdmin):
+    list_display = ("original_name", "submission", "size", "content_type")
+    search_fields = ("original_name",)
+    raw_id_fields = ("submission",)
+
+
+@admin.register(Payment)
+class PaymentAdmin(SimpleHistoryAdmin):
+    list_display = ("contract", "instalment", "amount", "paid_on", "deliverable")
+    search_fields = ("contract__number",)
+    list_select_related = ("contract", "deliverable")
+    raw_id_fields = ("contract", "deliverable", "recorded_by")
+
+
+@admin.register(Amendment)
+class AmendmentAdmin(SimpleHistoryAdmin):
+    list_display = ("contract", "kind", "old_value", "new_value", "amended_on", "amended_by")
+    list_filter = ("kind",)
+    search_fields = ("contract__number", "reason")
+    list_select_related = ("contract", "amended_by")
+    raw_id_fields = ("contract", "amended_by")

@@ -1,0 +1,336 @@
+"""Reads of purchase lists and contracts, scoped to what the user may see, with a constant number of queries.
+
+Visibility: published and withdrawn lists and every contract from signing on are public records. Drafts are seen by
+the purchasers whose region covers the department, and by superusers.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import (
+    BooleanField,
+    Case,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.permissions import is_org_member, is_purchaser, is_superuser
+from contracts.models import (
+    Contract,
+    Deliverable,
+    Payment,
+    PurchaseItem,
+    PurchaseList,
+    Submission,
+    add_years,
+)
+from registry.selectors import organization_eligibility
+
+MONEY = DecimalField(max_digits=14, decimal_places=2)
+ZERO = Decimal("0.00")
+HUNDRED = Decimal("100.00")
+
+
+def money(value: Decimal) -> str:
+    """Yuan with thousands separators, as messages show it: 30,000.00."""
+    return f"{value:,.2f}"
+
+
+def _subquery_sum(queryset: QuerySet, field: str) -> Coalesce:
+    total = queryset.order_by().values(total=Func(F(field), function="SUM", output_field=MONEY))
+    return Coalesce(Subquery(total, output_field=MONEY), Value(ZERO), output_field=MONEY)
+
+
+def _subquery_count(queryset: QuerySet) -> Coalesce:
+    count = queryset.order_by().values(count=Func(F("pk"), function="COUNT", output_field=IntegerField()))
+    return Coalesce(Subquery(count, output_field=IntegerField()), Value(0), output_field=IntegerField())
+
+
+def _user_region_path(user) -> str | None:
+    return user.department.region.path if is_purchaser(user) else None
+
+
+# Purchase lists ------------------------------------------------------------------------------------------------
+
+
+def _visible_lists(user) -> QuerySet[PurchaseList]:
+    queryset = PurchaseList.objects.all()
+    if is_superuser(user):
+        return queryset
+    visible = ~Q(status=PurchaseList.Status.DRAFT)
+    path = _user_region_path(user)
+    if path:
+        visible |= Q(region__path__startswith=path)
+    return queryset.filter(visible)
+
+
+def purchase_list_list(*, user=None) -> QuerySet[PurchaseList]:
+    """Lists the user may see, newest year first, with `item_count` and `total_budget`."""
+    items = PurchaseItem.objects.filter(purchase_list=OuterRef("pk"))
+    return (
+        _visible_lists(user)
+        .select_related("department", "region")
+        .annotate(item_count=_subquery_count(items), total_budget=_subquery_sum(items, "budget"))
+    )
+
+
+def _committed_contracts(lineage_ref) -> QuerySet[Contract]:
+    return Contract.objects.filter(status__in=Contract.BUDGET_STATUSES).filter(
+        Q(purchase_item_id=lineage_ref) | Q(purchase_item__origin_id=lineage_ref)
+    )
+
+
+def purchase_item_list(*, purchase_list: PurchaseList | None = None, user=None) -> QuerySet[PurchaseItem]:
+    """Items with `committed_amount` (signed contracts of the item's lineage), `remaining_budget`, `contract_count`.
+
+    Without `purchase_list`: the items of every list the user may see.
+    """
+    queryset = PurchaseItem.objects.select_related("purchase_list__department", "purchase_list__region")
+    if purchase_list is not None:
+        queryset = queryset.filter(purchase_list=purchase_list)
+    else:
+        queryset = queryset.filter(purchase_list__in=_visible_lists(user))
+    queryset = queryset.annotate(lineage=Coalesce(F("origin_id"), F("pk")))
+    committed = _committed_contracts(OuterRef("lineage"))
+    return queryset.annotate(
+        committed_amount=_subquery_sum(committed, "amount"),
+        contract_count=_subquery_count(Contract.objects.filter(purchase_item=OuterRef("pk")).exclude(status="draft")),
+    ).annotate(remaining_budget=ExpressionWrapper(F("budget") - F("committed_amount"), output_field=MONEY))
+
+
+def purchase_list_get(*, pk: int, user=None) -> PurchaseList:
+    """One visible list with its items (annotated as in purchase_item_list) and each item's visible contracts.
+
+    Raises PurchaseList.DoesNotExist when the list does not exist or the user may not see it.
+    """
+    visible_contracts = Contract.objects.select_related("organization").order_by("number")
+    if not is_superuser(user):
+        visible = ~Q(status=Contract.Status.DRAFT)
+        path = _user_region_path(user)
+        if path:
+            visible |= Q(department__region__path__startswith=path)
+        visible_contracts = visible_contracts.filter(visible)
+    purchase_list = _visible_lists(user).select_related("department", "region", "revision_of").get(pk=pk)
+    items = purchase_item_list(purchase_list=purchase_list).order_by("code")
+    items = items.prefetch_related(Prefetch("contracts", queryset=visible_contracts, to_attr="visible_contracts"))
+    purchase_list.item_rows = list(items)
+    return purchase_list
+
+
+def item_remaining_budget(item: PurchaseItem, *, exclude_contract: Contract | None = None) -> Decimal:
+    """The item's budget less the amounts of the signed, performing and completed contracts of its lineage."""
+    committed = _committed_contracts(item.lineage_id)
+    if exclude_contract is not None and exclude_contract.pk:
+        committed = committed.exclude(pk=exclude_contract.pk)
+    total = sum((amount for amount in committed.values_list("amount", flat=True)), ZERO)
+    return item.budget - total
+
+
+# Contracts -----------------------------------------------------------------------------------------------------
+
+
+def overdue_condition(on: datetime.date | None = None, prefix: str = "") -> Q:
+    """Deliverables whose due date passed without acceptance on a contract being performed."""
+    day = on or timezone.localdate()
+    return (
+        Q(**{f"{prefix}contract__status__in": Contract.ACTIVE_STATUSES})
+        & Q(**{f"{prefix}due_on__lt": day})
+        & ~Q(**{f"{prefix}status": Deliverable.Status.ACCEPTED})
+    )
+
+
+def annotate_overdue(queryset: QuerySet[Deliverable], *, on: datetime.date | None = None) -> QuerySet[Deliverable]:
+    """Add `is_overdue_now` (bool) to each deliverable."""
+    return queryset.annotate(
+        is_overdue_now=Case(
+            When(overdue_condition(on), then=Value(True)), default=Value(False), output_field=BooleanField()
+        )
+    )
+
+
+def deliverable_overdue_list(*, on: datetime.date | None = None) -> QuerySet[Deliverable]:
+    """Every overdue deliverable (public information: only signed contracts can have one), oldest due first."""
+    return (
+        Deliverable.objects.filter(overdue_condition(on))
+        .select_related("contract__organization", "contract__department__region")
+        .order_by("due_on", "pk")
+    )
+
+
+def organization_overdue_count(organization, *, on: datetime.date | None = None) -> int:
+    return Deliverable.objects.filter(overdue_condition(on), contract__organization=organization).count()
+
+
+def annotate_organization_overdue(queryset: QuerySet, *, on: datetime.date | None = None) -> QuerySet:
+    """Add `overdue_deliverable_count` to each organization of `queryset`."""
+    overdue = Deliverable.objects.filter(overdue_condition(on), contract__organization=OuterRef("pk"))
+    return queryset.annotate(overdue_deliverable_count=_subquery_count(overdue))
+
+
+def _annotate_contracts(queryset: QuerySet[Contract], on: datetime.date | None = None) -> QuerySet[Contract]:
+    overdue = Deliverable.objects.filter(overdue_condition(on), contract=OuterRef("pk"))
+    payments = Payment.objects.filter(contract=OuterRef("pk"))
+    return queryset.select_related("department__region", "organization", "purchase_item__purchase_list").annotate(
+        overdue_count=_subquery_count(overdue), paid_amount=_subquery_sum(payments, "amount")
+    )
+
+
+def _visible_contract_filter(user) -> Q | None:
+    """None means everything (superusers)."""
+    if is_superuser(user):
+        return None
+    visible = ~Q(status=Contract.Status.DRAFT)
+    path = _user_region_path(user)
+    if path:
+        visible |= Q(department__region__path__startswith=path)
+    return visible
+
+
+def contract_list_for(*, user, mine: bool = False) -> QuerySet[Contract]:
+    """Contracts the user may see, annotated with `overdue_count` and `paid_amount`.
+
+    mine=True narrows to the user's work: a purchaser's region (every status), a member's organization (non-draft).
+    """
+    queryset = Contract.objects.all()
+    if mine:
+        work = Q(pk__in=[])
+        path = _user_region_path(user)
+        if path:
+            work |= Q(department__region__path__startswith=path)
+        if is_org_member(user):
+            work |= Q(organization_id=user.organization_id) & ~Q(status=Contract.Status.DRAFT)
+        queryset = queryset.filter(work)
+    visible = _visible_contract_filter(user)
+    if visible is not None:
+        queryset = queryset.filter(visible)
+    return _annotate_contracts(queryset)
+
+
+def organization_contract_list(*, organization, user=None) -> QuerySet[Contract]:
+    """The contracts of one organization the user may see (for the organization's page)."""
+    return contract_list_for(user=user).filter(organization=organization)
+
+
+def contract_get_by_number(*, number: str, user=None) -> Contract:
+    """One contract with everything its page shows. Raises Contract.DoesNotExist when missing or not visible."""
+    submissions = Submission.objects.select_related("submitted_by", "decided_by").prefetch_related("files")
+    deliverables = annotate_overdue(Deliverable.objects.all()).prefetch_related(
+        Prefetch("submissions", queryset=submissions)
+    )
+    queryset = contract_list_for(user=user).prefetch_related(
+        Prefetch("deliverables", queryset=deliverables),
+        Prefetch("payments", queryset=Payment.objects.select_related("deliverable", "recorded_by")),
+        "amendments__amended_by",
+        "documents__uploaded_by",
+    )
+    return queryset.get(number=number)
+
+
+def contract_paid_total(contract: Contract) -> Decimal:
+    total = sum((amount for amount in contract.payments.values_list("amount", flat=True)), ZERO)
+    return total
+
+
+def contract_remaining_amount(contract: Contract) -> Decimal:
+    return contract.amount - contract_paid_total(contract)
+
+
+# Signing ----------------------------------------------------------------------------------------------------------
+
+
+def term_refusals(start_on: datetime.date, end_on: datetime.date, justification: str) -> list[str]:
+    """The term rules: start ≤ end; at most one year, or at most three years with a recorded justification."""
+    period = {"start": start_on.isoformat(), "end": end_on.isoformat()}
+    if start_on > end_on:
+        return [_("合同期限：开始日期 %(start)s 晚于结束日期 %(end)s。") % period]
+    if not end_on < add_years(start_on, 3):
+        return [_("合同期限：期限（%(start)s 至 %(end)s）超过三年的上限。") % period]
+    if not end_on < add_years(start_on, 1) and not (justification or "").strip():
+        return [_("合同期限：期限（%(start)s 至 %(end)s）超过一年，须填写期限理由。") % period]
+    return []
+
+
+def budget_refusal(item: PurchaseItem, amount: Decimal, *, contract: Contract | None = None) -> str | None:
+    """The budget rule: `amount` fits in what the item's other signed contracts leave of its budget."""
+    remaining = item_remaining_budget(item, exclude_contract=contract)
+    if amount <= remaining:
+        return None
+    return _("预算：合同金额 %(amount)s 元超出购买项目“%(item)s”的剩余预算 %(remaining)s 元。") % {
+        "amount": money(amount),
+        "item": item.service_name,
+        "remaining": money(remaining),
+    }
+
+
+@dataclass(frozen=True)
+class SigningReview:
+    """What stands in the way of signing (refusals) and what the purchaser must acknowledge (warnings)."""
+
+    refusals: tuple[str, ...]
+    warnings: tuple[str, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.refusals
+
+
+def contract_signing_review(contract: Contract, *, signed_on: datetime.date) -> SigningReview:
+    """Check every signing rule; each refusal starts with the name of the rule it breaks."""
+    refusals: list[str] = []
+    if not contract.is_draft:
+        refusals.append(
+            _("合同状态：只有草稿状态的合同可以签订（当前状态：%(status)s）。")
+            % {"status": contract.get_status_display()}
+        )
+
+    eligibility = organization_eligibility(contract.organization, on=signed_on)
+    for refusal in eligibility.refusals:
+        refusals.append(_("承接主体资格：%(reason)s") % {"reason": refusal})
+
+    if signed_on > timezone.localdate():
+        refusals.append(_("签订日期：签订日期 %(day)s 不能晚于今天。") % {"day": signed_on.isoformat()})
+
+    if contract.amount is None or contract.amount <= 0:
+        refusals.append(_("合同金额：合同金额须大于零。"))
+
+    refusals.extend(term_refusals(contract.start_on, contract.end_on, contract.term_justification))
+
+    item = contract.purchase_item
+    if item is not None:
+        purchase_list = item.purchase_list
+        if not purchase_list.is_published:
+            refusals.append(
+                _("购买目录：购买项目所在的目录“%(title)s”不是已发布状态（当前状态：%(status)s）。")
+                % {"title": purchase_list.title, "status": purchase_list.get_status_display()}
+            )
+        if contract.amount is not None and contract.amount > 0:
+            refusal = budget_refusal(item, contract.amount, contract=contract)
+            if refusal:
+                refusals.append(refusal)
+
+    shares = list(contract.deliverables.values_list("payment_share", flat=True))
+    if not shares:
+        refusals.append(_("履约事项：至少须设定一项履约事项。"))
+    else:
+        total = sum(shares, ZERO)
+        if total != HUNDRED:
+            refusals.append(
+                _("履约事项：各项付款比例合计须为 100.00%%，当前合计 %(total)s%%。") % {"total": f"{total:.2f}"}
+            )
+    return SigningReview(refusals=tuple(refusals), warnings=tuple(eligibility.warnings))

@@ -1,0 +1,203 @@
+"""Deliverables: submissions by the organization's members, acceptance and return by the purchaser, resubmission,
+and overdue deliverables."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from contracts import selectors, services
+from contracts.models import Contract, Deliverable, Submission
+from tests.factories import DeliverableFactory, OrganizationFactory, SignedContractFactory, make_upload
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def deliverable(signed_contract):
+    return signed_contract.deliverables.get(title="上半年服务")
+
+
+def submit(member, deliverable, report="上半年累计服务 6200 人次，回访满意度 95%", files=None):
+    return services.submission_create(
+        actor=member,
+        deliverable=deliverable,
+        report=report,
+        files=[make_upload("pdf", "服务台账.pdf"), make_upload("jpg", "现场照片.jpg")] if files is None else files,
+    )
+
+
+class TestSubmission:
+    def test_member_submits_report_and_files(self, member, deliverable, media_root):
+        submission = submit(member, deliverable)
+        deliverable.refresh_from_db()
+        assert deliverable.status == Deliverable.Status.SUBMITTED
+        assert submission.submitted_by == member
+        assert submission.is_open
+        files = list(submission.files.order_by("pk"))
+        assert [f.original_name for f in files] == ["服务台账.pdf", "现场照片.jpg"]
+        assert [f.content_type for f in files] == ["application/pdf", "image/jpeg"]
+        for stored in files:
+            assert stored.file.name.startswith(f"contracts/{timezone.localdate().year}/")
+            assert stored.original_name not in stored.file.name
+            assert (media_root / stored.file.name).read_bytes()[:3] in (b"%PD", b"\xff\xd8\xff")
+
+    def test_submitting_on_a_performing_contract(self, purchaser, member, deliverable):
+        services.contract_start_performance(actor=purchaser, contract=deliverable.contract)
+        assert submit(member, deliverable).pk
+
+    def test_needs_a_report_and_a_file(self, member, deliverable):
+        with pytest.raises(ValidationError, match="履约报告"):
+            submit(member, deliverable, report="  ")
+        with pytest.raises(ValidationError, match="至少须上传一个文件"):
+            submit(member, deliverable, files=[])
+        deliverable.refresh_from_db()
+        assert deliverable.status == Deliverable.Status.PENDING
+        assert not deliverable.submissions.exists()
+
+    def test_a_bad_file_refuses_the_whole_submission(self, member, deliverable):
+        with pytest.raises(ValidationError, match="类型不允许"):
+            submit(member, deliverable, files=[make_upload("pdf"), make_upload("pdf", "病毒.exe")])
+        assert not deliverable.submissions.exists()
+
+    def test_only_members_of_the_contract_organization(self, purchaser, other_member, deliverable):
+        for actor in (other_member, purchaser):
+            with pytest.raises(PermissionDenied):
+                submit(actor, deliverable)
+
+    def test_not_on_a_draft_or_terminated_contract(self, purchaser, member, draft_contract):
+        draft_deliverable = draft_contract.deliverables.first()
+        with pytest.raises(ValidationError, match="草稿"):
+            submit(member, draft_deliverable)
+        services.contract_sign(actor=purchaser, contract=draft_contract, signed_on=datetime.date(2026, 2, 20))
+        services.contract_terminate(actor=purchaser, contract=draft_contract, reason="服务对象迁出")
+        with pytest.raises(ValidationError, match="已终止"):
+            submit(member, draft_deliverable)
+
+    def test_not_while_waiting_for_a_decision(self, member, deliverable):
+        submit(member, deliverable)
+        with pytest.raises(ValidationError, match="已提交"):
+            submit(member, deliverable)
+
+
+class TestDecisions:
+    def test_return_then_resubmit_then_accept(self, purchaser, member, deliverable):
+        first = submit(member, deliverable)
+        services.deliverable_return(actor=purchaser, submission=first, comment="缺少服务对象签字确认单")
+        deliverable.refresh_from_db()
+        assert deliverable.status == Deliverable.Status.RETURNED
+        assert deliverable.can_be_submitted
+
+        second = submit(member, deliverable, report="补充了签字确认单")
+        deliverable.refresh_from_db()
+        assert deliverable.status == Deliverable.Status.SUBMITTED
+
+        services.deliverable_accept(actor=purchaser, submission=second, comment="材料齐全")
+        deliverable.refresh_from_db()
+        assert deliverable.status == Deliverable.Status.ACCEPTED
+        assert deliverable.accepted_at is not None
+        assert not deliverable.can_be_submitted
+
+        # Nothing is overwritten: both submissions and both decisions remain.
+        kept = list(
+            deliverable.submissions.order_by("submitted_at", "pk").values_list(
+                "report", "decision", "decision_comment", "decided_by"
+            )
+        )
+        assert kept == [
+            ("上半年累计服务 6200 人次，回访满意度 95%", "returned", "缺少服务对象签字确认单", purchaser.pk),
+            ("补充了签字确认单", "accepted", "材料齐全", purchaser.pk),
+        ]
+        assert first.files.count() == 2 and second.files.count() == 2
+        statuses = list(deliverable.history.order_by("history_date", "history_id").values_list("status", flat=True))
+        assert statuses == ["pending", "submitted", "returned", "submitted", "accepted"]
+
+    def test_return_needs_a_comment(self, purchaser, member, deliverable):
+        submission = submit(member, deliverable)
+        with pytest.raises(ValidationError, match="退回须写明意见"):
+            services.deliverable_return(actor=purchaser, submission=submission, comment=" ")
+        submission.refresh_from_db()
+        assert submission.is_open
+
+    def test_a_decision_is_final(self, purchaser, member, deliverable):
+        submission = submit(member, deliverable)
+        services.deliverable_accept(actor=purchaser, submission=submission)
+        with pytest.raises(ValidationError, match="已有验收结论"):
+            services.deliverable_return(actor=purchaser, submission=submission, comment="再看看")
+        with pytest.raises(ValidationError, match="已验收"):
+            submit(member, deliverable)
+
+    def test_returned_submission_cannot_be_accepted_later(self, purchaser, member, deliverable):
+        submission = submit(member, deliverable)
+        services.deliverable_return(actor=purchaser, submission=submission, comment="补充材料")
+        with pytest.raises(ValidationError, match="已有验收结论"):
+            services.deliverable_accept(actor=purchaser, submission=submission)
+
+    def test_only_purchasers_covering_the_department_decide(self, chifeng_purchaser, member, deliverable):
+        submission = submit(member, deliverable)
+        for actor in (chifeng_purchaser, member):
+            with pytest.raises(PermissionDenied):
+                services.deliverable_accept(actor=actor, submission=submission)
+            with pytest.raises(PermissionDenied):
+                services.deliverable_return(actor=actor, submission=submission, comment="不行")
+            with pytest.raises(PermissionDenied):
+                services.deliverable_return(actor=actor, submission=submission, comment="")
+
+    def test_no_decisions_on_a_terminated_contract(self, purchaser, member, deliverable):
+        submission = submit(member, deliverable)
+        services.contract_terminate(actor=purchaser, contract=deliverable.contract, reason="终止")
+        with pytest.raises(ValidationError, match="不能验收"):
+            services.deliverable_accept(actor=purchaser, submission=submission)
+        assert Submission.objects.get(pk=submission.pk).is_open
+
+
+class TestOverdue:
+    def test_overdue_means_due_passed_and_not_accepted(self, purchaser, member, organization, signed_contract):
+        first = signed_contract.deliverables.get(title="上半年服务")  # due 2026-08-31
+        second = signed_contract.deliverables.get(title="全年服务")  # due 2027-02-28
+        on = datetime.date(2026, 9, 15)
+        assert list(selectors.deliverable_overdue_list(on=on)) == [first]
+        assert selectors.organization_overdue_count(organization, on=on) == 1
+        assert selectors.organization_overdue_count(organization, on=datetime.date(2027, 3, 1)) == 2
+        assert selectors.organization_overdue_count(organization, on=datetime.date(2026, 8, 31)) == 0
+
+        # A submitted but undecided deliverable is still overdue; an accepted one is not.
+        submission = submit(member, first)
+        assert selectors.organization_overdue_count(organization, on=on) == 1
+        services.deliverable_accept(actor=purchaser, submission=submission)
+        assert selectors.organization_overdue_count(organization, on=on) == 0
+
+        annotated = {d.pk: d.is_overdue_now for d in selectors.annotate_overdue(Deliverable.objects.all(), on=on)}
+        assert annotated == {first.pk: False, second.pk: False}
+
+    def test_drafts_completed_and_terminated_contracts_have_nothing_overdue(self, organization):
+        past = datetime.date(2026, 4, 1)
+        for status, extra in [
+            (Contract.Status.DRAFT, {"signed_on": None}),
+            (Contract.Status.COMPLETED, {"completed_on": past}),
+            (Contract.Status.TERMINATED, {"terminated_on": past, "termination_reason": "终止"}),
+        ]:
+            contract = SignedContractFactory(organization=organization, status=status, **extra)
+            DeliverableFactory(contract=contract, due_on=datetime.date(2026, 3, 31))
+        assert selectors.organization_overdue_count(organization, on=datetime.date(2026, 6, 1)) == 0
+
+    def test_python_property_agrees_with_the_query(self, organization):
+        contract = SignedContractFactory(organization=organization)
+        late = DeliverableFactory(contract=contract, due_on=timezone.localdate() - datetime.timedelta(days=1))
+        on_time = DeliverableFactory(contract=contract, due_on=timezone.localdate())
+        assert late.is_overdue and not on_time.is_overdue
+        assert selectors.organization_overdue_count(organization) == 1
+
+    def test_count_per_organization(self, organization):
+        from registry.models import Organization
+
+        other = OrganizationFactory()
+        for owner, count in ((organization, 2), (other, 1)):
+            contract = SignedContractFactory(organization=owner)
+            for _ in range(count):
+                DeliverableFactory(contract=contract, due_on=datetime.date(2026, 5, 1))
+        rows = selectors.annotate_organization_overdue(
+            Organization.objects.filter(pk__in=[organization.pk, other.pk]), on=datetime.date(2026, 6, 1)
+        )
+        assert {row.pk: row.overdue_deliverable_count for row in rows} == {organization.pk: 2, other.pk: 1}
