@@ -120,7 +120,7 @@ def _require_list_writer(actor, purchase_list: PurchaseList) -> None:
 def _require_draft_list(purchase_list: PurchaseList) -> None:
     if not purchase_list.is_draft:
         raise ValidationError(
-            _("目录“%(title)s”已%(status)s，其内容不能再修改；如需调整请创建修订版。")
+            _("目录“%(title)s”当前状态为“%(status)s”，其内容不能再修改；如需调整请创建修订版。")
             % {"title": purchase_list.title, "status": purchase_list.get_status_display()}
         )
 
@@ -326,7 +326,7 @@ def _require_manager(actor, contract: Contract) -> None:
 def _require_draft_contract(contract: Contract) -> None:
     if not contract.is_draft:
         raise ValidationError(
-            _("合同 %(number)s 已%(status)s，不能再修改；如需变更请办理合同变更。")
+            _("合同 %(number)s 当前状态为“%(status)s”，不能再修改；如需变更请办理合同变更。")
             % {"number": contract.number, "status": contract.get_status_display()}
         )
 
