@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_tasks",
     "django_tasks_db",
     "accounts",
@@ -219,6 +220,24 @@ if not DEBUG:
     if _env_bool("BEHIND_TLS_PROXY", False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Cache: per-process memory by default; CACHE_BACKEND=database shares it between web processes (run
+# `manage.py createcachetable` once), which the complaint rate limit needs when several processes serve.
+if os.environ.get("CACHE_BACKEND", "memory") == "database":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "qiyue_cache"}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "qiyue"}}
+
+# Evaluations: minimum evaluators to finalize, whether public results name evaluators, how long a 差 grade stays
+# among the organization's eligibility warnings (years).
+EVALUATION_MIN_EVALUATORS = _env_int("EVALUATION_MIN_EVALUATORS", 3)
+EVALUATION_PUBLISH_EVALUATOR_NAMES = _env_bool("EVALUATION_PUBLISH_EVALUATOR_NAMES", False)
+EVALUATION_WARNING_YEARS = _env_int("EVALUATION_WARNING_YEARS", 1)
+
+# Supervision: yearly random-inspection rates (percent) by the region's level, public complaint limits.
+SUPERVISION_SAMPLE_RATES = {"county": "3", "city": "4", "province": "5"}
+SUPERVISION_COMPLAINTS_PER_HOUR = _env_int("SUPERVISION_COMPLAINTS_PER_HOUR", 5)
+SUPERVISION_COMPLAINT_ATTACHMENT_MAX_MB = _env_int("SUPERVISION_COMPLAINT_ATTACHMENT_MAX_MB", 10)
+
 # Third-party apps.
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -228,13 +247,17 @@ IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 
 REST_FRAMEWORK = {
+    # Token first: an API client without credentials is answered 401 with `WWW-Authenticate: Token`.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.ApiPagination",
+    "DEFAULT_FILTER_BACKENDS": ["api.filters.FilterBackend"],
+    "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
+    "DEFAULT_THROTTLE_RATES": {"token": os.environ.get("API_TOKEN_RATE", "20/minute")},
     "PAGE_SIZE": 50,
 }
 SPECTACULAR_SETTINGS = {
@@ -242,6 +265,24 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "政府向社会组织购买服务公开记录 / Public record of government purchase of services",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI and ReDoc from the drf-spectacular-sidecar wheel (served as static files): no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # One schema component per status/kind/grade vocabulary (several models name their field the same).
+    "ENUM_NAME_OVERRIDES": {
+        "OrganizationStatusEnum": "registry.models.Organization.Status",
+        "RatingGradeEnum": "registry.models.Rating.Grade",
+        "PurchaseListStatusEnum": "contracts.models.PurchaseList.Status",
+        "ContractStatusEnum": "contracts.models.Contract.Status",
+        "DeliverableStatusEnum": "contracts.models.Deliverable.Status",
+        "AmendmentKindEnum": "contracts.models.Amendment.Kind",
+        "ContractDocumentKindEnum": "contracts.models.ContractDocument.Kind",
+        "EvaluationKindEnum": "evaluations.models.Evaluation.Kind",
+        "EvaluationGradeEnum": "evaluations.models.Evaluation.Grade",
+        "ComplaintStatusEnum": "supervision.models.Complaint.Status",
+    },
 }
 
 TASKS = {
@@ -249,6 +290,8 @@ TASKS = {
         "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend"),
     }
 }
+# Exports with more rows than this are built in the background (api.tasks.build_export).
+EXPORT_BACKGROUND_THRESHOLD = _env_int("EXPORT_BACKGROUND_THRESHOLD", 2000)
 
 # Open data: the OCDS ocid prefix registered for this publisher.
 OCDS_OCID_PREFIX = os.environ.get("OCDS_OCID_PREFIX", "ocds-qiyue00")

@@ -5,3 +5,20 @@ from django.utils.translation import gettext_lazy as _
 class EvaluationsConfig(AppConfig):
     name = "evaluations"
     verbose_name = _("绩效评价")
+
+    def ready(self):
+        """Plug the consequences of evaluations into the other apps' extension points.
+
+        - contracts: an evaluator who accepted an assignment on a contract's evaluation may view its evidence;
+          a 差 holds the contract's payments until a purchaser records a decision.
+        - registry: a recent 差 appears among the organization's eligibility warnings.
+        """
+        from contracts.permissions import register_evidence_viewer
+        from contracts.services import register_payment_blocker
+        from evaluations.permissions import evaluator_may_view_evidence
+        from evaluations.selectors import evaluation_payment_blockers, performance_eligibility_check
+        from registry.selectors import register_eligibility_check
+
+        register_evidence_viewer(evaluator_may_view_evidence)
+        register_payment_blocker(evaluation_payment_blockers)
+        register_eligibility_check(performance_eligibility_check)

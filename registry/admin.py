@@ -1,7 +1,26 @@
-from django.contrib import admin
+"""The registry in the Django admin: regions, departments, organizations with Excel/CSV import and export, and the
+annual inspections, ratings and credit listings, each with its history (django-simple-history).
+
+Superusers edit everything. Registrars (with staff access) see the organizations of their region, export them, and
+import files of organizations in their region; the import previews every row and writes nothing unless every row is
+valid (registry.resources.OrganizationResource).
+"""
+
+from django.contrib import admin, messages
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from import_export.admin import ImportExportMixin
+from import_export.formats import base_formats
+from import_export.results import RowResult
 from simple_history.admin import SimpleHistoryAdmin
 
-from registry.models import Department, Organization, Region
+from accounts.permissions import is_registrar, is_superuser, scope_to_region, user_covers_region
+from registry import imports
+from registry.models import AnnualInspection, CreditListing, Department, Organization, Rating, Region
+from registry.resources import CSV, OrganizationResource
 
 
 @admin.register(Region)
@@ -23,10 +42,139 @@ class DepartmentAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ("region",)
 
 
+class AnnualInspectionInline(admin.TabularInline):
+    model = AnnualInspection
+    extra = 0
+    fields = ("year", "result", "decided_on", "note")
+
+
+class RatingInline(admin.TabularInline):
+    model = Rating
+    extra = 0
+    fields = ("grade", "score", "awarded_on", "valid_until", "awarding_authority")
+    autocomplete_fields = ("awarding_authority",)
+
+
+class CreditListingInline(admin.TabularInline):
+    model = CreditListing
+    extra = 0
+    fields = ("list_kind", "reason", "listed_on", "deciding_authority", "removed_on", "removal_reason", "removed_by")
+    autocomplete_fields = ("deciding_authority", "removed_by")
+
+
 @admin.register(Organization)
-class OrganizationAdmin(SimpleHistoryAdmin):
-    list_display = ("name", "uscc", "org_type", "region", "status")
+class OrganizationAdmin(ImportExportMixin, SimpleHistoryAdmin):
+    list_display = ("name", "uscc", "org_type", "registration_authority", "region", "status")
     list_filter = ("org_type", "status")
     search_fields = ("name", "uscc")
-    list_select_related = ("region",)
+    list_select_related = ("region", "registration_authority")
     autocomplete_fields = ("region", "registration_authority")
+    inlines = (AnnualInspectionInline, RatingInline, CreditListingInline)
+    resource_classes = [OrganizationResource]
+    import_formats = [base_formats.XLSX, CSV]
+    export_formats = [base_formats.XLSX, CSV]
+
+    # Registrars (staff users with the registrar role) work on their own region; superusers on everything.
+
+    def _registrar(self, request) -> bool:
+        return bool(is_registrar(request.user))
+
+    def has_module_permission(self, request):
+        return super().has_module_permission(request) or self._registrar(request)
+
+    def has_view_permission(self, request, obj=None):
+        if super().has_view_permission(request, obj):
+            return True
+        return self._registrar(request) and (obj is None or user_covers_region(request.user, obj.region))
+
+    def has_import_permission(self, request):
+        return bool(is_superuser(request.user) or is_registrar(request.user))
+
+    def has_export_permission(self, request):
+        return bool(is_superuser(request.user) or is_registrar(request.user))
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if is_superuser(request.user):
+            return queryset
+        return scope_to_region(queryset, request.user)
+
+    # The import: file-level problems shown on the form, all-or-nothing results, messages in Chinese.
+
+    def import_action(self, request, **kwargs):
+        response = super().import_action(request, **kwargs)
+        if isinstance(response, TemplateResponse) and response.context_data:
+            result = response.context_data.get("result")
+            form = response.context_data.get("form")
+            if result is not None and form is not None:
+                file_errors = [e for e in result.base_errors if isinstance(e.error, imports.ImportFileError)]
+                if file_errors:
+                    for error in file_errors:
+                        form.add_error("import_file", str(error.error))
+                    result.base_errors = [e for e in result.base_errors if e not in file_errors]
+                    if not result.base_errors:
+                        response.context_data["result"] = None
+                        response.context_data.pop("confirm_form", None)
+        return response
+
+    def process_result(self, result, request):
+        if result.has_errors() or result.has_validation_errors():
+            problems = [str(error.error) for error in result.base_errors]
+            for row in result.invalid_rows:
+                for header, reasons in row.error_dict.items():
+                    problems.extend(
+                        _("第%(row)d行 %(column)s%(reason)s") % {"row": row.number, "column": header, "reason": reason}
+                        for reason in reasons
+                    )
+            messages.error(
+                request,
+                _("导入未完成，没有写入任何数据：%(problems)s") % {"problems": "；".join(problems[:20])},
+            )
+            return HttpResponseRedirect(reverse("admin:registry_organization_import"))
+        return super().process_result(result, request)
+
+    def add_success_message(self, result, request):
+        totals = result.totals
+        messages.success(
+            request,
+            _("导入完成：新增 %(created)d，更新 %(updated)d，未变 %(unchanged)d")
+            % {
+                "created": totals[RowResult.IMPORT_TYPE_NEW],
+                "updated": totals[RowResult.IMPORT_TYPE_UPDATE],
+                "unchanged": totals[RowResult.IMPORT_TYPE_SKIP],
+            },
+        )
+
+
+class _OrganizationRecordAdmin(SimpleHistoryAdmin):
+    """Annual inspections, ratings and credit listings: one row per decision, with the decision's history."""
+
+    autocomplete_fields = ("organization",)
+    list_select_related = ("organization",)
+    search_fields = ("organization__name", "organization__uscc")
+
+
+@admin.register(AnnualInspection)
+class AnnualInspectionAdmin(_OrganizationRecordAdmin):
+    list_display = ("organization", "year", "result", "decided_on")
+    list_filter = ("result", "year")
+
+
+@admin.register(Rating)
+class RatingAdmin(_OrganizationRecordAdmin):
+    list_display = ("organization", "grade", "score", "awarded_on", "valid_until", "awarding_authority")
+    list_filter = ("grade",)
+    list_select_related = ("organization", "awarding_authority")
+    autocomplete_fields = ("organization", "awarding_authority")
+
+
+@admin.register(CreditListing)
+class CreditListingAdmin(_OrganizationRecordAdmin):
+    list_display = ("organization", "list_kind", "listed_on", "deciding_authority", "removed_on", "is_open")
+    list_filter = ("list_kind", ("removed_on", admin.EmptyFieldListFilter))
+    list_select_related = ("organization", "deciding_authority")
+    autocomplete_fields = ("organization", "deciding_authority", "removed_by")
+
+    @admin.display(boolean=True, description=gettext_lazy("在名单中"))
+    def is_open(self, obj: CreditListing) -> bool:
+        return obj.is_open

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db.models import BooleanField, Case, Exists, OuterRef, QuerySet, Subquery, Value, When
@@ -55,6 +56,18 @@ def organization_get(*, uscc: str) -> Organization:
     return organization_list().get(uscc=normalize_uscc(uscc))
 
 
+# Other apps add their own eligibility reasons (e.g. evaluations: a recent 差 grade) with register_eligibility_check.
+EligibilityCheck = Callable[[Organization, datetime.date], tuple[Iterable[str], Iterable[str]]]
+_eligibility_checks: list[EligibilityCheck] = []
+
+
+def register_eligibility_check(check: EligibilityCheck) -> None:
+    """Add `check(organization, on) -> (refusals, warnings)` to organization_eligibility (idempotent); apps register
+    theirs in AppConfig.ready()."""
+    if check not in _eligibility_checks:
+        _eligibility_checks.append(check)
+
+
 @dataclass(frozen=True)
 class Eligibility:
     """Whether an organization may be contracted on a day: refusals make it ineligible, warnings must be
@@ -92,6 +105,7 @@ def organization_eligibility(organization: Organization, *, on: datetime.date | 
 
     Refused: not established yet, registration status other than 正常, an open serious-violation listing.
     Warned: an open activity-abnormal listing, last annual inspection 不合格, no evaluation grade valid on `on`.
+    Checks registered with register_eligibility_check add their refusals and warnings after these.
     Listings, inspections and ratings are read as they stood on `on`: a listing removed by then no longer counts,
     an inspection decided later is not yet known.
     """
@@ -154,5 +168,10 @@ def organization_eligibility(organization: Organization, *, on: datetime.date | 
             )
         else:
             warnings.append(_("未取得社会组织评估等级"))
+
+    for check in _eligibility_checks:
+        extra_refusals, extra_warnings = check(organization, on)
+        refusals.extend(str(text) for text in extra_refusals)
+        warnings.extend(str(text) for text in extra_warnings)
 
     return Eligibility(eligible=not refusals, refusals=tuple(refusals), warnings=tuple(warnings))

@@ -275,3 +275,117 @@ class PaymentFactory(DjangoModelFactory):
     recorded_by = factory.SubFactory(UserFactory)
 
 
+# --- supervision ----------------------------------------------------------------------------------------------------
+
+_tracking_counter = itertools.count(1)
+
+
+class InspectionFactory(DjangoModelFactory):
+    """A planned targeted inspection of a Hohhot organization (services do the completing)."""
+
+    class Meta:
+        model = "supervision.Inspection"
+
+    organization = factory.SubFactory(OrganizationFactory)
+    kind = "targeted"
+    department = factory.LazyAttribute(lambda o: o.organization.registration_authority)
+    planned_on = datetime.date(2026, 10, 15)
+    status = "planned"
+    created_by = factory.SubFactory(UserFactory)
+
+
+class RectificationOrderFactory(DjangoModelFactory):
+    """An issued direct order: issued 2026-10-01, deadline 2026-10-31."""
+
+    class Meta:
+        model = "supervision.RectificationOrder"
+
+    organization = factory.SubFactory(OrganizationFactory)
+    department = factory.LazyAttribute(lambda o: o.organization.registration_authority)
+    source = "direct"
+    requirements = "补充完善财务管理制度，按规定建立项目资金专账"
+    issued_on = datetime.date(2026, 10, 1)
+    deadline = datetime.date(2026, 10, 31)
+    status = "issued"
+    issued_by = factory.SubFactory(UserFactory)
+
+
+class ComplaintFactory(DjangoModelFactory):
+    """A complaint as received from the public, with contact data."""
+
+    class Meta:
+        model = "supervision.Complaint"
+
+    tracking_code = factory.LazyFunction(lambda: f"TEST{next(_tracking_counter):08d}")
+    organization = factory.SubFactory(OrganizationFactory)
+    subject = "服务人员未按约定上门"
+    text = "本月预约的三次居家养老上门服务均未到岗，电话联系无人接听。"
+    contact_name = factory.Faker("name")
+    contact_phone = "13800000000"
+    contact_email = "citizen@example.cn"
+    status = "received"
+
+
+# --- evaluations ----------------------------------------------------------------------------------------------------
+
+
+class IndicatorSetFactory(DjangoModelFactory):
+    """A draft indicator set without indicators (see tests/evaluations/conftest.py for complete trees)."""
+
+    class Meta:
+        model = "evaluations.IndicatorSet"
+
+    name = factory.Sequence(lambda n: f"测试绩效评价指标体系{n}")
+    version = 1
+    description = "分值按项目设定"
+    status = "draft"
+
+
+class IndicatorFactory(DjangoModelFactory):
+    class Meta:
+        model = "evaluations.Indicator"
+
+    indicator_set = factory.SubFactory(IndicatorSetFactory)
+    parent = None
+    level = factory.LazyAttribute(lambda o: o.parent.level + 1 if o.parent else 1)
+    code = factory.Sequence(lambda n: f"I{n:04d}")
+    name = factory.Sequence(lambda n: f"测试指标{n}")
+    weight = Decimal("10.00")
+    max_score = Decimal("10.00")
+    guidance = "按服务台账与回访记录评分"
+    order = factory.Sequence(lambda n: n)
+
+
+class EvaluatorProfileFactory(DjangoModelFactory):
+    """An active member of the evaluator pool (the user holds the evaluator role)."""
+
+    class Meta:
+        model = "evaluations.EvaluatorProfile"
+
+    user = factory.SubFactory(EvaluatorFactory)
+    specialties = "社会工作、养老服务"
+    affiliation = "内蒙古大学公共管理学院"
+    contact_phone = "0471-6990000"
+    contact_email = factory.Faker("email")
+    is_active = True
+
+
+class FinalizedEvaluationFactory(DjangoModelFactory):
+    """A finalized (public) evaluation row of a signed contract, for listing pages; it carries a stored result but no
+    assignments or indicator results (finalize through the services to test the results themselves)."""
+
+    class Meta:
+        model = "evaluations.Evaluation"
+
+    contract = factory.SubFactory(SignedContractFactory)
+    kind = "annual"
+    year = 2026
+    indicator_set = factory.SubFactory(IndicatorSetFactory, status="frozen")
+    period_start_on = datetime.date(2026, 3, 1)
+    period_end_on = datetime.date(2026, 12, 31)
+    due_on = datetime.date(2027, 1, 15)
+    status = "finalized"
+    score = Decimal("85.00")
+    grade = "good"
+    evaluator_count = 3
+    finalized_at = factory.LazyFunction(lambda: datetime.datetime(2027, 1, 20, 10, 0, tzinfo=datetime.UTC))

@@ -22,7 +22,8 @@ def test_visitor_switches_language_then_purchaser_logs_in_and_out(live_server, p
     work_nav = page.locator("[data-nav=work]")
     expect(work_nav).to_contain_text("我的工作台")
     expect(work_nav).not_to_contain_text("系统管理")
-    page.click("text=我的工作台")
+    page.click("[data-testid=work-menu]")
+    page.click("[data-nav=work] >> text=我的工作台")
     expect(page.locator("[data-testid=roles]")).to_contain_text("购买主体人员")
     expect(page.locator("[data-testid=region]")).to_contain_text("呼和浩特市")
 

@@ -3,8 +3,10 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from contracts import demo as contracts_demo
+from evaluations import demo as evaluations_demo
 from registry import demo as registry_demo
 from registry.models import Region
+from supervision import demo as supervision_demo
 
 
 class Command(BaseCommand):
@@ -19,4 +21,6 @@ class Command(BaseCommand):
             organizations = registry_demo.seed_organizations(departments)
             registry_demo.seed_members(organizations)
             contracts_demo.seed(departments)
+            evaluations_demo.seed()
+            supervision_demo.seed()
         self.stdout.write(self.style.SUCCESS("演示数据已就绪 demo data ready"))

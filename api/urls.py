@@ -1,0 +1,27 @@
+"""API routes: `/api/v1/...` (the router's root lists them), the OpenAPI schema and its documentation pages."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from api import views
+
+app_name = "api"
+
+router = DefaultRouter()
+router.register("organizations", views.OrganizationViewSet, basename="organization")
+router.register("credit-listings", views.CreditListingViewSet, basename="credit-listing")
+router.register("purchase-lists", views.PurchaseListViewSet, basename="purchase-list")
+router.register("contracts", views.ContractViewSet, basename="contract")
+router.register("deliverables", views.DeliverableViewSet, basename="deliverable")
+router.register("evaluations", views.EvaluationViewSet, basename="evaluation")
+router.register("complaints", views.ComplaintViewSet, basename="complaint")
+
+urlpatterns = [
+    path("v1/", include(router.urls)),
+    path("v1/ocds/releases/", views.OcdsReleasePackageView.as_view(), name="ocds-releases"),
+    path("v1/auth/token/", views.TokenView.as_view(), name="token"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema", template_name="api/redoc.html"), name="redoc"),
+]

@@ -1,0 +1,209 @@
+"""Organization import at scale: 100,000 valid rows through `registry.imports.organizations_import`.
+
+Generates 100,000 valid rows (the sample generator's organizations with fresh codes, dates and amounts in the several
+spellings people type) into a temporary CSV file, and the same rows into an xlsx file, then measures on the bench
+database, clearing the organizations between runs (each figure is the best of REPEAT runs, as wall-clock and as this
+process's CPU time: SQLite runs in-process, and CPU time stays meaningful when other work shares the machine):
+
+  (a)  our import of the CSV with full validation (rows/s; peak memory with tracemalloc in a separate run, and the
+       process's peak RSS); also the xlsx file, and a re-import of the unchanged CSV;
+  (b)  Django's bulk_create of the same rows, already parsed (the floor), and simple-history's
+       bulk_create_with_history of them for comparison;
+  (c)  django-import-export's default (row by row, non-bulk) import of the first 5,000 rows with the admin's
+       OrganizationResource.
+
+Targets: (a) at least half the rate of (b), and at least 10 times the rate of (c).
+"""
+
+from __future__ import annotations
+
+import csv
+import itertools
+import os
+import random
+import resource
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import tablib
+from django.db import connection, transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
+
+from fixtures import make_samples
+from registry import demo, imports
+from registry.models import Organization
+from registry.resources import OrganizationResource
+from registry.uscc import make_uscc
+
+ROWS = 100_000
+IMPORT_EXPORT_ROWS = 5_000
+REPEAT = 2
+# Codes made here carry this pair at positions 9-10, so clearing never touches other benchmarks' organizations.
+MARK = "QB"
+
+
+def bench_rows(count: int) -> Iterator[list[str]]:
+    """`count` CSV rows: the sample organizations repeated, each with its own code (same category and region)."""
+    generator = make_samples.Generator(make_samples.SEED)
+    templates = generator.organizations(make_samples.DEFAULT_COUNT)
+    text_rng = random.Random(make_samples.SEED + 1)
+    for n in range(count):
+        template = templates[n % len(templates)]
+        cells = make_samples.csv_cells(template, text_rng)
+        cells[0] = make_uscc(template.uscc[1], template.uscc[2:8], f"{MARK}{n:06d}")
+        yield cells
+
+
+def write_xlsx(path: Path, rows: Iterator[list[str]]) -> None:
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet()
+    sheet.append(list(make_samples.HEADERS))
+    for row in rows:
+        sheet.append(row)
+    workbook.save(path)
+
+
+def noop() -> None:
+    pass
+
+
+def clear() -> None:
+    history = Organization.history.model._meta.db_table
+    with connection.cursor() as cursor:
+        for table in (history, Organization._meta.db_table):
+            cursor.execute(
+                f"DELETE FROM {connection.ops.quote_name(table)} WHERE substr(uscc, 9, 2) = %s",
+                [MARK],
+            )
+
+
+def max_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+@dataclass
+class Rate:
+    wall: float  # rows per second of elapsed time
+    cpu: float  # rows per second of this process's CPU time (SQLite runs in-process): steadier on a busy machine
+
+
+def timed(label: str, rows: int, action, *, repeat: int = REPEAT, setup=clear) -> Rate:
+    """The best of `repeat` runs of `action` (each after `setup`, which is not timed)."""
+    walls, cpus = [], []
+    for _ in range(repeat):
+        setup()
+        wall, cpu = time.perf_counter(), time.process_time()
+        action()
+        walls.append(time.perf_counter() - wall)
+        cpus.append(time.process_time() - cpu)
+    rate = Rate(rows / min(walls), rows / min(cpus))
+    print(
+        f"  {label:<56} {rows:>7} rows  {min(walls):6.2f} s {rate.wall:7.0f} rows/s   CPU {min(cpus):6.2f} s "
+        f"{rate.cpu:7.0f} rows/s",
+        flush=True,
+    )
+    return rate
+
+
+def our_import(path: Path, expect_created: int) -> None:
+    result = imports.organizations_import(actor=None, source=path)
+    if not result.ok or result.created != expect_created:
+        raise RuntimeError(f"import failed: {result.errors[:3]} created={result.created}")
+
+
+def parsed_values(path: Path) -> list[dict]:
+    lookups = imports.Lookups.load()
+    values = []
+    with imports.open_table(path) as table:
+        positions = imports.column_positions(table.headers).items()
+        for number, cells in table.rows:
+            parsed, errors = imports.parse_row(number, {name: cells[index] for name, index in positions}, lookups)
+            if errors:
+                raise RuntimeError(errors)
+            values.append(parsed.model_values())
+    return values
+
+
+def main() -> None:
+    demo.seed_departments()
+    clear()
+    with tempfile.TemporaryDirectory() as folder:
+        csv_path, xlsx_path = Path(folder) / "organizations.csv", Path(folder) / "organizations.xlsx"
+        with csv_path.open("w", newline="", encoding="utf-8-sig") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(make_samples.HEADERS)
+            writer.writerows(bench_rows(ROWS))
+        write_xlsx(xlsx_path, bench_rows(ROWS))
+        head = list(itertools.islice(bench_rows(ROWS), IMPORT_EXPORT_ROWS))
+        print(
+            f"  {ROWS} rows: CSV {csv_path.stat().st_size / 1e6:.1f} MB, xlsx {xlsx_path.stat().st_size / 1e6:.1f} MB; "
+            f"database {connection.vendor}",
+            flush=True,
+        )
+
+        print(f"  load average before: {', '.join(f'{load:.1f}' for load in os.getloadavg())} ({os.cpu_count()} CPUs)")
+        rss_before = max_rss_mb()
+        ours = timed("(a) organizations_import, CSV, full validation", ROWS, lambda: our_import(csv_path, ROWS))
+        rss_after = max_rss_mb()
+        history_rows = Organization.history.filter(uscc__contains=MARK, history_type="+").count()
+        if history_rows != ROWS:
+            raise RuntimeError(f"(a) wrote {history_rows} history rows for {ROWS} organizations")
+        timed("    the same CSV again (every row unchanged)", ROWS, lambda: our_import(csv_path, 0), setup=noop)
+        timed(
+            "    organizations_import, xlsx (openpyxl read-only)", ROWS, lambda: our_import(xlsx_path, ROWS), repeat=1
+        )
+        clear()
+        tracemalloc.start()
+        our_import(csv_path, ROWS)
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        clear()
+        print(
+            f"  (a) memory: peak traced Python allocations {peak / 1e6:.1f} MB; "
+            f"process peak RSS {rss_before:.0f} MB before, {rss_after:.0f} MB after the import",
+            flush=True,
+        )
+
+        values = parsed_values(csv_path)
+
+        def plain_bulk_create() -> None:
+            now = timezone.now()
+            with transaction.atomic():
+                Organization.objects.bulk_create([Organization(**row, created_at=now) for row in values])
+
+        def bulk_create_history() -> None:
+            now = timezone.now()
+            with transaction.atomic():
+                objs = [Organization(**row, created_at=now) for row in values]
+                bulk_create_with_history(objs, Organization, default_date=now)
+
+        floor = timed("(b) Django bulk_create of the parsed rows (no history)", ROWS, plain_bulk_create)
+        timed("    simple-history bulk_create_with_history of them", ROWS, bulk_create_history, repeat=1)
+        clear()
+        values.clear()
+
+        dataset = tablib.Dataset(headers=list(make_samples.HEADERS))
+        for row in head:
+            dataset.append(row)
+
+        def import_export_default() -> None:
+            result = OrganizationResource().import_data(dataset, dry_run=False)
+            if result.has_errors() or result.has_validation_errors():
+                raise RuntimeError("django-import-export import failed")
+
+        baseline = timed(
+            "(c) django-import-export import_data, default (row by row)", IMPORT_EXPORT_ROWS, import_export_default
+        )
+        clear()
+
+    print(f"  load average after: {', '.join(f'{load:.1f}' for load in os.getloadavg())}")
+    for basis in ("cpu", "wall"):
+        a, b, c = getattr(ours, basis), getattr(floor, basis), getattr(baseline, basis)
+        print(f"  {basis:>4}: (a)/(b) = {a / b:.2f} (target >= 0.5)   (a)/(c) = {a / c:.1f} (target >= 10)")

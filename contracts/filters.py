@@ -1,0 +1,158 @@
+"""Filters of the purchase-list and contract pages.
+
+Dropdown choices come from the rows the user may already see (the filtered queryset's own departments and regions),
+so a filter never reveals a draft of another region.
+"""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from contracts.models import Contract, PurchaseItem, PurchaseList
+from registry.filters import HOME_PROVINCE_CODE, RegionFilter
+from registry.models import Department, Region
+from registry.uscc import normalize_uscc
+
+YES_NO_ALL = [("", _("全部")), ("true", _("是")), ("false", _("否"))]
+
+
+def _year_widget() -> forms.NumberInput:
+    return forms.NumberInput(attrs={"placeholder": _("例如 2026"), "min": 2000, "max": 2200})
+
+
+def _departments_of(queryset: QuerySet) -> QuerySet[Department]:
+    return Department.objects.filter(pk__in=queryset.order_by().values("department_id")).order_by(
+        "region__code", "name"
+    )
+
+
+def list_regions(queryset: QuerySet[PurchaseList]) -> QuerySet[Region]:
+    """The province, its leagues and cities, and every region where one of the visible lists was published."""
+    return (
+        Region.objects.filter(
+            Q(code=HOME_PROVINCE_CODE)
+            | Q(parent__code=HOME_PROVINCE_CODE)
+            | Q(pk__in=queryset.order_by().values("region_id"))
+        )
+        .select_related("parent")
+        .order_by("code")
+    )
+
+
+class PurchaseListFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("关键词"),
+        method="filter_text",
+        widget=forms.TextInput(attrs={"placeholder": _("目录标题、服务名称或部门"), "type": "search"}),
+    )
+    year = django_filters.NumberFilter(label=_("年度"), field_name="year", widget=_year_widget())
+    region = RegionFilter(
+        label=_("所属区划"),
+        queryset=Region.objects.none(),
+        to_field_name="code",
+        method="filter_region",
+        empty_label=_("全部"),
+    )
+    department = django_filters.ModelChoiceFilter(
+        label=_("发布部门"), queryset=Department.objects.none(), empty_label=_("全部")
+    )
+    category = django_filters.ChoiceFilter(
+        label=_("一级目录"), choices=PurchaseItem.Category.choices, method="filter_category", empty_label=_("全部")
+    )
+    status = django_filters.ChoiceFilter(label=_("状态"), choices=PurchaseList.Status.choices, empty_label=_("全部"))
+
+    class Meta:
+        model = PurchaseList
+        fields: list[str] = []
+
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
+        super().__init__(data, queryset, request=request, prefix=prefix)
+        self.filters["region"].queryset = list_regions(self.queryset)
+        self.filters["department"].queryset = _departments_of(self.queryset)
+
+    def filter_text(self, queryset, name, value):
+        text = value.strip()
+        if not text:
+            return queryset
+        items = PurchaseItem.objects.filter(Q(service_name__icontains=text) | Q(code__iexact=text))
+        return queryset.filter(
+            Q(title__icontains=text)
+            | Q(description__icontains=text)
+            | Q(department__name__icontains=text)
+            | Q(pk__in=items.values("purchase_list_id"))
+        )
+
+    def filter_region(self, queryset, name, value):
+        return queryset.filter(region__path__startswith=value.path) if value else queryset
+
+    def filter_category(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(pk__in=PurchaseItem.objects.filter(category=value).values("purchase_list_id"))
+
+
+class ContractFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("关键词"),
+        method="filter_text",
+        widget=forms.TextInput(attrs={"placeholder": _("合同编号或名称"), "type": "search"}),
+    )
+    status = django_filters.ChoiceFilter(label=_("状态"), choices=Contract.Status.choices, empty_label=_("全部"))
+    organization = django_filters.CharFilter(
+        label=_("承接主体"),
+        method="filter_organization",
+        widget=forms.TextInput(attrs={"placeholder": _("名称或统一社会信用代码")}),
+    )
+    department = django_filters.ModelChoiceFilter(
+        label=_("购买主体"), queryset=Department.objects.none(), empty_label=_("全部")
+    )
+    year = django_filters.NumberFilter(label=_("年度"), field_name="year", widget=_year_widget())
+    overdue = django_filters.BooleanFilter(
+        label=_("有逾期履约事项"), method="filter_overdue", widget=forms.Select(choices=YES_NO_ALL)
+    )
+
+    class Meta:
+        model = Contract
+        fields: list[str] = []
+
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None, include_drafts: bool = False):
+        super().__init__(data, queryset, request=request, prefix=prefix)
+        self.filters["department"].queryset = _departments_of(self.queryset)
+        self.include_drafts = include_drafts
+
+    @property
+    def form(self):
+        form = super().form
+        if not self.include_drafts and not getattr(form, "drafts_hidden", False):
+            # Set on the form field: a filter's field may have been built before (schema generation builds them).
+            form.fields["status"].choices = [
+                (value, label) for value, label in Contract.Status.choices if value != Contract.Status.DRAFT
+            ]
+            form.drafts_hidden = True
+        return form
+
+    def filter_text(self, queryset, name, value):
+        text = value.strip()
+        if not text:
+            return queryset
+        return queryset.filter(Q(number__icontains=text) | Q(title__icontains=text))
+
+    def filter_organization(self, queryset, name, value):
+        text = value.strip()
+        if not text:
+            return queryset
+        condition = Q(organization__name__icontains=text)
+        code = normalize_uscc(text)
+        if code:
+            condition |= Q(organization__uscc=code)
+        return queryset.filter(condition)
+
+    def filter_overdue(self, queryset, name, value):
+        if value is True:
+            return queryset.filter(overdue_count__gt=0)
+        if value is False:
+            return queryset.filter(overdue_count=0)
+        return queryset

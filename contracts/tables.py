@@ -1,0 +1,124 @@
+"""The purchase-list and contract listings as tables (django-tables2); every column comes from the selector's row."""
+
+from __future__ import annotations
+
+import django_tables2 as tables
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from contracts.models import Contract, Deliverable, PurchaseList
+
+# Badge colours of every status the pages show (the values never collide across the models).
+STATUS_BADGES = {
+    PurchaseList.Status.DRAFT: "text-bg-secondary",
+    PurchaseList.Status.PUBLISHED: "text-bg-success",
+    PurchaseList.Status.WITHDRAWN: "text-bg-dark",
+    Contract.Status.SIGNED: "text-bg-primary",
+    Contract.Status.PERFORMING: "text-bg-info",
+    Contract.Status.COMPLETED: "text-bg-success",
+    Contract.Status.TERMINATED: "text-bg-dark",
+    Deliverable.Status.PENDING: "text-bg-light border",
+    Deliverable.Status.SUBMITTED: "text-bg-info",
+    Deliverable.Status.ACCEPTED: "text-bg-success",
+    Deliverable.Status.RETURNED: "text-bg-warning",
+}
+
+
+def yuan(value) -> str:
+    return "" if value is None else f"{value:,.2f}"
+
+
+def status_badge(record) -> str:
+    return format_html(
+        '<span class="badge {}">{}</span>',
+        STATUS_BADGES.get(record.status, "text-bg-secondary"),
+        record.get_status_display(),
+    )
+
+
+class PurchaseListTable(tables.Table):
+    title = tables.Column(
+        linkify=lambda record: reverse("contracts:purchase-list-detail", args=[record.pk]), order_by=("title", "pk")
+    )
+    year = tables.Column(order_by=("year", "pk"))
+    department = tables.Column(order_by=("department__name", "pk"))
+    region = tables.Column(order_by=("region__code", "pk"))
+    status = tables.Column(order_by=("status", "pk"))
+    published_on = tables.DateColumn(format="Y-m-d", order_by=("published_on", "pk"))
+    item_count = tables.Column(verbose_name=_("项目数"), attrs={"td": {"class": "text-end"}}, order_by=("item_count",))
+    total_budget = tables.Column(
+        verbose_name=_("预算合计(元)"), attrs={"td": {"class": "text-end"}}, order_by=("total_budget",)
+    )
+
+    class Meta:
+        model = PurchaseList
+        fields = ("title", "year", "department", "region", "status", "published_on")
+        sequence = ("title", "year", "department", "region", "status", "published_on", "item_count", "total_budget")
+        template_name = "contracts/table.html"
+        attrs = {"class": "table table-sm table-hover align-middle", "data-testid": "purchase-list-table"}
+        empty_text = _("没有符合条件的购买服务目录。")
+
+    def render_status(self, record):
+        return status_badge(record)
+
+    def render_total_budget(self, value):
+        return yuan(value)
+
+
+class ContractTable(tables.Table):
+    number = tables.Column(
+        linkify=lambda record: reverse("contracts:contract-detail", args=[record.number]),
+        order_by=("number",),
+        attrs={"td": {"class": "text-nowrap"}},
+    )
+    title = tables.Column(order_by=("title", "number"))
+    department = tables.Column(order_by=("department__name", "number"))
+    organization = tables.Column(
+        linkify=lambda record: reverse("registry:organization-detail", args=[record.organization.uscc]),
+        order_by=("organization__name", "number"),
+    )
+    amount = tables.Column(attrs={"td": {"class": "text-end text-nowrap"}}, order_by=("amount", "number"))
+    paid_amount = tables.Column(
+        verbose_name=_("已付(元)"), attrs={"td": {"class": "text-end text-nowrap"}}, order_by=("paid_amount", "number")
+    )
+    signed_on = tables.DateColumn(format="Y-m-d", order_by=("signed_on", "number"))
+    status = tables.Column(order_by=("status", "number"))
+    overdue_count = tables.Column(
+        verbose_name=_("逾期事项"), attrs={"td": {"class": "text-center"}}, order_by=("overdue_count", "number")
+    )
+
+    class Meta:
+        model = Contract
+        fields = ("number", "title", "department", "organization", "amount", "signed_on", "status")
+        sequence = (
+            "number",
+            "title",
+            "department",
+            "organization",
+            "amount",
+            "paid_amount",
+            "signed_on",
+            "status",
+            "overdue_count",
+        )
+        template_name = "contracts/table.html"
+        attrs = {"class": "table table-sm table-hover align-middle", "data-testid": "contract-table"}
+        empty_text = _("没有符合条件的合同。")
+
+    def render_amount(self, value):
+        return yuan(value)
+
+    def render_paid_amount(self, value):
+        return yuan(value)
+
+    def render_status(self, record):
+        return status_badge(record)
+
+    def render_overdue_count(self, value):
+        if not value:
+            return "0"
+        return format_html(
+            '<span class="badge text-bg-danger" title="{}">{}</span>', gettext("有逾期未验收的履约事项"), value
+        )

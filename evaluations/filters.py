@@ -1,0 +1,93 @@
+"""Filters of the public evaluation results and the officials' working list.
+
+The region filter takes a region code and keeps the evaluations of contracts whose purchasing department lies in that
+region or below it (a city includes its counties). Its choices are the province, its leagues and cities, and the
+regions of the departments in the listing, read in one query.
+"""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from evaluations.models import Evaluation
+from registry.filters import HOME_PROVINCE_CODE, RegionFilter
+from registry.models import Region
+from registry.uscc import normalize_uscc
+
+
+def evaluation_regions(queryset: QuerySet[Evaluation]) -> QuerySet[Region]:
+    """The province, its leagues and cities, and the region of every purchasing department in `queryset`."""
+    return (
+        Region.objects.filter(
+            Q(code=HOME_PROVINCE_CODE)
+            | Q(parent__code=HOME_PROVINCE_CODE)
+            | Q(pk__in=queryset.order_by().values("contract__department__region_id"))
+        )
+        .select_related("parent")
+        .order_by("code")
+    )
+
+
+def _year_widget() -> forms.NumberInput:
+    return forms.NumberInput(attrs={"placeholder": _("例如 2026"), "min": 2000, "max": 2200})
+
+
+class EvaluationFilter(django_filters.FilterSet):
+    """绩效评价结果: year, region (with the regions below it), grade, organization (name or credit code)."""
+
+    year = django_filters.NumberFilter(label=_("评价年度"), field_name="year", widget=_year_widget())
+    region = RegionFilter(
+        label=_("所属区划"),
+        queryset=Region.objects.none(),
+        to_field_name="code",
+        method="filter_region",
+        empty_label=_("全部"),
+    )
+    grade = django_filters.ChoiceFilter(label=_("评价等级"), choices=Evaluation.Grade.choices, empty_label=_("全部"))
+    organization = django_filters.CharFilter(
+        label=_("承接主体"),
+        method="filter_organization",
+        widget=forms.TextInput(attrs={"placeholder": _("名称或统一社会信用代码")}),
+    )
+    kind = django_filters.ChoiceFilter(label=_("评价类型"), choices=Evaluation.Kind.choices, empty_label=_("全部"))
+
+    class Meta:
+        model = Evaluation
+        fields: list[str] = []
+
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
+        super().__init__(data, queryset, request=request, prefix=prefix)
+        self.filters["region"].queryset = evaluation_regions(self.queryset)
+
+    def filter_region(self, queryset, name, value):
+        return queryset.filter(contract__department__region__path__startswith=value.path) if value else queryset
+
+    def filter_organization(self, queryset, name, value):
+        text = value.strip()
+        if not text:
+            return queryset
+        condition = Q(contract__organization__name__icontains=text)
+        code = normalize_uscc(text)
+        if code:
+            condition |= Q(contract__organization__uscc=code)
+        return queryset.filter(condition)
+
+
+class EvaluationManageFilter(EvaluationFilter):
+    """The officials' list: the public filters plus status and a contract number or title."""
+
+    q = django_filters.CharFilter(
+        label=_("合同"),
+        method="filter_contract",
+        widget=forms.TextInput(attrs={"placeholder": _("合同编号或名称"), "type": "search"}),
+    )
+    status = django_filters.ChoiceFilter(label=_("状态"), choices=Evaluation.Status.choices, empty_label=_("全部"))
+
+    def filter_contract(self, queryset, name, value):
+        text = value.strip()
+        if not text:
+            return queryset
+        return queryset.filter(Q(contract__number__icontains=text) | Q(contract__title__icontains=text))

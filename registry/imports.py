@@ -1,0 +1,903 @@
+"""Importing social organizations from Excel (xlsx) and CSV files with Chinese column headers.
+
+One set of rules serves every way in: `manage.py import_organizations` streams a file through `organizations_import`,
+and the admin's django-import-export resource (registry/resources.py) calls the same cell parsers from its widgets and
+the same cross-row checks from its hooks. Every parser takes the raw cell (a string from CSV; a string, number or date
+from Excel) and returns the Python value, or raises ValueError with the reason in Chinese.
+
+Imports are all or nothing: one bad row and nothing is written, and every bad row is reported with its row number as
+the spreadsheet shows it (the header is row 1), the column's header, the value and the reason. Rows are keyed by the
+unified social credit code: a known code updates the organization when something differs, an unknown one registers it,
+and an identical row changes nothing. Created and changed organizations get their history rows (simple-history), with
+the importing user as history_user when there is one.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime
+import functools
+import itertools
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
+from django.db import connections, models, router, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_update_with_history, get_history_model_for_model
+
+from accounts.permissions import is_registrar, is_superuser, user_covers_region
+from registry.models import Department, Organization, Region
+from registry.uscc import validate_uscc
+
+# --- the file format -----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of the file: the model field it fills, its header, and whether file and cell may leave it out."""
+
+    field: str
+    header: str
+    required: bool = True  # the cell must be filled
+    optional_column: bool = False  # the file may leave the whole column out
+
+
+# The headers are the file format (the same in every language), in the order the export writes them.
+COLUMNS: tuple[Column, ...] = (
+    Column("uscc", "统一社会信用代码"),
+    Column("name", "名称"),
+    Column("org_type", "类型"),
+    Column("registration_authority", "登记管理机关"),
+    Column("supervisory_unit", "业务主管单位", required=False),
+    Column("legal_representative", "法定代表人"),
+    Column("registered_funds", "注册资金"),
+    Column("established_on", "成立日期"),
+    Column("domicile", "住所"),
+    Column("business_scope", "业务范围", required=False),
+    Column("region", "所属区划"),
+    Column("status", "状态"),
+    Column("contact_phone", "联系电话", required=False, optional_column=True),
+    Column("contact_email", "联系邮箱", required=False, optional_column=True),
+    Column("certificate_valid_until", "证书有效期至", required=False, optional_column=True),
+)
+COLUMN_BY_FIELD: dict[str, Column] = {column.field: column for column in COLUMNS}
+HEADER_BY_FIELD: dict[str, str] = {column.field: column.header for column in COLUMNS}
+# Other spellings seen in registry exports (the model's verbose names), mapped to the canonical header.
+HEADER_ALIASES = {"注册资金(元)": "注册资金", "开办资金": "注册资金", "登记状态": "状态", "社会组织名称": "名称"}
+# Foreign keys are stored by id.
+ATTNAME = {"registration_authority": "registration_authority_id", "region": "region_id"}
+
+PROGRESS_EVERY = 5000
+BATCH_SIZE = 500
+ANSWERS_KEPT = 10_000
+
+
+def normalize_header(header: Any) -> str:
+    """The canonical header for a header cell: spaces and full-width forms removed, aliases resolved."""
+    text = unicodedata.normalize("NFKC", "" if header is None else str(header))
+    text = "".join(text.split())
+    return HEADER_ALIASES.get(text, text)
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be imported (unreadable, unknown format, required columns missing, no rows)."""
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int  # as the spreadsheet shows it: the header is row 1
+    column: str  # the column's header, or "" for the row as a whole
+    value: str
+    reason: str
+
+    def __str__(self) -> str:
+        where = _("第%(row)d行") % {"row": self.row}
+        if self.column:
+            where += f" {self.column}"
+        if self.value:
+            where += f"“{self.value}”"
+        return f"{where}：{self.reason}"
+
+
+@dataclass
+class ImportResult:
+    total: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    dry_run: bool = False
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def written(self) -> bool:
+        return self.ok and not self.dry_run
+
+
+# --- what the checks need from the database ------------------------------------------------------------------------
+
+
+def _compact(value: Any) -> str:
+    """NFKC-normalized text without any spaces, for matching codes and names."""
+    return "".join(unicodedata.normalize("NFKC", str(value)).split())
+
+
+class Lookups:
+    """Regions and departments, loaded once per import, answering the cell parsers without further queries."""
+
+    def __init__(self, regions: Sequence[Region], departments: Sequence[Department], today: datetime.date):
+        self.today = today
+        self.regions_by_code: dict[str, Region] = {region.code: region for region in regions}
+        self.regions_by_id: dict[int, Region] = {region.pk: region for region in regions}
+        self.region_codes = frozenset(self.regions_by_code)
+        self.full_names: dict[str, str] = {}
+        by_name: dict[str, set[str]] = defaultdict(set)
+        for region in regions:
+            chain = [
+                self.regions_by_code[code].name
+                for code in region.path.strip("/").split("/")
+                if code in self.regions_by_code and self.regions_by_code[code].level != Region.Level.NATIONAL
+            ] or [region.name]
+            self.full_names[region.code] = "".join(chain)
+            # Every tail of the chain names the region: 新城区, 呼和浩特市新城区, 内蒙古自治区呼和浩特市新城区.
+            for start in range(len(chain)):
+                by_name[_compact("".join(chain[start:]))].add(region.code)
+        self.region_codes_by_name = {name: sorted(codes) for name, codes in by_name.items()}
+        self.departments_by_code: dict[str, Department] = {}
+        departments_by_name: dict[str, list[Department]] = defaultdict(list)
+        for department in departments:
+            self.departments_by_code[_compact(department.code).upper()] = department
+            departments_by_name[_compact(department.name)].append(department)
+        self.departments_by_name = dict(departments_by_name)
+        # A file names the same few regions and departments over and over: remember each cell's answer.
+        self._answers: dict[tuple[str, str], Region | Department | str] = {}
+
+    @classmethod
+    def load(cls) -> Lookups:
+        regions = list(Region.objects.only("id", "code", "name", "level", "path", "parent_id"))
+        departments = list(Department.objects.select_related("region"))
+        return cls(regions, departments, timezone.localdate())
+
+    def full_name(self, region: Region) -> str:
+        return self.full_names.get(region.code, region.name)
+
+    def _remembered(self, kind: str, value: Any, find: Callable[[str], Any]) -> Any:
+        text = cell_text(value)
+        answer = self._answers.get((kind, text))
+        if answer is None:
+            try:
+                answer = find(text)
+            except ValueError as exc:
+                answer = str(exc)
+            if len(self._answers) < ANSWERS_KEPT:
+                self._answers[kind, text] = answer
+        if isinstance(answer, str):
+            raise ValueError(answer)
+        return answer
+
+    def region(self, value: Any) -> Region:
+        """The region a cell names: a 6-digit code, or a name that only one region has."""
+        return self._remembered("region", value, self._find_region)
+
+    def department(self, value: Any) -> Department:
+        """The civil-affairs department a cell names: its code or its (unique) name."""
+        return self._remembered("department", value, self._find_department)
+
+    def _find_region(self, text: str) -> Region:
+        if not text:
+            raise ValueError(_("必须填写（6位行政区划代码或完整名称）"))
+        key = _compact(text)
+        if key.isdigit():
+            region = self.regions_by_code.get(key)
+            if region is None:
+                raise ValueError(_("不是已知的行政区划代码"))
+            return region
+        codes = self.region_codes_by_name.get(key, ())
+        if not codes:
+            raise ValueError(_("不是已知的行政区划，请填写6位区划代码或完整名称，如“内蒙古自治区呼和浩特市新城区”"))
+        if len(codes) > 1:
+            shown = "、".join(f"{self.full_names[code]}（{code}）" for code in codes[:5])
+            raise ValueError(
+                _("对应多个行政区划：%(regions)s；请填写区划代码或完整名称，如“%(example)s”")
+                % {"regions": shown, "example": self.full_names[codes[0]]}
+            )
+        return self.regions_by_code[codes[0]]
+
+    def _find_department(self, text: str) -> Department:
+        if not text:
+            raise ValueError(_("必须填写（部门名称或部门代码）"))
+        key = _compact(text)
+        department = self.departments_by_code.get(key.upper())
+        if department is None:
+            matches = self.departments_by_name.get(key, [])
+            if not matches:
+                raise ValueError(_("不是已知的部门，请填写登记管理机关的名称（如“呼和浩特市民政局”）或部门代码"))
+            if len(matches) > 1:
+                raise ValueError(
+                    _("有多个同名部门，请改填部门代码：%(codes)s")
+                    % {"codes": "、".join(f"{d.code}（{d.region.name}）" for d in matches)}
+                )
+            department = matches[0]
+        if department.kind != Department.Kind.CIVIL_AFFAIRS:
+            raise ValueError(_("登记管理机关应为民政部门，“%(name)s”不是民政部门") % {"name": department.name})
+        return department
+
+
+# --- cell parsers --------------------------------------------------------------------------------------------------
+
+
+def cell_text(value: Any) -> str:
+    """The cell as trimmed text: Excel numbers without a spurious ".0", dates as YYYY-MM-DD."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat(" ")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _max_length(field_name: str) -> int | None:
+    return Organization._meta.get_field(field_name).max_length
+
+
+def text_parser(field_name: str) -> Callable[[Any, Lookups | None], str]:
+    """A parser for a text column: required as COLUMNS says, no longer than the model field allows."""
+    required = COLUMN_BY_FIELD[field_name].required
+    max_length = _max_length(field_name)
+
+    def parse(value: Any, lookups: Lookups | None = None) -> str:
+        text = cell_text(value)
+        if not text and required:
+            raise ValueError(_("必须填写"))
+        if max_length is not None and len(text) > max_length:
+            raise ValueError(_("不能超过%(max)d个字符（现有%(length)d个）") % {"max": max_length, "length": len(text)})
+        return text
+
+    return parse
+
+
+def _choice_names(choices: type, extra: dict[str, str]) -> dict[str, str]:
+    """Chinese label (the msgid, whatever the active language), value and extra spellings -> stored value."""
+    names = {}
+    with translation.override(None):
+        for value, label in choices.choices:
+            names[_compact(str(label))] = value
+            names[_compact(value).lower()] = value
+    names.update({_compact(name): value for name, value in extra.items()})
+    return names
+
+
+TYPE_NAMES = _choice_names(
+    Organization.Type,
+    {"民办非企业单位": Organization.Type.SERVICE, "社会服务机构": Organization.Type.SERVICE},
+)
+STATUS_NAMES = _choice_names(Organization.Status, {})
+
+
+def _labels(choices: type) -> dict[str, str]:
+    with translation.override(None):
+        return {value: str(label) for value, label in choices.choices}
+
+
+# Stored value -> Chinese label: what the export writes and the messages name (the file format, in every language).
+TYPE_LABELS = _labels(Organization.Type)
+STATUS_LABELS = _labels(Organization.Status)
+
+
+@functools.lru_cache(maxsize=256)
+def _choice_of(names_key: str, text: str) -> str | None:
+    names = TYPE_NAMES if names_key == "type" else STATUS_NAMES
+    key = _compact(text)
+    return names.get(key) or names.get(key.lower())
+
+
+def parse_org_type(value: Any, lookups: Lookups | None = None) -> str:
+    text = cell_text(value)
+    if not text:
+        raise ValueError(_("必须填写"))
+    org_type = _choice_of("type", text)
+    if org_type is None:
+        raise ValueError(
+            _(
+                "不是有效的类型，应为“社会团体”“社会服务机构(民办非企业单位)”（也可写“民办非企业单位”或“社会服务机构”）“基金会”或“其他”"
+            )
+        )
+    return org_type
+
+
+def parse_status(value: Any, lookups: Lookups | None = None) -> str:
+    text = cell_text(value)
+    if not text:
+        raise ValueError(_("必须填写"))
+    status = _choice_of("status", text)
+    if status is None:
+        raise ValueError(_("不是有效的登记状态，应为“正常”“注销”或“撤销登记”"))
+    return status
+
+
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
+_FUNDS_LIMIT = Decimal("1000000000000")  # max_digits=14, decimal_places=2
+_CENT = Decimal("0.01")
+
+
+def parse_funds(value: Any, lookups: Lookups | None = None) -> Decimal:
+    """Yuan as a number: 30000, 30000.5 or 30,000.00 (Excel numbers as they are)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise ValueError(_("必须填写"))
+    if isinstance(value, bool):
+        raise ValueError(_("应为以元为单位的数字"))
+    if isinstance(value, int):
+        amount = Decimal(value)
+    elif isinstance(value, float):
+        amount = Decimal(repr(value))
+    elif isinstance(value, Decimal):
+        amount = value
+    else:
+        text = _compact(value).replace(",", "")
+        if not _NUMBER.fullmatch(text):
+            raise ValueError(_("应为以元为单位的数字（可带千位分隔逗号），如 30000 或 30,000.00"))
+        amount = Decimal(text)
+    if not amount.is_finite():
+        raise ValueError(_("应为以元为单位的数字"))
+    if amount < 0:
+        raise ValueError(_("注册资金不能为负数"))
+    try:
+        rounded = amount.quantize(_CENT)
+    except InvalidOperation:
+        raise ValueError(_("金额过大")) from None
+    if rounded != amount:
+        raise ValueError(_("最多保留两位小数"))
+    if rounded >= _FUNDS_LIMIT:
+        raise ValueError(_("金额过大，最多12位整数"))
+    return rounded
+
+
+_DATE = re.compile(
+    r"(\d{4})\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})\s*日?"
+    r"(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?"  # a time of 00:00 as Excel writes it into CSV
+)
+_EXCEL_EPOCH = datetime.date(1899, 12, 30)
+
+
+def _to_date(value: Any) -> datetime.date:
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        # An Excel date whose cell lost its date format: days since 1899-12-30.
+        if 1 <= value < 2958466:
+            return _EXCEL_EPOCH + datetime.timedelta(days=int(value))
+        raise ValueError(_("不是有效的日期"))
+    match = _DATE.fullmatch(unicodedata.normalize("NFKC", str(value)).strip())
+    if match is None:
+        raise ValueError(_("日期格式应为 YYYY-MM-DD、YYYY/MM/DD 或 YYYY年M月D日"))
+    try:
+        return datetime.date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        raise ValueError(_("不是有效的日期")) from None
+
+
+def parse_established_on(value: Any, lookups: Lookups | None = None) -> datetime.date:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise ValueError(_("必须填写"))
+    day = _to_date(value)
+    today = lookups.today if lookups is not None else timezone.localdate()
+    if day > today:
+        raise ValueError(_("成立日期晚于今天，不能登记将来的日期"))
+    return day
+
+
+def parse_optional_date(value: Any, lookups: Lookups | None = None) -> datetime.date | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    return _to_date(value)
+
+
+_parse_email_text = text_parser("contact_email")
+
+
+def parse_email(value: Any, lookups: Lookups | None = None) -> str:
+    text = _parse_email_text(value)
+    if text:
+        try:
+            validate_email(text)
+        except ValidationError:
+            raise ValueError(_("不是有效的电子邮箱地址")) from None
+    return text
+
+
+def parse_uscc(value: Any, lookups: Lookups | None = None, *, org_type: str | None = None) -> str:
+    """The normalized code, checked with registry.uscc.validate_uscc (category from the type when it is known)."""
+    text = cell_text(value)
+    if not text:
+        raise ValueError(_("必须填写"))
+    category = {}
+    if org_type in Organization.TYPE_CATEGORY_DIGIT:
+        category = {
+            "category": Organization.TYPE_CATEGORY_DIGIT[org_type],
+            "category_label": TYPE_LABELS[org_type],
+        }
+    region_codes = lookups.region_codes if lookups is not None else None
+    try:
+        return validate_uscc(text, region_codes=region_codes, **category)
+    except ValidationError as exc:
+        raise ValueError(exc.messages[0]) from None
+
+
+def parse_region(value: Any, lookups: Lookups) -> Region:
+    return lookups.region(value)
+
+
+def parse_department(value: Any, lookups: Lookups) -> Department:
+    return lookups.department(value)
+
+
+# Field -> parser, in the order a row is checked (the type before the code, whose category depends on it).
+PARSERS: dict[str, Callable[[Any, Lookups], Any]] = {
+    "org_type": parse_org_type,
+    "name": text_parser("name"),
+    "registration_authority": parse_department,
+    "supervisory_unit": text_parser("supervisory_unit"),
+    "legal_representative": text_parser("legal_representative"),
+    "registered_funds": parse_funds,
+    "established_on": parse_established_on,
+    "domicile": text_parser("domicile"),
+    "business_scope": text_parser("business_scope"),
+    "region": parse_region,
+    "status": parse_status,
+    "contact_phone": text_parser("contact_phone"),
+    "contact_email": parse_email,
+    "certificate_valid_until": parse_optional_date,
+}
+
+
+# --- rules across cells and rows -----------------------------------------------------------------------------------
+
+
+def registration_problems(values: dict[str, Any], lookups: Lookups) -> list[tuple[str, str]]:
+    """(field, reason) for the rules between the cells of one row (the same rules as registry.services)."""
+    problems = []
+    authority: Department | None = values.get("registration_authority")
+    region: Region | None = values.get("region")
+    if authority is not None and region is not None and not authority.region.covers(region):
+        problems.append(
+            (
+                "registration_authority",
+                _("登记管理机关“%(authority)s”的辖区不包括%(region)s")
+                % {"authority": authority.name, "region": lookups.full_name(region)},
+            )
+        )
+    elif (
+        authority is not None
+        and values.get("org_type") == Organization.Type.FOUNDATION
+        and authority.region.level not in (Region.Level.NATIONAL, Region.Level.PROVINCE)
+    ):
+        problems.append(
+            (
+                "registration_authority",
+                _("基金会只能由国务院民政部门或省级民政部门登记，“%(name)s”不能登记基金会") % {"name": authority.name},
+            )
+        )
+    valid_until, established_on = values.get("certificate_valid_until"), values.get("established_on")
+    if valid_until is not None and established_on is not None and valid_until < established_on:
+        problems.append(
+            (
+                "certificate_valid_until",
+                _("证书有效期至%(until)s早于成立日期%(established)s")
+                % {"until": valid_until.isoformat(), "established": established_on.isoformat()},
+            )
+        )
+    return problems
+
+
+def duplicate_reason(seen: dict[str, int], code: str, row: int) -> str | None:
+    """Remember where `code` first appeared; for a later row, the reason naming both rows."""
+    first = seen.setdefault(code, row)
+    if first == row:
+        return None
+    return _("与第%(first)d行的统一社会信用代码重复（第%(first)d行、第%(row)d行）") % {"first": first, "row": row}
+
+
+def check_importer(actor) -> None:
+    """Only registrars and superusers import organizations (`actor=None` is the system itself)."""
+    if actor is not None and not (is_superuser(actor) or is_registrar(actor)):
+        raise PermissionDenied(_("只有登记管理机关工作人员或系统管理员可以导入社会组织"))
+
+
+def _restricted(actor) -> bool:
+    return actor is not None and not is_superuser(actor)
+
+
+def region_refusal(actor, region: Region, lookups: Lookups) -> str | None:
+    """Why `actor` may not import an organization located in `region` (None when they may)."""
+    if not _restricted(actor) or user_covers_region(actor, region):
+        return None
+    return _("不在您所在部门（%(department)s）的辖区内，您不能导入%(region)s的社会组织") % {
+        "department": actor.department.name,
+        "region": lookups.full_name(region),
+    }
+
+
+def existing_refusal(actor, region: Region, lookups: Lookups) -> str | None:
+    """Why `actor` may not change an organization already registered in `region` (None when they may)."""
+    if not _restricted(actor) or user_covers_region(actor, region):
+        return None
+    return _("该社会组织已登记在%(region)s，不在您所在部门（%(department)s）的辖区内，您不能修改它") % {
+        "region": lookups.full_name(region),
+        "department": actor.department.name,
+    }
+
+
+def status_change_reason() -> str:
+    """Recorded on the organization when an import changes its registration status (in the site's language)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _("通过批量导入变更登记状态")
+
+
+def history_reason(source_name: str) -> str:
+    """The change reason of the history rows an import writes (in the site's language)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        if not source_name:
+            return _("批量导入")
+        return _("批量导入：%(file)s") % {"file": source_name}
+
+
+@dataclass
+class ParsedRow:
+    row: int
+    values: dict[str, Any]  # field name -> parsed value (model instances for the foreign keys)
+    raw: dict[str, Any]
+
+    def model_values(self) -> dict[str, Any]:
+        return {
+            ATTNAME.get(name, name): (value.pk if name in ATTNAME else value) for name, value in self.values.items()
+        }
+
+
+def parse_row(row: int, cells: dict[str, Any], lookups: Lookups, actor=None) -> tuple[ParsedRow, list[RowError]]:
+    """Parse and check one row (`cells`: field -> raw value, for the columns the file has)."""
+    values: dict[str, Any] = {}
+    errors: list[RowError] = []
+
+    def refuse(field_name: str, reason: str) -> None:
+        errors.append(RowError(row, HEADER_BY_FIELD[field_name], cell_text(cells.get(field_name)), reason))
+
+    for field_name, parser in PARSERS.items():
+        if field_name not in cells:
+            continue
+        try:
+            values[field_name] = parser(cells[field_name], lookups)
+        except ValueError as exc:
+            refuse(field_name, str(exc))
+    try:
+        values["uscc"] = parse_uscc(cells.get("uscc"), lookups, org_type=values.get("org_type"))
+    except ValueError as exc:
+        refuse("uscc", str(exc))
+    for field_name, reason in registration_problems(values, lookups):
+        refuse(field_name, reason)
+    region = values.get("region")
+    if region is not None:
+        refusal = region_refusal(actor, region, lookups)
+        if refusal:
+            refuse("region", refusal)
+    return ParsedRow(row, values, cells), errors
+
+
+# --- reading files -------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Table:
+    headers: list[str]  # canonical headers, as in the file's first row
+    rows: Iterator[tuple[int, Sequence[Any]]]  # (row number, cells) for every row after the header
+    total_rows: int | None  # data rows, when the file says
+
+
+def csv_encoding(head: bytes) -> str:
+    """UTF-8 (with or without BOM) unless `head`, the start of a file, is not UTF-8: then GB 18030 (Excel in China)."""
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+    except UnicodeDecodeError:
+        return "gb18030"
+    return "utf-8-sig"
+
+
+def _sniff_encoding(path: Path) -> str:
+    with path.open("rb") as handle:
+        return csv_encoding(handle.read(1 << 20))
+
+
+@contextmanager
+def open_table(path: str | Path) -> Iterator[Table]:
+    """The file's header and rows, streamed (openpyxl read-only mode for xlsx, the csv module for csv)."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if not path.is_file():
+        raise ImportFileError(_("找不到文件：%(path)s") % {"path": path})
+    if suffix in (".xlsx", ".xlsm"):
+        import openpyxl
+
+        try:
+            workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises zipfile, KeyError and XML errors for damaged files
+            raise ImportFileError(_("无法读取Excel文件：%(error)s") % {"error": exc}) from exc
+        try:
+            sheet = workbook.active  # the sheet the file opens on, as the admin's import reads it
+            rows = sheet.iter_rows(values_only=True)
+            header = next(rows, None) or ()
+            total = (sheet.max_row - 1) if sheet.max_row else None
+            yield Table([normalize_header(cell) for cell in header], enumerate(rows, start=2), total)
+        finally:
+            workbook.close()
+    elif suffix in (".csv", ".txt"):
+        encoding = _sniff_encoding(path)
+        with path.open(newline="", encoding=encoding) as handle:
+            reader = csv.reader(handle)
+            try:
+                header = next(reader, None) or []
+                yield Table([normalize_header(cell) for cell in header], enumerate(reader, start=2), None)
+            except (UnicodeDecodeError, csv.Error) as exc:
+                raise ImportFileError(
+                    _("无法读取CSV文件（第%(line)d行附近）：%(error)s") % {"line": reader.line_num, "error": exc}
+                ) from exc
+    else:
+        raise ImportFileError(
+            _("不支持的文件类型“%(suffix)s”：请使用 .xlsx 或 .csv 文件") % {"suffix": suffix or path.name}
+        )
+
+
+def column_positions(headers: Sequence[str]) -> dict[str, int]:
+    """Field -> position of its column; raises ImportFileError for missing or repeated columns."""
+    positions: dict[str, int] = {}
+    fields_by_header = {column.header: column.field for column in COLUMNS}
+    repeated = []
+    for position, header in enumerate(headers):
+        field_name = fields_by_header.get(header)
+        if field_name is None:
+            continue
+        if field_name in positions:
+            repeated.append(header)
+        positions[field_name] = position
+    if repeated:
+        raise ImportFileError(_("以下列出现了不止一次：%(columns)s") % {"columns": "、".join(repeated)})
+    missing = [column.header for column in COLUMNS if not column.optional_column and column.field not in positions]
+    if missing:
+        raise ImportFileError(
+            _("缺少必需的列：%(columns)s（第1行应为列名：%(expected)s）")
+            % {
+                "columns": "、".join(missing),
+                "expected": "、".join(column.header for column in COLUMNS if not column.optional_column),
+            }
+        )
+    return positions
+
+
+def is_blank(cells: Sequence[Any]) -> bool:
+    return all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells)
+
+
+# --- the import ----------------------------------------------------------------------------------------------------
+
+
+class _Importer:
+    def __init__(self, *, actor, dry_run: bool, source_name: str, lookups: Lookups, batch_size: int):
+        self.actor = actor
+        self.dry_run = dry_run
+        self.lookups = lookups
+        self.batch_size = batch_size
+        self.result = ImportResult(dry_run=dry_run)
+        self.seen: dict[str, int] = {}
+        self.batch: list[ParsedRow] = []
+        self.now = timezone.now()
+        self.reason = history_reason(source_name)
+        self.status_reason = status_change_reason()
+        self.history_user = actor if actor is not None and actor.pk else None
+        self.writer = (
+            None if dry_run else NewOrganizationWriter(date=self.now, user=self.history_user, reason=self.reason)
+        )
+
+    def add(self, parsed: ParsedRow, errors: list[RowError]) -> None:
+        self.result.total += 1
+        code = parsed.values.get("uscc")
+        if code is not None:
+            reason = duplicate_reason(self.seen, code, parsed.row)
+            if reason:
+                value = cell_text(parsed.raw.get("uscc"))
+                errors.append(RowError(parsed.row, HEADER_BY_FIELD["uscc"], value, reason))
+        if errors:
+            self.result.errors.extend(errors)
+            return
+        self.batch.append(parsed)
+        if len(self.batch) >= self.batch_size:
+            self.flush()
+
+    def flush(self) -> None:
+        """Sort the batch into new, changed and unchanged organizations; write them while the file is still valid."""
+        batch, self.batch = self.batch, []
+        if not batch:
+            return
+        existing = {
+            organization.uscc: organization
+            for organization in Organization.objects.filter(uscc__in=[parsed.values["uscc"] for parsed in batch])
+        }
+        creates: list[dict[str, Any]] = []
+        updates: list[Organization] = []
+        changed_fields: set[str] = set()
+        for parsed in batch:
+            values = parsed.model_values()
+            organization = existing.get(values["uscc"])
+            if organization is None:
+                creates.append(values)
+                continue
+            refusal = existing_refusal(self.actor, self.lookups.regions_by_id[organization.region_id], self.lookups)
+            if refusal:
+                self.result.errors.append(RowError(parsed.row, HEADER_BY_FIELD["uscc"], values["uscc"], refusal))
+                continue
+            changes = [name for name, value in values.items() if getattr(organization, name) != value]
+            if not changes:
+                self.result.unchanged += 1
+                continue
+            for name in changes:
+                setattr(organization, name, values[name])
+            if "status" in changes:
+                organization.status_changed_on = self.lookups.today
+                organization.status_reason = self.status_reason
+                changes += ["status_changed_on", "status_reason"]
+            organization.updated_at = self.now
+            changed_fields.update(changes)
+            updates.append(organization)
+        self.result.created += len(creates)
+        self.result.updated += len(updates)
+        if self.writer is None or self.result.errors:
+            return
+        if creates:
+            self.writer.write(creates)
+        if updates:
+            bulk_update_with_history(
+                updates,
+                Organization,
+                sorted(changed_fields | {"updated_at"}),
+                default_user=self.history_user,
+                default_change_reason=self.reason,
+                default_date=self.now,
+            )
+
+
+def _cell_reader(model_field: models.Field, connection, date: datetime.datetime) -> Callable[[dict[str, Any]], Any]:
+    """How one column's database value is taken from a row of parsed values."""
+    name = model_field.attname
+    if name in ("created_at", "updated_at"):
+        fixed = model_field.get_db_prep_save(date, connection)
+        return lambda values: fixed
+    default = model_field.get_default()
+    if isinstance(model_field, (models.CharField, models.TextField)) or model_field.is_relation:
+        return lambda values: values.get(name, default)  # text and ids: the driver takes them as they are
+    return lambda values: model_field.get_db_prep_save(values.get(name, default), connection)
+
+
+class NewOrganizationWriter:
+    """Writes new organizations and their history rows, one batch at a time.
+
+    The values come from the parsers already typed (text, ids, Decimal, date), so they go to the database as they are,
+    in multi-row INSERT statements (as many rows per statement as the backend's parameter limit allows); only the
+    columns that need it pass through the field's get_db_prep_save. The history rows are then copied by the database
+    itself with INSERT … SELECT: exactly what simple-history's bulk_create_with_history writes (every tracked column,
+    history_type "+", the user, date and change reason). Going through Organization.objects.bulk_create and
+    bulk_create_with_history instead costs several times more per row in Python than the whole import may take
+    (docs/benchmarks.md has the figures).
+    """
+
+    HISTORY_COLUMNS = ("history_date", "history_type", "history_user", "history_change_reason")
+
+    def __init__(self, *, date: datetime.datetime, user, reason: str):
+        self.connection = connections[router.db_for_write(Organization)]
+        connection, quote = self.connection, self.connection.ops.quote_name
+        fields = [column for column in Organization._meta.concrete_fields if not column.primary_key]
+        self.cells = [_cell_reader(column, connection, date) for column in fields]
+        table = quote(Organization._meta.db_table)
+        self.insert_sql = f"INSERT INTO {table} ({', '.join(quote(column.column) for column in fields)}) VALUES "
+        self.row_placeholder = f"({', '.join(['%s'] * len(fields))})"
+        limit = connection.features.max_query_params
+        self.rows_per_statement = max(1, limit // len(fields)) if limit else None
+        history = get_history_model_for_model(Organization)
+        tracked = [quote(column.column) for column in history.tracked_fields]
+        extra = [quote(history._meta.get_field(name).column) for name in self.HISTORY_COLUMNS]
+        self.history_sql = (
+            f"INSERT INTO {quote(history._meta.db_table)} ({', '.join(tracked + extra)}) "
+            f"SELECT {', '.join(tracked)}, %s, %s, %s, %s FROM {table} "
+            f"WHERE {quote(Organization._meta.get_field('uscc').column)} IN "
+        )
+        self.history_params = [
+            connection.ops.adapt_datetimefield_value(date),
+            "+",
+            user.pk if user is not None else None,
+            reason,
+        ]
+        self.codes_per_statement = (limit - len(self.history_params)) if limit else None
+
+    def write(self, rows: list[dict[str, Any]]) -> None:
+        """Insert `rows` (model attname -> value; columns the file left out take the field's default)."""
+        cells = self.cells
+        values = [[cell(row) for cell in cells] for row in rows]
+        with self.connection.cursor() as cursor:
+            step = self.rows_per_statement or len(values)
+            for start in range(0, len(values), step):
+                chunk = values[start : start + step]
+                cursor.execute(
+                    self.insert_sql + ", ".join([self.row_placeholder] * len(chunk)),
+                    list(itertools.chain.from_iterable(chunk)),
+                )
+            codes = [row["uscc"] for row in rows]
+            step = self.codes_per_statement or len(codes)
+            for start in range(0, len(codes), step):
+                chunk = codes[start : start + step]
+                cursor.execute(self.history_sql + f"({', '.join(['%s'] * len(chunk))})", [*self.history_params, *chunk])
+
+
+def organizations_import(
+    *,
+    actor,
+    source: str | Path,
+    dry_run: bool = False,
+    progress: Callable[[int, int | None], None] | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> ImportResult:
+    """Import the organizations in the xlsx or csv file `source`, all or nothing.
+
+    Rows are streamed: only the parsed rows of the current batch and the codes already seen are kept in memory.
+    Batches are written inside one transaction as soon as they are checked; a bad row stops the writing, the rest of
+    the file is still checked so that every error is reported, and the transaction is rolled back. `dry_run` checks
+    and counts without writing. Raises ImportFileError for a file that cannot be read at all, PermissionDenied when
+    `actor` may not import.
+    """
+    check_importer(actor)
+    source = Path(source)
+    lookups = Lookups.load()
+    importer = _Importer(actor=actor, dry_run=dry_run, source_name=source.name, lookups=lookups, batch_size=batch_size)
+    with open_table(source) as table, transaction.atomic():
+        positions = column_positions(table.headers)
+        items = list(positions.items())
+        for number, cells in table.rows:
+            if is_blank(cells):
+                continue
+            width = len(cells)
+            raw = {name: (cells[position] if position < width else None) for name, position in items}
+            parsed, errors = parse_row(number, raw, lookups, actor)
+            importer.add(parsed, errors)
+            if progress is not None and importer.result.total % PROGRESS_EVERY == 0:
+                progress(importer.result.total, table.total_rows)
+        importer.flush()
+        if importer.result.total == 0:
+            raise ImportFileError(_("文件中没有数据行（第1行为列名，数据从第2行开始）"))
+        if not importer.result.ok:
+            transaction.set_rollback(True)
+    importer.result.errors.sort(key=lambda error: (error.row, _column_order(error.column)))
+    return importer.result
+
+
+_COLUMN_ORDER = {column.header: index for index, column in enumerate(COLUMNS)}
+
+
+def _column_order(header: str) -> int:
+    return _COLUMN_ORDER.get(header, len(_COLUMN_ORDER))

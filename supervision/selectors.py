@@ -1,0 +1,338 @@
+"""Reads of supervision, scoped to what the user may see, with a constant number of queries.
+
+Officials (registrars and purchasers) see the supervision of organizations in their region; an organization's members
+see its orders and its completed inspections; superusers see everything. The public sees a complaint's status through
+its tracking code and each organization's public summary (upheld complaints, closed orders, credit listings).
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.utils import timezone
+
+from accounts.permissions import is_official, is_org_member, is_registrar, is_superuser
+from registry.models import CreditListing, Organization
+from supervision.models import (
+    Complaint,
+    Inspection,
+    InspectionAttachment,
+    OrderListing,
+    OrderResponse,
+    OrderResponseFile,
+    RectificationOrder,
+    SampleDraw,
+    SampleDrawEntry,
+)
+
+# --- helpers -------------------------------------------------------------------------------------------------------
+
+
+def _official_path(user) -> str | None:
+    """The region path an official covers, or None for everyone else."""
+    return user.department.region.path if is_official(user) else None
+
+
+def _scope(user, *, region_field: str, member_field: str | None = None, member_q: Q | None = None) -> Q | None:
+    """Rows the user may see: None means everything (superusers); an empty Q-match means nothing."""
+    if is_superuser(user):
+        return None
+    visible = Q(pk__in=[])
+    path = _official_path(user)
+    if path:
+        visible |= Q(**{f"{region_field}__path__startswith": path})
+    if member_field and is_org_member(user):
+        mine = Q(**{member_field: user.organization_id})
+        visible |= mine & member_q if member_q is not None else mine
+    return visible
+
+
+def _apply(queryset: QuerySet, visible: Q | None) -> QuerySet:
+    return queryset if visible is None else queryset.filter(visible)
+
+
+# --- random draws --------------------------------------------------------------------------------------------------
+
+
+def sample_draw_list(*, user) -> QuerySet[SampleDraw]:
+    """Draws of regions inside the official's region (superusers: all), newest year first, with `inspection_count`."""
+    queryset = _apply(SampleDraw.objects.all(), _scope(user, region_field="region"))
+    return (
+        queryset.select_related("region", "drawn_by")
+        .annotate(inspection_count=Count("inspections", distinct=True))
+        .order_by("-year", "region__code")
+    )
+
+
+def sample_draw_get(*, pk: int, user) -> SampleDraw:
+    """One visible draw with its entries (organization and region) in draw order; DoesNotExist otherwise."""
+    entries = SampleDrawEntry.objects.select_related("organization__region").order_by("position")
+    return sample_draw_list(user=user).prefetch_related(Prefetch("entries", queryset=entries)).get(pk=pk)
+
+
+# --- inspections ---------------------------------------------------------------------------------------------------
+
+
+def inspection_list(*, user) -> QuerySet[Inspection]:
+    """Inspections the user may see: officials their region's, members their organization's completed ones."""
+    visible = _scope(
+        user,
+        region_field="organization__region",
+        member_field="organization_id",
+        member_q=Q(status=Inspection.Status.COMPLETED),
+    )
+    return (
+        _apply(Inspection.objects.all(), visible)
+        .select_related("organization__region", "contract", "department", "sample_draw", "created_by")
+        .prefetch_related("inspectors")
+        .annotate(
+            attachment_count=Count("attachments", distinct=True),
+            order_count=Count("orders", distinct=True),
+        )
+        .order_by("-planned_on", "-pk")
+    )
+
+
+def inspection_get(*, pk: int, user) -> Inspection:
+    """One visible inspection with its attachments and orders; DoesNotExist when missing or not visible."""
+    return (
+        inspection_list(user=user)
+        .prefetch_related(
+            Prefetch("attachments", queryset=InspectionAttachment.objects.select_related("uploaded_by")),
+            Prefetch("orders", queryset=RectificationOrder.objects.select_related("department")),
+        )
+        .get(pk=pk)
+    )
+
+
+# --- rectification orders ------------------------------------------------------------------------------------------
+
+
+def overdue_order_condition(on: datetime.date | None = None, prefix: str = "") -> Q:
+    """Orders whose deadline passed without a verified answer (an answer filed in time and awaiting the check does
+    not count)."""
+    day = on or timezone.localdate()
+    timely_answer = OrderResponse.objects.filter(
+        order=OuterRef(f"{prefix}pk"), decision__isnull=True, responded_on__lte=OuterRef(f"{prefix}deadline")
+    )
+    return (
+        Q(**{f"{prefix}deadline__lt": day})
+        & ~Q(**{f"{prefix}status": RectificationOrder.Status.VERIFIED})
+        & ~(Q(**{f"{prefix}status": RectificationOrder.Status.ANSWERED}) & Exists(timely_answer))
+    )
+
+
+def annotate_order_overdue(queryset: QuerySet, *, on: datetime.date | None = None) -> QuerySet:
+    """Add `is_overdue_now` (bool) to each order."""
+    return queryset.annotate(
+        is_overdue_now=Case(
+            When(overdue_order_condition(on), then=Value(True)), default=Value(False), output_field=BooleanField()
+        )
+    )
+
+
+def overdue_order_list(*, on: datetime.date | None = None) -> QuerySet[RectificationOrder]:
+    """Every overdue order, oldest deadline first (for the deadline check and reminders)."""
+    return (
+        RectificationOrder.objects.filter(overdue_order_condition(on))
+        .select_related("organization__region", "department")
+        .order_by("deadline", "pk")
+    )
+
+
+def order_list(*, user, mine: bool = False, on: datetime.date | None = None) -> QuerySet[RectificationOrder]:
+    """Orders the user may see, annotated with `is_overdue_now` and `response_count`.
+
+    mine=True: a member's organization's orders ("my rectification orders"); an official's own department's orders.
+    """
+    queryset = RectificationOrder.objects.all()
+    if mine:
+        work = Q(pk__in=[])
+        if is_org_member(user):
+            work |= Q(organization_id=user.organization_id)
+        if is_official(user):
+            work |= Q(department_id=user.department_id)
+        queryset = queryset.filter(work)
+    queryset = _apply(queryset, _scope(user, region_field="organization__region", member_field="organization_id"))
+    return annotate_order_overdue(
+        queryset.select_related(
+            "organization__region",
+            "department",
+            "issued_by",
+            "contract",
+            "inspection",
+            "complaint",
+            "escalation__listing",
+        ),
+        on=on,
+    ).annotate(response_count=Count("responses", distinct=True))
+
+
+def organization_order_list(*, organization: Organization, user, on: datetime.date | None = None):
+    return order_list(user=user, on=on).filter(organization=organization)
+
+
+def order_get(*, pk: int, user, on: datetime.date | None = None) -> RectificationOrder:
+    """One visible order with its answers (who answered, who decided, files); DoesNotExist when not visible."""
+    responses = OrderResponse.objects.select_related("responded_by", "decided_by").prefetch_related(
+        Prefetch("files", queryset=OrderResponseFile.objects.order_by("pk"))
+    )
+    return order_list(user=user, on=on).prefetch_related(Prefetch("responses", queryset=responses)).get(pk=pk)
+
+
+# --- complaints ----------------------------------------------------------------------------------------------------
+
+
+def complaint_queue(*, user) -> QuerySet[Complaint]:
+    """Complaints about organizations in the official's region (superusers: all; everyone else: none).
+
+    Open ones first (received, then under review), newest first within each status.
+    """
+    if is_superuser(user):
+        queryset = Complaint.objects.all()
+    elif is_official(user):
+        queryset = Complaint.objects.filter(organization__region__path__startswith=_official_path(user))
+    else:
+        queryset = Complaint.objects.none()
+    status_order = Case(
+        When(status=Complaint.Status.RECEIVED, then=Value(0)),
+        When(status=Complaint.Status.UNDER_REVIEW, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    return (
+        queryset.select_related("organization__region", "contract", "handler", "decided_by")
+        .annotate(status_order=status_order, order_count=Count("orders", distinct=True))
+        .order_by("status_order", "-received_at", "-pk")
+    )
+
+
+def complaint_get(*, pk: int, user) -> Complaint:
+    """One complaint for its handling officials (and superusers); DoesNotExist otherwise."""
+    return complaint_queue(user=user).prefetch_related("orders").get(pk=pk)
+
+
+@dataclass(frozen=True)
+class ComplaintStatus:
+    """What the public lookup by tracking code shows: never the contact data, the text or internal notes."""
+
+    tracking_code: str
+    subject: str
+    organization_name: str
+    contract_number: str
+    status: str
+    status_label: str
+    received_at: datetime.datetime
+    decided_at: datetime.datetime | None
+    reasoning: str
+    order_issued: bool
+
+
+def normalize_tracking_code(code: str) -> str:
+    return re.sub(r"[\s\-]", "", code or "").upper()
+
+
+def complaint_lookup(*, tracking_code: str) -> ComplaintStatus:
+    """The public status of a complaint; raises Complaint.DoesNotExist for an unknown code."""
+    code = normalize_tracking_code(tracking_code)
+    if not code:
+        raise Complaint.DoesNotExist
+    complaint = (
+        Complaint.objects.select_related("organization", "contract")
+        .annotate(has_order=Exists(RectificationOrder.objects.filter(complaint=OuterRef("pk"))))
+        .get(tracking_code=code)
+    )
+    return ComplaintStatus(
+        tracking_code=complaint.tracking_code,
+        subject=complaint.subject,
+        organization_name=complaint.organization.name,
+        contract_number=complaint.contract.number if complaint.contract_id else "",
+        status=complaint.status,
+        status_label=str(complaint.get_status_display()),
+        received_at=complaint.received_at,
+        decided_at=complaint.decided_at,
+        reasoning=complaint.reasoning if complaint.is_decided else "",
+        order_issued=complaint.has_order,
+    )
+
+
+# --- public summary and listings -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SupervisionSummary:
+    """What an organization's public page shows of its supervision."""
+
+    upheld_complaint_count: int
+    closed_orders: tuple[RectificationOrder, ...]
+    open_order_count: int
+    overdue_order_count: int
+    completed_inspection_count: int
+    credit_listings: tuple[CreditListing, ...]
+
+
+def organization_supervision_summary(
+    organization: Organization, *, on: datetime.date | None = None
+) -> SupervisionSummary:
+    """Public facts: upheld complaints, closed (verified) orders, open and overdue order counts, credit listings."""
+    orders = RectificationOrder.objects.filter(organization=organization)
+    counts = orders.aggregate(
+        open_count=Count("pk", filter=~Q(status=RectificationOrder.Status.VERIFIED)),
+        overdue_count=Count("pk", filter=overdue_order_condition(on)),
+    )
+    closed = orders.filter(status=RectificationOrder.Status.VERIFIED).select_related("department")
+    listings = (
+        CreditListing.objects.filter(organization=organization)
+        .select_related("deciding_authority", "removed_by")
+        .annotate(is_open_now=Case(When(removed_on__isnull=True, then=Value(0)), default=Value(1)))
+        .order_by("is_open_now", "-listed_on", "-pk")
+    )
+    return SupervisionSummary(
+        upheld_complaint_count=organization.complaints.filter(status=Complaint.Status.UPHELD).count(),
+        closed_orders=tuple(closed.order_by("-verified_on", "-pk")),
+        open_order_count=counts["open_count"],
+        overdue_order_count=counts["overdue_count"],
+        completed_inspection_count=organization.supervision_inspections.filter(
+            status=Inspection.Status.COMPLETED
+        ).count(),
+        credit_listings=tuple(listings),
+    )
+
+
+def listings_removable(user) -> QuerySet[CreditListing]:
+    """Open activity-abnormal listings made for overdue orders that have all been verified since, in the registrar's
+    region (superusers: all). Removing them stays the registrar's decision (registry.services.credit_listing_remove)."""
+    if is_superuser(user):
+        queryset = CreditListing.objects.all()
+    elif is_registrar(user):
+        queryset = CreditListing.objects.filter(organization__region__path__startswith=user.department.region.path)
+    else:
+        return CreditListing.objects.none()
+    open_orders = OrderListing.objects.filter(listing=OuterRef("pk")).exclude(
+        order__status=RectificationOrder.Status.VERIFIED
+    )
+    return (
+        queryset.filter(list_kind=CreditListing.List.ABNORMAL, removed_on__isnull=True)
+        .filter(Exists(OrderListing.objects.filter(listing=OuterRef("pk"))))
+        .exclude(Exists(open_orders))
+        .select_related("organization__region", "deciding_authority")
+        .prefetch_related(
+            Prefetch("supervision_orders", queryset=OrderListing.objects.select_related("order").order_by("pk"))
+        )
+        .order_by("listed_on", "pk")
+    )

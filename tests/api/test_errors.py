@@ -1,0 +1,183 @@
+"""Every API error has one body, with the message in the request's language and in both Chinese and English."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+from rest_framework.test import APIClient
+
+from api.exceptions import ApiError, call_service
+from registry.models import Department
+from tests.api.conftest import client_for
+from tests.factories import region
+
+pytestmark = pytest.mark.django_db
+
+
+def error_of(response) -> dict:
+    body = response.json()
+    assert set(body) == {"error"}
+    assert set(body["error"]) == {"code", "message", "message_zh", "message_en", "fields"}
+    return body["error"]
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("zh-hans", "身份认证信息未提供。"), ("en", "Authentication credentials were not provided.")],
+)
+def test_missing_credentials_answer_401_in_the_request_language(language, expected):
+    response = APIClient().post("/api/v1/contracts/", {}, format="json", HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Token"
+    error = error_of(response)
+    assert error["code"] == "not_authenticated"
+    assert error["message"] == expected
+    assert error["message_zh"] == "身份认证信息未提供。"
+    assert error["message_en"] == "Authentication credentials were not provided."
+    assert error["fields"] == {}
+
+
+@pytest.mark.parametrize(
+    ("language", "required"),
+    [("zh-hans", "该字段是必填项。"), ("en", "This field is required.")],
+)
+def test_invalid_input_lists_each_field(users, language, required):
+    response = client_for(users["purchaser"]).post(
+        "/api/v1/contracts/", {"title": "无名合同"}, format="json", HTTP_ACCEPT_LANGUAGE=language
+    )
+    assert response.status_code == 400
+    error = error_of(response)
+    assert error["code"] == "invalid"
+    assert error["message"] == (error["message_en"] if language == "en" else error["message_zh"])
+    assert error["fields"]["department"] == [required]
+    assert error["fields"]["amount"] == [required]
+    assert "title" not in error["fields"]
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_service_refusal_carries_every_broken_rule(users, draft_contract, language):
+    """Signing in the future breaks a signing rule: the service's message comes back in both languages."""
+    future = (datetime.date.today() + datetime.timedelta(days=30)).isoformat()
+    response = client_for(users["purchaser"]).post(
+        f"/api/v1/contracts/{draft_contract.number}/sign/",
+        {"signed_on": future},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+    assert response.status_code == 400
+    error = error_of(response)
+    assert error["code"] == "invalid"
+    with translation.override("zh-hans"):
+        expected_zh = _("签订日期：签订日期 %(day)s 不能晚于今天。") % {"day": future}
+    with translation.override("en"):
+        expected_en = _("签订日期：签订日期 %(day)s 不能晚于今天。") % {"day": future}
+    assert expected_zh in error["message_zh"]
+    assert expected_en in error["message_en"]
+    assert error["message"] == (error["message_en"] if language == "en" else error["message_zh"])
+    draft_contract.refresh_from_db()
+    assert draft_contract.status == "draft"
+
+
+def test_permission_refusal_from_the_service_is_403_with_its_reason(users, organization):
+    """A member may change only the contact data: the service's own sentence explains the refusal."""
+    response = client_for(users["member"]).patch(
+        f"/api/v1/organizations/{organization.uscc}/", {"name": "改名"}, format="json"
+    )
+    assert response.status_code == 403
+    error = error_of(response)
+    assert error["code"] == "permission_denied"
+    assert "联系电话" in error["message_zh"]
+    organization.refresh_from_db()
+    assert organization.name != "改名"
+
+
+def test_not_found_and_filters_use_the_same_body():
+    missing = APIClient().get("/api/v1/contracts/NO-SUCH-0001/")
+    assert missing.status_code == 404
+    assert error_of(missing)["code"] == "not_found"
+    bad_filter = APIClient().get("/api/v1/organizations/", {"region": "999999"})
+    assert bad_filter.status_code == 400
+    error = error_of(bad_filter)
+    assert error["code"] == "invalid"
+    assert list(error["fields"]) == ["region"]
+
+
+def test_call_service_renders_a_refusal_in_both_languages_and_keeps_nothing():
+    """The other language comes from calling the service again inside a transaction that is rolled back."""
+    calls = []
+
+    @transaction.atomic
+    def service():
+        calls.append(translation.get_language())
+        Department.objects.create(
+            name=f"临时部门{len(calls)}", code=f"TMP{len(calls)}", region=region("150100"), kind="purchaser"
+        )
+        raise ValidationError({"start_on": [_("Enter a valid date.")]})
+
+    with translation.override("en"), pytest.raises(ApiError) as raised:
+        call_service(service)
+    error = raised.value
+    assert error.status_code == 400
+    assert error.messages["en"] == "Enter a valid date."
+    assert error.messages["zh-hans"] == "输入一个有效的日期。"
+    assert error.fields == {"start_on": ["Enter a valid date."]}
+    assert calls == ["en", "zh-hans"]
+    assert not Department.objects.filter(code__startswith="TMP").exists()
+
+
+def test_call_service_maps_permission_denied_to_403():
+    def service():
+        raise PermissionDenied(_("您无权管理该合同。"))
+
+    with pytest.raises(ApiError) as raised:
+        call_service(service)
+    assert raised.value.status_code == 403
+    assert raised.value.code == "permission_denied"
+    assert raised.value.messages["zh-hans"] == "您无权管理该合同。"
+
+
+def test_session_writes_need_the_csrf_token(users, department):
+    """Browsers use the session; a session-authenticated write without the CSRF token is refused."""
+    client = APIClient(enforce_csrf_checks=True)
+    client.force_login(users["purchaser"])
+    response = client.post(
+        "/api/v1/purchase-lists/", {"department": department.code, "year": 2027, "title": "目录"}, format="json"
+    )
+    assert response.status_code == 403
+    assert "CSRF" in error_of(response)["message_en"]
+
+
+def test_token_authentication(users, department, password):
+    token = APIClient().post(
+        "/api/v1/auth/token/", {"username": users["purchaser"].username, "password": password}, format="json"
+    )
+    assert token.status_code == 200
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.json()['token']}")
+    response = client.post(
+        "/api/v1/purchase-lists/", {"department": department.code, "year": 2027, "title": "2027 年目录"}, format="json"
+    )
+    assert response.status_code == 201
+    assert response.json()["status"] == "draft"
+
+
+def test_a_rerun_that_succeeds_is_rolled_back():
+    """Should the second call not be refused (the data changed in between), its writes are undone all the same."""
+    calls = []
+
+    @transaction.atomic
+    def service():
+        calls.append(translation.get_language())
+        if len(calls) == 1:
+            raise ValidationError(_("Enter a valid date."))
+        Department.objects.create(name="临时部门", code="TMPOK", region=region("150100"), kind="purchaser")
+
+    with translation.override("zh-hans"), pytest.raises(ApiError) as raised:
+        call_service(service)
+    assert raised.value.messages == {"zh-hans": "输入一个有效的日期。", "en": "输入一个有效的日期。"}
+    assert not Department.objects.filter(code="TMPOK").exists()

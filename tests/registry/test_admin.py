@@ -1,0 +1,285 @@
+"""The registry admin: organization import (preview, confirm, all or nothing, region scoping) and export, and the
+admins of inspections, ratings and credit listings."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+import tablib
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from fixtures import make_samples
+from registry import demo, imports
+from registry.models import AnnualInspection, CreditListing, Organization, Rating
+from registry.resources import OrganizationResource
+from registry.uscc import make_uscc
+from tests.factories import (
+    AnnualInspectionFactory,
+    CreditListingFactory,
+    OrganizationFactory,
+    PurchaserFactory,
+    RatingFactory,
+    RegistrarFactory,
+    SuperuserFactory,
+    region,
+)
+from tests.registry.test_import import HEADERS, org_row, write_file
+
+pytestmark = pytest.mark.django_db
+
+FIXTURES = Path(make_samples.__file__).resolve().parent
+IMPORT_URL = reverse("admin:registry_organization_import")
+PROCESS_URL = reverse("admin:registry_organization_process_import")
+EXPORT_URL = reverse("admin:registry_organization_export")
+CHANGELIST_URL = reverse("admin:registry_organization_changelist")
+XLSX, CSV = "0", "1"  # positions in OrganizationAdmin.import_formats / export_formats
+
+
+@pytest.fixture
+def bureaus():
+    return demo.seed_departments()
+
+
+@pytest.fixture
+def superuser_client(client):
+    client.force_login(SuperuserFactory())
+    return client
+
+
+def staff_registrar(department):
+    return RegistrarFactory(department=department, is_staff=True)
+
+
+def upload(client, path: Path, file_format: str = XLSX):
+    with path.open("rb") as handle:
+        return client.post(IMPORT_URL, {"resource": "0", "format": file_format, "import_file": handle})
+
+
+def confirm(client, preview):
+    form = preview.context["confirm_form"]
+    data = {name: form.initial.get(name, "") for name in form.fields}
+    return client.post(PROCESS_URL, data)
+
+
+def invalid_rows(response) -> dict[int, dict[str, list[str]]]:
+    return {row.number: row.error_dict for row in response.context["result"].invalid_rows}
+
+
+def test_superuser_imports_the_sample_with_preview_and_confirm(superuser_client, bureaus):
+    preview = upload(superuser_client, FIXTURES / "organizations_sample.xlsx")
+
+    assert preview.status_code == 200
+    result = preview.context["result"]
+    assert not result.has_errors() and not result.has_validation_errors()
+    assert result.totals["new"] == result.total_rows >= 300
+    assert preview.context["confirm_form"] is not None
+    assert Organization.objects.count() == 0  # the preview is rolled back
+
+    response = confirm(superuser_client, preview)
+
+    assert response.status_code == 302 and response.url == CHANGELIST_URL
+    assert Organization.objects.count() == result.total_rows
+    user = response.wsgi_request.user
+    records = Organization.history.all()
+    assert records.count() == result.total_rows
+    assert set(records.values_list("history_user", flat=True)) == {user.pk}
+    assert set(records.values_list("history_change_reason", flat=True)) == {"批量导入：organizations_sample.xlsx"}
+    messages = [str(message) for message in response.wsgi_request._messages]
+    assert f"导入完成：新增 {result.total_rows}，更新 0，未变 0" in messages
+
+    # The same data as CSV: every row unchanged, no history written.
+    preview = upload(superuser_client, FIXTURES / "organizations_sample.csv", CSV)
+    assert preview.context["result"].totals["skip"] == result.total_rows
+    confirm(superuser_client, preview)
+    assert Organization.history.count() == result.total_rows
+
+
+def test_provincial_registrar_imports_the_sample(client, bureaus):
+    registrar = staff_registrar(bureaus["NMMZ"])
+    client.force_login(registrar)
+    changelist = client.get(CHANGELIST_URL)
+    assert changelist.status_code == 200
+    assert IMPORT_URL.encode() in changelist.content
+
+    preview = upload(client, FIXTURES / "organizations_sample.csv", CSV)
+    assert not preview.context["result"].has_validation_errors()
+    confirm(client, preview)
+
+    assert Organization.objects.count() == preview.context["result"].total_rows
+    assert set(Organization.history.values_list("history_user", flat=True)) == {registrar.pk}
+
+
+def test_registrar_outside_the_region_is_refused_row_by_row(client, bureaus, tmp_path):
+    client.force_login(staff_registrar(bureaus["XCMZ"]))
+    rows = [
+        org_row(1, 登记管理机关="XCMZ", 统一社会信用代码=make_uscc("2", "150102", "MJ000001")),
+        org_row(2, 所属区划="150105"),
+        org_row(3, 所属区划="内蒙古自治区包头市昆都仑区", 登记管理机关="包头市民政局"),
+    ]
+    preview = upload(client, write_file(tmp_path / "orgs.xlsx", rows))
+
+    errors = invalid_rows(preview)
+    assert sorted(errors) == [3, 4]
+    assert errors[3]["所属区划"] == [
+        "“150105”：不在您所在部门（呼和浩特市新城区民政局）的辖区内，您不能导入内蒙古自治区呼和浩特市赛罕区的社会组织"
+    ]
+    assert "内蒙古自治区包头市昆都仑区的社会组织" in errors[4]["所属区划"][0]
+    assert "confirm_form" not in preview.context or preview.context["confirm_form"] is None
+    assert Organization.objects.count() == 0
+
+
+def test_invalid_file_shows_every_error_with_spreadsheet_rows_and_writes_nothing(superuser_client, bureaus):
+    preview = upload(superuser_client, FIXTURES / "organizations_errors.xlsx")
+
+    errors = invalid_rows(preview)
+    assert sorted(errors) == list(range(3, 15))
+    assert errors[6] == {"所属区划": [errors[6]["所属区划"][0]]}
+    assert errors[6]["所属区划"][0].startswith("“内蒙古自治区包头市幸福区”：不是已知的行政区划")
+    assert list(errors[13]) == ["名称"] and errors[13]["名称"] == ["必须填写"]
+    assert errors[14]["统一社会信用代码"][0].endswith("与第2行的统一社会信用代码重复（第2行、第14行）")
+    assert preview.context.get("confirm_form") is None
+    content = preview.content.decode()
+    assert "第18位校验码应为" in content and "不是有效的登记状态" in content
+    assert Organization.objects.count() == 0
+
+
+def test_gb18030_csv_from_chinese_excel_imports(superuser_client, bureaus, tmp_path):
+    path = write_file(tmp_path / "orgs.csv", [org_row(1), org_row(2)], encoding="gb18030")
+    preview = upload(superuser_client, path, CSV)
+    assert preview.context["result"].totals["new"] == 2
+    confirm(superuser_client, preview)
+    assert Organization.objects.filter(name="呼和浩特市新城区第2社会工作服务中心").exists()
+
+
+@pytest.mark.parametrize("missing", ["类型", "统一社会信用代码"])
+def test_missing_columns_are_a_form_error(superuser_client, bureaus, tmp_path, missing):
+    path = write_file(tmp_path / "orgs.csv", [org_row(1)], headers=[h for h in HEADERS if h != missing])
+    preview = upload(superuser_client, path, CSV)
+    assert preview.status_code == 200
+    assert preview.context["result"] is None
+    assert f"缺少必需的列：{missing}" in preview.context["form"].errors["import_file"][0]
+    assert "Traceback" not in preview.content.decode()
+
+
+def test_resource_reports_a_file_without_the_columns_once(bureaus):
+    dataset = tablib.Dataset(headers=["名称", "备注"])
+    dataset.append(["呼和浩特市老年协会", ""])
+    result = OrganizationResource().import_data(dataset, dry_run=True)
+    assert [str(error.error) for error in result.base_errors] == [
+        "缺少必需的列：统一社会信用代码、类型、登记管理机关、业务主管单位、法定代表人、注册资金、成立日期、住所、"
+        "业务范围、所属区划、状态（第1行应为列名：统一社会信用代码、名称、类型、登记管理机关、业务主管单位、法定代表人、"
+        "注册资金、成立日期、住所、业务范围、所属区划、状态）"
+    ]
+    assert result.rows == [] and result.invalid_rows == []
+
+
+def test_blank_rows_keep_the_spreadsheet_numbering(superuser_client, bureaus, tmp_path):
+    path = write_file(tmp_path / "orgs.xlsx", [org_row(1), {}, org_row(2, 成立日期="2015年2月30日")])
+    preview = upload(superuser_client, path)
+    assert invalid_rows(preview) == {4: {"成立日期": ["“2015年2月30日”：不是有效的日期"]}}
+    assert preview.context["result"].totals["new"] == 1
+
+
+def test_resource_import_is_all_or_nothing(bureaus):
+    """Even without the preview (e.g. a file changed between preview and confirm), one bad row writes nothing."""
+    dataset = tablib.Dataset(headers=HEADERS)
+    for row in (org_row(1), org_row(2), org_row(3, 状态="停业")):
+        dataset.append([row[header] for header in HEADERS])
+    result = OrganizationResource().import_data(dataset, dry_run=False, user=SuperuserFactory())
+    assert result.has_validation_errors()
+    assert [row.number for row in result.invalid_rows] == [4]
+    assert Organization.objects.count() == 0
+
+
+def test_reimport_in_the_admin_updates_only_changed_rows(superuser_client, bureaus, tmp_path):
+    rows = [org_row(n) for n in range(1, 4)]
+    confirm(superuser_client, upload(superuser_client, write_file(tmp_path / "v1.xlsx", rows)))
+    rows[2]["状态"] = "注销"
+
+    preview = upload(superuser_client, write_file(tmp_path / "v2.xlsx", rows))
+    totals = preview.context["result"].totals
+    assert (totals["new"], totals["update"], totals["skip"]) == (0, 1, 2)
+    confirm(superuser_client, preview)
+
+    deregistered = Organization.objects.get(uscc=rows[2]["统一社会信用代码"])
+    assert deregistered.status == Organization.Status.DEREGISTERED
+    assert deregistered.status_reason == "通过批量导入变更登记状态"
+    assert list(Organization.history.filter(history_type="~").values_list("uscc", flat=True)) == [deregistered.uscc]
+
+
+def test_export_writes_the_import_headers_and_reimports_unchanged(superuser_client, bureaus, tmp_path):
+    confirm(superuser_client, upload(superuser_client, FIXTURES / "organizations_sample.xlsx"))
+    total = Organization.objects.count()
+    data = {"resource": "0", "format": XLSX}
+    data.update({f"organizationresource_{column.field}": "on" for column in imports.COLUMNS})
+
+    response = superuser_client.post(EXPORT_URL, data)
+
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert list(rows[0]) == HEADERS
+    assert len(rows) == total + 1
+    by_code = {row[0]: row for row in rows[1:]}
+    organization = Organization.objects.select_related("region", "registration_authority").first()
+    exported = by_code[organization.uscc]
+    assert exported[2] == imports.TYPE_LABELS[organization.org_type]
+    assert exported[3] == organization.registration_authority.name
+    assert exported[10].startswith("内蒙古自治区")
+    path = tmp_path / "export.xlsx"
+    path.write_bytes(response.content)
+    result = imports.organizations_import(actor=None, source=path)
+    assert (result.created, result.updated, result.unchanged) == (0, 0, total)
+
+
+def test_registrar_export_is_scoped_to_their_region(client, bureaus):
+    mine = OrganizationFactory(region=region("150102"), registration_authority=bureaus["XCMZ"])
+    OrganizationFactory(region=region("150203"), registration_authority=bureaus["BTMZ"])
+    client.force_login(staff_registrar(bureaus["HHMZ"]))
+    data = {"resource": "0", "format": CSV}
+    data.update({f"organizationresource_{column.field}": "on" for column in imports.COLUMNS})
+
+    response = client.post(EXPORT_URL, data)
+
+    assert response.content.startswith("\ufeff".encode())  # so that Excel reads the CSV as UTF-8
+    lines = response.content.decode("utf-8-sig").strip().splitlines()
+    assert lines[0].split(",")[:3] == ["统一社会信用代码", "名称", "类型"]
+    assert len(lines) == 2 and lines[1].startswith(mine.uscc)
+
+
+def test_only_registrars_and_superusers_import(client, bureaus):
+    purchaser = PurchaserFactory(is_staff=True)
+    client.force_login(purchaser)
+    assert client.get(IMPORT_URL).status_code == 403
+    assert client.get(CHANGELIST_URL).status_code == 403
+    client.force_login(staff_registrar(bureaus["HHMZ"]))
+    assert client.get(IMPORT_URL).status_code == 200
+
+
+def test_registrar_sees_only_organizations_in_their_region(client, bureaus):
+    mine = OrganizationFactory(region=region("150102"), registration_authority=bureaus["XCMZ"])
+    other = OrganizationFactory(region=region("150203"), registration_authority=bureaus["BTMZ"])
+    client.force_login(staff_registrar(bureaus["HHMZ"]))
+    page = client.get(CHANGELIST_URL)
+    assert mine.name in page.content.decode() and other.name not in page.content.decode()
+    assert client.get(reverse("admin:registry_organization_change", args=[other.pk])).status_code == 302
+    assert client.get(reverse("admin:registry_organization_change", args=[mine.pk])).status_code == 200
+
+
+def test_records_admins_with_history(superuser_client):
+    inspection = AnnualInspectionFactory()
+    rating = RatingFactory(organization=inspection.organization)
+    listing = CreditListingFactory(organization=inspection.organization)
+    for model, obj in ((AnnualInspection, inspection), (Rating, rating), (CreditListing, listing)):
+        name = model._meta.model_name
+        assert superuser_client.get(reverse(f"admin:registry_{name}_changelist")).status_code == 200
+        assert superuser_client.get(reverse(f"admin:registry_{name}_change", args=[obj.pk])).status_code == 200
+        assert superuser_client.get(reverse(f"admin:registry_{name}_history", args=[obj.pk])).status_code == 200
+    page = superuser_client.get(reverse("admin:registry_organization_change", args=[inspection.organization.pk]))
+    assert page.status_code == 200
+    content = page.content.decode()
+    for prefix in ("inspections", "ratings", "credit_listings"):
+        assert f'name="{prefix}-TOTAL_FORMS"' in content

@@ -1,0 +1,158 @@
+"""Inspections: planned by officials covering the organization, completed with inspectors, findings and conclusion;
+on-site checks need two inspectors; members see only completed ones."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from supervision import services
+from supervision.models import Inspection
+from supervision.selectors import inspection_get, inspection_list
+from tests.factories import make_upload
+
+pytestmark = pytest.mark.django_db
+
+PLANNED = datetime.date(2026, 9, 10)
+
+
+def plan(actor, organization, **kwargs):
+    values = dict(actor=actor, organization=organization, kind="on_site", planned_on=PLANNED)
+    values.update(kwargs)
+    return services.inspection_plan(**values)
+
+
+def test_on_site_inspection_with_two_inspectors(registrar, second_registrar, organization, contract):
+    inspection = plan(registrar, organization, inspectors=[registrar, second_registrar], contract=contract)
+    assert inspection.is_planned and inspection.department == registrar.department
+    services.inspection_complete(
+        actor=registrar,
+        inspection=inspection,
+        inspected_on=datetime.date(2026, 9, 11),
+        conclusion="no_problem",
+    )
+    inspection.refresh_from_db()
+    assert inspection.is_completed and inspection.completed_by == registrar
+    assert set(inspection.inspectors.all()) == {registrar, second_registrar}
+    latest = inspection.history.first()
+    assert latest.status == "completed" and latest.history_user == registrar
+    assert {row.status for row in inspection.history.all()} == {"planned", "completed"}
+
+
+def test_on_site_needs_two_inspectors(registrar, organization):
+    with pytest.raises(ValidationError) as error:
+        plan(registrar, organization, inspectors=[registrar])
+    assert "inspectors" in error.value.message_dict
+    inspection = plan(registrar, organization)
+    with pytest.raises(ValidationError) as error:
+        services.inspection_complete(
+            actor=registrar,
+            inspection=inspection,
+            inspected_on=datetime.date(2026, 9, 11),
+            conclusion="no_problem",
+            inspectors=[registrar],
+        )
+    assert "inspectors" in error.value.message_dict
+    with pytest.raises(ValidationError) as error:
+        services.inspection_complete(
+            actor=registrar, inspection=inspection, inspected_on=datetime.date(2026, 9, 11), conclusion="no_problem"
+        )
+    assert "inspectors" in error.value.message_dict
+
+
+def test_inspectors_must_cover_the_organization(registrar, baotou_registrar, member, organization):
+    for stranger in (baotou_registrar, member):
+        with pytest.raises(ValidationError) as error:
+            plan(registrar, organization, kind="document", inspectors=[stranger])
+        assert "inspectors" in error.value.message_dict
+
+
+def test_completion_rules(registrar, organization):
+    inspection = plan(registrar, organization, kind="document", inspectors=[registrar])
+    with pytest.raises(ValidationError) as error:
+        services.inspection_complete(
+            actor=registrar, inspection=inspection, inspected_on=datetime.date(2099, 1, 1), conclusion="problems_found"
+        )
+    assert {"inspected_on", "findings"} <= set(error.value.message_dict)
+    with pytest.raises(ValidationError) as error:
+        services.inspection_complete(actor=registrar, inspection=inspection, inspected_on=None, conclusion="maybe")
+    assert {"inspected_on", "conclusion"} <= set(error.value.message_dict)
+    services.inspection_complete(
+        actor=registrar,
+        inspection=inspection,
+        inspected_on=datetime.date(2026, 9, 12),
+        conclusion="problems_found",
+        findings="未按规定公开年度报告",
+    )
+    with pytest.raises(ValidationError):
+        services.inspection_complete(
+            actor=registrar, inspection=inspection, inspected_on=datetime.date(2026, 9, 12), conclusion="no_problem"
+        )
+    with pytest.raises(ValidationError):
+        services.inspection_update(actor=registrar, inspection=inspection, planned_on=datetime.date(2026, 9, 20))
+
+
+def test_random_kind_only_through_a_draw(registrar, organization):
+    with pytest.raises(ValidationError) as error:
+        plan(registrar, organization, kind="random")
+    assert "kind" in error.value.message_dict
+    inspection = plan(registrar, organization, kind="targeted")
+    with pytest.raises(ValidationError):
+        services.inspection_update(actor=registrar, inspection=inspection, kind="random")
+
+
+def test_update_planned(registrar, second_registrar, organization):
+    inspection = plan(registrar, organization, kind="document")
+    services.inspection_update(
+        actor=registrar,
+        inspection=inspection,
+        kind="on_site",
+        planned_on=datetime.date(2026, 9, 30),
+        inspectors=[registrar, second_registrar],
+    )
+    inspection.refresh_from_db()
+    assert inspection.kind == "on_site" and inspection.planned_on == datetime.date(2026, 9, 30)
+    assert inspection.inspectors.count() == 2
+    with pytest.raises(TypeError):
+        services.inspection_update(actor=registrar, inspection=inspection, status="completed")
+
+
+def test_who_plans_and_records(registrar, purchaser, county_registrar, other_county_registrar, member, organization):
+    plan(purchaser, organization, kind="targeted")
+    plan(county_registrar, organization, kind="targeted")
+    for actor in (other_county_registrar, member, None):
+        with pytest.raises(PermissionDenied):
+            plan(actor, organization, kind="targeted")
+    inspection = plan(registrar, organization, kind="document")
+    with pytest.raises(PermissionDenied):
+        services.inspection_complete(
+            actor=other_county_registrar, inspection=inspection, inspected_on=PLANNED, conclusion="no_problem"
+        )
+
+
+def test_attachments_are_validated(registrar, organization, member):
+    inspection = plan(registrar, organization, kind="document")
+    attachment = services.inspection_attachment_add(
+        actor=registrar, inspection=inspection, file=make_upload("pdf", "检查记录.pdf")
+    )
+    assert attachment.title == "检查记录.pdf" and attachment.file.name.startswith("supervision/")
+    with pytest.raises(ValidationError):
+        services.inspection_attachment_add(
+            actor=registrar, inspection=inspection, file=make_upload("pdf", "x.exe", b"MZ")
+        )
+    with pytest.raises(PermissionDenied):
+        services.inspection_attachment_add(actor=member, inspection=inspection, file=make_upload("pdf"))
+
+
+def test_members_see_only_completed_inspections(registrar, organization, member, other_member, baotou_registrar):
+    planned = plan(registrar, organization, kind="document", inspectors=[registrar])
+    done = plan(registrar, organization, kind="targeted", inspectors=[registrar])
+    services.inspection_complete(actor=registrar, inspection=done, inspected_on=PLANNED, conclusion="no_problem")
+    assert set(inspection_list(user=registrar)) == {planned, done}
+    assert list(inspection_list(user=member)) == [done]
+    assert list(inspection_list(user=other_member)) == []
+    assert list(inspection_list(user=baotou_registrar)) == []
+    assert list(inspection_list(user=None)) == []
+    assert inspection_get(pk=done.pk, user=member) == done
+    with pytest.raises(Inspection.DoesNotExist):
+        inspection_get(pk=planned.pk, user=member)
