@@ -96,9 +96,7 @@ class OrganizationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiV
     }
 
     def get_queryset(self):
-        queryset = registry_selectors.organization_list(user=self.request.user).select_related(
-            "region__parent__parent__parent"
-        )
+        queryset = registry_selectors.organization_list(user=self.request.user)
         if self.action != "list":
             queryset = queryset.prefetch_related(
                 Prefetch("ratings", queryset=Rating.objects.select_related("awarding_authority")),
@@ -619,6 +617,7 @@ class OcdsContractReleasesView(APIView):
 # --- tokens ------------------------------------------------------------------------------------------------------
 
 
+@extend_schema_view(post=extend_schema(summary=_("以用户名和密码换取接口令牌"), tags=["auth"]))
 class TokenView(ObtainAuthToken):
     """Exchange a user name and password for the user's API token (`Authorization: Token <key>`)."""
 

@@ -49,6 +49,11 @@ class AreaFigures:
     grades: dict[str, int] = field(default_factory=lambda: dict.fromkeys(GRADES, 0))
 
     @property
+    def contracts_amount_wan(self) -> Decimal:
+        """The amount in 万元 (10,000 yuan), two decimals."""
+        return (self.contracts_amount / 10000).quantize(Decimal("0.01"))
+
+    @property
     def graded(self) -> int:
         return sum(self.grades.values())
 
@@ -145,12 +150,13 @@ def home_dashboard(*, today: datetime.date | None = None) -> Dashboard:
     every_key = set(organizations) | set(lists) | set(contracts) | set(overdue) | set(grades)
     province = figures(province_region.code, province_region.name, sorted(every_key))
     cities = [figures(region.code, region.name, [region.code]) for region in regions if region is not province_region]
+    graded = province.graded > 0
     return Dashboard(
         year=today.year,
         province=province,
         cities=cities,
-        grade_chart=grade_chart(province),
-        city_grade_chart=city_grade_chart(cities),
+        grade_chart=grade_chart(province) if graded else mark_safe(""),
+        city_grade_chart=city_grade_chart(cities) if graded else mark_safe(""),
         amount_chart=amount_chart(cities, today.year),
     )
 
@@ -183,6 +189,12 @@ def svg(chart) -> SafeString:
     return mark_safe(ET.tostring(tree, encoding="unicode"))
 
 
+def _count_axis(largest: int) -> list[int]:
+    """Whole-number ticks for a chart of counts (at most about eight of them)."""
+    step = max(1, -(-largest // 8))
+    return list(range(0, max(largest, 1) + step, step))
+
+
 def _config(**options) -> dict:
     return {"js": [], "disable_xml_declaration": True, "print_values": True, "print_zeroes": False, **options}
 
@@ -192,8 +204,9 @@ def grade_chart(area: AreaFigures) -> SafeString:
         **_config(
             title=_("绩效评价等级分布（全区）"),
             show_legend=False,
-            height=300,
+            height=360,
             width=520,
+            y_labels=_count_axis(max(area.grades.values())),
             style=_style(tuple(GRADE_COLOURS[grade] for grade in GRADES)),
         )
     )
@@ -205,34 +218,39 @@ def grade_chart(area: AreaFigures) -> SafeString:
 
 
 def city_grade_chart(cities: list[AreaFigures]) -> SafeString:
+    """One stacked bar per city (the first city on top)."""
+    rows = list(reversed(cities))
     chart = pygal.HorizontalStackedBar(
         **_config(
             title=_("各盟市绩效评价等级分布"),
-            height=60 + 32 * max(len(cities), 1),
-            width=720,
+            height=90 + 26 * max(len(rows), 1),
+            width=1200,
             legend_at_bottom=True,
             legend_at_bottom_columns=len(GRADES),
+            y_labels=_count_axis(max((city.graded for city in rows), default=0)),
             style=_style(tuple(GRADE_COLOURS[grade] for grade in GRADES)),
         )
     )
-    chart.x_labels = [city.name for city in cities]
+    chart.x_labels = [city.name for city in rows]
     labels = dict(Evaluation.Grade.choices)
     for grade in GRADES:
-        chart.add(str(labels[grade]), [city.grades[grade] for city in cities])
+        chart.add(str(labels[grade]), [city.grades[grade] for city in rows])
     return svg(chart)
 
 
 def amount_chart(cities: list[AreaFigures], year: int) -> SafeString:
+    """Each city's contract amount this year in 万元 (the first city on top)."""
+    rows = list(reversed(cities))
     chart = pygal.HorizontalBar(
         **_config(
             title=_("%(year)d 年各盟市签订合同金额（万元）") % {"year": year},
             show_legend=False,
-            height=60 + 32 * max(len(cities), 1),
-            width=720,
+            height=70 + 24 * max(len(rows), 1),
+            width=860,
             style=_style(),
-            value_formatter=lambda value: f"{value:,.1f}",
+            value_formatter=lambda value: f"{value:,.2f}",
         )
     )
-    chart.x_labels = [city.name for city in cities]
-    chart.add(_("合同金额（万元）"), [float(city.contracts_amount / 10000) for city in cities])
+    chart.x_labels = [city.name for city in rows]
+    chart.add(_("合同金额（万元）"), [float(city.contracts_amount_wan) for city in rows])
     return svg(chart)

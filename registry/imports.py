@@ -799,9 +799,9 @@ def _cell_reader(model_field: models.Field, connection, date: datetime.datetime)
 class NewOrganizationWriter:
     """Writes new organizations and their history rows, one batch at a time.
 
-    The values come from the parsers already typed (text, ids, Decimal, date), so they go to the database as they are,
-    in multi-row INSERT statements (as many rows per statement as the backend's parameter limit allows); only the
-    columns that need it pass through the field's get_db_prep_save. The history rows are then copied by the database
+    The values come from the parsers already typed (text, ids, Decimal, date), so they go to the database as they are:
+    one prepared INSERT run over the batch on SQLite, multi-row INSERTs on a database server; only the columns that
+    need it pass through the field's get_db_prep_save. The history rows are then copied by the database
     itself with INSERT … SELECT: exactly what simple-history's bulk_create_with_history writes (every tracked column,
     history_type "+", the user, date and change reason). Going through Organization.objects.bulk_create and
     bulk_create_with_history instead costs several times more per row in Python than the whole import may take
@@ -820,6 +820,7 @@ class NewOrganizationWriter:
         self.row_placeholder = f"({', '.join(['%s'] * len(fields))})"
         limit = connection.features.max_query_params
         self.rows_per_statement = max(1, limit // len(fields)) if limit else None
+        self.in_process = connection.vendor == "sqlite"
         history = get_history_model_for_model(Organization)
         tracked = [quote(column.column) for column in history.tracked_fields]
         extra = [quote(history._meta.get_field(name).column) for name in self.HISTORY_COLUMNS]
@@ -841,13 +842,18 @@ class NewOrganizationWriter:
         cells = self.cells
         values = [[cell(row) for cell in cells] for row in rows]
         with self.connection.cursor() as cursor:
-            step = self.rows_per_statement or len(values)
-            for start in range(0, len(values), step):
-                chunk = values[start : start + step]
-                cursor.execute(
-                    self.insert_sql + ", ".join([self.row_placeholder] * len(chunk)),
-                    list(itertools.chain.from_iterable(chunk)),
-                )
+            if self.in_process:
+                # SQLite runs in this process: one prepared statement run over the batch costs least.
+                cursor.executemany(self.insert_sql + self.row_placeholder, values)
+            else:
+                # A database server: each statement is a round trip, so as many rows per statement as allowed.
+                step = self.rows_per_statement or len(values)
+                for start in range(0, len(values), step):
+                    chunk = values[start : start + step]
+                    cursor.execute(
+                        self.insert_sql + ", ".join([self.row_placeholder] * len(chunk)),
+                        list(itertools.chain.from_iterable(chunk)),
+                    )
             codes = [row["uscc"] for row in rows]
             step = self.codes_per_statement or len(codes)
             for start in range(0, len(codes), step):

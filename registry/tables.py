@@ -9,6 +9,7 @@ from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
 import django_tables2 as tables
+from django.db.models import F
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext
@@ -53,6 +54,11 @@ class OrganizationTable(tables.Table):
 
     def render_region(self, value):
         return region_label(value)
+
+    def order_current_grade(self, queryset, is_descending):
+        """Organizations without a valid grade sort last both ways (PostgreSQL puts NULLs first when descending)."""
+        grade = F("current_grade").desc(nulls_last=True) if is_descending else F("current_grade").asc(nulls_last=True)
+        return queryset.order_by(grade, "name", "pk"), True
 
     def render_current_grade(self, record):
         if record.current_grade:

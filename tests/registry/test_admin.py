@@ -278,7 +278,11 @@ def test_records_admins_with_history(superuser_client):
         assert superuser_client.get(reverse(f"admin:registry_{name}_changelist")).status_code == 200
         assert superuser_client.get(reverse(f"admin:registry_{name}_change", args=[obj.pk])).status_code == 200
         assert superuser_client.get(reverse(f"admin:registry_{name}_history", args=[obj.pk])).status_code == 200
-    page = superuser_client.get(reverse("admin:registry_organization_change", args=[inspection.organization.pk]))
+    organization = inspection.organization
+    assert (
+        superuser_client.get(reverse("admin:registry_organization_history", args=[organization.pk])).status_code == 200
+    )
+    page = superuser_client.get(reverse("admin:registry_organization_change", args=[organization.pk]))
     assert page.status_code == 200
     content = page.content.decode()
     for prefix in ("inspections", "ratings", "credit_listings"):
