@@ -41,6 +41,12 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("我的工作台"), "accounts:workspace", lambda user: user.is_authenticated, "work"),
     NavItem(_("系统管理"), "admin:index", permissions.is_superuser, "work"),
     NavItem(_("登记社会组织"), "registry:organization-create", permissions.is_registrar, "work"),
+    NavItem(
+        _("批量导入社会组织"),
+        "admin:registry_organization_import",
+        lambda user: permissions.is_superuser(user) or (permissions.is_registrar(user) and user.is_staff),
+        "work",
+    ),
     NavItem(_("合同管理"), "contracts:contract-manage", permissions.is_purchaser, "work"),
     NavItem(_("新建购买目录"), "contracts:purchase-list-create", permissions.is_purchaser, "work"),
     NavItem(_("绩效评价管理"), "evaluations:evaluation-manage", permissions.is_purchaser, "work"),

@@ -52,10 +52,10 @@ DEPARTMENTS = [
 
 # (username, display name, department code, roles)
 OFFICIALS = [
-    ("registrar_nm", "乌云其其格", "NMMZ", {"is_registrar": True}),
-    ("registrar_hh", "张建国", "HHMZ", {"is_registrar": True}),
-    ("registrar_xc", "王丽华", "XCMZ", {"is_registrar": True}),
-    ("registrar_bt", "李志强", "BTMZ", {"is_registrar": True}),
+    ("registrar_nm", "乌云其其格", "NMMZ", {"is_registrar": True, "is_staff": True}),
+    ("registrar_hh", "张建国", "HHMZ", {"is_registrar": True, "is_staff": True}),
+    ("registrar_xc", "王丽华", "XCMZ", {"is_registrar": True, "is_staff": True}),
+    ("registrar_bt", "李志强", "BTMZ", {"is_registrar": True, "is_staff": True}),
     ("purchaser_hh", "刘海峰", "HHWJ", {"is_purchaser": True}),
     ("purchaser_hhmz", "赵敏", "HHMZ", {"is_purchaser": True}),
     ("purchaser_cf", "巴特尔", "CFLL", {"is_purchaser": True}),
