@@ -13,7 +13,7 @@ from accounts.permissions import is_superuser, scope_to_region
 from contracts import selectors
 from contracts.models import Contract, ContractDocument, Deliverable, PurchaseItem, PurchaseList
 from contracts.tables import yuan
-from registry.forms import DateInput, add_service_errors
+from registry.forms import DateInput
 from registry.models import Department, Organization
 from registry.selectors import organization_get
 
@@ -26,16 +26,6 @@ def model_field(model, name: str, **kwargs) -> forms.Field:
     if field.get_internal_type() == "TextField":
         kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 3}))
     return field.formfield(**kwargs)
-
-
-def show_service_errors(
-    form: forms.Form, error: ValidationError, *, aliases: dict[str, str] | None = None, field: str | None = None
-) -> None:
-    """Put a service's ValidationError on the form; an error that names no field goes to `field` (or the top)."""
-    if field is not None and not hasattr(error, "error_dict"):
-        form.add_error(field, error)
-        return
-    add_service_errors(form, error, aliases)
 
 
 def with_initial(kwargs: dict, **defaults) -> None:

@@ -23,11 +23,11 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
-from django.views.generic import FormView
 from django_tables2 import RequestConfig
 from import_export.tmp_storages import MediaStorage
 
 from accounts.permissions import is_org_member, is_purchaser, is_superuser, scope_to_region
+from config.service_views import ServiceFormView
 from contracts import imports, reports, selectors, services
 from contracts.filters import ContractFilter, PurchaseListFilter
 from contracts.forms import (
@@ -47,7 +47,6 @@ from contracts.forms import (
     SubmissionForm,
     TerminateForm,
     WithdrawForm,
-    show_service_errors,
 )
 from contracts.models import (
     Contract,
@@ -152,64 +151,10 @@ def contract_url(contract: Contract) -> str:
 # ---- a form page that calls one service ------------------------------------------------------------------------
 
 
-class ActionView(LoginRequiredMixin, FormView):
-    """A form that calls one service; its ValidationError is shown on the form, success redirects.
-
-    `load()` fetches what the URL names and checks who may act (PermissionDenied / Http404) before anything else.
-    """
+class ActionView(ServiceFormView):
+    """A contracts page that runs one service (see config.service_views.ServiceFormView)."""
 
     template_name = "contracts/form.html"
-    title = ""
-    submit_label = gettext_lazy("保存")
-    submit_class = "btn-primary"
-    intro_template: str | None = None
-    # Service (or model) field names that the form calls differently, and the field for errors naming none.
-    error_aliases: dict[str, str] = {}
-    error_field: str | None = None
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        self.load(**kwargs)
-        return super().dispatch(request, *args, **kwargs)
-
-    def load(self, **kwargs) -> None:
-        """Fetch the objects the URL names and check the user may act on them."""
-
-    def perform(self, data: dict) -> str:
-        """Call the service with the cleaned data; return the URL to go to and set `self.success_message`."""
-        raise NotImplementedError
-
-    def cancel_url(self) -> str:
-        return reverse("home")
-
-    def breadcrumbs(self) -> list[tuple[str, str]]:
-        return []
-
-    def form_valid(self, form):
-        self.success_message = ""
-        try:
-            url = self.perform(form.cleaned_data)
-        except ValidationError as error:
-            show_service_errors(form, error, aliases=self.error_aliases, field=self.error_field)
-            return self.form_invalid(form)
-        if self.success_message:
-            messages.success(self.request, self.success_message)
-        return redirect(url)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(
-            {
-                "title": self.title,
-                "submit_label": self.submit_label,
-                "submit_class": self.submit_class,
-                "cancel_url": self.cancel_url(),
-                "breadcrumbs": self.breadcrumbs(),
-                "intro_template": self.intro_template,
-            }
-        )
-        return context
 
 
 class PurchaserActionView(ActionView):

@@ -26,10 +26,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.decorators.http import require_POST
-from django.views.generic import FormView
 from django_tables2 import RequestConfig
 
 from accounts.permissions import is_evaluator, is_purchaser, is_superuser
+from config.service_views import ServiceFormView, add_service_errors
 from contracts import selectors as contract_selectors
 from contracts.models import Contract
 from contracts.permissions import can_view_contract_evidence
@@ -60,7 +60,6 @@ from evaluations.models import (
     default_min_evaluators,
 )
 from evaluations.tables import EvaluationManageTable, EvaluationTable
-from registry.forms import add_service_errors
 
 PER_PAGE = 25
 MAX_PER_PAGE = 100
@@ -174,66 +173,10 @@ def file_response(content: bytes, filename: str, content_type: str, *, attachmen
 # ---- a form page that calls one service ------------------------------------------------------------------------
 
 
-class ActionView(LoginRequiredMixin, FormView):
-    """A form that calls one service; its ValidationError is shown on the form, success redirects.
-
-    `load()` fetches what the URL names and checks who may act (PermissionDenied / Http404) before anything else; it
-    may return a response (a redirect) when the object's state leaves nothing to do here.
-    """
+class ActionView(ServiceFormView):
+    """A evaluations page that runs one service (see config.service_views.ServiceFormView)."""
 
     template_name = "evaluations/form.html"
-    title = ""
-    submit_label = gettext_lazy("保存")
-    submit_class = "btn-primary"
-    intro_template: str | None = None
-    error_aliases: dict[str, str] = {}
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        response = self.load(**kwargs)
-        if response is not None:
-            return response
-        return super().dispatch(request, *args, **kwargs)
-
-    def load(self, **kwargs) -> HttpResponse | None:
-        """Fetch the objects the URL names and check the user may act on them."""
-        return None
-
-    def perform(self, data: dict) -> str:
-        """Call the service with the cleaned data; return the URL to go to and set `self.success_message`."""
-        raise NotImplementedError
-
-    def cancel_url(self) -> str:
-        return reverse("home")
-
-    def breadcrumbs(self) -> list[tuple[str, str]]:
-        return []
-
-    def form_valid(self, form):
-        self.success_message = ""
-        try:
-            url = self.perform(form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error, self.error_aliases)
-            return self.form_invalid(form)
-        if self.success_message:
-            messages.success(self.request, self.success_message)
-        return redirect(url)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(
-            {
-                "title": self.title,
-                "submit_label": self.submit_label,
-                "submit_class": self.submit_class,
-                "cancel_url": self.cancel_url(),
-                "breadcrumbs": self.breadcrumbs(),
-                "intro_template": self.intro_template,
-            }
-        )
-        return context
 
 
 # ---- public results --------------------------------------------------------------------------------------------

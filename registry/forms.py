@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -44,25 +44,6 @@ def registration_authorities_in_scope(user) -> QuerySet[Department]:
     """Civil-affairs departments (登记管理机关) in the user's region."""
     departments = Department.objects.filter(kind=Department.Kind.CIVIL_AFFAIRS).order_by("region__code", "name")
     return departments if is_superuser(user) else scope_to_region(departments, user)
-
-
-def add_service_errors(form: forms.Form, error: ValidationError, aliases: dict[str, str] | None = None) -> None:
-    """Show a service's ValidationError on the form: each message next to its field, the rest at the top.
-
-    `aliases` maps the service's (or model's) field names to the form's where they differ.
-    """
-    aliases = aliases or {}
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    mapped: dict[str, list] = {}
-    for name, messages in error.error_dict.items():
-        target = aliases.get(name, name)
-        if target not in form.fields:
-            target = NON_FIELD_ERRORS
-        mapped.setdefault(target, []).extend(messages)
-    for name, messages in mapped.items():
-        form.add_error(None if name == NON_FIELD_ERRORS else name, messages)
 
 
 class OrganizationForm(forms.Form):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.forms.models import model_to_dict
 from django.http import Http404, HttpResponse, StreamingHttpResponse
@@ -24,6 +24,7 @@ from django.views.generic import FormView
 from django_tables2 import RequestConfig
 
 from accounts.permissions import is_org_member, is_registrar, is_superuser
+from config.service_views import add_service_errors
 from registry import selectors, services
 from registry.filters import OrganizationFilter
 from registry.forms import (
@@ -34,7 +35,6 @@ from registry.forms import (
     OrganizationForm,
     RatingForm,
     StatusChangeForm,
-    add_service_errors,
 )
 from registry.models import CreditListing, Organization
 from registry.permissions import can_edit_contact, can_manage_organization, can_view_contact
@@ -194,7 +194,7 @@ class ServiceFormView(LoginRequiredMixin, FormView):
 
     def perform(self, data: dict) -> Organization:
         """Call the service with the cleaned data; return the organization to show afterwards."""
-        raise NotImplementedError
+        raise ImproperlyConfigured(f"{type(self).__name__} must define perform()")
 
     def form_valid(self, form):
         try:

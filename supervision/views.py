@@ -12,10 +12,9 @@ may not download them.
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -28,7 +27,7 @@ from django.views.generic import FormView
 from django_tables2 import RequestConfig
 
 from accounts.permissions import is_official, is_org_member, is_registrar, is_superuser
-from contracts.forms import show_service_errors
+from config.service_views import ServiceFormView, add_service_errors
 from contracts.uploads import file_response
 from registry.models import Organization
 from supervision import page_selectors, permissions, selectors, services
@@ -168,63 +167,10 @@ def client_key(request) -> str:
 # ---- a form page that calls one service ------------------------------------------------------------------------
 
 
-class ActionView(LoginRequiredMixin, FormView):
-    """A form that calls one service; its ValidationError is shown on the form, success redirects.
-
-    `load()` fetches what the URL names and checks who may act (PermissionDenied / Http404) before anything else.
-    """
+class ActionView(ServiceFormView):
+    """A supervision page that runs one service (see config.service_views.ServiceFormView)."""
 
     template_name = "supervision/form.html"
-    title = ""
-    submit_label = gettext_lazy("保存")
-    submit_class = "btn-primary"
-    intro_template: str | None = None
-    error_aliases: dict[str, str] = {}
-    error_field: str | None = None
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        self.load(**kwargs)
-        return super().dispatch(request, *args, **kwargs)
-
-    def load(self, **kwargs) -> None:
-        """Fetch the objects the URL names and check the user may act on them."""
-
-    def perform(self, data: dict) -> str:
-        """Call the service with the cleaned data; return the URL to go to and set `self.success_message`."""
-        raise NotImplementedError
-
-    def cancel_url(self) -> str:
-        return reverse("home")
-
-    def breadcrumbs(self) -> list[tuple[str, str]]:
-        return []
-
-    def form_valid(self, form):
-        self.success_message = ""
-        try:
-            url = self.perform(form.cleaned_data)
-        except ValidationError as error:
-            show_service_errors(form, error, aliases=self.error_aliases, field=self.error_field)
-            return self.form_invalid(form)
-        if self.success_message:
-            messages.success(self.request, self.success_message)
-        return redirect(url)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(
-            {
-                "title": self.title,
-                "submit_label": self.submit_label,
-                "submit_class": self.submit_class,
-                "cancel_url": self.cancel_url(),
-                "breadcrumbs": self.breadcrumbs(),
-                "intro_template": self.intro_template,
-            }
-        )
-        return context
 
 
 class OrganizationActionView(ActionView):
@@ -234,7 +180,7 @@ class OrganizationActionView(ActionView):
     organization: Organization | None = None
 
     def allowed(self, organization: Organization) -> bool:
-        raise NotImplementedError
+        raise ImproperlyConfigured(f"{type(self).__name__} must define allowed()")
 
     def load(self, **kwargs) -> None:
         require(is_official(self.request.user))
@@ -310,7 +256,7 @@ class ComplaintCreateView(FormView):
                 actor=user if user.is_authenticated else None,
             )
         except ValidationError as error:
-            show_service_errors(form, error)
+            add_service_errors(form, error)
             return self.form_invalid(form)
         self.request.session[FILED_SESSION_KEY] = complaint.tracking_code
         return redirect("supervision:complaint-filed")
@@ -787,10 +733,10 @@ class OrderActionView(ActionView):
     """A form on one order the user may see; `allowed` decides who may act on it."""
 
     def allowed(self, order) -> bool:
-        raise NotImplementedError
+        raise ImproperlyConfigured(f"{type(self).__name__} must define allowed()")
 
     def role(self, user) -> bool:
-        raise NotImplementedError
+        raise ImproperlyConfigured(f"{type(self).__name__} must define role()")
 
     def load(self, **kwargs) -> None:
         require(self.role(self.request.user))
