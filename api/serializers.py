@@ -36,6 +36,25 @@ def _absolute(serializer: serializers.Serializer, path: str) -> str:
     return request.build_absolute_uri(path) if request is not None else path
 
 
+# --- errors ---------------------------------------------------------------------------------------------------------
+
+
+class ErrorDetailSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text=_("错误类别：invalid、not_authenticated、permission_denied、not_found 等"))
+    message = serializers.CharField(help_text=_("请求语言（Accept-Language）的说明"))
+    message_zh = serializers.CharField()
+    message_en = serializers.CharField()
+    fields = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()), help_text=_("各输入字段的错误说明")
+    )
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The body of every API error."""
+
+    error = ErrorDetailSerializer()
+
+
 # --- references -----------------------------------------------------------------------------------------------------
 
 

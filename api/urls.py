@@ -8,7 +8,17 @@ from api import views
 
 app_name = "api"
 
-router = DefaultRouter()
+
+class ApiRouter(DefaultRouter):
+    """The router whose root page (`/api/v1/`) also links the OCDS release package."""
+
+    def get_api_root_view(self, api_urls=None):
+        view = super().get_api_root_view(api_urls)
+        view.initkwargs["api_root_dict"]["ocds/releases"] = "ocds-releases"
+        return view
+
+
+router = ApiRouter()
 router.register("organizations", views.OrganizationViewSet, basename="organization")
 router.register("credit-listings", views.CreditListingViewSet, basename="credit-listing")
 router.register("purchase-lists", views.PurchaseListViewSet, basename="purchase-list")

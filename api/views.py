@@ -51,10 +51,10 @@ from supervision import services as supervision_services
 from supervision.models import Complaint
 
 ERRORS = {
-    400: OpenApiResponse(description=_("输入有误或被业务规则拒绝（错误信息见 error.message 与 error.fields）")),
-    401: OpenApiResponse(description=_("未提供身份凭证")),
-    403: OpenApiResponse(description=_("无权执行该操作")),
-    404: OpenApiResponse(description=_("不存在或无权查看")),
+    400: OpenApiResponse(api.ErrorSerializer, _("输入有误或被业务规则拒绝（见 error.message 与 error.fields）")),
+    401: OpenApiResponse(api.ErrorSerializer, _("未提供身份凭证")),
+    403: OpenApiResponse(api.ErrorSerializer, _("无权执行该操作")),
+    404: OpenApiResponse(api.ErrorSerializer, _("不存在或无权查看")),
 }
 
 
@@ -522,7 +522,7 @@ class ComplaintViewSet(ApiViewSet):
         responses={
             201: api.ComplaintStatusSerializer,
             400: ERRORS[400],
-            429: OpenApiResponse(description=_("同一来源提交过于频繁")),
+            429: OpenApiResponse(api.ErrorSerializer, _("同一来源提交过于频繁")),
         },
     )
     def create(self, request):

@@ -42,7 +42,14 @@ def directory_regions() -> QuerySet[Region]:
 
 
 class YearFilter(django_filters.NumberFilter):
+    """A year between 1 and 9999 (what a date can hold); anything else is a form error, not a server error."""
+
     field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 9999)
+        super().__init__(*args, **kwargs)
 
 
 def _year_input(placeholder) -> forms.NumberInput:

@@ -394,3 +394,17 @@ def test_impossible_years_are_refused_not_crashing():
     assert response.status_code == 400
     assert set(response.json()["error"]["fields"]) == {"established_from", "established_to"}
     assert results(APIClient().get("/api/v1/organizations/", {"established_from": 1949})) == []
+
+
+def test_api_root_links_every_collection():
+    links = APIClient().get("/api/v1/").json()
+    assert set(links) == {
+        "organizations",
+        "credit-listings",
+        "purchase-lists",
+        "contracts",
+        "evaluations",
+        "complaints",
+        "ocds/releases",
+    }
+    assert links["ocds/releases"].endswith("/api/v1/ocds/releases/")

@@ -330,3 +330,10 @@ def test_query_count_does_not_grow_with_rows(client, django_assert_max_num_queri
     assert small == large
     with django_assert_max_num_queries(6):
         client.get(URL, {"per_page": "100", "grade": "4A", "on_credit_list": "true"})
+
+
+@pytest.mark.parametrize("year", ["0", "10000", "-5"])
+def test_impossible_established_year_is_a_form_error_not_a_server_error(client, year):
+    response = client.get(URL, {"established_from": year})
+    assert response.status_code == 200
+    assert response.context["filter"].form.errors["established_from"]
