@@ -167,6 +167,7 @@ if LANGUAGE_CODE not in {code for code, _ in LANGUAGES}:
         + " / 不支持的语言代码"
     )
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True

@@ -41,3 +41,11 @@ def test_chinese_source_strings_are_served_in_english():
         assert str(Organization._meta.verbose_name) == "Social organization"
     with translation.override("zh-hans"):
         assert str(Organization.Status.NORMAL.label) == "正常"
+
+
+def test_amounts_are_grouped_by_thousands_in_chinese_and_years_are_not():
+    from django.template import Context, Template
+
+    template = Template('{{ amount|floatformat:"2g" }} {{ year }}')
+    with translation.override("zh-hans"):
+        assert template.render(Context({"amount": 1310000, "year": 2026})) == "1,310,000.00 2026"
