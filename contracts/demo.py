@@ -5,6 +5,8 @@ every state: a draft, signed ones, performing ones with submissions (one returne
 overdue), a completed one paid in full, and a terminated one. Organizations are taken from the registry demo by
 region and business scope (none is created here); purchasers are purchaser_hh and purchaser_cf. Submissions are made
 by a member of the contracted organization: an existing one such as member_yg, else a demo member created for it.
+Each submission, decision and payment, and each contract scan, carries its own day in 2026, so acceptances precede
+the payments and the completion that follow them.
 
 Idempotent: a list is found by department, year and title; a contract by department and title. What exists is left
 as it is.
@@ -20,6 +22,7 @@ from typing import NamedTuple
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Q
+from django.utils import timezone
 
 from contracts import services
 from contracts.models import Contract, PurchaseItem, PurchaseList
@@ -216,12 +219,12 @@ LISTS = [
 
 
 class Event(NamedTuple):
-    """One step on a deliverable: submit (text = report), return / accept (text = comment), pay (amount, paid_on)."""
+    """One step on a deliverable, on its day: submit (text = report), return / accept (text = comment), pay (amount)."""
 
     action: str
+    on: datetime.date
     text: str = ""
     amount: str = ""
-    paid_on: datetime.date | None = None
 
 
 class DemoDeliverable(NamedTuple):
@@ -251,20 +254,20 @@ class DemoContract(NamedTuple):
     member: tuple[str, str] | None = None  # (username, display name) of a demo member if the organization has none
 
 
-def _submit(report: str) -> Event:
-    return Event("submit", report)
+def _submit(on: datetime.date, report: str) -> Event:
+    return Event("submit", on, report)
 
 
-def _return(comment: str) -> Event:
-    return Event("return", comment)
+def _return(on: datetime.date, comment: str) -> Event:
+    return Event("return", on, comment)
 
 
-def _accept(comment: str = "材料齐全，同意验收。") -> Event:
-    return Event("accept", comment)
+def _accept(on: datetime.date, comment: str = "材料齐全，同意验收。") -> Event:
+    return Event("accept", on, comment)
 
 
 def _pay(amount: str, paid_on: datetime.date) -> Event:
-    return Event("pay", amount=amount, paid_on=paid_on)
+    return Event("pay", paid_on, amount=amount)
 
 
 CONTRACTS = [
@@ -287,8 +290,8 @@ CONTRACTS = [
                 "30.00",
                 "服务人次达到季度计划的 95% 以上，附服务台账和回访记录。",
                 [
-                    _submit("第一季度累计上门服务 8120 人次，覆盖老年人 1380 人，回访满意度 94%。"),
-                    _accept(),
+                    _submit(D(2026, 5, 28), "第一季度累计上门服务 8120 人次，覆盖老年人 1380 人，回访满意度 94%。"),
+                    _accept(D(2026, 6, 10)),
                     _pay("144000.00", D(2026, 6, 20)),
                 ],
             ),
@@ -298,9 +301,9 @@ CONTRACTS = [
                 "40.00",
                 "服务人次达到计划的 95% 以上，附服务对象签字确认单。",
                 [
-                    _submit("第二、三季度累计上门服务 17650 人次。"),
-                    _return("缺少服务对象签字确认单和助浴服务安全记录，请补充后重新提交。"),
-                    _submit("已补充 1520 份服务对象签字确认单和助浴服务安全记录。"),
+                    _submit(D(2026, 10, 29), "第二、三季度累计上门服务 17650 人次。"),
+                    _return(D(2026, 11, 5), "缺少服务对象签字确认单和助浴服务安全记录，请补充后重新提交。"),
+                    _submit(D(2026, 11, 18), "已补充 1520 份服务对象签字确认单和助浴服务安全记录。"),
                 ],
             ),
             DemoDeliverable(
@@ -331,10 +334,10 @@ CONTRACTS = [
                 "40.00",
                 "讲座不少于 60 场，个案服务不少于 150 人次，附签到表和个案记录摘要。",
                 [
-                    _submit("上半年开展讲座 52 场，个案服务 131 人次。"),
-                    _return("讲座场次和个案人次未达到验收标准，请补齐服务后重新提交。"),
-                    _submit("补充开展讲座 10 场、个案服务 24 人次，累计讲座 62 场、个案 155 人次。"),
-                    _accept("补充服务已核实，同意验收。"),
+                    _submit(D(2026, 7, 30), "上半年开展讲座 52 场，个案服务 131 人次。"),
+                    _return(D(2026, 8, 6), "讲座场次和个案人次未达到验收标准，请补齐服务后重新提交。"),
+                    _submit(D(2026, 8, 25), "补充开展讲座 10 场、个案服务 24 人次，累计讲座 62 场、个案 155 人次。"),
+                    _accept(D(2026, 9, 1), "补充服务已核实，同意验收。"),
                     _pay("104000.00", D(2026, 9, 5)),
                 ],
             ),
@@ -372,8 +375,8 @@ CONTRACTS = [
                 "50.00",
                 "助餐服务不少于 9000 人次，附食品安全检查记录。",
                 [
-                    _submit("3 至 6 月助餐服务 9680 人次，食品安全检查 16 次均合格。"),
-                    _accept(),
+                    _submit(D(2026, 6, 28), "3 至 6 月助餐服务 9680 人次，食品安全检查 16 次均合格。"),
+                    _accept(D(2026, 7, 8)),
                     _pay("150000.00", D(2026, 7, 15)),
                 ],
             ),
@@ -383,8 +386,8 @@ CONTRACTS = [
                 "50.00",
                 "全年助餐服务不少于 18000 人次，满意度不低于 90%。",
                 [
-                    _submit("3 至 10 月累计助餐服务 19240 人次，满意度 96%。"),
-                    _accept("结项材料齐全，同意验收。"),
+                    _submit(D(2026, 10, 30), "3 至 10 月累计助餐服务 19240 人次，满意度 96%。"),
+                    _accept(D(2026, 11, 6), "结项材料齐全，同意验收。"),
                     _pay("150000.00", D(2026, 11, 12)),
                 ],
             ),
@@ -464,8 +467,8 @@ CONTRACTS = [
                 "25.00",
                 "8 所幸福院全部开放，附运营台账。",
                 [
-                    _submit("8 所幸福院已全部开放，累计服务老年人 2.1 万人次。"),
-                    _accept(),
+                    _submit(D(2026, 9, 26), "8 所幸福院已全部开放，累计服务老年人 2.1 万人次。"),
+                    _accept(D(2026, 10, 12)),
                     _pay("260000.00", D(2026, 10, 20)),
                 ],
             ),
@@ -519,6 +522,11 @@ def _demo_pdf(title: str, lines: list[str]) -> bytes:
     page.showPage()
     page.save()
     return buffer.getvalue()
+
+
+def _at(day: datetime.date, hour: int = 10) -> datetime.datetime:
+    """An aware moment on a demo day, in the site's time zone."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
 
 
 def _upload(name: str, title: str, lines: list[str]) -> SimpleUploadedFile:
@@ -619,18 +627,22 @@ def _run_events(contract: Contract, spec: DemoContract, purchaser, member) -> No
                     )
                 ]
                 submission = services.submission_create(
-                    actor=member, deliverable=deliverable, report=event.text, files=files
+                    actor=member, deliverable=deliverable, report=event.text, files=files, now=_at(event.on, 16)
                 )
             elif event.action == "return":
-                services.deliverable_return(actor=purchaser, submission=submission, comment=event.text)
+                services.deliverable_return(
+                    actor=purchaser, submission=submission, comment=event.text, now=_at(event.on)
+                )
             elif event.action == "accept":
-                services.deliverable_accept(actor=purchaser, submission=submission, comment=event.text)
+                services.deliverable_accept(
+                    actor=purchaser, submission=submission, comment=event.text, now=_at(event.on)
+                )
             elif event.action == "pay":
                 services.payment_record(
                     actor=purchaser,
                     contract=contract,
                     amount=Decimal(event.amount),
-                    paid_on=event.paid_on,
+                    paid_on=event.on,
                     deliverable=deliverable,
                 )
             deliverable.refresh_from_db()
@@ -696,6 +708,7 @@ def _seed_contract(spec: DemoContract, departments: dict[str, Department], used:
         ),
         title="合同正本（扫描件）",
         is_public=True,
+        now=_at(spec.signed_on, 15),
     )
     if spec.state in ("performing", "completed", "terminated"):
         services.contract_start_performance(actor=purchaser, contract=contract)

@@ -649,8 +649,16 @@ def contract_amend(
 
 @transaction.atomic
 def contract_document_add(
-    *, actor, contract: Contract, file, title: str, kind: str = ContractDocument.Kind.CONTRACT_TEXT, is_public=False
+    *,
+    actor,
+    contract: Contract,
+    file,
+    title: str,
+    kind: str = ContractDocument.Kind.CONTRACT_TEXT,
+    is_public=False,
+    now: datetime.datetime | None = None,
 ) -> ContractDocument:
+    """Attach a file to a contract; `now` (default: the current time) is when it was uploaded."""
     _require_manager(actor, contract)
     check = validate_upload(file)
     document = ContractDocument(
@@ -663,6 +671,7 @@ def contract_document_add(
         kind=kind,
         is_public=is_public,
         uploaded_by=actor,
+        uploaded_at=now or timezone.now(),
     )
     _save(document, actor)
     return document
@@ -694,8 +703,11 @@ def contract_document_remove(*, actor, document: ContractDocument) -> None:
 
 
 @transaction.atomic
-def submission_create(*, actor, deliverable: Deliverable, report: str, files: Sequence) -> Submission:
-    """An organization member submits a deliverable: a report and one or more files of evidence."""
+def submission_create(
+    *, actor, deliverable: Deliverable, report: str, files: Sequence, now: datetime.datetime | None = None
+) -> Submission:
+    """An organization member submits a deliverable: a report and one or more files of evidence, submitted at `now`
+    (default: the current time)."""
     _require(
         permissions.can_submit_deliverable(actor, deliverable), _("只有承接该合同的社会组织成员可以提交履约材料。")
     )
@@ -726,7 +738,9 @@ def submission_create(*, actor, deliverable: Deliverable, report: str, files: Se
     if errors:
         raise ValidationError({"files": errors})
 
-    submission = Submission(deliverable=deliverable, report=report, submitted_by=actor, submitted_at=timezone.now())
+    submission = Submission(
+        deliverable=deliverable, report=report, submitted_by=actor, submitted_at=now or timezone.now()
+    )
     _save(submission, actor)
     for file, check in zip(files, checks, strict=True):
         stored = SubmissionFile(
@@ -742,7 +756,9 @@ def submission_create(*, actor, deliverable: Deliverable, report: str, files: Se
     return submission
 
 
-def _decide(actor, submission: Submission, decision: str, comment: str) -> Submission:
+def _decide(
+    actor, submission: Submission, decision: str, comment: str, now: datetime.datetime | None = None
+) -> Submission:
     _require(permissions.can_decide_submission(actor, submission), _("您无权验收该合同的履约事项。"))
     _lock(submission)
     deliverable = submission.deliverable
@@ -752,7 +768,7 @@ def _decide(actor, submission: Submission, decision: str, comment: str) -> Submi
         raise ValidationError(_("合同当前状态为“%(status)s”，不能验收。") % {"status": contract.get_status_display()})
     if not submission.is_open or deliverable.status != Deliverable.Status.SUBMITTED:
         raise ValidationError(_("该提交已有验收结论，不能重复处理。"))
-    now = timezone.now()
+    now = now or timezone.now()
     submission.decision = decision
     submission.decided_at = now
     submission.decided_by = actor
@@ -768,17 +784,23 @@ def _decide(actor, submission: Submission, decision: str, comment: str) -> Submi
 
 
 @transaction.atomic
-def deliverable_accept(*, actor, submission: Submission, comment: str = "") -> Submission:
-    return _decide(actor, submission, Submission.Decision.ACCEPTED, (comment or "").strip())
+def deliverable_accept(
+    *, actor, submission: Submission, comment: str = "", now: datetime.datetime | None = None
+) -> Submission:
+    """Accept the submission, and with it its deliverable, at `now` (default: the current time)."""
+    return _decide(actor, submission, Submission.Decision.ACCEPTED, (comment or "").strip(), now)
 
 
 @transaction.atomic
-def deliverable_return(*, actor, submission: Submission, comment: str) -> Submission:
+def deliverable_return(
+    *, actor, submission: Submission, comment: str, now: datetime.datetime | None = None
+) -> Submission:
+    """Return the submission with a comment, at `now` (default: the current time); it may be submitted again."""
     comment = (comment or "").strip()
     if not comment:
         _require(permissions.can_decide_submission(actor, submission), _("您无权验收该合同的履约事项。"))
         raise ValidationError({"comment": _("退回须写明意见，说明需要改进之处。")})
-    return _decide(actor, submission, Submission.Decision.RETURNED, comment)
+    return _decide(actor, submission, Submission.Decision.RETURNED, comment, now)
 
 
 # Payments ----------------------------------------------------------------------------------------------------------

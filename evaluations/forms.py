@@ -16,10 +16,12 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from evaluations import scoring, selectors
 from evaluations.models import Evaluation, EvaluatorProfile, Indicator, IndicatorSet
 from evaluations.services import NO_CONFLICT_DECLARATION, ScoreEntry
 from registry.forms import DateInput
+from registry.models import Organization
 
 
 def model_field(model, name: str, **kwargs) -> forms.Field:
@@ -191,6 +193,57 @@ class PaymentDecisionForm(forms.Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("initial", {"decided_on": timezone.localdate()})
         super().__init__(*args, **kwargs)
+
+
+# ---- the evaluator pool ---------------------------------------------------------------------------------------
+
+
+class EvaluatorProfileForm(forms.Form):
+    """An evaluator's entry in the pool. Pool keepers fill every field (the user only when creating); the evaluator
+    edits their own specialties and contact data only (`self_service`)."""
+
+    user = forms.ModelChoiceField(label=_("评价专家用户"), queryset=User.objects.none())
+    specialties = model_field(EvaluatorProfile, "specialties", required=False)
+    affiliation_uscc = forms.CharField(
+        label=_("所属社会组织的统一社会信用代码"),
+        max_length=18,
+        required=False,
+        help_text=_("专家供职于已登记的社会组织（如第三方评估机构）时填写；该组织的合同不会指派给这位专家评价。"),
+    )
+    affiliation = model_field(EvaluatorProfile, "affiliation", required=False)
+    contact_phone = model_field(EvaluatorProfile, "contact_phone", required=False)
+    contact_email = model_field(EvaluatorProfile, "contact_email", required=False)
+
+    SELF_FIELDS = ("specialties", "contact_phone", "contact_email")
+
+    def __init__(self, *args, creating: bool = False, self_service: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if creating:
+            self.fields["user"].queryset = User.objects.filter(
+                is_evaluator=True, is_active=True, evaluator_profile__isnull=True
+            ).order_by("username")
+        else:
+            del self.fields["user"]
+        if self_service:
+            for name in list(self.fields):
+                if name not in self.SELF_FIELDS:
+                    del self.fields[name]
+
+    def clean_affiliation_uscc(self):
+        uscc = self.cleaned_data["affiliation_uscc"].strip().upper()
+        if not uscc:
+            self.cleaned_data["affiliation_organization"] = None
+            return ""
+        organization = Organization.objects.filter(uscc=uscc).first()
+        if organization is None:
+            raise forms.ValidationError(_("没有统一社会信用代码为 %(uscc)s 的社会组织。") % {"uscc": uscc})
+        self.cleaned_data["affiliation_organization"] = organization
+        return uscc
+
+
+def profile_fields(cleaned_data: dict) -> dict:
+    """An EvaluatorProfileForm's cleaned data as the evaluator profile services take it."""
+    return {name: value for name, value in cleaned_data.items() if name not in ("user", "affiliation_uscc")}
 
 
 # ---- the evaluator's side --------------------------------------------------------------------------------------

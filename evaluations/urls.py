@@ -61,6 +61,13 @@ indicator_set_patterns = [
     ),
 ]
 
+pool_patterns = [
+    path("pool/", views.EvaluatorPoolView.as_view(), name="evaluator-pool"),
+    path("pool/new/", views.EvaluatorProfileCreateView.as_view(), name="evaluator-profile-create"),
+    path("pool/<int:pk>/edit/", views.EvaluatorProfileEditView.as_view(), name="evaluator-profile-edit"),
+    path("pool/<int:pk>/active/", views.EvaluatorProfileActiveView.as_view(), name="evaluator-profile-active"),
+]
+
 evaluator_patterns = [
     path("tasks/", views.TaskListView.as_view(), name="task-list"),
     path("tasks/<int:pk>/", views.TaskDetailView.as_view(), name="task-detail"),
@@ -71,4 +78,4 @@ evaluator_patterns = [
     path("tasks/<int:pk>/total/", views.running_total, name="task-total"),
 ]
 
-urlpatterns = public_patterns + official_patterns + indicator_set_patterns + evaluator_patterns
+urlpatterns = public_patterns + official_patterns + indicator_set_patterns + pool_patterns + evaluator_patterns

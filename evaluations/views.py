@@ -41,6 +41,7 @@ from evaluations.forms import (
     ConflictForm,
     DeclineForm,
     EvaluationForm,
+    EvaluatorProfileForm,
     IndicatorForm,
     IndicatorImportForm,
     IndicatorSetForm,
@@ -49,11 +50,13 @@ from evaluations.forms import (
     ScoreForm,
     WithdrawAssignmentForm,
     indicator_fields,
+    profile_fields,
     score_initial,
 )
 from evaluations.models import (
     Assignment,
     Evaluation,
+    EvaluatorProfile,
     Indicator,
     IndicatorSet,
     PerformanceWarning,
@@ -851,6 +854,131 @@ class IndicatorSetImportView(LoginRequiredMixin, View):
         return redirect(set_url(result.indicator_set))
 
 
+# ---- officials: the evaluator pool -----------------------------------------------------------------------------
+
+
+def require_pool_keeper(user) -> None:
+    if not permissions.can_manage_evaluator_pool(user):
+        raise PermissionDenied
+
+
+def pool_url() -> str:
+    return reverse("evaluations:evaluator-pool")
+
+
+class EvaluatorPoolView(LoginRequiredMixin, View):
+    """评价专家库: every evaluator profile, active or not, with the evaluations each has open."""
+
+    template_name = "evaluations/evaluator_pool.html"
+
+    def get(self, request):
+        require_pool_keeper(request.user)
+        page = paginate_queryset(request, selectors.evaluator_pool())
+        return render(request, self.template_name, {"page_obj": page, "profiles": page.object_list})
+
+
+class EvaluatorProfileCreateView(ActionView):
+    form_class = EvaluatorProfileForm
+    title = gettext_lazy("将专家加入评价专家库")
+    submit_label = gettext_lazy("加入专家库")
+
+    def load(self, **kwargs):
+        require_pool_keeper(self.request.user)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "creating": True}
+
+    def cancel_url(self):
+        return pool_url()
+
+    def breadcrumbs(self):
+        return [(_("评价专家库"), pool_url())]
+
+    def perform(self, data):
+        profile = services.evaluator_profile_create(actor=self.request.user, user=data["user"], **profile_fields(data))
+        self.success_message = _("已将“%(name)s”加入评价专家库。") % {"name": profile.user}
+        return pool_url()
+
+
+class EvaluatorProfileActionView(ActionView):
+    """A form on one pool member: pool keepers act on anyone; an evaluator edits their own profile only."""
+
+    def load(self, **kwargs):
+        profiles = EvaluatorProfile.objects.select_related("user", "affiliation_organization")
+        self.profile = profiles.filter(pk=kwargs["pk"]).first()
+        if self.profile is None or not permissions.can_edit_evaluator_profile(self.request.user, self.profile):
+            if not (permissions.can_manage_evaluator_pool(self.request.user) or is_evaluator(self.request.user)):
+                raise PermissionDenied
+            raise Http404(_("没有这位评价专家。"))
+
+    @property
+    def keeper(self) -> bool:
+        return bool(permissions.can_manage_evaluator_pool(self.request.user))
+
+    def cancel_url(self):
+        return pool_url() if self.keeper else reverse("evaluations:task-list")
+
+    def breadcrumbs(self):
+        if self.keeper:
+            return [(_("评价专家库"), pool_url())]
+        return [(_("我的评价任务"), reverse("evaluations:task-list"))]
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "profile": self.profile}
+
+
+class EvaluatorProfileEditView(EvaluatorProfileActionView):
+    form_class = EvaluatorProfileForm
+    title = gettext_lazy("修改评价专家信息")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "self_service": not self.keeper}
+
+    def get_initial(self):
+        profile = self.profile
+        organization = profile.affiliation_organization
+        return {
+            "specialties": profile.specialties,
+            "affiliation_uscc": organization.uscc if organization is not None else "",
+            "affiliation": profile.affiliation,
+            "contact_phone": profile.contact_phone,
+            "contact_email": profile.contact_email,
+        }
+
+    def perform(self, data):
+        services.evaluator_profile_update(actor=self.request.user, profile=self.profile, **profile_fields(data))
+        self.success_message = _("已保存评价专家“%(name)s”的信息。") % {"name": self.profile.user}
+        return self.cancel_url()
+
+
+class EvaluatorProfileActiveView(EvaluatorProfileActionView):
+    """Take an evaluator out of the pool (no new invitations; running assignments go on) or back in."""
+
+    form_class = ConfirmForm
+    intro_template = "evaluations/includes/evaluator_active_intro.html"
+
+    def load(self, **kwargs):
+        require_pool_keeper(self.request.user)
+        return super().load(**kwargs)
+
+    @property
+    def title(self):
+        return _("停用评价专家") if self.profile.is_active else _("恢复评价专家")
+
+    @property
+    def submit_label(self):
+        return _("停用") if self.profile.is_active else _("恢复")
+
+    def perform(self, data):
+        active = not self.profile.is_active
+        services.evaluator_profile_set_active(actor=self.request.user, profile=self.profile, is_active=active)
+        if active:
+            self.success_message = _("已恢复评价专家“%(name)s”，可再次被邀请。") % {"name": self.profile.user}
+        else:
+            self.success_message = _("已停用评价专家“%(name)s”，不再被邀请。") % {"name": self.profile.user}
+        return pool_url()
+
+
 # ---- evaluators ------------------------------------------------------------------------------------------------
 
 
@@ -866,6 +994,7 @@ class TaskListView(LoginRequiredMixin, View):
             "invitations": list(selectors.invitations_for_evaluator(request.user)),
             "page_obj": page,
             "assignments": page.object_list,
+            "own_profile": EvaluatorProfile.objects.filter(user=request.user).first(),
         }
         return render(request, self.template_name, context)
 

@@ -6,7 +6,9 @@ import files of organizations in their region; the import previews every row and
 valid (registry.resources.OrganizationResource).
 """
 
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -21,6 +23,7 @@ from accounts.permissions import is_registrar, is_superuser, scope_to_region, us
 from registry import imports
 from registry.models import AnnualInspection, CreditListing, Department, Organization, Rating, Region
 from registry.resources import CSV, OrganizationResource
+from registry.uscc import validate_uscc
 
 
 @admin.register(Region)
@@ -48,22 +51,132 @@ class AnnualInspectionInline(admin.TabularInline):
     fields = ("year", "result", "decided_on", "note")
 
 
+class RatingAdminForm(forms.ModelForm):
+    """A rating is valid for five years from its award (Rating.validity_end): the admin shows the end, never asks."""
+
+    class Meta:
+        model = Rating
+        fields = ("organization", "grade", "score", "awarded_on", "valid_until", "awarding_authority")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "valid_until" in self.fields:
+            self.fields["valid_until"].disabled = True
+            self.fields["valid_until"].required = False
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if "valid_until" in self.fields and cleaned_data.get("awarded_on"):
+            cleaned_data["valid_until"] = Rating.validity_end(cleaned_data["awarded_on"])
+        return cleaned_data
+
+
 class RatingInline(admin.TabularInline):
     model = Rating
+    form = RatingAdminForm
     extra = 0
     fields = ("grade", "score", "awarded_on", "valid_until", "awarding_authority")
     autocomplete_fields = ("awarding_authority",)
 
 
+class CreditListingAdminForm(forms.ModelForm):
+    """An organization is on a list at most once at a time: the admin says so as the credit_listing_add service does."""
+
+    class Meta:
+        model = CreditListing
+        fields = (
+            "organization",
+            "list_kind",
+            "reason",
+            "listed_on",
+            "deciding_authority",
+            "removed_on",
+            "removal_reason",
+            "removed_by",
+        )
+
+    def clean(self):
+        cleaned_data = super().clean()
+        organization = cleaned_data.get("organization") or (
+            self.instance.organization if self.instance.organization_id else None
+        )
+        list_kind = cleaned_data.get("list_kind")
+        if organization is None or organization.pk is None or not list_kind or cleaned_data.get("removed_on"):
+            return cleaned_data
+        open_listing = (
+            CreditListing.objects.filter(organization=organization, list_kind=list_kind, removed_on__isnull=True)
+            .exclude(pk=self.instance.pk)
+            .first()
+        )
+        if open_listing is not None:
+            self.add_error(
+                "list_kind",
+                _("该社会组织已于%(day)s列入%(list)s（%(reason)s），尚未移出，不能重复列入")
+                % {
+                    "day": open_listing.listed_on.isoformat(),
+                    "list": open_listing.get_list_kind_display(),
+                    "reason": open_listing.reason,
+                },
+            )
+        return cleaned_data
+
+
 class CreditListingInline(admin.TabularInline):
+    form = CreditListingAdminForm
     model = CreditListing
     extra = 0
     fields = ("list_kind", "reason", "listed_on", "deciding_authority", "removed_on", "removal_reason", "removed_by")
     autocomplete_fields = ("deciding_authority", "removed_by")
 
 
+class OrganizationAdminForm(forms.ModelForm):
+    """The admin's organization form checks the code with registry.uscc.validate_uscc, like every other entry point:
+    spaces and lower case are normalized, and the category digit must match the type."""
+
+    uscc = forms.CharField(label=Organization._meta.get_field("uscc").verbose_name, max_length=40)
+
+    class Meta:
+        model = Organization
+        fields = (
+            "name",
+            "uscc",
+            "org_type",
+            "registration_authority",
+            "supervisory_unit",
+            "legal_representative",
+            "registered_funds",
+            "established_on",
+            "domicile",
+            "region",
+            "business_scope",
+            "contact_phone",
+            "contact_email",
+            "certificate_valid_until",
+            "status",
+            "status_changed_on",
+            "status_reason",
+        )
+
+    def clean(self):
+        cleaned_data = super().clean()
+        code, org_type = cleaned_data.get("uscc"), cleaned_data.get("org_type")
+        if code:
+            category = {}
+            if org_type in Organization.TYPE_CATEGORY_DIGIT:
+                category = {
+                    "category": Organization.TYPE_CATEGORY_DIGIT[org_type],
+                    "category_label": Organization.Type(org_type).label,
+                }
+            try:
+                cleaned_data["uscc"] = validate_uscc(code, **category)
+            except ValidationError as error:
+                self.add_error("uscc", error)
+        return cleaned_data
+
+
 @admin.register(Organization)
 class OrganizationAdmin(ImportExportMixin, SimpleHistoryAdmin):
+    form = OrganizationAdminForm
     list_display = ("name", "uscc", "org_type", "registration_authority", "region", "status")
     list_filter = ("org_type", "status")
     search_fields = ("name", "uscc")
@@ -162,6 +275,7 @@ class AnnualInspectionAdmin(_OrganizationRecordAdmin):
 
 @admin.register(Rating)
 class RatingAdmin(_OrganizationRecordAdmin):
+    form = RatingAdminForm
     list_display = ("organization", "grade", "score", "awarded_on", "valid_until", "awarding_authority")
     list_filter = ("grade",)
     list_select_related = ("organization", "awarding_authority")
@@ -170,6 +284,7 @@ class RatingAdmin(_OrganizationRecordAdmin):
 
 @admin.register(CreditListing)
 class CreditListingAdmin(_OrganizationRecordAdmin):
+    form = CreditListingAdminForm
     list_display = ("organization", "list_kind", "listed_on", "deciding_authority", "removed_on", "is_open")
     list_filter = ("list_kind", ("removed_on", admin.EmptyFieldListFilter))
     list_select_related = ("organization", "deciding_authority")

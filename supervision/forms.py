@@ -8,6 +8,8 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from contracts.forms import MultipleFileField
@@ -26,6 +28,11 @@ FILE_TYPES_HELP = _("允许 PDF、JPG、PNG、DOCX、XLSX、ZIP 文件。")
 
 def textarea(rows: int = 4, **attrs) -> forms.Textarea:
     return forms.Textarea(attrs={"rows": rows, **attrs})
+
+
+def name_with_detail(name, detail) -> str:
+    """A choice label "name (detail)" with the active language's brackets."""
+    return gettext("%(name)s（%(detail)s）") % {"name": name, "detail": detail}
 
 
 # ---- choosing things by what people know of them ---------------------------------------------------------------
@@ -65,7 +72,9 @@ class OrganizationLookupField(forms.CharField):
         if organization is not None:
             return organization
         if candidates:
-            names = "、".join(f"{candidate.name}（{candidate.uscc}）" for candidate in candidates)
+            names = pgettext("enumeration separator", "、").join(
+                name_with_detail(candidate.name, candidate.uscc) for candidate in candidates
+            )
             raise ValidationError(
                 self.error_messages["ambiguous"], code="ambiguous", params={"text": text, "names": names}
             )
@@ -106,7 +115,7 @@ class OfficialChoiceField(forms.ModelMultipleChoiceField):
     widget = forms.CheckboxSelectMultiple
 
     def label_from_instance(self, obj) -> str:
-        return f"{obj}（{obj.department.name}）"
+        return name_with_detail(obj, obj.department.name)
 
 
 class ContractChoiceField(forms.ModelChoiceField):
@@ -145,7 +154,6 @@ class ComplaintForm(forms.Form):
     text = forms.CharField(
         label=_("投诉举报内容"),
         widget=textarea(8, maxlength=COMPLAINT_TEXT_MAX),
-        help_text=_("写明时间、地点、经过和涉及的服务；最多 %(max)d 字。") % {"max": COMPLAINT_TEXT_MAX},
     )
     contact_name = forms.CharField(label=_("联系人（选填）"), max_length=50, required=False)
     contact_phone = forms.CharField(label=_("联系电话（选填）"), max_length=40, required=False)
@@ -154,6 +162,9 @@ class ComplaintForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Formatted per request so the help text follows the visitor's language.
+        text_help = _("写明时间、地点、经过和涉及的服务；最多 %(max)d 字。")
+        self.fields["text"].help_text = text_help % {"max": COMPLAINT_TEXT_MAX}
         limit = complaint_attachment_max_bytes() // (1024 * 1024)
         self.fields["attachment"].help_text = _("一个文件，不超过 %(limit)d MB；") % {"limit": limit} + str(
             FILE_TYPES_HELP
@@ -316,7 +327,7 @@ class OrderIssueForm(OrderFromInspectionForm):
         self.fields["evaluation"].queryset = evaluations
         self.fields["evaluation"].label_from_instance = lambda evaluation: (
             f"{evaluation.contract.number} {evaluation.get_kind_display()} {evaluation.year} · "
-            f"{evaluation.get_grade_display()}（{evaluation.score}）"
+            f"{name_with_detail(evaluation.get_grade_display(), evaluation.score)}"
         )
 
 
@@ -325,7 +336,7 @@ class OrderAnswerForm(forms.Form):
         label=_("整改情况"), widget=textarea(6), help_text=_("逐项说明已采取的整改措施和达到的效果。")
     )
     files = MultipleFileField(
-        label=_("证明材料"), required=False, help_text=_("可一次选择多个文件；") + str(FILE_TYPES_HELP)
+        label=_("证明材料"), required=False, help_text=format_lazy("{}{}", _("可一次选择多个文件；"), FILE_TYPES_HELP)
     )
 
 

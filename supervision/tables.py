@@ -6,7 +6,7 @@ from __future__ import annotations
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from registry.models import CreditListing
@@ -85,7 +85,8 @@ class InspectionTable(tables.Table):
         return value.number
 
     def render_inspectors(self, record):
-        return "、".join(str(inspector) for inspector in record.inspectors.all()) or "—"
+        separator = pgettext("enumeration separator", "、")
+        return separator.join(str(inspector) for inspector in record.inspectors.all()) or "—"
 
     def render_status(self, record):
         return badge(record.status, record.get_status_display())

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework.test import APIClient
 
 from api.exceptions import ApiError, call_service
@@ -107,8 +108,8 @@ def test_not_found_and_filters_use_the_same_body():
     assert list(error["fields"]) == ["region"]
 
 
-def test_call_service_renders_a_refusal_in_both_languages_and_keeps_nothing():
-    """The other language comes from calling the service again inside a transaction that is rolled back."""
+def test_call_service_calls_a_refused_service_once_and_renders_both_languages():
+    """The other language comes from the message catalogues, not from calling the service again."""
     calls = []
 
     @transaction.atomic
@@ -126,7 +127,7 @@ def test_call_service_renders_a_refusal_in_both_languages_and_keeps_nothing():
     assert error.messages["en"] == "Enter a valid date."
     assert error.messages["zh-hans"] == "输入一个有效的日期。"
     assert error.fields == {"start_on": ["Enter a valid date."]}
-    assert calls == ["en", "zh-hans"]
+    assert calls == ["en"]
     assert not Department.objects.filter(code__startswith="TMP").exists()
 
 
@@ -166,18 +167,78 @@ def test_token_authentication(users, department, password):
     assert response.json()["status"] == "draft"
 
 
-def test_a_rerun_that_succeeds_is_rolled_back():
-    """Should the second call not be refused (the data changed in between), its writes are undone all the same."""
-    calls = []
+def test_a_refused_service_has_its_side_effects_once():
+    """Nothing of a refused call runs twice (a rate-limit counter, a file written, an e-mail sent)."""
+    counted = []
 
-    @transaction.atomic
     def service():
-        calls.append(translation.get_language())
-        if len(calls) == 1:
-            raise ValidationError(_("Enter a valid date."))
-        Department.objects.create(name="临时部门", code="TMPOK", region=region("150100"), kind="purchaser")
+        counted.append(1)
+        raise ValidationError(_("该检查已于 %(day)s 完成，不能重复登记结果。") % {"day": "2026-03-01"}, code="invalid")
 
     with translation.override("zh-hans"), pytest.raises(ApiError) as raised:
         call_service(service)
-    assert raised.value.messages == {"zh-hans": "输入一个有效的日期。", "en": "输入一个有效的日期。"}
-    assert not Department.objects.filter(code="TMPOK").exists()
+    assert counted == [1]
+    assert raised.value.messages["zh-hans"] == "该检查已于 2026-03-01 完成，不能重复登记结果。"
+    with translation.override("en"):
+        assert raised.value.messages["en"] == _("该检查已于 %(day)s 完成，不能重复登记结果。") % {"day": "2026-03-01"}
+
+
+def test_a_successful_service_is_called_once():
+    calls = []
+
+    def service():
+        calls.append(1)
+        return "done"
+
+    assert call_service(service) == "done"
+    assert calls == [1]
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_lazy_messages_with_params_render_in_each_language(language):
+    """A lazy message with params is rendered from its template under each language."""
+
+    def service():
+        raise ValidationError(
+            {
+                "signed_on": [
+                    ValidationError(
+                        gettext_lazy("签订日期：签订日期 %(day)s 不能晚于今天。"), params={"day": "2030-01-01"}
+                    )
+                ]
+            }
+        )
+
+    with translation.override(language), pytest.raises(ApiError) as raised:
+        call_service(service)
+    with translation.override("en"):
+        expected_en = _("签订日期：签订日期 %(day)s 不能晚于今天。") % {"day": "2030-01-01"}
+    assert raised.value.messages == {
+        "zh-hans": "签订日期：签订日期 2030-01-01 不能晚于今天。",
+        "en": expected_en,
+    }
+    assert expected_en != raised.value.messages["zh-hans"]
+    expected = expected_en if language == "en" else raised.value.messages["zh-hans"]
+    assert raised.value.fields == {"signed_on": [expected]}
+
+
+def test_a_text_in_no_catalogue_is_given_as_it_is_in_both_languages():
+    def service():
+        raise PermissionDenied("外部系统拒绝：编号 Q-17")
+
+    with translation.override("zh-hans"), pytest.raises(ApiError) as raised:
+        call_service(service)
+    assert raised.value.messages == {"zh-hans": "外部系统拒绝：编号 Q-17", "en": "外部系统拒绝：编号 Q-17"}
+
+
+def test_a_refused_complaint_is_not_counted_against_the_rate_limit(settings, organization):
+    """The complaint service runs once per request: a refused filing adds nothing to the hourly count."""
+    settings.SUPERVISION_COMPLAINTS_PER_HOUR = 2
+    client = APIClient()
+    refused = client.post("/api/v1/complaints/", {"subject": "投诉", "text": "内容"}, format="json")
+    assert refused.status_code == 400
+    assert refused.json()["error"]["fields"] == {"organization": ["请选择被投诉举报的社会组织或合同。"]}
+    with translation.override("en"):
+        assert refused.json()["error"]["message_en"] == _("请选择被投诉举报的社会组织或合同。")
+    data = {"organization": organization.uscc, "subject": "投诉", "text": "内容"}
+    assert [client.post("/api/v1/complaints/", data, format="json").status_code for _ in range(3)] == [201, 201, 429]

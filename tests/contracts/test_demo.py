@@ -1,9 +1,12 @@
 """The contracts demo: built through the services on top of the registry demo, idempotent."""
 
+import datetime
+
 import pytest
+from django.utils import timezone
 
 from contracts import demo
-from contracts.models import Contract, PurchaseList
+from contracts.models import Contract, Payment, PurchaseList, Submission
 from registry import demo as registry_demo
 
 pytestmark = pytest.mark.django_db
@@ -48,3 +51,42 @@ def test_seed_is_idempotent(departments):
     counts = (PurchaseList.objects.count(), Contract.objects.count())
     demo.seed(departments)
     assert (PurchaseList.objects.count(), Contract.objects.count()) == counts
+
+
+def _day(moment: datetime.datetime) -> datetime.date:
+    return timezone.localtime(moment).date()
+
+
+def test_seed_dates_submissions_decisions_and_documents_on_their_demo_days(departments):
+    demo.seed(departments)
+    contracts = Contract.objects.filter(demo.demo_contract_filter())
+    completed = contracts.get(title="赛罕区居家养老助餐服务项目")
+    # The completed contract's deliverables were accepted on their days, before the contract was completed.
+    accepted = {deliverable.title: _day(deliverable.accepted_at) for deliverable in completed.deliverables.all()}
+    assert accepted == {"助餐服务中期报告": datetime.date(2026, 7, 8), "助餐服务结项报告": datetime.date(2026, 11, 6)}
+    assert all(day <= completed.completed_on for day in accepted.values())
+    returned = contracts.get(title="新城区居家养老上门服务项目").deliverables.get(title="第二、三季度服务报告")
+    first, second = returned.submissions.all()
+    assert (_day(first.submitted_at), _day(first.decided_at), _day(second.submitted_at)) == (
+        datetime.date(2026, 10, 29),
+        datetime.date(2026, 11, 5),
+        datetime.date(2026, 11, 18),
+    )
+    # Every submission follows the signing and the previous decision, and precedes its own decision.
+    for contract in contracts.exclude(signed_on=None):
+        for deliverable in contract.deliverables.all():
+            previous = datetime.datetime.combine(contract.signed_on, datetime.time(), tzinfo=datetime.UTC)
+            for submission in deliverable.submissions.all():
+                assert submission.submitted_at > previous
+                assert _day(submission.submitted_at) >= contract.signed_on
+                if submission.decided_at is not None:
+                    assert submission.decided_at > submission.submitted_at
+                    previous = submission.decided_at
+            if deliverable.accepted_at is not None:
+                assert deliverable.accepted_at == previous
+        assert [_day(document.uploaded_at) for document in contract.documents.all()] == [contract.signed_on]
+    assert Submission.objects.filter(deliverable__contract__in=contracts).count() == 8
+    # A payment for a deliverable is made after its acceptance.
+    payments = Payment.objects.filter(contract__in=contracts).select_related("deliverable")
+    assert payments.count() == 5
+    assert all(payment.paid_on >= _day(payment.deliverable.accepted_at) for payment in payments)

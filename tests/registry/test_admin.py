@@ -3,6 +3,7 @@ admins of inspections, ratings and credit listings."""
 
 from __future__ import annotations
 
+import datetime
 import io
 from pathlib import Path
 
@@ -287,3 +288,140 @@ def test_records_admins_with_history(superuser_client):
     content = page.content.decode()
     for prefix in ("inspections", "ratings", "credit_listings"):
         assert f'name="{prefix}-TOTAL_FORMS"' in content
+
+
+def admin_organization_data(bureau, **overrides) -> dict:
+    """The admin's add form for a 社会服务机构 in 新城区, with empty inline formsets."""
+    data = {
+        "name": "呼和浩特市新城区春晖社会工作服务中心",
+        "uscc": make_uscc("2", "150100", "MJ007123"),
+        "org_type": Organization.Type.SERVICE,
+        "registration_authority": bureau.pk,
+        "supervisory_unit": "",
+        "legal_representative": "其其格",
+        "registered_funds": "30000.00",
+        "established_on": "2018-03-01",
+        "domicile": "呼和浩特市新城区海拉尔东路",
+        "region": region("150102").pk,
+        "business_scope": "社会工作服务",
+        "contact_phone": "",
+        "contact_email": "",
+        "certificate_valid_until": "",
+        "status": Organization.Status.NORMAL,
+        "status_changed_on": "",
+        "status_reason": "",
+    }
+    for prefix in ("inspections", "ratings", "credit_listings"):
+        data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
+    return {**data, **overrides}
+
+
+def test_admin_organization_form_checks_the_code_like_every_other_entry_point(superuser_client, bureaus):
+    add_url = reverse("admin:registry_organization_add")
+    good = make_uscc("2", "150100", "MJ007123")
+    wrong_check = good[:17] + ("0" if good[17] != "0" else "1")
+
+    response = superuser_client.post(add_url, admin_organization_data(bureaus["HHMZ"], uscc=wrong_check))
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["uscc"] == [f"第18位校验码应为{good[17]}，当前为{wrong_check[17]}"]
+
+    association = make_uscc("1", "150100", "MJ007123")
+    response = superuser_client.post(add_url, admin_organization_data(bureaus["HHMZ"], uscc=association))
+    assert response.context["adminform"].form.errors["uscc"] == [
+        "第2位机构类别代码1表示“社会团体”，与所填类型“社会服务机构(民办非企业单位)”不一致"
+    ]
+    assert not Organization.objects.exists()
+
+    typed = " ".join([good[:6], good[6:12], good[12:]]).lower()
+    response = superuser_client.post(add_url, admin_organization_data(bureaus["HHMZ"], uscc=typed))
+    assert response.status_code == 302
+    assert Organization.objects.get().uscc == good
+
+
+def test_admin_rating_validity_is_five_years_from_the_award_whatever_is_typed(superuser_client):
+    organization = OrganizationFactory()
+    authority = organization.registration_authority
+    response = superuser_client.post(
+        reverse("admin:registry_rating_add"),
+        {
+            "organization": organization.pk,
+            "grade": Rating.Grade.A4,
+            "score": "88.50",
+            "awarded_on": "2024-02-29",
+            "valid_until": "2040-01-01",
+            "awarding_authority": authority.pk,
+        },
+    )
+    assert response.status_code == 302
+    rating = Rating.objects.get()
+    assert rating.valid_until == datetime.date(2029, 2, 28)
+
+    change_url = reverse("admin:registry_rating_change", args=[rating.pk])
+    page = superuser_client.get(change_url)
+    assert page.context["adminform"].form.fields["valid_until"].disabled
+
+    data = {
+        "organization": organization.pk,
+        "grade": Rating.Grade.A4,
+        "score": "88.50",
+        "awarded_on": "2025-06-01",
+        "awarding_authority": authority.pk,
+    }
+    assert superuser_client.post(change_url, data).status_code == 302
+    rating.refresh_from_db()
+    assert rating.valid_until == datetime.date(2030, 6, 1)
+
+
+def test_admin_rating_inline_computes_the_validity(superuser_client, bureaus):
+    organization = OrganizationFactory(region=region("150102"), registration_authority=bureaus["HHMZ"])
+    data = admin_organization_data(
+        bureaus["HHMZ"],
+        name=organization.name,
+        uscc=organization.uscc,
+        legal_representative=organization.legal_representative,
+        domicile=organization.domicile,
+        established_on=organization.established_on.isoformat(),
+    )
+    data.update(
+        {
+            "ratings-TOTAL_FORMS": "1",
+            "ratings-0-grade": Rating.Grade.A3,
+            "ratings-0-score": "",
+            "ratings-0-awarded_on": "2023-09-10",
+            "ratings-0-valid_until": "2023-09-11",
+            "ratings-0-awarding_authority": bureaus["HHMZ"].pk,
+        }
+    )
+    response = superuser_client.post(reverse("admin:registry_organization_change", args=[organization.pk]), data)
+    assert response.status_code == 302
+    assert organization.ratings.get().valid_until == datetime.date(2028, 9, 10)
+
+
+def test_admin_refuses_a_second_open_listing_with_the_services_message(superuser_client):
+    listing = CreditListingFactory(reason="未按规定报送年度工作报告", listed_on=datetime.date(2026, 1, 5))
+    data = {
+        "organization": listing.organization.pk,
+        "list_kind": listing.list_kind,
+        "reason": "未按规定报送年度工作报告",
+        "listed_on": "2026-02-01",
+        "deciding_authority": listing.deciding_authority.pk,
+    }
+    add_url = reverse("admin:registry_creditlisting_add")
+
+    response = superuser_client.post(add_url, data)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["list_kind"] == [
+        "该社会组织已于2026-01-05列入活动异常名录（未按规定报送年度工作报告），尚未移出，不能重复列入"
+    ]
+    assert CreditListing.objects.count() == 1
+
+    # The open listing itself stays editable.
+    change_url = reverse("admin:registry_creditlisting_change", args=[listing.pk])
+    edit = {**data, "listed_on": "2026-01-05", "reason": "未按规定报送2025年度工作报告"}
+    assert superuser_client.post(change_url, edit).status_code == 302
+
+    # Once removed, the organization may be listed again.
+    listing.removed_on, listing.removal_reason = datetime.date(2026, 1, 20), "已补报"
+    listing.save()
+    assert superuser_client.post(add_url, data).status_code == 302
+    assert CreditListing.objects.filter(removed_on__isnull=True).count() == 1

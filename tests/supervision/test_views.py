@@ -401,7 +401,9 @@ def test_draw_page_draws_shows_seed_and_verifies(client, registrar, organization
 
     preview = client.get(reverse("supervision:draw-preview"), {"region": "150100", "rate": ""})
     assert "默认抽查比例 4%" in text_of(preview) and "30 个正常登记的社会组织" in text_of(preview)
-    assert "将抽取 2 个" in text_of(preview)
+    assert "目前有 30 个正常登记的社会组织，按 4% 将抽取 2 个。" in text_of(preview)
+    beyond = client.get(reverse("supervision:draw-preview"), {"region": "150100", "rate": "999"})
+    assert "目前有 30 个正常登记的社会组织。" in text_of(beyond) and "将抽取" not in text_of(beyond)
 
     response = client.post(
         reverse("supervision:draw-create"), {"region": "150100", "year": TODAY.year, "rate": "", "seed": "12345"}
