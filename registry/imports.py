@@ -10,6 +10,10 @@ the spreadsheet shows it (the header is row 1), the column's header, the value a
 unified social credit code: a known code updates the organization when something differs, an unknown one registers it,
 and an identical row changes nothing. Created and changed organizations get their history rows (simple-history), with
 the importing user as history_user when there is one.
+
+Three optional columns carry an evaluation grade (评估等级, 评估得分, 评定日期). Once the organizations are written,
+each row with a grade gets its Rating (valid five years from the award, awarded by the organization's registration
+authority) unless the organization already has that grade from that day, so re-importing a file adds no rating twice.
 """
 
 from __future__ import annotations
@@ -35,10 +39,10 @@ from django.core.validators import validate_email
 from django.db import connections, models, router, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_update_with_history, get_history_model_for_model
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history, get_history_model_for_model
 
 from accounts.permissions import is_registrar, is_superuser, user_covers_region
-from registry.models import Department, Organization, Region
+from registry.models import Department, Organization, Rating, Region
 from registry.uscc import validate_uscc
 
 # --- the file format -----------------------------------------------------------------------------------------------
@@ -72,8 +76,15 @@ COLUMNS: tuple[Column, ...] = (
     Column("contact_email", "联系邮箱", required=False, optional_column=True),
     Column("certificate_valid_until", "证书有效期至", required=False, optional_column=True),
 )
+# The organization's evaluation grade: not Organization fields, each row with a grade becomes a Rating.
+RATING_COLUMNS: tuple[Column, ...] = (
+    Column("rating_grade", "评估等级", required=False, optional_column=True),
+    Column("rating_score", "评估得分", required=False, optional_column=True),
+    Column("rating_awarded_on", "评定日期", required=False, optional_column=True),
+)
+ALL_COLUMNS: tuple[Column, ...] = COLUMNS + RATING_COLUMNS
 COLUMN_BY_FIELD: dict[str, Column] = {column.field: column for column in COLUMNS}
-HEADER_BY_FIELD: dict[str, str] = {column.field: column.header for column in COLUMNS}
+HEADER_BY_FIELD: dict[str, str] = {column.field: column.header for column in ALL_COLUMNS}
 # Other spellings seen in registry exports (the model's verbose names), mapped to the canonical header.
 HEADER_ALIASES = {"注册资金(元)": "注册资金", "开办资金": "注册资金", "登记状态": "状态", "社会组织名称": "名称"}
 # Foreign keys are stored by id.
@@ -117,6 +128,7 @@ class ImportResult:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    ratings_created: int = 0
     dry_run: bool = False
     errors: list[RowError] = field(default_factory=list)
 
@@ -453,6 +465,147 @@ def parse_department(value: Any, lookups: Lookups) -> Department:
     return lookups.department(value)
 
 
+_GRADE = re.compile(r"([1-5])A|(A{1,5})")
+_SCORE_LIMIT = Decimal("10000")  # Rating.score: max_digits=6, decimal_places=2
+
+
+def parse_rating_grade(value: Any, lookups: Lookups | None = None) -> str | None:
+    """1A-5A (also written 1a or AAAAA); an empty cell is no rating."""
+    text = _compact(cell_text(value)).upper()
+    if not text:
+        return None
+    match = _GRADE.fullmatch(text)
+    if match is None:
+        raise ValueError(_("不是有效的评估等级，应为1A、2A、3A、4A或5A"))
+    return f"{match[1]}A" if match[1] else f"{len(match[2])}A"
+
+
+def parse_rating_score(value: Any, lookups: Lookups | None = None) -> Decimal | None:
+    """The evaluation score: a number of at least 0 with at most two decimals; an empty cell is no score."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    message = _("评估得分应为不小于0的数字（最多两位小数，小于10000）")
+    if isinstance(value, bool):
+        raise ValueError(message)
+    if isinstance(value, (int, Decimal)):
+        score = Decimal(value)
+    elif isinstance(value, float):
+        score = Decimal(repr(value))
+    else:
+        text = _compact(value)
+        if not _NUMBER.fullmatch(text):
+            raise ValueError(message)
+        score = Decimal(text)
+    if not score.is_finite() or score < 0 or score >= _SCORE_LIMIT or score.quantize(_CENT) != score:
+        raise ValueError(message)
+    return score.quantize(_CENT)
+
+
+def parse_rating_awarded_on(value: Any, lookups: Lookups | None = None) -> datetime.date | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    day = _to_date(value)
+    today = lookups.today if lookups is not None else timezone.localdate()
+    if day > today:
+        raise ValueError(_("评定日期晚于今天，不能登记将来的日期"))
+    return day
+
+
+RATING_PARSERS: dict[str, Callable[[Any, Lookups | None], Any]] = {
+    "rating_grade": parse_rating_grade,
+    "rating_score": parse_rating_score,
+    "rating_awarded_on": parse_rating_awarded_on,
+}
+
+
+@dataclass(frozen=True)
+class PendingRating:
+    """A row's evaluation grade, created once the row's organization is written."""
+
+    uscc: str
+    grade: str
+    score: Decimal | None
+    awarded_on: datetime.date
+    authority_id: int
+
+
+def parse_rating(
+    cells: dict[str, Any], lookups: Lookups | None, established_on: datetime.date | None = None
+) -> tuple[dict[str, Any] | None, list[tuple[str, str]]]:
+    """The rating columns of one row (`cells`: field -> raw value): (grade, score, awarded_on) or None when the row
+    carries no grade, and the (field, reason) problems."""
+    values: dict[str, Any] = {}
+    problems: list[tuple[str, str]] = []
+    for field_name, parser in RATING_PARSERS.items():
+        if field_name not in cells:
+            continue
+        try:
+            values[field_name] = parser(cells[field_name], lookups)
+        except ValueError as exc:
+            problems.append((field_name, str(exc)))
+    failed = {field_name for field_name, _reason in problems}
+    grade, awarded_on = values.get("rating_grade"), values.get("rating_awarded_on")
+    if grade is not None and awarded_on is None and "rating_awarded_on" not in failed:
+        problems.append(("rating_awarded_on", _("填写了评估等级时必须填写评定日期")))
+    if (
+        grade is None
+        and "rating_grade" not in failed
+        and (values.get("rating_score") is not None or awarded_on is not None)
+    ):
+        problems.append(("rating_grade", _("填写了评估得分或评定日期时必须填写评估等级")))
+    if awarded_on is not None and established_on is not None and awarded_on < established_on:
+        problems.append(
+            (
+                "rating_awarded_on",
+                _("评定日期%(awarded)s早于成立日期%(established)s")
+                % {"awarded": awarded_on.isoformat(), "established": established_on.isoformat()},
+            )
+        )
+    if problems or grade is None:
+        return None, problems
+    return {"grade": grade, "score": values.get("rating_score"), "awarded_on": awarded_on}, problems
+
+
+def ratings_create(pending: Sequence[PendingRating], *, user, reason: str, date: datetime.datetime, write: bool) -> int:
+    """Create the pending ratings whose organization does not already hold that grade from that day, with their
+    history rows; with `write` false only count them (organizations not yet in the database count as new)."""
+    organization_ids: dict[str, int] = {}
+    codes = sorted({rating.uscc for rating in pending})
+    for start in range(0, len(codes), BATCH_SIZE):
+        chunk = codes[start : start + BATCH_SIZE]
+        organization_ids.update(Organization.objects.filter(uscc__in=chunk).values_list("uscc", "pk"))
+    held: set[tuple[int, str, datetime.date]] = set()
+    ids = sorted(organization_ids.values())
+    for start in range(0, len(ids), BATCH_SIZE):
+        chunk = ids[start : start + BATCH_SIZE]
+        held.update(
+            Rating.objects.filter(organization_id__in=chunk).values_list("organization_id", "grade", "awarded_on")
+        )
+    new: list[Rating] = []
+    for rating in pending:
+        organization_id = organization_ids.get(rating.uscc)
+        if organization_id is not None:
+            key = (organization_id, rating.grade, rating.awarded_on)
+            if key in held:
+                continue
+            held.add(key)
+        new.append(
+            Rating(
+                organization_id=organization_id,
+                grade=rating.grade,
+                score=rating.score,
+                awarded_on=rating.awarded_on,
+                valid_until=Rating.validity_end(rating.awarded_on),
+                awarding_authority_id=rating.authority_id,
+            )
+        )
+    if write and new:
+        bulk_create_with_history(
+            new, Rating, batch_size=BATCH_SIZE, default_user=user, default_change_reason=reason, default_date=date
+        )
+    return len(new)
+
+
 # Field -> parser, in the order a row is checked (the type before the code, whose category depends on it).
 PARSERS: dict[str, Callable[[Any, Lookups], Any]] = {
     "org_type": parse_org_type,
@@ -568,6 +721,7 @@ class ParsedRow:
     row: int
     values: dict[str, Any]  # field name -> parsed value (model instances for the foreign keys)
     raw: dict[str, Any]
+    rating: dict[str, Any] | None = None  # grade, score, awarded_on when the row carries an evaluation grade
 
     def model_values(self) -> dict[str, Any]:
         return {
@@ -601,7 +755,10 @@ def parse_row(row: int, cells: dict[str, Any], lookups: Lookups, actor=None) -> 
         refusal = region_refusal(actor, region, lookups)
         if refusal:
             refuse("region", refusal)
-    return ParsedRow(row, values, cells), errors
+    rating, problems = parse_rating(cells, lookups, values.get("established_on"))
+    for field_name, reason in problems:
+        refuse(field_name, reason)
+    return ParsedRow(row, values, cells, rating), errors
 
 
 # --- reading files -------------------------------------------------------------------------------------------------
@@ -670,7 +827,7 @@ def open_table(path: str | Path) -> Iterator[Table]:
 def column_positions(headers: Sequence[str]) -> dict[str, int]:
     """Field -> position of its column; raises ImportFileError for missing or repeated columns."""
     positions: dict[str, int] = {}
-    fields_by_header = {column.header: column.field for column in COLUMNS}
+    fields_by_header = {column.header: column.field for column in ALL_COLUMNS}
     repeated = []
     for position, header in enumerate(headers):
         field_name = fields_by_header.get(header)
@@ -709,6 +866,7 @@ class _Importer:
         self.result = ImportResult(dry_run=dry_run)
         self.seen: dict[str, int] = {}
         self.batch: list[ParsedRow] = []
+        self.ratings: list[PendingRating] = []
         self.now = timezone.now()
         self.reason = history_reason(source_name)
         self.status_reason = status_change_reason()
@@ -728,6 +886,9 @@ class _Importer:
         if errors:
             self.result.errors.extend(errors)
             return
+        if parsed.rating is not None:
+            authority = parsed.values["registration_authority"]
+            self.ratings.append(PendingRating(uscc=code, authority_id=authority.pk, **parsed.rating))
         self.batch.append(parsed)
         if len(self.batch) >= self.batch_size:
             self.flush()
@@ -782,6 +943,14 @@ class _Importer:
                 default_change_reason=self.reason,
                 default_date=self.now,
             )
+
+    def add_ratings(self) -> None:
+        """After the last batch: the rows' evaluation grades, for organizations now in the database."""
+        if not self.result.ok:
+            return
+        self.result.ratings_created = ratings_create(
+            self.ratings, user=self.history_user, reason=self.reason, date=self.now, write=self.writer is not None
+        )
 
 
 def _cell_reader(model_field: models.Field, connection, date: datetime.datetime) -> Callable[[dict[str, Any]], Any]:
@@ -894,6 +1063,7 @@ def organizations_import(
             if progress is not None and importer.result.total % PROGRESS_EVERY == 0:
                 progress(importer.result.total, table.total_rows)
         importer.flush()
+        importer.add_ratings()
         if importer.result.total == 0:
             raise ImportFileError(_("文件中没有数据行（第1行为列名，数据从第2行开始）"))
         if not importer.result.ok:
@@ -902,7 +1072,7 @@ def organizations_import(
     return importer.result
 
 
-_COLUMN_ORDER = {column.header: index for index, column in enumerate(COLUMNS)}
+_COLUMN_ORDER = {column.header: index for index, column in enumerate(ALL_COLUMNS)}
 
 
 def _column_order(header: str) -> int:

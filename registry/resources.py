@@ -4,7 +4,9 @@ OrganizationResource reads and writes the same file as `manage.py import_organiz
 registry.imports.COLUMNS, one row per organization keyed by the unified social credit code. Its widgets call the
 parsers of registry.imports (one set of rules), raising ValueError with the reason in Chinese; the cross-row rules
 (duplicate codes, a registrar's region) are the same functions too. Imports are all or nothing: any invalid row rolls
-the whole import back, and rows are numbered as the spreadsheet shows them.
+the whole import back, and rows are numbered as the spreadsheet shows them. The optional evaluation-grade columns
+(registry.imports.RATING_COLUMNS) are imported, not exported: parsed by registry.imports.parse_rating with each row and
+turned into ratings by registry.imports.ratings_create once every organization is saved.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import resources, widgets
@@ -160,6 +163,8 @@ class OrganizationResource(resources.ModelResource):
         self.existing: dict[str, Organization] = {}
         self.seen: dict[str, int] = {}
         self.row_numbers: list[int] = []
+        self.pending_ratings: list[imports.PendingRating] = []
+        self.ratings_created = 0
 
     def _use_lookups(self, lookups: imports.Lookups) -> None:
         self.lookups = lookups
@@ -221,6 +226,8 @@ class OrganizationResource(resources.ModelResource):
             raise imports.ImportFileError(_("文件中没有数据行（第1行为列名，数据从第2行开始）"))
         self._use_lookups(imports.Lookups.load())
         self.seen = {}
+        self.pending_ratings = []
+        self.ratings_created = 0
         header = imports.HEADER_BY_FIELD["uscc"]
         codes = sorted({normalize_uscc(imports.cell_text(row)) for row in dataset[header]} - {""})
         self.existing = {}
@@ -258,6 +265,10 @@ class OrganizationResource(resources.ModelResource):
                 parsed[field.attribute] = getattr(instance, field.attribute)
         for field_name, reason in imports.registration_problems(parsed, self.lookups):
             refuse(field_name, reason)
+        rating_cells = {column.field: row[column.header] for column in imports.RATING_COLUMNS if column.header in row}
+        rating, problems = imports.parse_rating(rating_cells, self.lookups, parsed.get("established_on"))
+        for field_name, reason in problems:
+            refuse(field_name, reason)
         if "uscc" in parsed:
             reason = imports.duplicate_reason(self.seen, parsed["uscc"], number)
             if reason:
@@ -272,6 +283,10 @@ class OrganizationResource(resources.ModelResource):
                 refuse("uscc", reason)
         if errors:
             raise ValidationError(errors)
+        if rating is not None:
+            self.pending_ratings.append(
+                imports.PendingRating(uscc=parsed["uscc"], authority_id=parsed["registration_authority"].pk, **rating)
+            )
         if original_status is not None and instance.status != original_status:
             instance.status_changed_on = self.lookups.today
             instance.status_reason = imports.status_change_reason()
@@ -281,6 +296,18 @@ class OrganizationResource(resources.ModelResource):
         if self.user is not None and self.user.pk:
             instance._history_user = self.user
         instance._change_reason = imports.history_reason(kwargs.get("file_name") or "")
+
+    def after_import(self, dataset, result, **kwargs):
+        """The rows' evaluation grades, once every organization is saved, as the command creates them."""
+        if result.has_errors() or result.has_validation_errors():
+            return
+        self.ratings_created = imports.ratings_create(
+            self.pending_ratings,
+            user=self.user if self.user is not None and self.user.pk else None,
+            reason=imports.history_reason(kwargs.get("file_name") or ""),
+            date=timezone.now(),
+            write=not kwargs.get("dry_run"),
+        )
 
     # --- export ----------------------------------------------------------------------------------------------------
 

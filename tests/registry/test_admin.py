@@ -77,7 +77,7 @@ def test_superuser_imports_the_sample_with_preview_and_confirm(superuser_client,
     assert not result.has_errors() and not result.has_validation_errors()
     assert result.totals["new"] == result.total_rows >= 300
     assert preview.context["confirm_form"] is not None
-    assert Organization.objects.count() == 0  # the preview is rolled back
+    assert (Organization.objects.count(), Rating.objects.count()) == (0, 0)  # the preview is rolled back
 
     response = confirm(superuser_client, preview)
 
@@ -90,12 +90,20 @@ def test_superuser_imports_the_sample_with_preview_and_confirm(superuser_client,
     assert set(records.values_list("history_change_reason", flat=True)) == {"批量导入：organizations_sample.xlsx"}
     messages = [str(message) for message in response.wsgi_request._messages]
     assert f"导入完成：新增 {result.total_rows}，更新 0，未变 0" in messages
+    ratings = Rating.objects.count()
+    assert 0.3 * result.total_rows <= ratings <= 0.5 * result.total_rows
+    assert Rating.history.count() == ratings
+    assert set(Rating.history.values_list("history_user", flat=True)) == {user.pk}
+    for rating in Rating.objects.select_related("organization"):
+        assert rating.awarding_authority_id == rating.organization.registration_authority_id
+        assert rating.valid_until == Rating.validity_end(rating.awarded_on)
 
-    # The same data as CSV: every row unchanged, no history written.
+    # The same data as CSV: every row unchanged, no history written, no rating added.
     preview = upload(superuser_client, FIXTURES / "organizations_sample.csv", CSV)
     assert preview.context["result"].totals["skip"] == result.total_rows
     confirm(superuser_client, preview)
     assert Organization.history.count() == result.total_rows
+    assert (Rating.objects.count(), Rating.history.count()) == (ratings, ratings)
 
 
 def test_provincial_registrar_imports_the_sample(client, bureaus):
@@ -136,11 +144,12 @@ def test_invalid_file_shows_every_error_with_spreadsheet_rows_and_writes_nothing
     preview = upload(superuser_client, FIXTURES / "organizations_errors.xlsx")
 
     errors = invalid_rows(preview)
-    assert sorted(errors) == list(range(3, 15))
+    assert sorted(errors) == list(range(3, 16))
     assert errors[6] == {"所属区划": [errors[6]["所属区划"][0]]}
     assert errors[6]["所属区划"][0].startswith("“内蒙古自治区包头市幸福区”：不是已知的行政区划")
     assert list(errors[13]) == ["名称"] and errors[13]["名称"] == ["必须填写"]
     assert errors[14]["统一社会信用代码"][0].endswith("与第2行的统一社会信用代码重复（第2行、第14行）")
+    assert errors[15] == {"评估等级": ["“6A”：不是有效的评估等级，应为1A、2A、3A、4A或5A"]}
     assert preview.context.get("confirm_form") is None
     content = preview.content.decode()
     assert "第18位校验码应为" in content and "不是有效的登记状态" in content
@@ -182,6 +191,35 @@ def test_blank_rows_keep_the_spreadsheet_numbering(superuser_client, bureaus, tm
     preview = upload(superuser_client, path)
     assert invalid_rows(preview) == {4: {"成立日期": ["“2015年2月30日”：不是有效的日期"]}}
     assert preview.context["result"].totals["new"] == 1
+
+
+def test_admin_import_checks_the_rating_columns_like_the_command(superuser_client, bureaus, tmp_path):
+    headers = [*HEADERS, "评估等级", "评估得分", "评定日期"]
+    rows = [
+        org_row(1, 评估等级="3A", 评估得分="", 评定日期=""),
+        org_row(2, 评估等级="", 评估得分="", 评定日期="2022-01-01"),
+    ]
+    preview = upload(superuser_client, write_file(tmp_path / "bad.xlsx", rows, headers=headers))
+    assert invalid_rows(preview) == {
+        2: {"评定日期": ["填写了评估等级时必须填写评定日期"]},
+        3: {"评估等级": ["填写了评估得分或评定日期时必须填写评估等级"]},
+    }
+
+    rows = [org_row(1, 评估等级="3A", 评估得分="712", 评定日期="2022-01-01"), org_row(2)]
+    path = write_file(tmp_path / "good.xlsx", rows, headers=headers)
+    preview = upload(superuser_client, path)
+    assert not preview.context["result"].has_validation_errors()
+    assert Rating.objects.count() == 0
+    confirm(superuser_client, preview)
+    rating = Rating.objects.get()
+    assert (rating.organization.uscc, rating.grade, rating.score, rating.valid_until) == (
+        rows[0]["统一社会信用代码"],
+        "3A",
+        712,
+        datetime.date(2027, 1, 1),
+    )
+    confirm(superuser_client, upload(superuser_client, path))
+    assert (Rating.objects.count(), Rating.history.count()) == (1, 1)
 
 
 def test_resource_import_is_all_or_nothing(bureaus):

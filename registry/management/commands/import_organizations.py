@@ -10,8 +10,9 @@ from registry.imports import ImportFileError, organizations_import
 class Command(BaseCommand):
     help = (
         "Import social organizations from an .xlsx or .csv file with Chinese column headers (统一社会信用代码, 名称, "
-        "类型, 登记管理机关, ...), keyed by the unified social credit code. All or nothing: any bad row and nothing is "
-        "written; every bad row is listed. Exits 1 on errors."
+        "类型, 登记管理机关, ...; optionally 评估等级, 评估得分, 评定日期 for an evaluation grade), keyed by the "
+        "unified social credit code. All or nothing: any bad row and nothing is written; every bad row is listed. "
+        "Exits 1 on errors."
     )
 
     def add_arguments(self, parser):
@@ -67,6 +68,7 @@ class Command(BaseCommand):
             "unchanged": result.unchanged,
             "total": result.total,
         }
+        counts += _("；评估等级：新增 %(ratings)d") % {"ratings": result.ratings_created}
         if dry_run:
             self.stdout.write(_("试运行，未写入任何数据：%(counts)s") % {"counts": counts})
         else:
