@@ -5,6 +5,7 @@ Every app's action pages subclass `ServiceFormView`; `add_service_errors` is als
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import NON_FIELD_ERRORS, ImproperlyConfigured, ValidationError
@@ -35,6 +36,10 @@ def add_service_errors(
         mapped.setdefault(target, []).extend(field_messages)
     for name, field_messages in mapped.items():
         form.add_error(None if name == NON_FIELD_ERRORS else name, field_messages)
+
+
+class ConfirmForm(forms.Form):
+    """A confirmation without input: the page's button runs the service (publish, delete a draft, finalize, ...)."""
 
 
 class ServiceFormView(LoginRequiredMixin, FormView):

@@ -94,10 +94,6 @@ class WithdrawForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
-class ConfirmForm(forms.Form):
-    """A confirmation without input (publish a revision, delete a draft, start performance)."""
-
-
 class ItemImportForm(forms.Form):
     file = forms.FileField(
         label=_("Excel 文件 (.xlsx)"),

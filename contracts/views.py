@@ -27,13 +27,12 @@ from django_tables2 import RequestConfig
 from import_export.tmp_storages import MediaStorage
 
 from accounts.permissions import is_org_member, is_purchaser, is_superuser, scope_to_region
-from config.service_views import ServiceFormView
+from config.service_views import ConfirmForm, ServiceFormView
 from contracts import imports, reports, selectors, services
 from contracts.filters import ContractFilter, PurchaseListFilter
 from contracts.forms import (
     AmendForm,
     CompleteForm,
-    ConfirmForm,
     ContractForm,
     DecisionForm,
     DeliverableForm,

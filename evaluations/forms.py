@@ -34,10 +34,6 @@ def model_field(model, name: str, **kwargs) -> forms.Field:
     return field.formfield(**kwargs)
 
 
-class ConfirmForm(forms.Form):
-    """A confirmation without input (activate a set, start scoring, finalize)."""
-
-
 # ---- indicator sets --------------------------------------------------------------------------------------------
 
 

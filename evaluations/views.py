@@ -29,7 +29,7 @@ from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
 from accounts.permissions import is_evaluator, is_purchaser, is_superuser
-from config.service_views import ServiceFormView, add_service_errors
+from config.service_views import ConfirmForm, ServiceFormView, add_service_errors
 from contracts import selectors as contract_selectors
 from contracts.models import Contract
 from contracts.permissions import can_view_contract_evidence
@@ -37,7 +37,6 @@ from evaluations import exports, imports, permissions, reports, selectors, servi
 from evaluations.filters import EvaluationFilter, EvaluationManageFilter
 from evaluations.forms import (
     AcceptForm,
-    ConfirmForm,
     ConflictForm,
     DeclineForm,
     EvaluationForm,

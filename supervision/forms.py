@@ -372,7 +372,3 @@ class ComplaintDecisionForm(forms.Form):
         help_text=_("投诉举报人凭查询码可以看到这段文字；不要写入个人信息。"),
     )
     internal_note = forms.CharField(label=_("内部备注（仅工作人员可见）"), required=False, widget=textarea(3))
-
-
-class ConfirmForm(forms.Form):
-    """A confirmation without input (start the review of a complaint)."""

@@ -27,7 +27,7 @@ from django.views.generic import FormView
 from django_tables2 import RequestConfig
 
 from accounts.permissions import is_official, is_org_member, is_registrar, is_superuser
-from config.service_views import ServiceFormView, add_service_errors
+from config.service_views import ConfirmForm, ServiceFormView, add_service_errors
 from contracts.uploads import file_response
 from registry.models import Organization
 from supervision import page_selectors, permissions, selectors, services
@@ -36,7 +36,6 @@ from supervision.forms import (
     AttachmentForm,
     ComplaintDecisionForm,
     ComplaintForm,
-    ConfirmForm,
     DrawForm,
     DrawPlanForm,
     InspectionCompleteForm,
