@@ -1,8 +1,6 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from accounts import views
-
 app_name = "accounts"
 
 urlpatterns = [
@@ -20,5 +18,4 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(template_name="accounts/password_change_done.html"),
         name="password-change-done",
     ),
-    path("workspace/", views.WorkspaceView.as_view(), name="workspace"),
 ]

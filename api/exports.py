@@ -30,8 +30,8 @@ from api.filters import ContractApiFilter, EvaluationApiFilter
 from api.models import Export
 from api.permissions import can_request_export
 from contracts.selectors import contract_list_for
+from core.spreadsheets import csv_lines, xlsx_bytes
 from evaluations.selectors import evaluation_list_public
-from registry.tables import csv_lines, xlsx_bytes
 
 logger = logging.getLogger(__name__)
 

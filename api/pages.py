@@ -18,7 +18,7 @@ from api import exports
 from api.forms import ExportForm
 from api.models import Export
 from api.permissions import can_download_export, can_request_export
-from config.service_views import add_service_errors
+from core.views import add_service_errors
 
 
 class ExportListView(LoginRequiredMixin, View):

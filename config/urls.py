@@ -5,10 +5,9 @@ from django.urls import include, path
 from django.views.generic import TemplateView
 
 from api import views as api_views
-from config import views
 
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
+    path("", include("portal.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("accounts.urls")),
     path("organizations/", include("registry.urls")),
@@ -23,8 +22,8 @@ urlpatterns = [
     path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain")),
 ]
 
-handler403 = "config.views.permission_denied"
-handler404 = "config.views.page_not_found"
+handler403 = "portal.views.permission_denied"
+handler404 = "portal.views.page_not_found"
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.permissions import is_superuser, scope_to_region
 from contracts import selectors
 from contracts.models import Contract, ContractDocument, Deliverable, PurchaseItem, PurchaseList
-from contracts.tables import yuan
+from core import formatting
 from registry.forms import DateInput
 from registry.models import Department, Organization
 from registry.selectors import organization_get
@@ -130,7 +130,7 @@ class PurchaseItemChoiceField(forms.ModelChoiceField):
         remaining = getattr(obj, "remaining_budget", None)
         label = f"{purchase_list.year} {purchase_list.department.name} · {obj.code} {obj.service_name}"
         if remaining is not None:
-            label += str(_("（剩余预算 %(amount)s 元）") % {"amount": yuan(remaining)})
+            label += str(_("（剩余预算 %(amount)s 元）") % {"amount": formatting.amount(remaining)})
         return label
 
 

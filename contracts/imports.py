@@ -23,8 +23,7 @@ from import_export.results import RowResult
 from contracts.models import PurchaseItem, PurchaseList
 from contracts.permissions import can_edit_purchase_list
 from contracts.resources import HEADERS, PurchaseItemResource, category_labels, normalize_header
-from registry.imports import ImportFileError, RowError, cell_text
-from registry.tables import xlsx_bytes
+from core.spreadsheets import ImportFileError, RowError, cell_text, xlsx_bytes
 
 __all__ = [
     "HEADERS",

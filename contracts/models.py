@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from contracts.uploads import upload_to
+from core.models import StoredFile
 
 
 def add_years(day: datetime.date, years: int) -> datetime.date:
@@ -320,19 +320,7 @@ class ContractNumberSequence(models.Model):
         return f"{self.department_id}-{self.year}: {self.last_value}"
 
 
-class StoredFileFields(models.Model):
-    """What every uploaded file keeps beside the stored file: the name the uploader gave it, its size and type."""
-
-    file = models.FileField(_("文件"), upload_to=upload_to, max_length=255)
-    original_name = models.CharField(_("原文件名"), max_length=255)
-    size = models.PositiveBigIntegerField(_("大小(字节)"))
-    content_type = models.CharField(_("文件类型"), max_length=100)
-
-    class Meta:
-        abstract = True
-
-
-class ContractDocument(StoredFileFields):
+class ContractDocument(StoredFile):
     """A file attached to a contract: the signed contract text or an annex."""
 
     class Kind(models.TextChoices):
@@ -476,7 +464,7 @@ class Submission(models.Model):
         return self.decision is None
 
 
-class SubmissionFile(StoredFileFields):
+class SubmissionFile(StoredFile):
     """A file of evidence attached to a submission; never public."""
 
     submission = models.ForeignKey(

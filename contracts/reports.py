@@ -1,4 +1,4 @@
-"""Contract PDFs (pure functions returning bytes), built with the shared toolkit config/pdf.py.
+"""Contract PDFs (pure functions returning bytes), built with the shared toolkit core/pdf.py.
 
 - The purchase list (购买服务目录): the list's data and a table of its items whose header row repeats on every page.
 - The contract summary (合同摘要): parties, amount, term, method, deliverables with their shares and status, payments
@@ -12,13 +12,10 @@ from decimal import Decimal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from config.pdf import Report, format_date
 from contracts import selectors
 from contracts.models import Contract, PurchaseItem, PurchaseList
-
-
-def _yuan(amount: Decimal | None) -> str:
-    return "—" if amount is None else _("%(amount)s 元") % {"amount": f"{amount:,.2f}"}
+from core import formatting
+from core.pdf import Report, format_date
 
 
 def _period(start, end) -> str:
@@ -51,7 +48,7 @@ def purchase_list_pdf(purchase_list: PurchaseList) -> bytes:
             (_("发布日期"), format_date(purchase_list.published_on)),
             (_("修订自"), purchase_list.revision_of.title if purchase_list.revision_of else "—"),
             (_("项目数"), len(items)),
-            (_("预算合计"), _yuan(total)),
+            (_("预算合计"), formatting.yuan(total)),
         ]
     )
     if purchase_list.description:
@@ -124,7 +121,7 @@ def contract_summary_pdf(contract: Contract) -> bytes:
         [
             (_("购买主体"), contract.department),
             (_("承接主体"), f"{contract.organization.name}（{contract.organization.uscc}）"),
-            (_("合同金额"), _yuan(contract.amount)),
+            (_("合同金额"), formatting.yuan(contract.amount)),
             (_("采购方式"), contract.get_method_display()),
             (_("签订日期"), format_date(contract.signed_on)),
             (_("履行期限"), _period(contract.start_on, contract.end_on)),
@@ -134,8 +131,8 @@ def contract_summary_pdf(contract: Contract) -> bytes:
                 _("购买项目"),
                 f"{item.purchase_list.title} · {item.code} {item.service_name}" if item else _("不属于购买服务目录"),
             ),
-            (_("已付款"), _yuan(paid)),
-            (_("未付款"), _yuan(contract.amount - paid)),
+            (_("已付款"), formatting.yuan(paid)),
+            (_("未付款"), formatting.yuan(contract.amount - paid)),
         ]
     )
     if contract.description:

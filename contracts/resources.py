@@ -23,7 +23,8 @@ from import_export import fields, resources, widgets
 
 from contracts import services
 from contracts.models import PurchaseItem, PurchaseList
-from registry.imports import cell_text, parse_optional_date
+from core.spreadsheets import cell_text
+from registry.imports import parse_optional_date
 
 # Field -> header, in the order the export writes the columns.
 HEADERS: dict[str, str] = {

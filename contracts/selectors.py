@@ -40,16 +40,12 @@ from contracts.models import (
     Submission,
     add_years,
 )
+from core import formatting
 from registry.selectors import organization_eligibility
 
 MONEY = DecimalField(max_digits=14, decimal_places=2)
 ZERO = Decimal("0.00")
 HUNDRED = Decimal("100.00")
-
-
-def money(value: Decimal) -> str:
-    """Yuan with thousands separators, as messages show it: 30,000.00."""
-    return f"{value:,.2f}"
 
 
 def _subquery_sum(queryset: QuerySet, field: str) -> Coalesce:
@@ -272,9 +268,9 @@ def budget_refusal(item: PurchaseItem, amount: Decimal, *, contract: Contract | 
     if amount <= remaining:
         return None
     return _("预算：合同金额 %(amount)s 元超出购买项目“%(item)s”的剩余预算 %(remaining)s 元。") % {
-        "amount": money(amount),
+        "amount": formatting.amount(amount),
         "item": item.service_name,
-        "remaining": money(remaining),
+        "remaining": formatting.amount(remaining),
     }
 
 

@@ -37,10 +37,10 @@ from contracts.selectors import (
     budget_refusal,
     contract_paid_total,
     contract_signing_review,
-    money,
     term_refusals,
 )
-from contracts.uploads import validate_upload
+from core import formatting
+from core.uploads import validate_upload
 
 # Stored as data on the replaced list (not a UI string): the reason a revision's publication withdraws it.
 REVISION_WITHDRAWAL_REASON = "被修订版替代"
@@ -613,7 +613,7 @@ def contract_amend(
         if new_amount < paid:
             errors.append(
                 _("合同金额：变更后的金额 %(amount)s 元低于已付款 %(paid)s 元。")
-                % {"amount": money(new_amount), "paid": money(paid)}
+                % {"amount": formatting.amount(new_amount), "paid": formatting.amount(paid)}
             )
         if contract.purchase_item is not None and new_amount > contract.amount:
             refusal = budget_refusal(contract.purchase_item, new_amount, contract=contract)
@@ -864,7 +864,7 @@ def payment_record(
     if amount > remaining:
         errors.append(
             _("付款总额不能超过合同金额：本次 %(amount)s 元，剩余可付 %(remaining)s 元。")
-            % {"amount": money(amount), "remaining": money(remaining)}
+            % {"amount": formatting.amount(amount), "remaining": formatting.amount(remaining)}
         )
     for reason in payment_blockers(contract, deliverable):
         errors.append(_("暂缓付款：%(reason)s") % {"reason": reason})

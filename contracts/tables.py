@@ -9,6 +9,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from contracts.models import Contract, Deliverable, PurchaseList
+from core import formatting
 
 # Badge colours of every status the pages show (the values never collide across the models).
 STATUS_BADGES = {
@@ -24,10 +25,6 @@ STATUS_BADGES = {
     Deliverable.Status.ACCEPTED: "text-bg-success",
     Deliverable.Status.RETURNED: "text-bg-warning",
 }
-
-
-def yuan(value) -> str:
-    return "" if value is None else f"{value:,.2f}"
 
 
 def status_badge(record) -> str:
@@ -64,7 +61,7 @@ class PurchaseListTable(tables.Table):
         return status_badge(record)
 
     def render_total_budget(self, value):
-        return yuan(value)
+        return formatting.amount(value)
 
 
 class ContractTable(tables.Table):
@@ -108,10 +105,10 @@ class ContractTable(tables.Table):
         empty_text = _("没有符合条件的合同。")
 
     def render_amount(self, value):
-        return yuan(value)
+        return formatting.amount(value)
 
     def render_paid_amount(self, value):
-        return yuan(value)
+        return formatting.amount(value)
 
     def render_status(self, record):
         return status_badge(record)

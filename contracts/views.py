@@ -14,20 +14,16 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import EmptyPage, PageNotAnInteger
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
-from django_tables2 import RequestConfig
 from import_export.tmp_storages import MediaStorage
 
 from accounts.permissions import is_org_member, is_purchaser, is_superuser, scope_to_region
-from config.service_views import ConfirmForm, ServiceFormView
 from contracts import imports, reports, selectors, services
 from contracts.filters import ContractFilter, PurchaseListFilter
 from contracts.forms import (
@@ -66,12 +62,17 @@ from contracts.permissions import (
     member_of_contract_organization,
 )
 from contracts.tables import ContractTable, PurchaseListTable
-from contracts.uploads import file_response, validate_upload
-
-PER_PAGE = 25
-MAX_PER_PAGE = 100
-PER_PAGE_CHOICES = (10, 25, 50, 100)
-
+from core.spreadsheets import XLSX_CONTENT_TYPE
+from core.uploads import validate_upload
+from core.views import (
+    ConfirmForm,
+    ServiceFormView,
+    bytes_response,
+    paginate_table,
+    pdf_response,
+    per_page_choices,
+    stored_file_response,
+)
 
 # ---- lookups shared by the pages -------------------------------------------------------------------------------
 
@@ -113,32 +114,6 @@ def contract_for_manage(user, number: str) -> Contract:
     return contract
 
 
-def _per_page(request) -> int:
-    try:
-        value = int(request.GET.get("per_page", PER_PAGE))
-    except (TypeError, ValueError):
-        value = PER_PAGE
-    return min(max(value, 1), MAX_PER_PAGE)
-
-
-def paginate(request, table) -> int:
-    per_page = _per_page(request)
-    RequestConfig(request, paginate=False).configure(table)
-    try:
-        table.paginate(page=request.GET.get("page", 1), per_page=per_page)
-    except PageNotAnInteger:
-        table.paginate(page=1, per_page=per_page)
-    except EmptyPage:
-        table.paginate(page=table.paginator.num_pages, per_page=per_page)
-    return per_page
-
-
-def pdf_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(False, filename)
-    return response
-
-
 def list_url(purchase_list: PurchaseList) -> str:
     return reverse("contracts:purchase-list-detail", args=[purchase_list.pk])
 
@@ -151,7 +126,7 @@ def contract_url(contract: Contract) -> str:
 
 
 class ActionView(ServiceFormView):
-    """A contracts page that runs one service (see config.service_views.ServiceFormView)."""
+    """A contracts page that runs one service (see core.views.ServiceFormView)."""
 
     template_name = "contracts/form.html"
 
@@ -212,12 +187,12 @@ class PurchaseListListView(View):
             request.GET or None, queryset=selectors.purchase_list_list(user=request.user), request=request
         )
         table = PurchaseListTable(filterset.qs)
-        per_page = paginate(request, table)
+        per_page = paginate_table(request, table)
         context = {
             "filter": filterset,
             "table": table,
             "per_page": per_page,
-            "per_page_choices": sorted({*PER_PAGE_CHOICES, per_page}),
+            "per_page_choices": per_page_choices(per_page),
             "can_create": is_superuser(request.user) or is_purchaser(request.user),
         }
         return render(request, self.template_name, context)
@@ -250,12 +225,9 @@ def purchase_list_pdf(request, pk):
 def purchase_item_export(request, pk):
     """The list's items as an Excel file with the import headers."""
     purchase_list = purchase_list_or_404(pk, request.user)
-    response = HttpResponse(
-        imports.purchase_items_xlsx(purchase_list),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    return bytes_response(
+        imports.purchase_items_xlsx(purchase_list), imports.export_filename(purchase_list), XLSX_CONTENT_TYPE
     )
-    response["Content-Disposition"] = content_disposition_header(True, imports.export_filename(purchase_list))
-    return response
 
 
 # ---- purchase lists: purchasers' pages -------------------------------------------------------------------------
@@ -508,14 +480,14 @@ class ContractListView(View):
             request.GET or None, queryset=self.get_queryset(), request=request, include_drafts=self.include_drafts
         )
         table = ContractTable(filterset.qs)
-        per_page = paginate(request, table)
+        per_page = paginate_table(request, table)
         context = {
             "title": self.title,
             "page": self.page,
             "filter": filterset,
             "table": table,
             "per_page": per_page,
-            "per_page_choices": sorted({*PER_PAGE_CHOICES, per_page}),
+            "per_page_choices": per_page_choices(per_page),
             "can_create": is_superuser(request.user) or is_purchaser(request.user),
         }
         return render(request, self.template_name, context)
@@ -590,7 +562,7 @@ def document_download(request, number, pk):
     document = ContractDocument.objects.select_related("contract").filter(pk=pk, contract__number=number).first()
     if document is None or not can_download_document(request.user, document):
         raise Http404
-    return file_response(document.file, original_name=document.original_name, content_type=document.content_type)
+    return stored_file_response(document.file, original_name=document.original_name, content_type=document.content_type)
 
 
 def submission_file_download(request, number, pk):
@@ -601,7 +573,7 @@ def submission_file_download(request, number, pk):
     )
     if stored is None or not can_download_submission_file(request.user, stored):
         raise Http404
-    return file_response(stored.file, original_name=stored.original_name, content_type=stored.content_type)
+    return stored_file_response(stored.file, original_name=stored.original_name, content_type=stored.content_type)
 
 
 # ---- contracts: purchasers' pages ------------------------------------------------------------------------------

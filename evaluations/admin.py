@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.spreadsheets import XLSX_CONTENT_TYPE
 from evaluations import services
 from evaluations.imports import indicator_set_export, indicator_set_import
 from evaluations.models import (
@@ -27,8 +28,6 @@ from evaluations.models import (
     PerformanceWarning,
     Score,
 )
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class ReadOnlyAdmin(SimpleHistoryAdmin):
@@ -122,7 +121,7 @@ class IndicatorSetAdmin(SimpleHistoryAdmin):
         if indicator_set is None or queryset.count() != 1:
             self.message_user(request, _("请只选择一个指标体系导出。"), messages.WARNING)
             return None
-        response = HttpResponse(indicator_set_export(indicator_set), content_type=XLSX)
+        response = HttpResponse(indicator_set_export(indicator_set), content_type=XLSX_CONTENT_TYPE)
         filename = f"indicator-set-{indicator_set.pk}-v{indicator_set.version}.xlsx"
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response

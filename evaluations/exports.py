@@ -1,4 +1,4 @@
-"""Excel (xlsx) exports of evaluation results (pure functions returning bytes).
+"""Excel (xlsx) exports of evaluation results (pure functions returning bytes), written with core.spreadsheets.
 
 Text cells are always written as text, so a name beginning with "=" never becomes a formula in the reader's
 spreadsheet program. Scores are written as numbers with two decimals shown.
@@ -6,70 +6,19 @@ spreadsheet program. Scores are written as numbers with two decimals shown.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from decimal import Decimal
-from io import BytesIO
-from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
+from core.formatting import points
+from core.spreadsheets import workbook_bytes, write_pairs, write_table
 from evaluations.models import Evaluation
-from evaluations.selectors import evaluation_results, points
+from evaluations.selectors import evaluation_results
 
-HEADER_FONT = Font(bold=True)
-HEADER_FILL = PatternFill("solid", fgColor="E9ECEF")
 SCORE_FORMAT = "0.00"
-
-
-def write_cell(sheet: Worksheet, row: int, column: int, value: Any):
-    """Write one cell: Decimal as a number, everything else that is not a number as literal text."""
-    cell = sheet.cell(row=row, column=column)
-    if value is None:
-        return cell
-    if isinstance(value, bool):
-        cell.value = _("是") if value else _("否")
-        cell.data_type = "s"
-    elif isinstance(value, Decimal | int | float):
-        cell.value = value
-        if isinstance(value, Decimal):
-            cell.number_format = SCORE_FORMAT
-    else:
-        cell.value = str(value)
-        cell.data_type = "s"  # never a formula, whatever the text starts with
-    return cell
-
-
-def write_table(sheet: Worksheet, header: Sequence[str], rows: Iterable[Sequence[Any]], *, widths=None) -> None:
-    """A header row (bold, shaded, frozen) and the data rows below it."""
-    for column, label in enumerate(header, start=1):
-        cell = write_cell(sheet, 1, column, label)
-        cell.font = HEADER_FONT
-        cell.fill = HEADER_FILL
-    for row_number, row in enumerate(rows, start=2):
-        for column, value in enumerate(row, start=1):
-            write_cell(sheet, row_number, column, value)
-    sheet.freeze_panes = "A2"
-    for column, width in enumerate(widths or [16] * len(header), start=1):
-        sheet.column_dimensions[get_column_letter(column)].width = width
-
-
-def write_pairs(sheet: Worksheet, pairs: Iterable[tuple[str, Any]]) -> None:
-    for row_number, (label, value) in enumerate(pairs, start=1):
-        write_cell(sheet, row_number, 1, label).font = HEADER_FONT
-        write_cell(sheet, row_number, 2, value)
-    sheet.column_dimensions["A"].width = 18
-    sheet.column_dimensions["B"].width = 60
-
-
-def workbook_bytes(workbook: Workbook) -> bytes:
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def _period(evaluation: Evaluation) -> str:
@@ -113,6 +62,7 @@ def evaluation_results_xlsx(evaluation: Evaluation, *, user=None, show_names: bo
             (_("评价等级"), results.grade_label),
             (_("定稿日期"), _finalized_on(evaluation)),
         ],
+        number_format=SCORE_FORMAT,
     )
 
     indicators = workbook.create_sheet(_("指标得分"))
@@ -134,6 +84,7 @@ def evaluation_results_xlsx(evaluation: Evaluation, *, user=None, show_names: bo
             for indicator in results.indicators
         ),
         widths=[12, 12, 36, 8, 10, 10, 12, 12],
+        number_format=SCORE_FORMAT,
     )
 
     evaluators = workbook.create_sheet(_("专家总分"))
@@ -142,6 +93,7 @@ def evaluation_results_xlsx(evaluation: Evaluation, *, user=None, show_names: bo
         [_("评价专家"), _("总分"), _("计入综合得分")],
         ([row.label, _quantized(row.total), row.counted] for row in results.evaluators),
         widths=[20, 12, 14],
+        number_format=SCORE_FORMAT,
     )
     return workbook_bytes(workbook)
 
@@ -187,5 +139,6 @@ def evaluation_list_xlsx(evaluations: Iterable[Evaluation]) -> bytes:
             for evaluation in evaluations
         ),
         widths=[18, 36, 24, 14, 30, 22, 10, 10, 26, 10, 8, 10, 12],
+        number_format=SCORE_FORMAT,
     )
     return workbook_bytes(workbook)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from core import formatting
 from evaluations import scoring, selectors
 from evaluations.models import Evaluation, EvaluatorProfile, Indicator, IndicatorSet
 from evaluations.services import NO_CONFLICT_DECLARATION, ScoreEntry
@@ -290,7 +291,7 @@ class RunningTotal:
 
     @property
     def display(self) -> str:
-        return selectors.points(self.total)
+        return formatting.points(self.total)
 
 
 def parse_score(raw, max_score: Decimal) -> Decimal | None:
@@ -343,7 +344,7 @@ class ScoreForm(forms.Form):
             if indicator.is_leaf:
                 row["score"] = self[f"score_{indicator.pk}"]
                 row["comment"] = self[f"comment_{indicator.pk}"]
-                row["comment_threshold"] = selectors.points(indicator.max_score * scoring.COMMENT_THRESHOLD)
+                row["comment_threshold"] = formatting.points(indicator.max_score * scoring.COMMENT_THRESHOLD)
             rows.append(row)
         return rows
 

@@ -28,12 +28,12 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 
+from core.formatting import points
+from core.spreadsheets import RowError, cell_text, workbook_bytes, write_pairs, write_table
 from evaluations import permissions
-from evaluations.exports import workbook_bytes, write_pairs, write_table
 from evaluations.models import Indicator, IndicatorSet
-from evaluations.selectors import indicator_tree, points
+from evaluations.selectors import indicator_tree
 from evaluations.services import _lock, _save
-from registry.imports import RowError, cell_text
 
 CODE = "指标编码"
 PARENT = "上级编码"

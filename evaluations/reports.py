@@ -1,4 +1,4 @@
-"""The evaluation report (绩效评价报告) as a PDF, built with the shared toolkit config/pdf.py.
+"""The evaluation report (绩效评价报告) as a PDF, built with the shared toolkit core/pdf.py.
 
 It shows the contract and the evaluation, the conclusion (aggregate score and grade, with the bands and the rounding
 rule), every indicator with its weight, maximum and mean, each evaluator's total (named or anonymised), the
@@ -7,23 +7,19 @@ performance warning a 差 left, and a block for signatures and the purchaser's s
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Table, TableStyle
 
-from config.pdf import CONTENT_WIDTH, GRID_COLOR, Report, format_date, paragraph
+from core import formatting
+from core.formatting import points
+from core.pdf import CONTENT_WIDTH, GRID_COLOR, Report, format_date, paragraph
 from evaluations.models import Evaluation
-from evaluations.selectors import evaluation_results, points
+from evaluations.selectors import evaluation_results
 
 INDENT = "\u00a0" * 4  # no-break spaces (Paragraph collapses ordinary ones) per level below the first
 GAP = "\u00a0" * 8
-
-
-def _money(amount: Decimal) -> str:
-    return _("%(amount)s 元") % {"amount": f"{amount:,.2f}"}
 
 
 def _signature_block(report: Report) -> Table:
@@ -76,7 +72,7 @@ def evaluation_report_pdf(evaluation: Evaluation, *, user=None, show_names: bool
             (_("合同名称"), contract.title),
             (_("购买主体"), contract.department.name),
             (_("承接主体"), f"{contract.organization.name}（{contract.organization.uscc}）"),
-            (_("合同金额"), _money(contract.amount)),
+            (_("合同金额"), formatting.yuan(contract.amount)),
             (_("履行期限"), f"{format_date(contract.start_on)} 至 {format_date(contract.end_on)}"),
             (_("评价类型"), evaluation.get_kind_display()),
             (_("评价期间"), f"{format_date(evaluation.period_start_on)} 至 {format_date(evaluation.period_end_on)}"),

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.permissions import is_official, is_purchaser, is_superuser
+from core.formatting import points
 from evaluations import permissions, scoring
 from evaluations.models import (
     Assignment,
@@ -31,11 +32,6 @@ from evaluations.models import (
 )
 
 HUNDRED = Decimal("100.00")
-
-
-def points(value: Decimal | None) -> str:
-    """A score or weight as messages and pages show it: two decimals."""
-    return "—" if value is None else f"{scoring.round_score(value):.2f}"
 
 
 # --- indicator sets --------------------------------------------------------------------------------------------------

@@ -8,8 +8,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.formatting import points
 from evaluations.models import Evaluation
-from evaluations.selectors import points
 
 GRADE_BADGES = {
     Evaluation.Grade.EXCELLENT: "text-bg-success",

@@ -16,23 +16,30 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.decorators.http import require_POST
-from django_tables2 import RequestConfig
 
 from accounts.permissions import is_evaluator, is_purchaser, is_superuser
-from config.service_views import ConfirmForm, ServiceFormView, add_service_errors
 from contracts import selectors as contract_selectors
 from contracts.models import Contract
 from contracts.permissions import can_view_contract_evidence
+from core import formatting
+from core.spreadsheets import XLSX_CONTENT_TYPE
+from core.views import (
+    ConfirmForm,
+    ServiceFormView,
+    add_service_errors,
+    bytes_response,
+    page_of,
+    paginate_table,
+    per_page_choices,
+)
 from evaluations import exports, imports, permissions, reports, selectors, services
 from evaluations.filters import EvaluationFilter, EvaluationManageFilter
 from evaluations.forms import (
@@ -62,12 +69,6 @@ from evaluations.models import (
     default_min_evaluators,
 )
 from evaluations.tables import EvaluationManageTable, EvaluationTable
-
-PER_PAGE = 25
-MAX_PER_PAGE = 100
-PER_PAGE_CHOICES = (10, 25, 50, 100)
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 
 # ---- lookups shared by the pages -------------------------------------------------------------------------------
 
@@ -141,42 +142,11 @@ def task_url(assignment: Assignment) -> str:
     return reverse("evaluations:task-detail", args=[assignment.pk])
 
 
-def _per_page(request) -> int:
-    try:
-        value = int(request.GET.get("per_page", PER_PAGE))
-    except (TypeError, ValueError):
-        value = PER_PAGE
-    return min(max(value, 1), MAX_PER_PAGE)
-
-
-def paginate_table(request, table) -> int:
-    per_page = _per_page(request)
-    RequestConfig(request, paginate=False).configure(table)
-    try:
-        table.paginate(page=request.GET.get("page", 1), per_page=per_page)
-    except PageNotAnInteger:
-        table.paginate(page=1, per_page=per_page)
-    except EmptyPage:
-        table.paginate(page=table.paginator.num_pages, per_page=per_page)
-    return per_page
-
-
-def paginate_queryset(request, queryset, per_page: int = 50):
-    paginator = Paginator(queryset, per_page)
-    return paginator.get_page(request.GET.get("page"))
-
-
-def file_response(content: bytes, filename: str, content_type: str, *, attachment: bool = True) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(attachment, filename)
-    return response
-
-
 # ---- a form page that calls one service ------------------------------------------------------------------------
 
 
 class ActionView(ServiceFormView):
-    """A evaluations page that runs one service (see config.service_views.ServiceFormView)."""
+    """A evaluations page that runs one service (see core.views.ServiceFormView)."""
 
     template_name = "evaluations/form.html"
 
@@ -197,7 +167,7 @@ class EvaluationListView(View):
             "filter": filterset,
             "table": table,
             "per_page": per_page,
-            "per_page_choices": sorted({*PER_PAGE_CHOICES, per_page}),
+            "per_page_choices": per_page_choices(per_page),
         }
         return render(request, self.template_name, context)
 
@@ -205,7 +175,7 @@ class EvaluationListView(View):
 def evaluation_list_export(request):
     """The filtered public results as an Excel file."""
     filterset = EvaluationFilter(request.GET or None, queryset=selectors.evaluation_list_public(), request=request)
-    return file_response(exports.evaluation_list_xlsx(filterset.qs.iterator()), "evaluations.xlsx", XLSX)
+    return bytes_response(exports.evaluation_list_xlsx(filterset.qs.iterator()), "evaluations.xlsx", XLSX_CONTENT_TYPE)
 
 
 class EvaluationDetailView(View):
@@ -262,7 +232,7 @@ def finalized_or_404(pk: int, user) -> Evaluation:
 def evaluation_report(request, pk):
     """The evaluation report (PDF) of a finalized evaluation."""
     evaluation = finalized_or_404(pk, request.user)
-    return file_response(
+    return bytes_response(
         reports.evaluation_report_pdf(evaluation, user=request.user),
         f"{evaluation.contract.number}-{evaluation.kind}-{evaluation.pk}.pdf",
         "application/pdf",
@@ -273,10 +243,10 @@ def evaluation_report(request, pk):
 def evaluation_results_export(request, pk):
     """The results of a finalized evaluation as an Excel file."""
     evaluation = finalized_or_404(pk, request.user)
-    return file_response(
+    return bytes_response(
         exports.evaluation_results_xlsx(evaluation, user=request.user),
         f"{evaluation.contract.number}-{evaluation.kind}-{evaluation.pk}.xlsx",
-        XLSX,
+        XLSX_CONTENT_TYPE,
     )
 
 
@@ -338,7 +308,7 @@ class EvaluationManageView(LoginRequiredMixin, View):
             "filter": filterset,
             "table": table,
             "per_page": per_page,
-            "per_page_choices": sorted({*PER_PAGE_CHOICES, per_page}),
+            "per_page_choices": per_page_choices(per_page),
         }
         return render(request, self.template_name, context)
 
@@ -527,7 +497,7 @@ class EvaluationFinalizeView(EvaluationActionView):
     def perform(self, data):
         evaluation = services.evaluation_finalize(actor=self.request.user, evaluation=self.evaluation)
         self.success_message = _("评价已定稿：综合得分 %(score)s，等级%(grade)s。结果已向公众公开。") % {
-            "score": selectors.points(evaluation.score),
+            "score": formatting.points(evaluation.score),
             "grade": evaluation.get_grade_display(),
         }
         return evaluation_url(evaluation)
@@ -597,7 +567,7 @@ class IndicatorSetListView(LoginRequiredMixin, View):
 
     def get(self, request):
         require_set_manager(request.user)
-        page = paginate_queryset(request, selectors.indicator_set_list(user=request.user))
+        page = page_of(request, selectors.indicator_set_list(user=request.user))
         return render(request, self.template_name, {"page_obj": page, "indicator_sets": page.object_list})
 
 
@@ -731,8 +701,10 @@ def indicator_set_export(request, pk):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     indicator_set = indicator_set_for_manage(request.user, pk)
-    return file_response(
-        imports.indicator_set_export(indicator_set), f"{indicator_set.name}-v{indicator_set.version}.xlsx", XLSX
+    return bytes_response(
+        imports.indicator_set_export(indicator_set),
+        f"{indicator_set.name}-v{indicator_set.version}.xlsx",
+        XLSX_CONTENT_TYPE,
     )
 
 
@@ -872,7 +844,7 @@ class EvaluatorPoolView(LoginRequiredMixin, View):
 
     def get(self, request):
         require_pool_keeper(request.user)
-        page = paginate_queryset(request, selectors.evaluator_pool())
+        page = page_of(request, selectors.evaluator_pool())
         return render(request, self.template_name, {"page_obj": page, "profiles": page.object_list})
 
 
@@ -988,7 +960,7 @@ class TaskListView(LoginRequiredMixin, View):
 
     def get(self, request):
         require_evaluator(request.user)
-        page = paginate_queryset(request, selectors.evaluations_for_evaluator(request.user))
+        page = page_of(request, selectors.evaluations_for_evaluator(request.user))
         context = {
             "invitations": list(selectors.invitations_for_evaluator(request.user)),
             "page_obj": page,

@@ -20,7 +20,7 @@ from import_export.results import RowResult
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.permissions import is_registrar, is_superuser, scope_to_region, user_covers_region
-from registry import imports
+from core import spreadsheets
 from registry.models import AnnualInspection, CreditListing, Department, Organization, Rating, Region
 from registry.resources import CSV, OrganizationResource
 from registry.uscc import validate_uscc
@@ -220,7 +220,7 @@ class OrganizationAdmin(ImportExportMixin, SimpleHistoryAdmin):
             result = response.context_data.get("result")
             form = response.context_data.get("form")
             if result is not None and form is not None:
-                file_errors = [e for e in result.base_errors if isinstance(e.error, imports.ImportFileError)]
+                file_errors = [e for e in result.base_errors if isinstance(e.error, spreadsheets.ImportFileError)]
                 if file_errors:
                     for error in file_errors:
                         form.add_error("import_file", str(error.error))

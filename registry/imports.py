@@ -18,17 +18,14 @@ authority) unless the organization already has that grade from that day, so re-i
 
 from __future__ import annotations
 
-import codecs
-import csv
 import datetime
 import functools
 import itertools
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -42,6 +39,10 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history, get_history_model_for_model
 
 from accounts.permissions import is_registrar, is_superuser, user_covers_region
+from core.spreadsheets import ImportFileError, RowError, cell_text, is_blank
+from core.spreadsheets import ImportResult as BaseImportResult
+from core.spreadsheets import normalize_header as core_normalize_header
+from core.spreadsheets import open_table as core_open_table
 from registry.models import Department, Organization, Rating, Region
 from registry.uscc import validate_uscc
 
@@ -97,48 +98,17 @@ ANSWERS_KEPT = 10_000
 
 def normalize_header(header: Any) -> str:
     """The canonical header for a header cell: spaces and full-width forms removed, aliases resolved."""
-    text = unicodedata.normalize("NFKC", "" if header is None else str(header))
-    text = "".join(text.split())
-    return HEADER_ALIASES.get(text, text)
-
-
-class ImportFileError(Exception):
-    """The file as a whole cannot be imported (unreadable, unknown format, required columns missing, no rows)."""
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int  # as the spreadsheet shows it: the header is row 1
-    column: str  # the column's header, or "" for the row as a whole
-    value: str
-    reason: str
-
-    def __str__(self) -> str:
-        where = _("第%(row)d行") % {"row": self.row}
-        if self.column:
-            where += f" {self.column}"
-        if self.value:
-            where += f"“{self.value}”"
-        return f"{where}：{self.reason}"
+    return core_normalize_header(header, HEADER_ALIASES)
 
 
 @dataclass
-class ImportResult:
-    total: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
+class ImportResult(BaseImportResult):
     ratings_created: int = 0
-    dry_run: bool = False
-    errors: list[RowError] = field(default_factory=list)
 
-    @property
-    def ok(self) -> bool:
-        return not self.errors
 
-    @property
-    def written(self) -> bool:
-        return self.ok and not self.dry_run
+def open_table(path):
+    """The file's header (canonical organization headers) and rows: core.spreadsheets.open_table."""
+    return core_open_table(path, normalize=normalize_header)
 
 
 # --- what the checks need from the database ------------------------------------------------------------------------
@@ -251,21 +221,6 @@ class Lookups:
 
 
 # --- cell parsers --------------------------------------------------------------------------------------------------
-
-
-def cell_text(value: Any) -> str:
-    """The cell as trimmed text: Excel numbers without a spurious ".0", dates as YYYY-MM-DD."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value.strip()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime.datetime):
-        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat(" ")
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return str(value).strip()
 
 
 def _max_length(field_name: str) -> int | None:
@@ -764,66 +719,6 @@ def parse_row(row: int, cells: dict[str, Any], lookups: Lookups, actor=None) -> 
 # --- reading files -------------------------------------------------------------------------------------------------
 
 
-@dataclass
-class Table:
-    headers: list[str]  # canonical headers, as in the file's first row
-    rows: Iterator[tuple[int, Sequence[Any]]]  # (row number, cells) for every row after the header
-    total_rows: int | None  # data rows, when the file says
-
-
-def csv_encoding(head: bytes) -> str:
-    """UTF-8 (with or without BOM) unless `head`, the start of a file, is not UTF-8: then GB 18030 (Excel in China)."""
-    try:
-        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
-    except UnicodeDecodeError:
-        return "gb18030"
-    return "utf-8-sig"
-
-
-def _sniff_encoding(path: Path) -> str:
-    with path.open("rb") as handle:
-        return csv_encoding(handle.read(1 << 20))
-
-
-@contextmanager
-def open_table(path: str | Path) -> Iterator[Table]:
-    """The file's header and rows, streamed (openpyxl read-only mode for xlsx, the csv module for csv)."""
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if not path.is_file():
-        raise ImportFileError(_("找不到文件：%(path)s") % {"path": path})
-    if suffix in (".xlsx", ".xlsm"):
-        import openpyxl
-
-        try:
-            workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises zipfile, KeyError and XML errors for damaged files
-            raise ImportFileError(_("无法读取Excel文件：%(error)s") % {"error": exc}) from exc
-        try:
-            sheet = workbook.active  # the sheet the file opens on, as the admin's import reads it
-            rows = sheet.iter_rows(values_only=True)
-            header = next(rows, None) or ()
-            total = (sheet.max_row - 1) if sheet.max_row else None
-            yield Table([normalize_header(cell) for cell in header], enumerate(rows, start=2), total)
-        finally:
-            workbook.close()
-    elif suffix in (".csv", ".txt"):
-        encoding = _sniff_encoding(path)
-        with path.open(newline="", encoding=encoding) as handle:
-            reader = csv.reader(handle)
-            try:
-                header = next(reader, None) or []
-                yield Table([normalize_header(cell) for cell in header], enumerate(reader, start=2), None)
-            except (UnicodeDecodeError, csv.Error) as exc:
-                raise ImportFileError(
-                    _("无法读取CSV文件（第%(line)d行附近）：%(error)s") % {"line": reader.line_num, "error": exc}
-                ) from exc
-    else:
-        raise ImportFileError(
-            _("不支持的文件类型“%(suffix)s”：请使用 .xlsx 或 .csv 文件") % {"suffix": suffix or path.name}
-        )
-
-
 def column_positions(headers: Sequence[str]) -> dict[str, int]:
     """Field -> position of its column; raises ImportFileError for missing or repeated columns."""
     positions: dict[str, int] = {}
@@ -848,10 +743,6 @@ def column_positions(headers: Sequence[str]) -> dict[str, int]:
             }
         )
     return positions
-
-
-def is_blank(cells: Sequence[Any]) -> bool:
-    return all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells)
 
 
 # --- the import ----------------------------------------------------------------------------------------------------

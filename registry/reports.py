@@ -8,18 +8,14 @@ government purchase-of-services contracts. Contact data (phone, e-mail) is never
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from config.pdf import Report, format_date
+from core import formatting
+from core.pdf import Report, format_date
 from registry.models import AnnualInspection, CreditListing, Organization, Rating
 from registry.selectors import organization_eligibility
-
-
-def _money(amount: Decimal | None) -> str:
-    return "—" if amount is None else _("%(amount)s 元") % {"amount": f"{amount:,.2f}"}
 
 
 def _status_text(organization: Organization) -> str:
@@ -104,7 +100,7 @@ def organization_credit_report(organization: Organization, *, on: datetime.date 
             (_("登记管理机关"), organization.registration_authority),
             (_("业务主管单位"), organization.supervisory_unit or "—"),
             (_("法定代表人"), organization.legal_representative),
-            (_("注册资金"), _money(organization.registered_funds)),
+            (_("注册资金"), formatting.yuan(organization.registered_funds)),
             (_("成立日期"), format_date(organization.established_on)),
             (_("住所"), organization.domicile),
             (_("所属区划"), organization.region.full_name),

@@ -23,6 +23,7 @@ from import_export import resources, widgets
 from import_export.fields import Field
 from import_export.formats import base_formats
 
+from core import spreadsheets
 from registry import imports
 from registry.models import Department, Organization, Region
 from registry.uscc import normalize_uscc
@@ -40,7 +41,7 @@ class CSV(base_formats.CSV):
 
     def create_dataset(self, in_stream, **kwargs):
         if isinstance(in_stream, bytes):
-            in_stream = in_stream.decode(imports.csv_encoding(in_stream[: 1 << 20]))
+            in_stream = in_stream.decode(spreadsheets.csv_encoding(in_stream[: 1 << 20]))
         return super().create_dataset(in_stream, **kwargs)
 
     def export_data(self, dataset, **kwargs):
@@ -213,23 +214,23 @@ class OrganizationResource(resources.ModelResource):
         dataset.headers = [imports.normalize_header(header) for header in (dataset.headers or [])]
         try:
             imports.column_positions(dataset.headers)
-        except imports.ImportFileError:
+        except spreadsheets.ImportFileError:
             del dataset[:]  # nothing to check row by row in a file without the columns
             raise
-        numbered = [(number, row) for number, row in enumerate(dataset, start=2) if not imports.is_blank(row)]
+        numbered = [(number, row) for number, row in enumerate(dataset, start=2) if not spreadsheets.is_blank(row)]
         if len(numbered) != len(dataset):
             del dataset[:]
             for _number, row in numbered:
                 dataset.append(row)
         self.row_numbers = [number for number, _row in numbered]
         if not numbered:
-            raise imports.ImportFileError(_("文件中没有数据行（第1行为列名，数据从第2行开始）"))
+            raise spreadsheets.ImportFileError(_("文件中没有数据行（第1行为列名，数据从第2行开始）"))
         self._use_lookups(imports.Lookups.load())
         self.seen = {}
         self.pending_ratings = []
         self.ratings_created = 0
         header = imports.HEADER_BY_FIELD["uscc"]
-        codes = sorted({normalize_uscc(imports.cell_text(row)) for row in dataset[header]} - {""})
+        codes = sorted({normalize_uscc(spreadsheets.cell_text(row)) for row in dataset[header]} - {""})
         self.existing = {}
         for start in range(0, len(codes), imports.BATCH_SIZE):
             chunk = codes[start : start + imports.BATCH_SIZE]
@@ -239,7 +240,7 @@ class OrganizationResource(resources.ModelResource):
                 self.existing[organization.uscc] = organization
 
     def get_instance(self, instance_loader, row):
-        return self.existing.get(normalize_uscc(imports.cell_text(row.get(imports.HEADER_BY_FIELD["uscc"]))))
+        return self.existing.get(normalize_uscc(spreadsheets.cell_text(row.get(imports.HEADER_BY_FIELD["uscc"]))))
 
     def import_instance(self, instance, row, **kwargs):
         """Parse every cell, then apply the rules between cells and rows; errors are keyed by column header."""
@@ -250,7 +251,7 @@ class OrganizationResource(resources.ModelResource):
 
         def refuse(field_name: str, reason: str) -> None:
             header = imports.HEADER_BY_FIELD[field_name]
-            value = imports.cell_text(row.get(header))
+            value = spreadsheets.cell_text(row.get(header))
             errors.setdefault(header, []).append(f"“{value}”：{reason}" if value else reason)
 
         parsed: dict[str, Any] = {}

@@ -1,12 +1,8 @@
-"""The organization directory as a table, and its export to CSV and Excel (中文表头)."""
+"""The organization directory as a table, and the rows of its export (written by core.spreadsheets)."""
 
 from __future__ import annotations
 
-import csv
-import datetime
-import io
-from collections.abc import Iterable, Iterator
-from decimal import Decimal
+from collections.abc import Iterator
 
 import django_tables2 as tables
 from django.db.models import F
@@ -14,13 +10,9 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 
 from registry.models import Organization, Region
 
-# A spreadsheet treats a cell starting with one of these as a formula (CSV injection).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 EXPORT_CHUNK_SIZE = 2000
 
 
@@ -133,67 +125,3 @@ def export_rows(queryset) -> Iterator[list]:
             ]
 
     return rows()
-
-
-def escape_formula(text: str) -> str:
-    """Prefix an apostrophe to text a spreadsheet would run as a formula."""
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
-
-
-def _csv_value(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return f"{value:.2f}"
-    return escape_formula(str(value))
-
-
-class _Echo:
-    """A file-like object whose write() returns the line, for csv.writer inside a streaming response."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-def csv_lines(headers: list[str], rows: Iterable[list]) -> Iterator[str]:
-    """The CSV text line by line, starting with a byte-order mark so that Excel reads it as UTF-8."""
-    writer = csv.writer(_Echo())
-    yield "\ufeff" + writer.writerow([_csv_value(header) for header in headers])
-    for row in rows:
-        yield writer.writerow([_csv_value(value) for value in row])
-
-
-def xlsx_bytes(headers: list[str], rows: Iterable[list], *, title: str) -> bytes:
-    """An Excel workbook written row by row (openpyxl write-only mode).
-
-    Text a spreadsheet could run as a formula is stored as a text cell marked with a quote prefix, so Excel shows it
-    literally and keeps it text when edited.
-    """
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31])
-    sheet.freeze_panes = "A2"
-
-    def cell(value):
-        if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-            text = WriteOnlyCell(sheet, value=value)
-            text.data_type = "s"
-            text.quotePrefix = True
-            return text
-        if isinstance(value, datetime.date):
-            date = WriteOnlyCell(sheet, value=value)
-            date.number_format = "yyyy-mm-dd"
-            return date
-        if isinstance(value, Decimal):
-            number = WriteOnlyCell(sheet, value=value)
-            number.number_format = "#,##0.00"
-            return number
-        return value
-
-    sheet.append([cell(header) for header in headers])
-    for row in rows:
-        sheet.append([cell(value) for value in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()

@@ -10,7 +10,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
-from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.forms.models import model_to_dict
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,7 +23,8 @@ from django.views.generic import FormView
 from django_tables2 import RequestConfig
 
 from accounts.permissions import is_org_member, is_registrar, is_superuser
-from config.service_views import add_service_errors
+from core.spreadsheets import XLSX_CONTENT_TYPE, csv_lines, xlsx_bytes
+from core.views import add_service_errors, bytes_response, paginate_table, pdf_response, per_page_choices
 from registry import selectors, services
 from registry.filters import OrganizationFilter
 from registry.forms import (
@@ -38,11 +38,8 @@ from registry.forms import (
 )
 from registry.models import CreditListing, Organization
 from registry.permissions import can_edit_contact, can_manage_organization, can_view_contact
-from registry.tables import OrganizationTable, csv_lines, export_headers, export_rows, xlsx_bytes
+from registry.tables import OrganizationTable, export_headers, export_rows
 
-PER_PAGE = 25
-MAX_PER_PAGE = 100
-PER_PAGE_CHOICES = (10, 25, 50, 100)
 # An Excel export is built in memory; past this many rows the page asks for a narrower filter or the CSV file.
 XLSX_MAX_ROWS = 100_000
 
@@ -67,13 +64,6 @@ def organization_for_action(user, uscc: str, *, members_may_use: bool = False) -
     raise Http404
 
 
-def _int_param(request, name: str, default: int) -> int:
-    try:
-        return int(request.GET.get(name, default))
-    except (TypeError, ValueError):
-        return default
-
-
 # ---- public pages ----------------------------------------------------------------------------------------------
 
 
@@ -94,18 +84,12 @@ class OrganizationListView(View):
         if export == "xlsx":
             return self.export_xlsx(request, table.data.data)
 
-        per_page = min(max(_int_param(request, "per_page", PER_PAGE), 1), MAX_PER_PAGE)
-        try:
-            table.paginate(page=request.GET.get("page", 1), per_page=per_page)
-        except PageNotAnInteger:
-            table.paginate(page=1, per_page=per_page)
-        except EmptyPage:
-            table.paginate(page=table.paginator.num_pages, per_page=per_page)
+        per_page = paginate_table(request, table)
         context = {
             "filter": filterset,
             "table": table,
             "per_page": per_page,
-            "per_page_choices": sorted({*PER_PAGE_CHOICES, per_page}),
+            "per_page_choices": per_page_choices(per_page),
         }
         return render(request, self.template_name, context)
 
@@ -135,11 +119,7 @@ class OrganizationListView(View):
             query.pop("export", None)
             return redirect(f"{request.path}?{query.urlencode()}")
         content = xlsx_bytes(export_headers(), export_rows(queryset), title=_("社会组织名录"))
-        response = HttpResponse(
-            content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-        response["Content-Disposition"] = content_disposition_header(True, self._filename("xlsx"))
-        return response
+        return bytes_response(content, self._filename("xlsx"), XLSX_CONTENT_TYPE)
 
 
 class OrganizationDetailView(View):
@@ -173,9 +153,7 @@ def organization_report(request, uscc):
     from registry.reports import organization_credit_report
 
     organization = _organization_or_404(uscc)
-    response = HttpResponse(organization_credit_report(organization), content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(False, f"{organization.uscc}.pdf")
-    return response
+    return pdf_response(organization_credit_report(organization), f"{organization.uscc}.pdf")
 
 
 # ---- registrar pages -------------------------------------------------------------------------------------------

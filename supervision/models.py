@@ -8,7 +8,6 @@ fields, the invariants the database can enforce, and small derived properties.
 from __future__ import annotations
 
 import datetime
-import uuid
 
 from django.conf import settings
 from django.db import models
@@ -17,27 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from contracts.uploads import extension_of
-
-
-def upload_to(instance, filename: str) -> str:
-    """A generated storage name: supervision/<year>/<uuid4 hex>.<ext> (the original name is kept in the row)."""
-    extension = extension_of(filename)
-    suffix = f".{extension}" if extension else ""
-    return f"supervision/{timezone.localdate().year}/{uuid.uuid4().hex}{suffix}"
-
-
-class StoredFile(models.Model):
-    """An uploaded file with the name its uploader gave it, its size and its type."""
-
-    file = models.FileField(_("文件"), upload_to=upload_to, max_length=255)
-    original_name = models.CharField(_("原文件名"), max_length=255)
-    size = models.PositiveBigIntegerField(_("大小(字节)"))
-    content_type = models.CharField(_("文件类型"), max_length=100)
-
-    class Meta:
-        abstract = True
-
+from core.models import StoredFile
+from core.uploads import upload_to  # also named by old migrations as supervision.models.upload_to
 
 # --- random-sample draws -------------------------------------------------------------------------------------------
 

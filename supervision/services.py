@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from contracts.models import Contract
-from contracts.uploads import validate_upload
+from core.uploads import validate_upload
 from registry.models import Organization, Region
 from supervision import permissions
 from supervision.models import (

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from accounts.permissions import is_member_of, is_superuser
 from contracts.models import Amendment, Contract, Payment, Submission
 from contracts.permissions import can_view_contract_evidence
+from core import formatting
 from registry.models import AnnualInspection, CreditListing, Organization, Rating
 from supervision.models import Complaint, Inspection, OrderListing, OrderResponse, RectificationOrder
 from supervision.permissions import supervises
@@ -56,10 +57,6 @@ def _sorted(events: list[TimelineEvent]) -> list[TimelineEvent]:
 def _excerpt(text: str, length: int = 80) -> str:
     text = " ".join((text or "").split())
     return text if len(text) <= length else text[:length] + "…"
-
-
-def _money(amount) -> str:
-    return f"{amount:,.2f}"
 
 
 # --- shared pieces -------------------------------------------------------------------------------------------------
@@ -227,7 +224,7 @@ def _contract_status_events(contract: Contract) -> list[TimelineEvent]:
             TimelineEvent(
                 when=contract.signed_on,
                 kind="contract_signed",
-                title=_("签订合同，金额 %(amount)s 元") % {"amount": _money(contract.amount)},
+                title=_("签订合同，金额 %(amount)s 元") % {"amount": formatting.amount(contract.amount)},
                 detail=contract.department.name,
                 target=target,
             )
@@ -305,7 +302,7 @@ def contract_timeline(contract: Contract, *, user=None) -> list[TimelineEvent]:
                 when=payment.paid_on,
                 kind="payment",
                 title=_("第 %(instalment)d 期付款 %(amount)s 元")
-                % {"instalment": payment.instalment, "amount": _money(payment.amount)},
+                % {"instalment": payment.instalment, "amount": formatting.amount(payment.amount)},
                 detail=payment.note,
                 target=target,
             )
@@ -402,7 +399,7 @@ def organization_timeline(organization: Organization, *, user=None) -> list[Time
                 kind="contract_signed",
                 title=_("签订合同 %(number)s：%(title)s") % {"number": contract.number, "title": contract.title},
                 detail=_("%(department)s，%(amount)s 元")
-                % {"department": contract.department.name, "amount": _money(contract.amount)},
+                % {"department": contract.department.name, "amount": formatting.amount(contract.amount)},
                 target=target,
             )
         )

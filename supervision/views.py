@@ -15,20 +15,25 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import FormView
-from django_tables2 import RequestConfig
 
 from accounts.permissions import is_official, is_org_member, is_registrar, is_superuser
-from config.service_views import ConfirmForm, ServiceFormView, add_service_errors
-from contracts.uploads import file_response
+from core.views import (
+    PER_PAGE,
+    ConfirmForm,
+    ServiceFormView,
+    add_service_errors,
+    bytes_response,
+    page_of,
+    paginate_table,
+    stored_file_response,
+)
 from registry.models import Organization
 from supervision import page_selectors, permissions, selectors, services
 from supervision.filters import ComplaintFilter, CreditListingFilter, InspectionFilter, OrderFilter
@@ -60,8 +65,6 @@ from supervision.models import (
 from supervision.sampling import default_rate, sample_size, verify_draw
 from supervision.tables import ComplaintTable, CreditListingTable, InspectionTable, OrderTable, SampleDrawTable
 
-PER_PAGE = 25
-MAX_PER_PAGE = 100
 DRAW_ENTRIES_PER_PAGE = 100
 FILED_SESSION_KEY = "supervision-filed-complaint"
 
@@ -134,30 +137,6 @@ def draw_url(draw) -> str:
     return reverse("supervision:draw-detail", args=[draw.pk])
 
 
-def _per_page(request) -> int:
-    try:
-        value = int(request.GET.get("per_page", PER_PAGE))
-    except (TypeError, ValueError):
-        value = PER_PAGE
-    return min(max(value, 1), MAX_PER_PAGE)
-
-
-def paginate_table(request, table) -> None:
-    per_page = _per_page(request)
-    RequestConfig(request, paginate=False).configure(table)
-    try:
-        table.paginate(page=request.GET.get("page", 1), per_page=per_page)
-    except PageNotAnInteger:
-        table.paginate(page=1, per_page=per_page)
-    except EmptyPage:
-        table.paginate(page=table.paginator.num_pages, per_page=per_page)
-
-
-def page_of(request, rows, per_page: int, parameter: str = "page"):
-    paginator = Paginator(rows, per_page)
-    return paginator.get_page(request.GET.get(parameter))
-
-
 def client_key(request) -> str:
     """Who is filing, for the hourly limit of complaints: the client's address as the web server saw it."""
     return request.META.get("REMOTE_ADDR") or "unknown"
@@ -167,7 +146,7 @@ def client_key(request) -> str:
 
 
 class ActionView(ServiceFormView):
-    """A supervision page that runs one service (see config.service_views.ServiceFormView)."""
+    """A supervision page that runs one service (see core.views.ServiceFormView)."""
 
     template_name = "supervision/form.html"
 
@@ -488,7 +467,9 @@ def inspection_attachment_download(request, pk, attachment_pk):
     )
     if attachment is None or not permissions.can_download_inspection_attachment(request.user, attachment):
         raise Http404
-    return file_response(attachment.file, original_name=attachment.original_name, content_type=attachment.content_type)
+    return stored_file_response(
+        attachment.file, original_name=attachment.original_name, content_type=attachment.content_type
+    )
 
 
 # ---- officials: random draws -----------------------------------------------------------------------------------
@@ -597,10 +578,8 @@ def draw_population(request, pk):
     """The population a draw was made from, one code a line, so anyone can recompute the draw."""
     require(is_official_or_superuser(request.user))
     draw = draw_or_404(pk, request.user)
-    response = HttpResponse(draw.population_usccs + "\n", content_type="text/plain; charset=utf-8")
     filename = f"draw-{draw.region.code}-{draw.year}-population.txt"
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    return response
+    return bytes_response((draw.population_usccs + "\n").encode(), filename, "text/plain; charset=utf-8")
 
 
 class DrawPlanView(ActionView):
@@ -814,7 +793,7 @@ def order_file_download(request, pk, file_pk):
     )
     if stored is None or not permissions.can_download_order_file(request.user, stored):
         raise Http404
-    return file_response(stored.file, original_name=stored.original_name, content_type=stored.content_type)
+    return stored_file_response(stored.file, original_name=stored.original_name, content_type=stored.content_type)
 
 
 class RemovableListingListView(LoginRequiredMixin, View):
@@ -947,7 +926,7 @@ def complaint_attachment_download(request, pk):
         or not permissions.can_download_complaint_attachment(request.user, complaint)
     ):
         raise Http404
-    return file_response(
+    return stored_file_response(
         complaint.attachment,
         original_name=complaint.attachment_name,
         content_type=complaint.attachment_content_type,

@@ -6,18 +6,11 @@ from django import template
 
 from contracts import selectors
 from contracts.tables import STATUS_BADGES
-from contracts.tables import yuan as format_yuan
 
 register = template.Library()
 
 # The organization page lists this many of its latest contracts and links to the full, filtered listing.
 ORGANIZATION_CONTRACTS_SHOWN = 20
-
-
-@register.filter
-def yuan(value) -> str:
-    """12345.6 -> "12,345.60" (an empty string for None)."""
-    return format_yuan(value)
 
 
 @register.filter

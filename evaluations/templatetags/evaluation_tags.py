@@ -20,12 +20,6 @@ ORGANIZATION_EVALUATIONS_SHOWN = 10
 
 
 @register.filter
-def points(value) -> str:
-    """A score, weight or total with two decimals (ROUND_HALF_UP), "—" for None."""
-    return selectors.points(value)
-
-
-@register.filter
 def grade_badge(evaluation) -> str:
     """The grade of an evaluation as a coloured badge."""
     return render_grade_badge(evaluation)

@@ -28,14 +28,6 @@ def status_badge_class(value: str) -> str:
     return BADGES.get(value, "text-bg-secondary")
 
 
-@register.filter
-def percent(value) -> str:
-    """Decimal("4.00") -> "4%", Decimal("3.50") -> "3.5%"."""
-    if value is None:
-        return ""
-    return f"{value.normalize():f}%"
-
-
 def _sees_records(user, organization) -> bool:
     """Whoever may open the organization's inspections and orders: its supervising officials, its members and
     superusers."""

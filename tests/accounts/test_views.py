@@ -13,10 +13,10 @@ def test_login_and_logout(client, password):
     user = PurchaserFactory()
     response = client.post(reverse("accounts:login"), {"username": user.username, "password": password})
     assert response.status_code == 302
-    assert client.get(reverse("accounts:workspace")).status_code == 200
+    assert client.get(reverse("portal:workspace")).status_code == 200
     response = client.post(reverse("accounts:logout"))
     assert response.status_code == 302
-    response = client.get(reverse("accounts:workspace"))
+    response = client.get(reverse("portal:workspace"))
     assert response.status_code == 302 and reverse("accounts:login") in response["Location"]
 
 
@@ -56,11 +56,11 @@ def test_unknown_language_code_is_ignored(client):
 
 def test_navigation_follows_roles(client):
     anonymous = client.get("/").content.decode()
-    assert reverse("accounts:workspace") not in anonymous
+    assert reverse("portal:workspace") not in anonymous
     assert reverse("admin:index") not in anonymous
     client.force_login(EvaluatorFactory())
     page = client.get("/").content.decode()
-    assert reverse("accounts:workspace") in page and reverse("admin:index") not in page
+    assert reverse("portal:workspace") in page and reverse("admin:index") not in page
     client.force_login(SuperuserFactory())
     assert reverse("admin:index") in client.get("/").content.decode()
 
@@ -68,7 +68,7 @@ def test_navigation_follows_roles(client):
 def test_workspace_shows_role_and_region(client):
     user = PurchaserFactory()
     client.force_login(user)
-    page = client.get(reverse("accounts:workspace")).content.decode()
+    page = client.get(reverse("portal:workspace")).content.decode()
     assert "购买主体人员" in page
     assert "呼和浩特市" in page
 
@@ -85,7 +85,7 @@ def test_404_page_is_translated(client):
 def test_403_page_is_translated(rf):
     from django.core.exceptions import PermissionDenied
 
-    from config.views import permission_denied
+    from portal.views import permission_denied
 
     request = rf.get("/")
     from django.contrib.auth.models import AnonymousUser

@@ -732,14 +732,14 @@ class TestOrganizationPage:
 
 
 def test_navigation_entries(client, purchaser, member):
-    public = client.get(reverse("home")).content.decode()
+    public = client.get(reverse("portal:home")).content.decode()
     assert reverse("contracts:purchase-list-list") in public and reverse("contracts:contract-list") in public
     assert reverse("contracts:contract-manage") not in public
-    text = get_as(client, purchaser, reverse("home")).content.decode()
+    text = get_as(client, purchaser, reverse("portal:home")).content.decode()
     assert reverse("contracts:contract-manage") in text and reverse("contracts:purchase-list-create") in text
     assert reverse("contracts:contract-mine") not in text
     client.logout()
-    text = get_as(client, member, reverse("home")).content.decode()
+    text = get_as(client, member, reverse("portal:home")).content.decode()
     assert reverse("contracts:contract-mine") in text and reverse("contracts:contract-manage") not in text
 
 

@@ -747,15 +747,15 @@ def test_member_of_another_organization_sees_nothing_before_finalization(client,
 
 def test_navigation_entries(client, setup):
     client.force_login(setup["users"]["purchaser"])
-    page = client.get(reverse("home")).content.decode()
+    page = client.get(reverse("portal:home")).content.decode()
     assert reverse("evaluations:evaluation-manage") in page
     assert reverse("evaluations:indicator-set-list") in page
     client.force_login(setup["users"]["evaluator_accepted"])
-    page = client.get(reverse("home")).content.decode()
+    page = client.get(reverse("portal:home")).content.decode()
     assert reverse("evaluations:task-list") in page
     assert reverse("evaluations:evaluation-manage") not in page
     client.logout()
-    page = client.get(reverse("home")).content.decode()
+    page = client.get(reverse("portal:home")).content.decode()
     assert reverse("evaluations:evaluation-list") in page
 
 

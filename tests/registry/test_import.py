@@ -14,9 +14,10 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 from openpyxl import Workbook
 
+from core.spreadsheets import ImportFileError
 from fixtures import make_samples
 from registry import demo, imports
-from registry.imports import ImportFileError, organizations_import
+from registry.imports import organizations_import
 from registry.models import Department, Organization, Rating
 from registry.uscc import make_uscc
 from tests.factories import OrganizationFactory, PurchaserFactory, RegistrarFactory, SuperuserFactory, region

@@ -7,7 +7,7 @@ from io import BytesIO
 import pytest
 from pypdf import PdfReader
 
-from config import pdf
+from core import pdf
 from registry.models import AnnualInspection, CreditListing, Organization, Rating
 from registry.reports import organization_credit_report
 from tests.factories import (

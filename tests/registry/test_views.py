@@ -459,7 +459,7 @@ def test_navigation_entries(client, users, organization):
     client.force_login(users["registrar"])
     assert create in client.get("/").content.decode()
     client.force_login(users["own_member"])
-    page = client.get(reverse("accounts:workspace")).content.decode()
+    page = client.get(reverse("portal:workspace")).content.decode()
     assert own in page and "本组织信息" in page and create not in page
 
 

@@ -706,11 +706,11 @@ def test_complaint_queue_open_first_and_constant_queries(client, registrar, orga
 
 def test_navigation_shows_supervision_entries_by_role(client, registrar, member):
     client.force_login(registrar)
-    work = text_of(client.get(reverse("home")))
+    work = text_of(client.get(reverse("portal:home")))
     for label in ("监督检查", "整改通知", "投诉处理"):
         assert label in work
     client.force_login(member)
-    assert "我的整改通知" in text_of(client.get(reverse("home")))
+    assert "我的整改通知" in text_of(client.get(reverse("portal:home")))
     purchaser = PurchaserFactory(department=PurchasingDepartmentFactory(region=region("150200")))
     client.force_login(purchaser)
-    assert reverse("supervision:complaint-queue") in text_of(client.get(reverse("home")))
+    assert reverse("supervision:complaint-queue") in text_of(client.get(reverse("portal:home")))

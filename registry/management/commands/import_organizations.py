@@ -4,7 +4,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import IntegrityError
 from django.utils.translation import gettext as _
 
-from registry.imports import ImportFileError, organizations_import
+from core.spreadsheets import ImportFileError
+from registry.imports import organizations_import
 
 
 class Command(BaseCommand):

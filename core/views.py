@@ -1,6 +1,10 @@
-"""The one way a page runs a service: a form whose ValidationError lands on its fields, success redirects.
+"""Base views every app's pages use.
 
-Every app's action pages subclass `ServiceFormView`; `add_service_errors` is also used by views that are not forms.
+- `ServiceFormView`: the one way a page runs a service: a form whose ValidationError lands on its fields, success
+  redirects; `add_service_errors` does the same for views that are not forms; `ConfirmForm` for buttons without
+  input.
+- `paginate_table` / `page_of`: the one paginator (`?page=`, `?per_page=` within bounds, out-of-range pages clamped).
+- `pdf_response`, `bytes_response`, `stored_file_response`: what a download looks like.
 """
 
 from __future__ import annotations
@@ -9,11 +13,76 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import NON_FIELD_ERRORS, ImproperlyConfigured, ValidationError
-from django.http import HttpResponse
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView
+from django_tables2 import RequestConfig
+
+PER_PAGE = 25
+MAX_PER_PAGE = 100
+PER_PAGE_CHOICES = (10, 25, 50, 100)
+
+
+# ---- pagination ------------------------------------------------------------------------------------------------
+
+
+def per_page_of(request, default: int = PER_PAGE) -> int:
+    """The page size the visitor asked for (`?per_page=`), within 1..MAX_PER_PAGE."""
+    try:
+        value = int(request.GET.get("per_page", default))
+    except (TypeError, ValueError):
+        value = default
+    return min(max(value, 1), MAX_PER_PAGE)
+
+
+def per_page_choices(per_page: int) -> list[int]:
+    return sorted({*PER_PAGE_CHOICES, per_page})
+
+
+def paginate_table(request, table, *, default: int = PER_PAGE) -> int:
+    """Sort (`?sort=`) and paginate a django-tables2 table; a page past the end shows the last one. Returns the
+    page size used."""
+    per_page = per_page_of(request, default)
+    RequestConfig(request, paginate=False).configure(table)
+    try:
+        table.paginate(page=request.GET.get("page", 1), per_page=per_page)
+    except PageNotAnInteger:
+        table.paginate(page=1, per_page=per_page)
+    except EmptyPage:
+        table.paginate(page=table.paginator.num_pages, per_page=per_page)
+    return per_page
+
+
+def page_of(request, rows, per_page: int = PER_PAGE, parameter: str = "page"):
+    """One page of a list or queryset (Django's Page); a bad or out-of-range number gives the nearest page."""
+    return Paginator(rows, per_page).get_page(request.GET.get(parameter))
+
+
+# ---- downloads -------------------------------------------------------------------------------------------------
+
+
+def bytes_response(content: bytes, filename: str, content_type: str, *, attachment: bool = True) -> HttpResponse:
+    """A generated file (PDF, xlsx, csv) under a name that may hold Chinese characters."""
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(attachment, filename)
+    return response
+
+
+def pdf_response(content: bytes, filename: str) -> HttpResponse:
+    """A PDF shown in the browser (inline), saved under `filename`."""
+    return bytes_response(content, filename, "application/pdf", attachment=False)
+
+
+def stored_file_response(stored, *, original_name: str, content_type: str) -> FileResponse:
+    """Send a stored upload as a download under the name its uploader gave it (the caller checks permission)."""
+    return FileResponse(stored.open("rb"), as_attachment=True, filename=original_name, content_type=content_type)
+
+
+# ---- pages that run one service --------------------------------------------------------------------------------
 
 
 def add_service_errors(
@@ -74,7 +143,7 @@ class ServiceFormView(LoginRequiredMixin, FormView):
         raise ImproperlyConfigured(f"{type(self).__name__} must define perform() to call its service")
 
     def cancel_url(self) -> str:
-        return reverse("home")
+        return reverse("portal:home")
 
     def breadcrumbs(self) -> list[tuple[str, str]]:
         return []

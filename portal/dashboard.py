@@ -25,6 +25,7 @@ from pygal.style import Style
 
 from contracts.models import Contract, Deliverable, PurchaseList
 from contracts.selectors import overdue_condition
+from core import formatting
 from evaluations.models import Evaluation
 from registry.filters import HOME_PROVINCE_CODE
 from registry.models import Organization, Region
@@ -51,7 +52,7 @@ class AreaFigures:
     @property
     def contracts_amount_wan(self) -> Decimal:
         """The amount in 万元 (10,000 yuan), two decimals."""
-        return (self.contracts_amount / 10000).quantize(Decimal("0.01"))
+        return formatting.wan(self.contracts_amount)
 
     @property
     def graded(self) -> int:

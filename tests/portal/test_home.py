@@ -12,8 +12,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from config.dashboard import home_dashboard
 from evaluations.models import Evaluation
+from portal.dashboard import home_dashboard
 from tests.factories import (
     ContractFactory,
     DeliverableFactory,

@@ -8,7 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from contracts.models import ContractDocument
-from contracts.uploads import file_response, upload_to, validate_upload
+from core.uploads import upload_to, validate_upload
+from core.views import stored_file_response as file_response
 from tests.factories import UPLOAD_SAMPLES, make_upload
 
 

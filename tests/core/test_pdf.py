@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from config import pdf
+from core import pdf
 
 WQY = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
 needs_wqy = pytest.mark.skipif(not WQY.is_file(), reason="fonts-wqy-microhei is not installed")

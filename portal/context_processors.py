@@ -1,4 +1,4 @@
-from accounts.navigation import items_for
+from portal.navigation import items_for
 
 
 def navigation(request) -> dict:
