@@ -14,8 +14,8 @@ import datetime
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -40,6 +40,7 @@ from contracts.selectors import (
     term_refusals,
 )
 from core import formatting
+from core.services import apply_fields, lock, require, save, today
 from core.uploads import validate_upload
 
 # Stored as data on the replaced list (not a UI string): the reason a revision's publication withdraws it.
@@ -77,44 +78,11 @@ DELIVERABLE_FIELDS = ("title", "description", "due_on", "payment_share", "accept
 # Helpers -----------------------------------------------------------------------------------------------------------
 
 
-def _require(allowed: bool, message: str) -> None:
-    if not allowed:
-        raise PermissionDenied(message)
-
-
-def _save(instance: models.Model, actor, *, reason: str = "") -> None:
-    """full_clean() and save, recording the actor (and a reason) in the instance's history."""
-    if getattr(actor, "is_authenticated", False):
-        instance._history_user = actor
-    if reason:
-        instance._change_reason = reason
-    instance.full_clean()
-    instance.save()
-
-
-def _lock(instance: models.Model) -> None:
-    """Lock the row for the rest of the transaction and reload it (PostgreSQL row lock; SQLite locks on write)."""
-    list(type(instance).objects.select_for_update().filter(pk=instance.pk).values_list("pk", flat=True))
-    instance.refresh_from_db()
-
-
-def _apply_fields(instance: models.Model, fields: dict, allowed: Sequence[str], service: str) -> None:
-    unknown = set(fields) - set(allowed)
-    if unknown:
-        raise TypeError(f"{service}() cannot change {', '.join(sorted(unknown))}")
-    for name, value in fields.items():
-        setattr(instance, name, value)
-
-
-def _today() -> datetime.date:
-    return timezone.localdate()
-
-
 # Purchase lists ----------------------------------------------------------------------------------------------------
 
 
 def _require_list_writer(actor, purchase_list: PurchaseList) -> None:
-    _require(permissions.can_edit_purchase_list(actor, purchase_list), _("您无权编辑该部门的购买服务目录。"))
+    require(permissions.can_edit_purchase_list(actor, purchase_list), _("您无权编辑该部门的购买服务目录。"))
 
 
 def _require_draft_list(purchase_list: PurchaseList) -> None:
@@ -127,7 +95,7 @@ def _require_draft_list(purchase_list: PurchaseList) -> None:
 
 @transaction.atomic
 def purchase_list_create(*, actor, department, year: int, title: str, description: str = "") -> PurchaseList:
-    _require(permissions.can_create_purchase_list(actor, department), _("您无权为该部门创建购买服务目录。"))
+    require(permissions.can_create_purchase_list(actor, department), _("您无权为该部门创建购买服务目录。"))
     purchase_list = PurchaseList(
         department=department,
         region=department.region,
@@ -136,17 +104,17 @@ def purchase_list_create(*, actor, department, year: int, title: str, descriptio
         description=description,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
-    _save(purchase_list, actor)
+    save(purchase_list, actor=actor)
     return purchase_list
 
 
 @transaction.atomic
 def purchase_list_update(*, actor, purchase_list: PurchaseList, **fields) -> PurchaseList:
     _require_list_writer(actor, purchase_list)
-    _lock(purchase_list)
+    lock(purchase_list)
     _require_draft_list(purchase_list)
-    _apply_fields(purchase_list, fields, PURCHASE_LIST_FIELDS, "purchase_list_update")
-    _save(purchase_list, actor)
+    apply_fields(purchase_list, fields, PURCHASE_LIST_FIELDS, "purchase_list_update")
+    save(purchase_list, actor=actor)
     return purchase_list
 
 
@@ -162,7 +130,7 @@ def _refuse_if_items_have_contracts(items) -> None:
 @transaction.atomic
 def purchase_list_delete(*, actor, purchase_list: PurchaseList) -> None:
     _require_list_writer(actor, purchase_list)
-    _lock(purchase_list)
+    lock(purchase_list)
     if not purchase_list.is_draft:
         raise ValidationError(_("只有草稿状态的目录可以删除；已发布的目录请撤回。"))
     _refuse_if_items_have_contracts(purchase_list.items.all())
@@ -188,7 +156,7 @@ def purchase_item_add(
     performance_targets: str = "",
 ) -> PurchaseItem:
     _require_list_writer(actor, purchase_list)
-    _lock(purchase_list)
+    lock(purchase_list)
     _require_draft_list(purchase_list)
     item = PurchaseItem(
         purchase_list=purchase_list,
@@ -205,7 +173,7 @@ def purchase_item_add(
         service_end_on=service_end_on,
         performance_targets=performance_targets,
     )
-    _save(item, actor)
+    save(item, actor=actor)
     return item
 
 
@@ -213,10 +181,10 @@ def purchase_item_add(
 def purchase_item_update(*, actor, item: PurchaseItem, **fields) -> PurchaseItem:
     purchase_list = item.purchase_list
     _require_list_writer(actor, purchase_list)
-    _lock(purchase_list)
+    lock(purchase_list)
     _require_draft_list(purchase_list)
-    _apply_fields(item, fields, PURCHASE_ITEM_FIELDS, "purchase_item_update")
-    _save(item, actor)
+    apply_fields(item, fields, PURCHASE_ITEM_FIELDS, "purchase_item_update")
+    save(item, actor=actor)
     return item
 
 
@@ -224,7 +192,7 @@ def purchase_item_update(*, actor, item: PurchaseItem, **fields) -> PurchaseItem
 def purchase_item_remove(*, actor, item: PurchaseItem) -> None:
     purchase_list = item.purchase_list
     _require_list_writer(actor, purchase_list)
-    _lock(purchase_list)
+    lock(purchase_list)
     _require_draft_list(purchase_list)
     _refuse_if_items_have_contracts([item])
     if getattr(actor, "is_authenticated", False):
@@ -241,7 +209,7 @@ def _withdraw(purchase_list: PurchaseList, actor, *, reason: str, withdrawn_on: 
     purchase_list.status = PurchaseList.Status.WITHDRAWN
     purchase_list.withdrawn_on = withdrawn_on
     purchase_list.withdrawal_reason = reason
-    _save(purchase_list, actor, reason=reason)
+    save(purchase_list, actor=actor, reason=reason)
 
 
 @transaction.atomic
@@ -250,20 +218,20 @@ def purchase_list_publish(
 ) -> PurchaseList:
     """Draft → published; the items are frozen from now on. A revision withdraws the list it replaces."""
     _require_list_writer(actor, purchase_list)
-    _lock(purchase_list)
+    lock(purchase_list)
     if not purchase_list.is_draft:
         raise ValidationError(
             _("只有草稿状态的目录可以发布（当前状态：%(status)s）。") % {"status": purchase_list.get_status_display()}
         )
     if not purchase_list.items.exists():
         raise ValidationError(_("目录中至少须有一个购买项目才能发布。"))
-    published_on = published_on or _today()
+    published_on = published_on or today()
     purchase_list.status = PurchaseList.Status.PUBLISHED
     purchase_list.published_on = published_on
-    _save(purchase_list, actor)
+    save(purchase_list, actor=actor)
     replaced = purchase_list.revision_of
     if replaced is not None:
-        _lock(replaced)
+        lock(replaced)
         if replaced.is_published:
             _withdraw(replaced, actor, reason=REVISION_WITHDRAWAL_REASON, withdrawn_on=published_on)
     return purchase_list
@@ -274,14 +242,14 @@ def purchase_list_withdraw(
     *, actor, purchase_list: PurchaseList, reason: str, withdrawn_on: datetime.date | None = None
 ) -> PurchaseList:
     _require_list_writer(actor, purchase_list)
-    _lock(purchase_list)
+    lock(purchase_list)
     if not purchase_list.is_published:
         raise ValidationError(
             _("只有已发布的目录可以撤回（当前状态：%(status)s）。") % {"status": purchase_list.get_status_display()}
         )
     if not (reason or "").strip():
         raise ValidationError(_("撤回目录须填写原因。"))
-    _withdraw(purchase_list, actor, reason=reason.strip(), withdrawn_on=withdrawn_on or _today())
+    _withdraw(purchase_list, actor, reason=reason.strip(), withdrawn_on=withdrawn_on or today())
     return purchase_list
 
 
@@ -289,7 +257,7 @@ def purchase_list_withdraw(
 def purchase_list_revise(*, actor, purchase_list: PurchaseList) -> PurchaseList:
     """Copy a published list and its items into a new draft that records which list it replaces."""
     _require_list_writer(actor, purchase_list)
-    _lock(purchase_list)
+    lock(purchase_list)
     if not purchase_list.is_published:
         raise ValidationError(
             _("只有已发布的目录可以修订（当前状态：%(status)s）。") % {"status": purchase_list.get_status_display()}
@@ -305,14 +273,14 @@ def purchase_list_revise(*, actor, purchase_list: PurchaseList) -> PurchaseList:
         revision_of=purchase_list,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
-    _save(revision, actor)
+    save(revision, actor=actor)
     for item in purchase_list.items.order_by("code"):
         copy = PurchaseItem(
             purchase_list=revision,
             origin_id=item.lineage_id,
             **{name: getattr(item, name) for name in PURCHASE_ITEM_FIELDS},
         )
-        _save(copy, actor)
+        save(copy, actor=actor)
     return revision
 
 
@@ -320,7 +288,7 @@ def purchase_list_revise(*, actor, purchase_list: PurchaseList) -> PurchaseList:
 
 
 def _require_manager(actor, contract: Contract) -> None:
-    _require(permissions.can_manage_contract(actor, contract), _("您无权管理该合同。"))
+    require(permissions.can_manage_contract(actor, contract), _("您无权管理该合同。"))
 
 
 def _require_draft_contract(contract: Contract) -> None:
@@ -377,7 +345,7 @@ def contract_create(
     term_justification: str = "",
 ) -> Contract:
     """A draft contract with a generated number; `year` defaults to the item's list year, else start_on's year."""
-    _require(permissions.can_create_contract(actor, department), _("您无权以该部门名义登记合同。"))
+    require(permissions.can_create_contract(actor, department), _("您无权以该部门名义登记合同。"))
     _check_item_department(purchase_item, department)
     if year is None:
         year = purchase_item.purchase_list.year if purchase_item is not None else start_on.year
@@ -397,25 +365,25 @@ def contract_create(
     )
     contract.full_clean(exclude=["number"])
     contract.number = _allocate_contract_number(department, year)
-    _save(contract, actor)
+    save(contract, actor=actor)
     return contract
 
 
 @transaction.atomic
 def contract_update(*, actor, contract: Contract, **fields) -> Contract:
     _require_manager(actor, contract)
-    _lock(contract)
+    lock(contract)
     _require_draft_contract(contract)
-    _apply_fields(contract, fields, CONTRACT_FIELDS, "contract_update")
+    apply_fields(contract, fields, CONTRACT_FIELDS, "contract_update")
     _check_item_department(contract.purchase_item, contract.department)
-    _save(contract, actor)
+    save(contract, actor=actor)
     return contract
 
 
 @transaction.atomic
 def contract_delete(*, actor, contract: Contract) -> None:
     _require_manager(actor, contract)
-    _lock(contract)
+    lock(contract)
     if not contract.is_draft:
         raise ValidationError(_("只有草稿状态的合同可以删除。"))
     names = [document.file.name for document in contract.documents.all()]
@@ -442,7 +410,7 @@ def deliverable_add(
     acceptance_criteria: str = "",
 ) -> Deliverable:
     _require_manager(actor, contract)
-    _lock(contract)
+    lock(contract)
     _require_draft_contract(contract)
     deliverable = Deliverable(
         contract=contract,
@@ -452,7 +420,7 @@ def deliverable_add(
         payment_share=payment_share,
         acceptance_criteria=acceptance_criteria,
     )
-    _save(deliverable, actor)
+    save(deliverable, actor=actor)
     return deliverable
 
 
@@ -460,10 +428,10 @@ def deliverable_add(
 def deliverable_update(*, actor, deliverable: Deliverable, **fields) -> Deliverable:
     contract = deliverable.contract
     _require_manager(actor, contract)
-    _lock(contract)
+    lock(contract)
     _require_draft_contract(contract)
-    _apply_fields(deliverable, fields, DELIVERABLE_FIELDS, "deliverable_update")
-    _save(deliverable, actor)
+    apply_fields(deliverable, fields, DELIVERABLE_FIELDS, "deliverable_update")
+    save(deliverable, actor=actor)
     return deliverable
 
 
@@ -471,7 +439,7 @@ def deliverable_update(*, actor, deliverable: Deliverable, **fields) -> Delivera
 def deliverable_remove(*, actor, deliverable: Deliverable) -> None:
     contract = deliverable.contract
     _require_manager(actor, contract)
-    _lock(contract)
+    lock(contract)
     _require_draft_contract(contract)
     if getattr(actor, "is_authenticated", False):
         deliverable._history_user = actor
@@ -490,7 +458,7 @@ def contract_sign(
 ) -> Contract:
     """Draft → signed (public), when every signing rule holds and the eligibility warnings are acknowledged."""
     _require_manager(actor, contract)
-    _lock(contract)
+    lock(contract)
     _lock_item_lineage(contract.purchase_item)
     review = contract_signing_review(contract, signed_on=signed_on)
     errors = list(review.refusals)
@@ -501,24 +469,24 @@ def contract_sign(
     contract.status = Contract.Status.SIGNED
     contract.signed_on = signed_on
     contract.eligibility_acknowledged_warnings = "\n".join(review.warnings)
-    _save(contract, actor)
+    save(contract, actor=actor)
     return contract
 
 
 @transaction.atomic
 def contract_start_performance(*, actor, contract: Contract) -> Contract:
     _require_manager(actor, contract)
-    _lock(contract)
+    lock(contract)
     _require_status(contract, [Contract.Status.SIGNED], _("开始履行"))
     contract.status = Contract.Status.PERFORMING
-    _save(contract, actor)
+    save(contract, actor=actor)
     return contract
 
 
 @transaction.atomic
 def contract_complete(*, actor, contract: Contract, completed_on: datetime.date | None = None) -> Contract:
     _require_manager(actor, contract)
-    _lock(contract)
+    lock(contract)
     _require_status(contract, [Contract.Status.PERFORMING], _("办理完成"))
     open_titles = list(
         contract.deliverables.exclude(status=Deliverable.Status.ACCEPTED).values_list("title", flat=True)
@@ -527,12 +495,12 @@ def contract_complete(*, actor, contract: Contract, completed_on: datetime.date 
         raise ValidationError(
             _("以下履约事项尚未验收，合同不能完成：%(titles)s。") % {"titles": "、".join(open_titles)}
         )
-    completed_on = completed_on or _today()
+    completed_on = completed_on or today()
     if completed_on < contract.signed_on:
         raise ValidationError(_("完成日期不能早于签订日期 %(day)s。") % {"day": contract.signed_on.isoformat()})
     contract.status = Contract.Status.COMPLETED
     contract.completed_on = completed_on
-    _save(contract, actor)
+    save(contract, actor=actor)
     return contract
 
 
@@ -541,17 +509,17 @@ def contract_terminate(
     *, actor, contract: Contract, reason: str, terminated_on: datetime.date | None = None
 ) -> Contract:
     _require_manager(actor, contract)
-    _lock(contract)
+    lock(contract)
     _require_status(contract, Contract.ACTIVE_STATUSES, _("终止"))
     if not (reason or "").strip():
         raise ValidationError(_("终止合同须填写原因。"))
-    terminated_on = terminated_on or _today()
+    terminated_on = terminated_on or today()
     if terminated_on < contract.signed_on:
         raise ValidationError(_("终止日期不能早于签订日期 %(day)s。") % {"day": contract.signed_on.isoformat()})
     contract.status = Contract.Status.TERMINATED
     contract.terminated_on = terminated_on
     contract.termination_reason = reason.strip()
-    _save(contract, actor, reason=reason.strip())
+    save(contract, actor=actor, reason=reason.strip())
     return contract
 
 
@@ -576,15 +544,15 @@ def contract_amend(
     The signing rules still hold afterwards: term limits, start ≤ end, amount > 0 and within the item's budget; and
     the amount cannot fall below what has already been paid.
     """
-    _require(permissions.can_amend_contract(actor, contract), _("您无权变更该合同。"))
-    _lock(contract)
+    require(permissions.can_amend_contract(actor, contract), _("您无权变更该合同。"))
+    lock(contract)
     _lock_item_lineage(contract.purchase_item)
     _require_status(contract, Contract.ACTIVE_STATUSES, _("变更"))
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("合同变更须填写变更原因。"))
-    amended_on = amended_on or _today()
-    if amended_on < contract.signed_on or amended_on > _today():
+    amended_on = amended_on or today()
+    if amended_on < contract.signed_on or amended_on > today():
         raise ValidationError(
             _("变更日期须在签订日期 %(signed)s 与今天之间。") % {"signed": contract.signed_on.isoformat()}
         )
@@ -627,7 +595,7 @@ def contract_amend(
     contract.start_on = new_start
     contract.end_on = new_end
     contract.term_justification = new_justification
-    _save(contract, actor, reason=reason)
+    save(contract, actor=actor, reason=reason)
     amendments = []
     for kind, old_value, new_value in changes:
         amendment = Amendment(
@@ -639,7 +607,7 @@ def contract_amend(
             amended_on=amended_on,
             amended_by=actor,
         )
-        _save(amendment, actor, reason=reason)
+        save(amendment, actor=actor, reason=reason)
         amendments.append(amendment)
     return amendments
 
@@ -673,7 +641,7 @@ def contract_document_add(
         uploaded_by=actor,
         uploaded_at=now or timezone.now(),
     )
-    _save(document, actor)
+    save(document, actor=actor)
     return document
 
 
@@ -681,7 +649,7 @@ def contract_document_add(
 def contract_document_set_public(*, actor, document: ContractDocument, is_public: bool) -> ContractDocument:
     _require_manager(actor, document.contract)
     document.is_public = is_public
-    _save(document, actor)
+    save(document, actor=actor)
     return document
 
 
@@ -689,7 +657,7 @@ def contract_document_set_public(*, actor, document: ContractDocument, is_public
 def contract_document_remove(*, actor, document: ContractDocument) -> None:
     contract = document.contract
     _require_manager(actor, contract)
-    _lock(contract)
+    lock(contract)
     if not contract.is_draft:
         raise ValidationError(_("已签订合同的文件是公开记录的一部分，不能删除；可改为不公开。"))
     name = document.file.name
@@ -708,10 +676,8 @@ def submission_create(
 ) -> Submission:
     """An organization member submits a deliverable: a report and one or more files of evidence, submitted at `now`
     (default: the current time)."""
-    _require(
-        permissions.can_submit_deliverable(actor, deliverable), _("只有承接该合同的社会组织成员可以提交履约材料。")
-    )
-    _lock(deliverable)
+    require(permissions.can_submit_deliverable(actor, deliverable), _("只有承接该合同的社会组织成员可以提交履约材料。"))
+    lock(deliverable)
     contract = Contract.objects.get(pk=deliverable.contract_id)
     deliverable.contract = contract
     if not contract.is_active:
@@ -741,7 +707,7 @@ def submission_create(
     submission = Submission(
         deliverable=deliverable, report=report, submitted_by=actor, submitted_at=now or timezone.now()
     )
-    _save(submission, actor)
+    save(submission, actor=actor)
     for file, check in zip(files, checks, strict=True):
         stored = SubmissionFile(
             submission=submission,
@@ -750,19 +716,19 @@ def submission_create(
             size=check.size,
             content_type=check.content_type,
         )
-        _save(stored, actor)
+        save(stored, actor=actor)
     deliverable.status = Deliverable.Status.SUBMITTED
-    _save(deliverable, actor)
+    save(deliverable, actor=actor)
     return submission
 
 
 def _decide(
     actor, submission: Submission, decision: str, comment: str, now: datetime.datetime | None = None
 ) -> Submission:
-    _require(permissions.can_decide_submission(actor, submission), _("您无权验收该合同的履约事项。"))
-    _lock(submission)
+    require(permissions.can_decide_submission(actor, submission), _("您无权验收该合同的履约事项。"))
+    lock(submission)
     deliverable = submission.deliverable
-    _lock(deliverable)
+    lock(deliverable)
     contract = Contract.objects.get(pk=deliverable.contract_id)
     if not contract.is_active:
         raise ValidationError(_("合同当前状态为“%(status)s”，不能验收。") % {"status": contract.get_status_display()})
@@ -773,13 +739,13 @@ def _decide(
     submission.decided_at = now
     submission.decided_by = actor
     submission.decision_comment = comment
-    _save(submission, actor)
+    save(submission, actor=actor)
     if decision == Submission.Decision.ACCEPTED:
         deliverable.status = Deliverable.Status.ACCEPTED
         deliverable.accepted_at = now
     else:
         deliverable.status = Deliverable.Status.RETURNED
-    _save(deliverable, actor, reason=comment)
+    save(deliverable, actor=actor, reason=comment)
     return submission
 
 
@@ -798,7 +764,7 @@ def deliverable_return(
     """Return the submission with a comment, at `now` (default: the current time); it may be submitted again."""
     comment = (comment or "").strip()
     if not comment:
-        _require(permissions.can_decide_submission(actor, submission), _("您无权验收该合同的履约事项。"))
+        require(permissions.can_decide_submission(actor, submission), _("您无权验收该合同的履约事项。"))
         raise ValidationError({"comment": _("退回须写明意见，说明需要改进之处。")})
     return _decide(actor, submission, Submission.Decision.RETURNED, comment, now)
 
@@ -840,15 +806,15 @@ def payment_record(
     note: str = "",
 ) -> Payment:
     """Record the next instalment; payments never exceed the contract amount."""
-    _require(permissions.can_record_payment(actor, contract), _("您无权登记该合同的付款。"))
-    _lock(contract)
+    require(permissions.can_record_payment(actor, contract), _("您无权登记该合同的付款。"))
+    lock(contract)
     _require_status(contract, PAYABLE_STATUSES, _("登记付款"))
     errors: list[str] = []
     if amount is None or amount <= 0:
         raise ValidationError({"amount": _("付款金额须大于零。")})
     if paid_on < contract.signed_on:
         errors.append(_("付款日期不能早于签订日期 %(day)s。") % {"day": contract.signed_on.isoformat()})
-    if paid_on > _today():
+    if paid_on > today():
         errors.append(_("付款日期不能晚于今天。"))
     if deliverable is not None:
         if deliverable.contract_id != contract.pk:
@@ -880,5 +846,5 @@ def payment_record(
         note=note,
         recorded_by=actor,
     )
-    _save(payment, actor)
+    save(payment, actor=actor)
     return payment

@@ -29,11 +29,11 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 
 from core.formatting import points
+from core.services import lock, save
 from core.spreadsheets import RowError, cell_text, workbook_bytes, write_pairs, write_table
 from evaluations import permissions
 from evaluations.models import Indicator, IndicatorSet
 from evaluations.selectors import indicator_tree
-from evaluations.services import _lock, _save
 
 CODE = "指标编码"
 PARENT = "上级编码"
@@ -262,13 +262,13 @@ def _target_set(actor, name: str, description: str) -> tuple[IndicatorSet, bool]
     """The draft to fill: the name's existing draft (emptied), a new version of the name, or a new set."""
     draft = IndicatorSet.objects.filter(name=name, status=IndicatorSet.Status.DRAFT).first()
     if draft is not None:
-        _lock(draft)
+        lock(draft)
         for root in Indicator.objects.filter(indicator_set=draft, parent__isnull=True):
             root._history_user = actor
             root.delete()
         if description:
             draft.description = description
-            _save(draft, actor)
+            save(draft, actor=actor)
         return draft, True
     latest = IndicatorSet.objects.filter(name=name).order_by("-version").first()
     if latest is not None:
@@ -282,7 +282,7 @@ def _target_set(actor, name: str, description: str) -> tuple[IndicatorSet, bool]
         )
     else:
         indicator_set = IndicatorSet(name=name, version=1, description=description, created_by=actor)
-    _save(indicator_set, actor)
+    save(indicator_set, actor=actor)
     return indicator_set, False
 
 
@@ -324,7 +324,7 @@ def indicator_set_import(*, actor, file, name: str, description: str = "") -> In
             order=sibling_order[row.parent_code],
         )
         sibling_order[row.parent_code] += 1
-        _save(indicator, actor, reason=_("从 Excel 导入"))
+        save(indicator, actor=actor, reason=_("从 Excel 导入"))
         created[row.code] = indicator
     return IndicatorImport(indicator_set=indicator_set, indicator_count=len(created), replaced_draft=replaced)
 

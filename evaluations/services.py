@@ -23,14 +23,15 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from core.services import apply_fields, lock, now, require, save, today
 from evaluations import permissions, scoring
 from evaluations.models import (
     Assignment,
@@ -88,44 +89,6 @@ class ScoreEntry:
 # Helpers -------------------------------------------------------------------------------------------------------------
 
 
-def _require(allowed: bool, message: str) -> None:
-    if not allowed:
-        raise PermissionDenied(message)
-
-
-def _save(instance: models.Model, actor, *, reason: str = "") -> None:
-    """full_clean() and save, recording the actor (and a reason) in the instance's history."""
-    if getattr(actor, "is_authenticated", False):
-        instance._history_user = actor
-    if reason:
-        instance._change_reason = reason
-    instance.full_clean()
-    instance.save()
-
-
-def _lock(instance: models.Model) -> None:
-    """Lock the row for the rest of the transaction and reload it (PostgreSQL row lock; SQLite locks on write)."""
-    rows = type(instance).objects.select_for_update(of=("self",)).filter(pk=instance.pk).order_by()
-    list(rows.values_list("pk", flat=True))
-    instance.refresh_from_db()
-
-
-def _apply_fields(instance: models.Model, fields: dict, allowed: tuple[str, ...], service: str) -> None:
-    unknown = set(fields) - set(allowed)
-    if unknown:
-        raise TypeError(f"{service}() cannot change {', '.join(sorted(unknown))}")
-    for name, value in fields.items():
-        setattr(instance, name, value)
-
-
-def _now() -> datetime.datetime:
-    return timezone.now()
-
-
-def _today() -> datetime.date:
-    return timezone.localdate()
-
-
 def _text(value: Any) -> str:
     return (value or "").strip()
 
@@ -158,7 +121,7 @@ def _wrong_state(what: str, status_label: str) -> ValidationError:
 
 
 def _require_set_manager(actor) -> None:
-    _require(permissions.can_manage_indicator_sets(actor), _("只有登记管理人员或购买主体人员可以维护指标体系。"))
+    require(permissions.can_manage_indicator_sets(actor), _("只有登记管理人员或购买主体人员可以维护指标体系。"))
 
 
 def _require_draft_set(indicator_set: IndicatorSet) -> None:
@@ -177,7 +140,7 @@ def indicator_set_create(*, actor, name: str, description: str = "") -> Indicato
     if name and IndicatorSet.objects.filter(name=name).exists():
         raise ValidationError({"name": _("已有名为“%(name)s”的指标体系，请在其基础上创建新版本。") % {"name": name}})
     indicator_set = IndicatorSet(name=name, version=1, description=_text(description), created_by=actor)
-    _save(indicator_set, actor)
+    save(indicator_set, actor=actor)
     return indicator_set
 
 
@@ -185,7 +148,7 @@ def indicator_set_create(*, actor, name: str, description: str = "") -> Indicato
 def indicator_set_update(*, actor, indicator_set: IndicatorSet, **fields) -> IndicatorSet:
     """Change a draft's description, or the name of a first version."""
     _require_set_manager(actor)
-    _lock(indicator_set)
+    lock(indicator_set)
     _require_draft_set(indicator_set)
     if "name" in fields:
         name = _text(fields["name"])
@@ -195,15 +158,15 @@ def indicator_set_update(*, actor, indicator_set: IndicatorSet, **fields) -> Ind
             if IndicatorSet.objects.filter(name=name).exclude(pk=indicator_set.pk).exists():
                 raise ValidationError({"name": _("已有名为“%(name)s”的指标体系。") % {"name": name}})
         fields["name"] = name
-    _apply_fields(indicator_set, fields, INDICATOR_SET_FIELDS, "indicator_set_update")
-    _save(indicator_set, actor)
+    apply_fields(indicator_set, fields, INDICATOR_SET_FIELDS, "indicator_set_update")
+    save(indicator_set, actor=actor)
     return indicator_set
 
 
 @transaction.atomic
 def indicator_set_delete(*, actor, indicator_set: IndicatorSet) -> None:
     _require_set_manager(actor)
-    _lock(indicator_set)
+    lock(indicator_set)
     _require_draft_set(indicator_set)
     indicator_set._history_user = actor
     indicator_set.delete()
@@ -230,7 +193,7 @@ def indicator_add(
     """Add an indicator to a draft set; its level follows from the parent (at most three levels). The maximum score
     defaults to the weight (the leaf is then scored directly in points)."""
     _require_set_manager(actor)
-    _lock(indicator_set)
+    lock(indicator_set)
     _require_draft_set(indicator_set)
     if parent is not None:
         if parent.indicator_set_id != indicator_set.pk:
@@ -250,14 +213,14 @@ def indicator_add(
         guidance=_text(guidance),
         order=_next_order(indicator_set, parent) if order is None else order,
     )
-    _save(indicator, actor)
+    save(indicator, actor=actor)
     return indicator
 
 
 @transaction.atomic
 def indicator_update(*, actor, indicator: Indicator, **fields) -> Indicator:
     _require_set_manager(actor)
-    _lock(indicator.indicator_set)
+    lock(indicator.indicator_set)
     _require_draft_set(indicator.indicator_set)
     for name, label in (("weight", _("分值")), ("max_score", _("满分"))):
         if name in fields:
@@ -265,8 +228,8 @@ def indicator_update(*, actor, indicator: Indicator, **fields) -> Indicator:
     for name in ("code", "name", "guidance"):
         if name in fields:
             fields[name] = _text(fields[name])
-    _apply_fields(indicator, fields, INDICATOR_FIELDS, "indicator_update")
-    _save(indicator, actor)
+    apply_fields(indicator, fields, INDICATOR_FIELDS, "indicator_update")
+    save(indicator, actor=actor)
     return indicator
 
 
@@ -274,7 +237,7 @@ def indicator_update(*, actor, indicator: Indicator, **fields) -> Indicator:
 def indicator_remove(*, actor, indicator: Indicator) -> None:
     """Remove an indicator of a draft set with everything below it."""
     _require_set_manager(actor)
-    _lock(indicator.indicator_set)
+    lock(indicator.indicator_set)
     _require_draft_set(indicator.indicator_set)
     indicator._history_user = actor
     indicator.delete()
@@ -290,13 +253,13 @@ def _require_valid_tree(indicator_set: IndicatorSet) -> None:
 def indicator_set_activate(*, actor, indicator_set: IndicatorSet) -> IndicatorSet:
     """draft → active, once the leaves' weights sum to 100 and every parent's weight equals its children's."""
     _require_set_manager(actor)
-    _lock(indicator_set)
+    lock(indicator_set)
     if not indicator_set.is_draft:
         raise _wrong_state(_("启用"), indicator_set.get_status_display())
     _require_valid_tree(indicator_set)
     indicator_set.status = IndicatorSet.Status.ACTIVE
-    indicator_set.activated_at = _now()
-    _save(indicator_set, actor)
+    indicator_set.activated_at = now()
+    save(indicator_set, actor=actor)
     return indicator_set
 
 
@@ -304,14 +267,14 @@ def indicator_set_activate(*, actor, indicator_set: IndicatorSet) -> IndicatorSe
 def indicator_set_reopen(*, actor, indicator_set: IndicatorSet) -> IndicatorSet:
     """active → draft, as long as no evaluation uses the set."""
     _require_set_manager(actor)
-    _lock(indicator_set)
+    lock(indicator_set)
     if indicator_set.status != IndicatorSet.Status.ACTIVE:
         raise _wrong_state(_("退回草稿"), indicator_set.get_status_display())
     if indicator_set.evaluations.exists():
         raise ValidationError(_("该指标体系已被绩效评价使用，不能修改；请创建新版本。"))
     indicator_set.status = IndicatorSet.Status.DRAFT
     indicator_set.activated_at = None
-    _save(indicator_set, actor)
+    save(indicator_set, actor=actor)
     return indicator_set
 
 
@@ -331,7 +294,7 @@ def copy_indicator_tree(source: IndicatorSet, target: IndicatorSet, actor) -> li
             guidance=indicator.guidance,
             order=indicator.order,
         )
-        _save(copy, actor)
+        save(copy, actor=actor)
         copies[indicator.pk] = copy
         created.append(copy)
     return created
@@ -342,7 +305,7 @@ def indicator_set_new_version(*, actor, indicator_set: IndicatorSet) -> Indicato
     """A new draft with the same name, the next version number and a copy of the tree, for editing a set that is
     active or frozen. One draft per name at a time."""
     _require_set_manager(actor)
-    _lock(indicator_set)
+    lock(indicator_set)
     if indicator_set.is_draft:
         raise ValidationError(_("草稿可以直接修改，无需创建新版本。"))
     draft = IndicatorSet.objects.filter(name=indicator_set.name, status=IndicatorSet.Status.DRAFT).first()
@@ -356,7 +319,7 @@ def indicator_set_new_version(*, actor, indicator_set: IndicatorSet) -> Indicato
         previous_version=indicator_set,
         created_by=actor,
     )
-    _save(new_version, actor)
+    save(new_version, actor=actor)
     copy_indicator_tree(indicator_set, new_version, actor)
     return new_version
 
@@ -365,11 +328,11 @@ def _freeze(indicator_set: IndicatorSet, actor) -> None:
     """An evaluation uses the set: it never changes again (active → frozen)."""
     if indicator_set.status == IndicatorSet.Status.ACTIVE:
         indicator_set.status = IndicatorSet.Status.FROZEN
-        _save(indicator_set, actor, reason=_("被绩效评价使用"))
+        save(indicator_set, actor=actor, reason=_("被绩效评价使用"))
 
 
 def _require_usable_set(indicator_set: IndicatorSet) -> None:
-    _lock(indicator_set)
+    lock(indicator_set)
     if not indicator_set.is_usable:
         raise ValidationError(
             {"indicator_set": _("指标体系“%(set)s”尚未启用，不能用于评价。") % {"set": indicator_set.label}}
@@ -394,7 +357,7 @@ def evaluator_profile_create(
     contact_email: str = "",
 ) -> EvaluatorProfile:
     """Enter a user holding the evaluator role into the pool."""
-    _require(permissions.can_manage_evaluator_pool(actor), _("只有登记管理人员或购买主体人员可以维护评价专家库。"))
+    require(permissions.can_manage_evaluator_pool(actor), _("只有登记管理人员或购买主体人员可以维护评价专家库。"))
     if not user.is_evaluator:
         raise ValidationError({"user": _("用户“%(user)s”没有评价专家角色。") % {"user": user}})
     if EvaluatorProfile.objects.filter(user=user).exists():
@@ -407,31 +370,31 @@ def evaluator_profile_create(
         contact_phone=_text(contact_phone),
         contact_email=_text(contact_email),
     )
-    _save(profile, actor)
+    save(profile, actor=actor)
     return profile
 
 
 @transaction.atomic
 def evaluator_profile_update(*, actor, profile: EvaluatorProfile, **fields) -> EvaluatorProfile:
     """Pool keepers change every field; the evaluator their own specialties and contact data."""
-    _require(permissions.can_edit_evaluator_profile(actor, profile), _("您无权修改该专家的信息。"))
+    require(permissions.can_edit_evaluator_profile(actor, profile), _("您无权修改该专家的信息。"))
     if not permissions.can_manage_evaluator_pool(actor):
         forbidden = set(fields) - set(PROFILE_SELF_FIELDS)
-        _require(not forbidden, _("专家本人只能修改专业领域和联系方式。"))
+        require(not forbidden, _("专家本人只能修改专业领域和联系方式。"))
     for name in ("specialties", "affiliation", "contact_phone", "contact_email"):
         if name in fields:
             fields[name] = _text(fields[name])
-    _apply_fields(profile, fields, PROFILE_FIELDS, "evaluator_profile_update")
-    _save(profile, actor)
+    apply_fields(profile, fields, PROFILE_FIELDS, "evaluator_profile_update")
+    save(profile, actor=actor)
     return profile
 
 
 @transaction.atomic
 def evaluator_profile_set_active(*, actor, profile: EvaluatorProfile, is_active: bool) -> EvaluatorProfile:
     """Take an evaluator out of the pool (no new invitations) or back in; running assignments are unaffected."""
-    _require(permissions.can_manage_evaluator_pool(actor), _("只有登记管理人员或购买主体人员可以维护评价专家库。"))
+    require(permissions.can_manage_evaluator_pool(actor), _("只有登记管理人员或购买主体人员可以维护评价专家库。"))
     profile.is_active = bool(is_active)
-    _save(profile, actor)
+    save(profile, actor=actor)
     return profile
 
 
@@ -439,7 +402,7 @@ def evaluator_profile_set_active(*, actor, profile: EvaluatorProfile, is_active:
 
 
 def _require_manager(actor, evaluation: Evaluation) -> None:
-    _require(permissions.can_manage_evaluation(actor, evaluation), _("您无权管理该合同的绩效评价。"))
+    require(permissions.can_manage_evaluation(actor, evaluation), _("您无权管理该合同的绩效评价。"))
 
 
 def _check_dates(evaluation: Evaluation) -> None:
@@ -467,7 +430,7 @@ def evaluation_create(
     description: str = "",
 ) -> Evaluation:
     """A draft evaluation of a signed (or later) contract; the indicator set is frozen from now on."""
-    _require(permissions.can_create_evaluation(actor, contract), _("您无权对该合同开展绩效评价。"))
+    require(permissions.can_create_evaluation(actor, contract), _("您无权对该合同开展绩效评价。"))
     if contract.is_draft:
         raise ValidationError(_("合同尚未签订，不能开展绩效评价。"))
     _require_usable_set(indicator_set)
@@ -485,7 +448,7 @@ def evaluation_create(
         created_by=actor,
     )
     _check_dates(evaluation)
-    _save(evaluation, actor)
+    save(evaluation, actor=actor)
     _freeze(indicator_set, actor)
     return evaluation
 
@@ -494,7 +457,7 @@ def evaluation_create(
 def evaluation_update(*, actor, evaluation: Evaluation, **fields) -> Evaluation:
     """Drafts: any field but the contract. Scoring: the due date and the description only. Finalized: nothing."""
     _require_manager(actor, evaluation)
-    _lock(evaluation)
+    lock(evaluation)
     _guard_mutable(evaluation)
     allowed = EVALUATION_FIELDS if evaluation.is_draft else EVALUATION_SCORING_FIELDS
     if not evaluation.is_draft and set(fields) - set(EVALUATION_SCORING_FIELDS):
@@ -504,9 +467,9 @@ def evaluation_update(*, actor, evaluation: Evaluation, **fields) -> Evaluation:
     new_set = fields.get("indicator_set")
     if new_set is not None and new_set.pk != evaluation.indicator_set_id:
         _require_usable_set(new_set)
-    _apply_fields(evaluation, fields, allowed, "evaluation_update")
+    apply_fields(evaluation, fields, allowed, "evaluation_update")
     _check_dates(evaluation)
-    _save(evaluation, actor)
+    save(evaluation, actor=actor)
     if new_set is not None:
         _freeze(new_set, actor)
     return evaluation
@@ -516,7 +479,7 @@ def evaluation_update(*, actor, evaluation: Evaluation, **fields) -> Evaluation:
 def evaluation_delete(*, actor, evaluation: Evaluation) -> None:
     """Delete a draft evaluation with its invitations (the indicator set stays frozen)."""
     _require_manager(actor, evaluation)
-    _lock(evaluation)
+    lock(evaluation)
     _guard_mutable(evaluation)
     if not evaluation.is_draft:
         raise _wrong_state(_("删除"), evaluation.get_status_display())
@@ -531,7 +494,7 @@ def evaluation_delete(*, actor, evaluation: Evaluation) -> None:
 def assignment_invite(*, actor, evaluation: Evaluation, evaluator) -> Assignment:
     """Invite an evaluator from the pool to a draft or scoring evaluation."""
     _require_manager(actor, evaluation)
-    _lock(evaluation)
+    lock(evaluation)
     _guard_mutable(evaluation)
     profile = EvaluatorProfile.objects.filter(user=evaluator).first()
     if not (evaluator.is_active and evaluator.is_evaluator) or profile is None or not profile.is_active:
@@ -546,14 +509,14 @@ def assignment_invite(*, actor, evaluation: Evaluation, evaluator) -> Assignment
         )
     if previous.filter(status__in=Assignment.LIVE_STATUSES).exists():
         raise ValidationError({"evaluator": _("专家“%(user)s”已被指派参加本次评价。") % {"user": evaluator}})
-    assignment = Assignment(evaluation=evaluation, evaluator=evaluator, invited_at=_now(), invited_by=actor)
-    _save(assignment, actor)
+    assignment = Assignment(evaluation=evaluation, evaluator=evaluator, invited_at=now(), invited_by=actor)
+    save(assignment, actor=actor)
     return assignment
 
 
 def _lock_assignment_and_evaluation(assignment: Assignment) -> Evaluation:
     """Lock the assignment row, then read its evaluation as committed now (used by the evaluator's services)."""
-    _lock(assignment)
+    lock(assignment)
     evaluation = Evaluation.objects.get(pk=assignment.evaluation_id)
     assignment.evaluation = evaluation
     return evaluation
@@ -562,8 +525,8 @@ def _lock_assignment_and_evaluation(assignment: Assignment) -> Evaluation:
 def _lock_evaluation_then_assignment(assignment: Assignment) -> Evaluation:
     """The officials' order, the same as finalize's: the evaluation first, then the assignment."""
     evaluation = Evaluation.objects.get(pk=assignment.evaluation_id)
-    _lock(evaluation)
-    _lock(assignment)
+    lock(evaluation)
+    lock(assignment)
     assignment.evaluation = evaluation
     return evaluation
 
@@ -580,10 +543,10 @@ def assignment_withdraw(*, actor, assignment: Assignment, reason: str) -> Assign
     if not reason:
         raise ValidationError({"reason": _("撤回专家指派须说明理由。")})
     assignment.status = Assignment.Status.WITHDRAWN
-    assignment.withdrawn_at = _now()
+    assignment.withdrawn_at = now()
     assignment.withdrawn_by = actor
     assignment.withdrawn_reason = reason
-    _save(assignment, actor)
+    save(assignment, actor=actor)
     return assignment
 
 
@@ -591,7 +554,7 @@ def assignment_withdraw(*, actor, assignment: Assignment, reason: str) -> Assign
 def evaluation_start_scoring(*, actor, evaluation: Evaluation) -> Evaluation:
     """draft → scoring, once at least the minimum number of evaluators are invited (or have accepted)."""
     _require_manager(actor, evaluation)
-    _lock(evaluation)
+    lock(evaluation)
     _guard_mutable(evaluation)
     if not evaluation.is_draft:
         raise _wrong_state(_("开始评分"), evaluation.get_status_display())
@@ -603,8 +566,8 @@ def evaluation_start_scoring(*, actor, evaluation: Evaluation) -> Evaluation:
         )
     _require_valid_tree(evaluation.indicator_set)
     evaluation.status = Evaluation.Status.SCORING
-    evaluation.scoring_started_at = _now()
-    _save(evaluation, actor)
+    evaluation.scoring_started_at = now()
+    save(evaluation, actor=actor)
     return evaluation
 
 
@@ -615,7 +578,7 @@ def evaluation_finalize(*, actor, evaluation: Evaluation) -> Evaluation:
     records a performance warning on the organization. The number of queries does not depend on the number of
     evaluators or indicators."""
     _require_manager(actor, evaluation)
-    _lock(evaluation)
+    lock(evaluation)
     _guard_mutable(evaluation)
     if not evaluation.is_scoring:
         raise _wrong_state(_("定稿"), evaluation.get_status_display())
@@ -681,16 +644,16 @@ def evaluation_finalize(*, actor, evaluation: Evaluation) -> Evaluation:
     evaluation.evaluator_count = len(submitted)
     evaluation.trimmed = outcome.trimmed
     evaluation.status = Evaluation.Status.FINALIZED
-    evaluation.finalized_at = _now()
+    evaluation.finalized_at = now()
     evaluation.finalized_by = actor
-    _save(evaluation, actor)
+    save(evaluation, actor=actor)
 
     if outcome.grade == scoring.POOR:
         contract = evaluation.contract
         warning = PerformanceWarning(
             organization_id=contract.organization_id,
             evaluation=evaluation,
-            recorded_on=_today(),
+            recorded_on=today(),
             reason=_("合同 %(number)s“%(title)s”%(kind)s综合得分 %(score)s，等级为差。")
             % {
                 "number": contract.number,
@@ -699,7 +662,7 @@ def evaluation_finalize(*, actor, evaluation: Evaluation) -> Evaluation:
                 "score": points(outcome.score),
             },
         )
-        _save(warning, actor)
+        save(warning, actor=actor)
     return evaluation
 
 
@@ -709,18 +672,18 @@ def evaluation_record_payment_decision(
 ) -> PerformanceWarning:
     """A purchaser's decision on the payments a 差 holds (e.g. pay after rectification, deduct, terminate); once
     recorded, the contract's payments may proceed. Recorded once."""
-    _require(permissions.can_record_payment_decision(actor, evaluation), _("您无权对该合同的绩效预警作出处理决定。"))
+    require(permissions.can_record_payment_decision(actor, evaluation), _("您无权对该合同的绩效预警作出处理决定。"))
     warning = PerformanceWarning.objects.filter(evaluation=evaluation).first()
     if warning is None:
         raise ValidationError(_("该评价没有需要处理的绩效预警。"))
-    _lock(warning)
+    lock(warning)
     if not warning.is_open:
         raise ValidationError(_("已于 %(day)s 作出处理决定，不能重复记录。") % {"day": warning.decided_on.isoformat()})
     decision = _text(decision)
     if not decision:
         raise ValidationError({"decision": _("请填写处理决定。")})
-    decided_on = decided_on or _today()
-    if decided_on > _today():
+    decided_on = decided_on or today()
+    if decided_on > today():
         raise ValidationError({"decided_on": _("决定日期不能晚于今天。")})
     if decided_on < warning.recorded_on:
         raise ValidationError(
@@ -729,8 +692,8 @@ def evaluation_record_payment_decision(
     warning.decision = decision
     warning.decided_on = decided_on
     warning.decided_by = actor
-    warning.decided_at = _now()
-    _save(warning, actor)
+    warning.decided_at = now()
+    save(warning, actor=actor)
     return warning
 
 
@@ -738,7 +701,7 @@ def evaluation_record_payment_decision(
 
 
 def _require_own(actor, assignment: Assignment) -> None:
-    _require(permissions.can_respond_to_assignment(actor, assignment), _("这不是您的评价任务。"))
+    require(permissions.can_respond_to_assignment(actor, assignment), _("这不是您的评价任务。"))
 
 
 @transaction.atomic
@@ -766,12 +729,12 @@ def assignment_accept(
     refusal = affiliation_refusal(actor, evaluation)
     if refusal:
         raise ValidationError(refusal)
-    now = _now()
+    now = timezone.now()
     assignment.status = Assignment.Status.ACCEPTED
     assignment.declaration = declaration
     assignment.declared_at = now
     assignment.responded_at = now
-    _save(assignment, actor)
+    save(assignment, actor=actor)
     return assignment
 
 
@@ -787,12 +750,12 @@ def assignment_declare_conflict(*, actor, assignment: Assignment, declaration: s
     declaration = _text(declaration)
     if not declaration:
         raise ValidationError({"declaration": _("请说明存在利益冲突的情形。")})
-    now = _now()
+    now = timezone.now()
     assignment.status = Assignment.Status.CONFLICT
     assignment.declaration = declaration
     assignment.declared_at = now
     assignment.responded_at = assignment.responded_at or now
-    _save(assignment, actor)
+    save(assignment, actor=actor)
     return assignment
 
 
@@ -806,8 +769,8 @@ def assignment_decline(*, actor, assignment: Assignment, reason: str = "") -> As
         raise _wrong_state(_("谢绝"), assignment.get_status_display())
     assignment.status = Assignment.Status.DECLINED
     assignment.decline_reason = _text(reason)
-    assignment.responded_at = _now()
-    _save(assignment, actor)
+    assignment.responded_at = now()
+    save(assignment, actor=actor)
     return assignment
 
 
@@ -880,7 +843,7 @@ def _write_scores(actor, assignment: Assignment, tree: list[Indicator], entries:
         raise ValidationError(errors)
 
     existing = {score.indicator_id: score for score in Score.objects.filter(assignment=assignment)}
-    now = _now()
+    now = timezone.now()
     to_create, to_update, to_delete = [], [], []
     for indicator_id, (score, comment) in parsed.items():
         row = existing.get(indicator_id)
@@ -941,6 +904,6 @@ def assignment_submit(*, actor, assignment: Assignment, entries: Mapping[Any, An
     if errors:
         raise ValidationError(errors)
     assignment.status = Assignment.Status.SUBMITTED
-    assignment.submitted_at = _now()
-    _save(assignment, actor)
+    assignment.submitted_at = now()
+    save(assignment, actor=actor)
     return assignment

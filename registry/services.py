@@ -20,10 +20,11 @@ from decimal import Decimal, InvalidOperation
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.permissions import is_registrar, is_superuser
+from core.services import require, save, today
 from registry.models import AnnualInspection, CreditListing, Department, Organization, Rating, Region
 from registry.permissions import can_edit_contact, can_manage_organization, can_register_in_region
 from registry.uscc import normalize_uscc, validate_uscc
@@ -55,14 +56,9 @@ Errors = dict[str, list[ValidationError]]
 # --- helpers -------------------------------------------------------------------------------------------------------
 
 
-def _require(allowed: bool, message: str) -> None:
-    if not allowed:
-        raise PermissionDenied(message)
-
-
 def _require_actor(actor, message: str) -> None:
     """Services without an explicit deciding authority are always done by a person."""
-    _require(actor is not None, message)
+    require(actor is not None, message)
 
 
 def _add(errors: Errors, field: str, message: str, code: str) -> None:
@@ -80,33 +76,8 @@ def _full_clean(instance: models.Model, errors: Errors) -> None:
         raise ValidationError(dict(errors))
 
 
-def _automatic(reason: str) -> str:
-    """The change reason recorded when the system acts on its own (stored in the site's language)."""
-    with translation.override(settings.LANGUAGE_CODE):
-        prefix = _("系统自动处理")
-    return f"{prefix}：{reason}" if reason else prefix
-
-
-def _save(instance: models.Model, *, actor, reason: str = "") -> None:
-    """Save with the history row naming the actor (none for the system) and the reason for the change."""
-    instance._history_user = actor
-    change_reason = _automatic(reason) if actor is None else reason
-    if change_reason:
-        instance._change_reason = change_reason
-    try:
-        instance.save()
-    finally:
-        for attribute in ("_history_user", "_change_reason"):
-            if hasattr(instance, attribute):
-                delattr(instance, attribute)
-
-
-def _today() -> datetime.date:
-    return timezone.localdate()
-
-
 def _check_not_future(errors: Errors, field: str, day: datetime.date | None, label: str) -> None:
-    if day is not None and day > _today():
+    if day is not None and day > today():
         _add(
             errors,
             field,
@@ -250,9 +221,9 @@ def organization_register(
     """Register a social organization in `region`; the registration authority defaults to the actor's department."""
     if actor is not None:
         if region is None:
-            _require(is_registrar(actor) or is_superuser(actor), _("只有登记管理机关工作人员可以登记社会组织"))
+            require(is_registrar(actor) or is_superuser(actor), _("只有登记管理机关工作人员可以登记社会组织"))
         else:
-            _require(
+            require(
                 can_register_in_region(actor, region),
                 _("您无权在%(region)s登记社会组织") % {"region": _region_label(region)},
             )
@@ -278,7 +249,7 @@ def organization_register(
     )
     errors = _validate_registration(organization, set(REGISTRATION_FIELDS))
     _full_clean(organization, errors)
-    _save(organization, actor=actor)
+    save(organization, actor=actor, clean=False)
     return organization
 
 
@@ -296,12 +267,12 @@ def organization_update(*, actor, organization: Organization, **fields) -> Organ
     if can_manage_organization(actor, organization):
         new_region = fields.get("region")
         if "region" in fields and new_region is not None and new_region != organization.region:
-            _require(
+            require(
                 can_register_in_region(actor, new_region),
                 _("您无权将社会组织迁入%(region)s") % {"region": _region_label(new_region)},
             )
     elif can_edit_contact(actor, organization):
-        _require(not set(fields) - set(CONTACT_FIELDS), _("社会组织成员只能修改本组织的联系电话和联系邮箱"))
+        require(not set(fields) - set(CONTACT_FIELDS), _("社会组织成员只能修改本组织的联系电话和联系邮箱"))
     else:
         raise PermissionDenied(_("您无权修改该社会组织的信息"))
 
@@ -319,7 +290,7 @@ def organization_update(*, actor, organization: Organization, **fields) -> Organ
             str(Organization._meta.get_field(field).verbose_name) for field in REGISTRATION_FIELDS if field in changed
         )
         reason = _("变更：%(items)s") % {"items": items}
-    _save(organization, actor=actor, reason=reason)
+    save(organization, actor=actor, reason=reason, clean=False)
     return organization
 
 
@@ -329,7 +300,7 @@ def organization_change_status(
 ) -> Organization:
     """Deregister (注销), revoke (撤销登记) or restore (正常) an organization, with the date and reason on record."""
     _require_actor(actor, _("变更登记状态需要由登记管理机关工作人员办理"))
-    _require(can_manage_organization(actor, organization), _("您无权变更该社会组织的登记状态"))
+    require(can_manage_organization(actor, organization), _("您无权变更该社会组织的登记状态"))
     errors: Errors = defaultdict(list)
     if status not in Organization.Status.values:
         _add(errors, "status", _("未知的登记状态：%(status)s") % {"status": status}, "invalid")
@@ -363,7 +334,7 @@ def organization_change_status(
     organization.status_changed_on = changed_on
     organization.status_reason = reason.strip()
     _full_clean(organization, errors)
-    _save(organization, actor=actor, reason=organization.status_reason)
+    save(organization, actor=actor, reason=organization.status_reason, clean=False)
     return organization
 
 
@@ -382,7 +353,7 @@ def inspection_record(
 ) -> AnnualInspection:
     """Record one year's annual inspection result (合格 / 基本合格 / 不合格); each year is recorded once."""
     _require_actor(actor, _("登记年检结论需要由登记管理机关工作人员办理"))
-    _require(can_manage_organization(actor, organization), _("您无权登记该社会组织的年检结论"))
+    require(can_manage_organization(actor, organization), _("您无权登记该社会组织的年检结论"))
     errors: Errors = defaultdict(list)
     if year is not None:
         recorded = organization.inspections.filter(year=year).first()
@@ -418,7 +389,7 @@ def inspection_record(
         organization=organization, year=year, result=result, decided_on=decided_on, note=note or ""
     )
     _full_clean(inspection, errors)
-    _save(inspection, actor=actor)
+    save(inspection, actor=actor, clean=False)
     return inspection
 
 
@@ -438,7 +409,7 @@ def rating_award(
         if awarding_authority is None:
             raise ValidationError({"awarding_authority": _("系统自动评定等级时必须指明评定机关")})
     else:
-        _require(can_manage_organization(actor, organization), _("您无权评定该社会组织的等级"))
+        require(can_manage_organization(actor, organization), _("您无权评定该社会组织的等级"))
         awarding_authority = awarding_authority or _actor_department(actor)
     if awarding_authority is None:
         _add(errors, "awarding_authority", _("请选择评定机关"), "required")
@@ -467,7 +438,7 @@ def rating_award(
         awarding_authority=awarding_authority,
     )
     _full_clean(rating, errors)
-    _save(rating, actor=actor)
+    save(rating, actor=actor, clean=False)
     return rating
 
 
@@ -493,7 +464,7 @@ def credit_listing_add(
         if deciding_authority is None:
             raise ValidationError({"deciding_authority": _("系统自动列入信用名单时必须指明作出决定的机关")})
     else:
-        _require(can_manage_organization(actor, organization), _("您无权将该社会组织列入信用名单"))
+        require(can_manage_organization(actor, organization), _("您无权将该社会组织列入信用名单"))
         deciding_authority = deciding_authority or _actor_department(actor)
     if deciding_authority is None:
         _add(errors, "deciding_authority", _("请选择作出决定的机关"), "required")
@@ -543,7 +514,7 @@ def credit_listing_add(
         deciding_authority=deciding_authority,
     )
     _full_clean(listing, errors)
-    _save(listing, actor=actor, reason=listing.reason)
+    save(listing, actor=actor, reason=listing.reason, clean=False)
     return listing
 
 
@@ -562,7 +533,7 @@ def credit_listing_remove(
         if removed_by is None:
             raise ValidationError({"removed_by": _("系统自动移出信用名单时必须指明作出决定的机关")})
     else:
-        _require(can_manage_organization(actor, listing.organization), _("您无权将该社会组织移出信用名单"))
+        require(can_manage_organization(actor, listing.organization), _("您无权将该社会组织移出信用名单"))
         removed_by = removed_by or _actor_department(actor)
     # Lock the row so two removals of one listing cannot both pass the check below.
     list(CreditListing.objects.select_for_update().filter(pk=listing.pk).values_list("pk", flat=True))
@@ -596,5 +567,5 @@ def credit_listing_remove(
     listing.removal_reason = reason.strip()
     listing.removed_by = removed_by
     _full_clean(listing, errors)
-    _save(listing, actor=actor, reason=listing.removal_reason)
+    save(listing, actor=actor, reason=listing.removal_reason, clean=False)
     return listing

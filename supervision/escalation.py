@@ -21,6 +21,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from contracts.selectors import deliverable_overdue_list
+from core.services import automatic_reason
 from registry.models import CreditListing
 from registry.services import credit_listing_add
 from supervision.models import DeliverableOverdueFlag, OrderListing, RectificationOrder
@@ -97,7 +98,7 @@ def _escalate(order: RectificationOrder, report: EscalationReport, on: datetime.
             return
         if order.overdue_marked_at is None:
             order.overdue_marked_at = now
-            order._change_reason = _automatic_reason(_("整改逾期"))
+            order._change_reason = automatic_reason(_("整改逾期"))
             order.save(update_fields=["overdue_marked_at"])
             report.marked_orders.append(order.pk)
         listing = CreditListing.objects.filter(
@@ -117,11 +118,6 @@ def _escalate(order: RectificationOrder, report: EscalationReport, on: datetime.
         )
         OrderListing.objects.create(order=order, listing=listing, created_listing=True, linked_at=now)
         report.listings_created.append((order.pk, listing.pk))
-
-
-def _automatic_reason(reason: str) -> str:
-    with translation.override(settings.LANGUAGE_CODE):
-        return _("系统自动处理：%(reason)s") % {"reason": reason}
 
 
 def check_deadlines(*, on: datetime.date | None = None, now: datetime.datetime | None = None) -> EscalationReport:

@@ -19,12 +19,13 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from contracts.models import Contract
+from core.services import lock, require, save, today
 from core.uploads import validate_upload
 from registry.models import Organization, Region
 from supervision import permissions
@@ -56,34 +57,9 @@ Errors = dict[str, list[str]]
 # --- helpers -------------------------------------------------------------------------------------------------------
 
 
-def _require(allowed: bool, message: str) -> None:
-    if not allowed:
-        raise PermissionDenied(message)
-
-
-def _save(instance: models.Model, actor, *, reason: str = "") -> None:
-    """full_clean() and save, recording the actor (and a reason) in the instance's history."""
-    if getattr(actor, "is_authenticated", False):
-        instance._history_user = actor
-    if reason:
-        instance._change_reason = reason
-    instance.full_clean()
-    instance.save()
-
-
-def _lock(instance: models.Model) -> None:
-    """Lock the row for the rest of the transaction and reload it (PostgreSQL row lock; SQLite locks on write)."""
-    list(type(instance).objects.select_for_update().filter(pk=instance.pk).values_list("pk", flat=True))
-    instance.refresh_from_db()
-
-
 def _raise(errors: Errors) -> None:
     if errors:
         raise ValidationError({field: messages for field, messages in errors.items()})
-
-
-def _today() -> datetime.date:
-    return timezone.localdate()
 
 
 def _check_not_future(errors: Errors, field: str, day: datetime.date | None, label: str, today: datetime.date) -> None:
@@ -122,7 +98,7 @@ def sample_draw_create(
     now: datetime.datetime | None = None,
 ) -> SampleDraw:
     """Draw this year's random-inspection sample of `region`'s active organizations and record how it was drawn."""
-    _require(
+    require(
         permissions.can_draw_sample(actor, region),
         _("只有辖区覆盖该区划的登记管理机关工作人员可以抽取随机抽查对象。"),
     )
@@ -172,7 +148,7 @@ def sample_draw_create(
         drawn_by=actor,
         drawn_at=now,
     )
-    _save(draw, actor)
+    save(draw, actor=actor)
     by_uscc = {organization.uscc: organization for organization in population}
     SampleDrawEntry.objects.bulk_create(
         SampleDrawEntry(draw=draw, organization=by_uscc[uscc], position=position)
@@ -186,7 +162,7 @@ def sample_draw_plan_inspections(
     *, actor, draw: SampleDraw, planned_on: datetime.date, inspectors: Sequence = ()
 ) -> list[Inspection]:
     """Plan a random inspection for every organization of the draw that has none from it yet (safe to repeat)."""
-    _require(permissions.can_view_sample_draw(actor, draw), _("您无权为该次抽取安排检查。"))
+    require(permissions.can_view_sample_draw(actor, draw), _("您无权为该次抽取安排检查。"))
     if planned_on is None:
         raise ValidationError({"planned_on": _("请填写计划检查日期。")})
     already = set(draw.inspections.values_list("organization_id", flat=True))
@@ -194,7 +170,7 @@ def sample_draw_plan_inspections(
     for entry in draw.entries.select_related("organization__region").order_by("position"):
         if entry.organization_id in already:
             continue
-        _require(
+        require(
             permissions.can_plan_inspection(actor, entry.organization),
             _("您无权检查“%(name)s”。") % {"name": entry.organization.name},
         )
@@ -276,7 +252,7 @@ def _inspection_create(
         created_by=actor,
         created_at=timezone.now(),
     )
-    _save(inspection, actor)
+    save(inspection, actor=actor)
     if inspectors:
         inspection.inspectors.set(inspectors)
     return inspection
@@ -293,7 +269,7 @@ def inspection_plan(
     contract: Contract | None = None,
 ) -> Inspection:
     """Plan a targeted, on-site or document inspection (random inspections come from a draw)."""
-    _require(permissions.can_plan_inspection(actor, organization), _("您无权检查该社会组织。"))
+    require(permissions.can_plan_inspection(actor, organization), _("您无权检查该社会组织。"))
     if kind == Inspection.Kind.RANDOM:
         raise ValidationError({"kind": _("双随机抽查的对象须通过随机抽取产生，请在随机抽取中安排检查。")})
     return _inspection_create(
@@ -312,8 +288,8 @@ def inspection_update(*, actor, inspection: Inspection, **fields) -> Inspection:
     unknown = set(fields) - set(INSPECTION_FIELDS)
     if unknown:
         raise TypeError(f"inspection_update() cannot change {', '.join(sorted(unknown))}")
-    _require(permissions.can_record_inspection(actor, inspection), _("您无权修改该检查。"))
-    _lock(inspection)
+    require(permissions.can_record_inspection(actor, inspection), _("您无权修改该检查。"))
+    lock(inspection)
     if not inspection.is_planned:
         raise ValidationError(_("检查已完成，其记录不能再修改。"))
     errors: Errors = defaultdict(list)
@@ -332,7 +308,7 @@ def inspection_update(*, actor, inspection: Inspection, **fields) -> Inspection:
     for name in ("kind", "planned_on", "contract"):
         if name in fields:
             setattr(inspection, name, fields[name])
-    _save(inspection, actor)
+    save(inspection, actor=actor)
     if "inspectors" in fields:
         inspection.inspectors.set(inspectors)
     return inspection
@@ -349,8 +325,8 @@ def inspection_complete(
     inspectors: Sequence | None = None,
 ) -> Inspection:
     """Record the result of a planned inspection: date, inspectors, findings and conclusion."""
-    _require(permissions.can_record_inspection(actor, inspection), _("您无权登记该检查的结果。"))
-    _lock(inspection)
+    require(permissions.can_record_inspection(actor, inspection), _("您无权登记该检查的结果。"))
+    lock(inspection)
     if not inspection.is_planned:
         raise ValidationError(_("该检查已于 %(day)s 完成，不能重复登记结果。") % {"day": inspection.inspected_on})
     errors: Errors = defaultdict(list)
@@ -361,7 +337,7 @@ def inspection_complete(
     if inspected_on is None:
         errors["inspected_on"].append(_("请填写实际检查日期。"))
     else:
-        _check_not_future(errors, "inspected_on", inspected_on, _("检查日期"), _today())
+        _check_not_future(errors, "inspected_on", inspected_on, _("检查日期"), today())
     if conclusion not in Inspection.Conclusion.values:
         errors["conclusion"].append(_("请选择检查结论。"))
     findings = (findings or "").strip()
@@ -374,7 +350,7 @@ def inspection_complete(
     inspection.status = Inspection.Status.COMPLETED
     inspection.completed_by = actor
     inspection.completed_at = timezone.now()
-    _save(inspection, actor)
+    save(inspection, actor=actor)
     inspection.inspectors.set(inspectors)
     return inspection
 
@@ -382,7 +358,7 @@ def inspection_complete(
 @transaction.atomic
 def inspection_attachment_add(*, actor, inspection: Inspection, file, title: str = "") -> InspectionAttachment:
     """Attach a file (record, photographs, documents) to an inspection."""
-    _require(permissions.can_record_inspection(actor, inspection), _("您无权为该检查上传材料。"))
+    require(permissions.can_record_inspection(actor, inspection), _("您无权为该检查上传材料。"))
     errors: Errors = defaultdict(list)
     checks = _validate_files([file] if file else [], errors, "file")
     if file is None:
@@ -399,7 +375,7 @@ def inspection_attachment_add(*, actor, inspection: Inspection, file, title: str
         uploaded_by=actor,
         uploaded_at=timezone.now(),
     )
-    _save(attachment, actor)
+    save(attachment, actor=actor)
     return attachment
 
 
@@ -427,8 +403,8 @@ def order_issue(
     graded 差 (its contract becomes the order's contract unless one is given), or the official's direct decision;
     `source_reference` is free text (a document number, a meeting) for any source.
     """
-    _require(permissions.can_issue_order(actor, organization), _("您无权向该社会组织下达整改通知。"))
-    today = _today()
+    require(permissions.can_issue_order(actor, organization), _("您无权向该社会组织下达整改通知。"))
+    today = timezone.localdate()
     issued_on = issued_on or today
     errors: Errors = defaultdict(list)
     requirements = (requirements or "").strip()
@@ -490,7 +466,7 @@ def order_issue(
         issued_by=actor,
         created_at=timezone.now(),
     )
-    _save(order, actor)
+    save(order, actor=actor)
     return order
 
 
@@ -499,8 +475,8 @@ def order_answer(
     *, actor, order: RectificationOrder, text: str, files: Sequence = (), now: datetime.datetime | None = None
 ) -> OrderResponse:
     """The organization answers an order with what it corrected, and evidence files."""
-    _require(permissions.can_answer_order(actor, order), _("只有被责令整改的社会组织成员可以答复整改通知。"))
-    _lock(order)
+    require(permissions.can_answer_order(actor, order), _("只有被责令整改的社会组织成员可以答复整改通知。"))
+    lock(order)
     if not order.can_be_answered:
         raise ValidationError(_("整改通知当前为“%(status)s”，不能答复。") % {"status": order.get_status_display()})
     now = now or timezone.now()
@@ -514,7 +490,7 @@ def order_answer(
     response = OrderResponse(
         order=order, text=text, responded_by=actor, responded_at=now, responded_on=timezone.localdate(now)
     )
-    _save(response, actor)
+    save(response, actor=actor)
     for file, check in zip(files, checks, strict=True):
         stored = OrderResponseFile(
             response=response,
@@ -523,9 +499,9 @@ def order_answer(
             size=check.size,
             content_type=check.content_type,
         )
-        _save(stored, actor)
+        save(stored, actor=actor)
     order.status = RectificationOrder.Status.ANSWERED
-    _save(order, actor)
+    save(order, actor=actor)
     return response
 
 
@@ -548,13 +524,13 @@ def order_verify(
     now: datetime.datetime | None = None,
 ) -> RectificationOrder:
     """Accept the organization's answer: the order is closed (verified)."""
-    _require(permissions.can_decide_order(actor, order), _("您无权核验该整改通知。"))
-    _lock(order)
+    require(permissions.can_decide_order(actor, order), _("您无权核验该整改通知。"))
+    lock(order)
     response = _pending_response(order)
     now = now or timezone.now()
     on = on or timezone.localdate(now)
     errors: Errors = defaultdict(list)
-    _check_not_future(errors, "on", on, _("核验日期"), _today())
+    _check_not_future(errors, "on", on, _("核验日期"), today())
     if on < response.responded_on:
         errors["on"].append(
             _("核验日期 %(on)s 早于答复日期 %(answered)s。")
@@ -565,10 +541,10 @@ def order_verify(
     response.decision_reason = (comment or "").strip()
     response.decided_by = actor
     response.decided_at = now
-    _save(response, actor)
+    save(response, actor=actor)
     order.status = RectificationOrder.Status.VERIFIED
     order.verified_on = on
-    _save(order, actor, reason=response.decision_reason)
+    save(order, actor=actor, reason=response.decision_reason)
     return order
 
 
@@ -577,8 +553,8 @@ def order_return(
     *, actor, order: RectificationOrder, reason: str, now: datetime.datetime | None = None
 ) -> RectificationOrder:
     """Refuse the organization's answer with the reason; the organization must answer again."""
-    _require(permissions.can_decide_order(actor, order), _("您无权核验该整改通知。"))
-    _lock(order)
+    require(permissions.can_decide_order(actor, order), _("您无权核验该整改通知。"))
+    lock(order)
     response = _pending_response(order)
     reason = (reason or "").strip()
     if not reason:
@@ -587,9 +563,9 @@ def order_return(
     response.decision_reason = reason
     response.decided_by = actor
     response.decided_at = now or timezone.now()
-    _save(response, actor)
+    save(response, actor=actor)
     order.status = RectificationOrder.Status.RETURNED
-    _save(order, actor, reason=reason)
+    save(order, actor=actor, reason=reason)
     return order
 
 
@@ -710,21 +686,21 @@ def complaint_file(
         complaint.attachment_name = check.original_name
         complaint.attachment_size = check.size
         complaint.attachment_content_type = check.content_type
-    _save(complaint, actor)
+    save(complaint, actor=actor)
     if client_key:
         complaint_rate_limit_record(client_key, now=now)
     return complaint
 
 
 def _require_handler(actor, complaint: Complaint) -> None:
-    _require(permissions.can_handle_complaint(actor, complaint), _("您无权办理该投诉举报。"))
+    require(permissions.can_handle_complaint(actor, complaint), _("您无权办理该投诉举报。"))
 
 
 @transaction.atomic
 def complaint_start_review(*, actor, complaint: Complaint, now: datetime.datetime | None = None) -> Complaint:
     """An official takes the complaint up: received → under review."""
     _require_handler(actor, complaint)
-    _lock(complaint)
+    lock(complaint)
     if complaint.status != Complaint.Status.RECEIVED:
         raise ValidationError(
             _("投诉举报当前为“%(status)s”，不能开始核实。") % {"status": complaint.get_status_display()}
@@ -732,7 +708,7 @@ def complaint_start_review(*, actor, complaint: Complaint, now: datetime.datetim
     complaint.status = Complaint.Status.UNDER_REVIEW
     complaint.handler = actor
     complaint.review_started_at = now or timezone.now()
-    _save(complaint, actor)
+    save(complaint, actor=actor)
     return complaint
 
 
@@ -740,7 +716,7 @@ def _decide_complaint(
     actor, complaint: Complaint, status: str, reasoning: str, internal_note: str, now: datetime.datetime | None
 ) -> Complaint:
     _require_handler(actor, complaint)
-    _lock(complaint)
+    lock(complaint)
     if complaint.status != Complaint.Status.UNDER_REVIEW:
         raise ValidationError(
             _("投诉举报当前为“%(status)s”，须在核实中才能作出结论。") % {"status": complaint.get_status_display()}
@@ -753,7 +729,7 @@ def _decide_complaint(
     complaint.internal_note = (internal_note or "").strip() or complaint.internal_note
     complaint.decided_at = now or timezone.now()
     complaint.decided_by = actor
-    _save(complaint, actor, reason=reasoning)
+    save(complaint, actor=actor, reason=reasoning)
     return complaint
 
 
