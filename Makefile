@@ -1,4 +1,5 @@
 # Qiyue: `make run` serves the demo on http://127.0.0.1:8000 (SQLite); `make test` runs the whole suite.
+# `make lint` runs ruff, the import contract (pyproject.toml [tool.importlinter]), the migrations check and check --deploy.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -38,6 +39,7 @@ test: translations
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(DEV_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 	$(DEPLOY_ENV) $(BIN)/python manage.py check --deploy --fail-level WARNING
 

@@ -51,12 +51,12 @@ def is_org_member(user) -> bool:
 
 
 def region_of(obj) -> Region | None:
-    """The region an object belongs to: a Region itself, or the object's `region` attribute."""
-    from registry.models import Region
+    """The region an object belongs to: a Region itself, or the object's `region` attribute.
 
+    (The registry sits above accounts, so a Region is recognised by its model label, not by importing it.)"""
     if obj is None:
         return None
-    if isinstance(obj, Region):
+    if getattr(getattr(obj, "_meta", None), "label_lower", "") == "registry.region":
         return obj
     return getattr(obj, "region", None)
 

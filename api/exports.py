@@ -1,7 +1,7 @@
 """Bulk exports of contracts and evaluation results for officials, as xlsx or csv.
 
 `export_create` records the request; an export of at most settings.EXPORT_BACKGROUND_THRESHOLD rows is built at once,
-a larger one by the `api.tasks.build_export` task once the request's transaction commits (django-tasks: the
+a larger one by the `build_export` task below once the request's transaction commits (django-tasks: the
 immediate backend builds it right away, the database backend when `manage.py db_worker` runs). Either way the file is
 kept with the Export row and only its requester may download it.
 
@@ -24,6 +24,7 @@ from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_tasks import task
 
 from accounts.permissions import is_purchaser, is_superuser
 from api.filters import ContractApiFilter, EvaluationApiFilter
@@ -147,8 +148,6 @@ def export_create(*, actor, kind: str, file_format: str = Export.Format.XLSX, fi
     export.full_clean()
     export.save()
     if export.in_background:
-        from api.tasks import build_export
-
         transaction.on_commit(lambda: build_export.enqueue(export.pk))
     else:
         export_build(export)
@@ -185,3 +184,12 @@ def export_list_for(*, user) -> QuerySet[Export]:
     if user is None or not user.is_authenticated:
         return Export.objects.none()
     return Export.objects.filter(requester=user).order_by("-created_at", "-pk")
+
+
+@task()
+def build_export(export_id: int) -> dict:
+    """The background task: build one queued export; returns its final status and row count."""
+    export = Export.objects.select_related("requester").get(pk=export_id)
+    if not export.is_finished:
+        export_build(export)
+    return {"status": export.status, "rows": export.row_count}

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from api.models import Export
 from contracts.models import Contract
 from evaluations.models import Evaluation
-from registry.filters import HOME_PROVINCE_CODE
 from registry.models import Region
+from registry.selectors import region_choices
 
 
 def _regions():
-    return Region.objects.filter(Q(code=HOME_PROVINCE_CODE) | Q(parent__code=HOME_PROVINCE_CODE)).order_by("code")
+    return region_choices()
 
 
 class ExportForm(forms.Form):

@@ -230,6 +230,12 @@ if os.environ.get("CACHE_BACKEND", "memory") == "database":
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "qiyue"}}
 
+# The province this deployment serves (GB/T 2260 code): its leagues and cities head every region filter and the
+# public home's figures.
+HOME_PROVINCE_CODE = os.environ.get("HOME_PROVINCE_CODE", "150000").strip()
+if not (len(HOME_PROVINCE_CODE) == 6 and HOME_PROVINCE_CODE.isdigit() and HOME_PROVINCE_CODE.endswith("0000")):
+    _refuse(f"HOME_PROVINCE_CODE={HOME_PROVINCE_CODE!r} is not a province code such as 150000 / 不是省级区划代码")
+
 # Evaluations: minimum evaluators to finalize, whether public results name evaluators, how long a 差 grade stays
 # among the organization's eligibility warnings (years).
 EVALUATION_MIN_EVALUATORS = _env_int("EVALUATION_MIN_EVALUATORS", 3)
@@ -293,7 +299,7 @@ TASKS = {
         "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend"),
     }
 }
-# Exports with more rows than this are built in the background (api.tasks.build_export).
+# Exports with more rows than this are built in the background (api.exports.build_export).
 EXPORT_BACKGROUND_THRESHOLD = _env_int("EXPORT_BACKGROUND_THRESHOLD", 2000)
 
 # Open data: the OCDS ocid prefix registered for this publisher.

@@ -12,8 +12,9 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from contracts.models import Contract, PurchaseItem, PurchaseList
-from registry.filters import HOME_PROVINCE_CODE, RegionFilter
+from registry.filters import RegionFilter
 from registry.models import Department, Region
+from registry.selectors import region_choices
 from registry.uscc import normalize_uscc
 
 YES_NO_ALL = [("", _("全部")), ("true", _("是")), ("false", _("否"))]
@@ -31,15 +32,7 @@ def _departments_of(queryset: QuerySet) -> QuerySet[Department]:
 
 def list_regions(queryset: QuerySet[PurchaseList]) -> QuerySet[Region]:
     """The province, its leagues and cities, and every region where one of the visible lists was published."""
-    return (
-        Region.objects.filter(
-            Q(code=HOME_PROVINCE_CODE)
-            | Q(parent__code=HOME_PROVINCE_CODE)
-            | Q(pk__in=queryset.order_by().values("region_id"))
-        )
-        .select_related("parent")
-        .order_by("code")
-    )
+    return region_choices(queryset.order_by().values("region_id"))
 
 
 class PurchaseListFilter(django_filters.FilterSet):

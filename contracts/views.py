@@ -128,7 +128,12 @@ def contract_url(contract: Contract) -> str:
 class ActionView(ServiceFormView):
     """A contracts page that runs one service (see core.views.ServiceFormView)."""
 
-    template_name = "contracts/form.html"
+    def subtitle(self, context: dict) -> str:
+        if context.get("contract"):
+            return f"{context['contract'].number} · {context['contract'].title}"
+        if context.get("purchase_list"):
+            return context["purchase_list"].title
+        return ""
 
 
 class PurchaserActionView(ActionView):

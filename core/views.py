@@ -119,6 +119,7 @@ class ServiceFormView(LoginRequiredMixin, FormView):
     service with the cleaned data, sets `self.success_message` and returns the URL to go to.
     """
 
+    template_name = "includes/service_form.html"
     title = ""
     submit_label = gettext_lazy("保存")
     submit_class = "btn-primary"
@@ -141,6 +142,10 @@ class ServiceFormView(LoginRequiredMixin, FormView):
 
     def perform(self, data: dict) -> str:
         raise ImproperlyConfigured(f"{type(self).__name__} must define perform() to call its service")
+
+    def subtitle(self, context: dict) -> str:
+        """The line under the title naming the record acted on (from the page's context); none by default."""
+        return ""
 
     def cancel_url(self) -> str:
         return reverse("portal:home")
@@ -171,4 +176,5 @@ class ServiceFormView(LoginRequiredMixin, FormView):
                 "intro_template": self.intro_template,
             }
         )
+        context["subtitle"] = self.subtitle(context)
         return context

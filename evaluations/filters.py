@@ -13,22 +13,15 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from evaluations.models import Evaluation
-from registry.filters import HOME_PROVINCE_CODE, RegionFilter
+from registry.filters import RegionFilter
 from registry.models import Region
+from registry.selectors import region_choices
 from registry.uscc import normalize_uscc
 
 
 def evaluation_regions(queryset: QuerySet[Evaluation]) -> QuerySet[Region]:
     """The province, its leagues and cities, and the region of every purchasing department in `queryset`."""
-    return (
-        Region.objects.filter(
-            Q(code=HOME_PROVINCE_CODE)
-            | Q(parent__code=HOME_PROVINCE_CODE)
-            | Q(pk__in=queryset.order_by().values("contract__department__region_id"))
-        )
-        .select_related("parent")
-        .order_by("code")
-    )
+    return region_choices(queryset.order_by().values("contract__department__region_id"))
 
 
 def _year_widget() -> forms.NumberInput:

@@ -146,9 +146,15 @@ def task_url(assignment: Assignment) -> str:
 
 
 class ActionView(ServiceFormView):
-    """A evaluations page that runs one service (see core.views.ServiceFormView)."""
+    """An evaluations page that runs one service (see core.views.ServiceFormView)."""
 
-    template_name = "evaluations/form.html"
+    def subtitle(self, context: dict) -> str:
+        if context.get("evaluation"):
+            contract = context["contract"]
+            return f"{contract.number} · {contract.title} · {context['evaluation'].get_kind_display()}"
+        if context.get("indicator_set"):
+            return context["indicator_set"].label
+        return ""
 
 
 # ---- public results --------------------------------------------------------------------------------------------

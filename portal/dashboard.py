@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 import pygal
-from django.db.models import Count, Q, QuerySet, Sum
+from django.conf import settings
+from django.db.models import Count, QuerySet, Sum
 from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
@@ -27,8 +28,8 @@ from contracts.models import Contract, Deliverable, PurchaseList
 from contracts.selectors import overdue_condition
 from core import formatting
 from evaluations.models import Evaluation
-from registry.filters import HOME_PROVINCE_CODE
-from registry.models import Organization, Region
+from registry.models import Organization
+from registry.selectors import region_choices
 
 CODE_LENGTH = 6
 GRADES = [grade for grade, _label in Evaluation.Grade.choices]
@@ -105,10 +106,8 @@ def _grade_counts(prefix: str) -> dict[str, dict[str, int]]:
 def home_dashboard(*, today: datetime.date | None = None) -> Dashboard:
     """The province's and each city's figures for the year of `today` (six queries in all)."""
     today = today or timezone.localdate()
-    regions = list(
-        Region.objects.filter(Q(code=HOME_PROVINCE_CODE) | Q(parent__code=HOME_PROVINCE_CODE)).order_by("code")
-    )
-    province_region = next((region for region in regions if region.code == HOME_PROVINCE_CODE), None)
+    regions = list(region_choices())
+    province_region = next((region for region in regions if region.code == settings.HOME_PROVINCE_CODE), None)
     if province_region is None:
         return Dashboard(year=today.year, province=None, cities=[])
     prefix = province_region.path

@@ -8,10 +8,9 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from registry.models import Organization, Rating, Region
+from registry.selectors import region_choices
 from registry.uscc import normalize_uscc
 
-# The province whose leagues and cities (盟市) are always offered in the region filter.
-HOME_PROVINCE_CODE = "150000"
 NO_VALID_GRADE = "none"
 
 
@@ -30,15 +29,7 @@ class RegionFilter(django_filters.ModelChoiceFilter):
 
 def directory_regions() -> QuerySet[Region]:
     """The province, its leagues and cities, and every region where an organization is registered."""
-    return (
-        Region.objects.filter(
-            Q(code=HOME_PROVINCE_CODE)
-            | Q(parent__code=HOME_PROVINCE_CODE)
-            | Q(pk__in=Organization.objects.values("region_id"))
-        )
-        .select_related("parent")
-        .order_by("code")
-    )
+    return region_choices(Organization.objects.values("region_id"))
 
 
 class YearFilter(django_filters.NumberFilter):

@@ -6,12 +6,13 @@ import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from django.db.models import BooleanField, Case, Exists, OuterRef, QuerySet, Subquery, Value, When
+from django.conf import settings
+from django.db.models import BooleanField, Case, Exists, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.permissions import is_registrar, is_superuser
-from registry.models import AnnualInspection, CreditListing, Organization, Rating
+from registry.models import AnnualInspection, CreditListing, Organization, Rating, Region
 from registry.uscc import normalize_uscc
 
 
@@ -175,3 +176,14 @@ def organization_eligibility(organization: Organization, *, on: datetime.date | 
         warnings.extend(str(text) for text in extra_warnings)
 
     return Eligibility(eligible=not refusals, refusals=tuple(refusals), warnings=tuple(warnings))
+
+
+def region_choices(used_region_ids: QuerySet | None = None) -> QuerySet[Region]:
+    """The regions a list's region filter offers: the home province (settings.HOME_PROVINCE_CODE), its leagues and
+    cities, and the regions `used_region_ids` (a values queryset of region ids) names. Counties label with their city
+    (select_related("parent"))."""
+    home = settings.HOME_PROVINCE_CODE
+    condition = Q(code=home) | Q(parent__code=home)
+    if used_region_ids is not None:
+        condition |= Q(pk__in=used_region_ids)
+    return Region.objects.filter(condition).select_related("parent").order_by("code")

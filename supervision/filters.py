@@ -8,8 +8,9 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from registry.filters import HOME_PROVINCE_CODE, RegionFilter
+from registry.filters import RegionFilter
 from registry.models import CreditListing, Region
+from registry.selectors import region_choices
 from registry.uscc import normalize_uscc
 from supervision.models import Complaint, Inspection, RectificationOrder
 from supervision.selectors import normalize_tracking_code
@@ -99,11 +100,7 @@ class ComplaintFilter(django_filters.FilterSet):
 
 def listing_regions():
     """The province and its leagues and cities (盟市)."""
-    return (
-        Region.objects.filter(Q(code=HOME_PROVINCE_CODE) | Q(parent__code=HOME_PROVINCE_CODE))
-        .select_related("parent")
-        .order_by("code")
-    )
+    return region_choices()
 
 
 class CreditListingFilter(OrganizationSearchMixin, django_filters.FilterSet):

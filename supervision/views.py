@@ -148,7 +148,9 @@ def client_key(request) -> str:
 class ActionView(ServiceFormView):
     """A supervision page that runs one service (see core.views.ServiceFormView)."""
 
-    template_name = "supervision/form.html"
+    def subtitle(self, context: dict) -> str:
+        organization = context.get("organization")
+        return f"{organization.name} · {organization.uscc}" if organization else ""
 
 
 class OrganizationActionView(ActionView):

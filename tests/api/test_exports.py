@@ -12,8 +12,8 @@ from django.test import Client
 from openpyxl import load_workbook
 
 from api import exports
+from api.exports import build_export
 from api.models import Export
-from api.tasks import build_export
 from tests.api.conftest import finalized_evaluation
 from tests.factories import DeliverableFactory, PurchaserFactory, SignedContractFactory, region
 

@@ -1,0 +1,22 @@
+"""`{% load core_tags %}`: small helpers the shared includes need."""
+
+from django import template
+
+register = template.Library()
+
+
+def _names(value) -> set[str]:
+    return {name.strip() for name in str(value or "").split(",") if name.strip()}
+
+
+@register.filter
+def is_in(name: str, names) -> bool:
+    """`field.name|is_in:"a,b"`: the name is one of the comma-separated names."""
+    return name in _names(names)
+
+
+@register.filter
+def kept(query, names) -> list[tuple[str, str]]:
+    """The (name, value) pairs of the query string whose names are listed: parameters a filter form must keep."""
+    wanted = _names(names)
+    return [(name, value) for name in sorted(wanted) for value in query.getlist(name)]
