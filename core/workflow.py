@@ -1,0 +1,77 @@
+"""A workflow's transition table: which actions each status allows, checked by services and read by templates.
+
+Each app declares its workflows once (`contracts/workflows.py`, …):
+
+    CONTRACT = Workflow(
+        Contract.Status,
+        [
+            Transition("sign", _("签订"), {Contract.Status.DRAFT}, Contract.Status.SIGNED),
+            Transition("terminate", _("终止"), {Contract.Status.SIGNED, Contract.Status.PERFORMING}),
+        ],
+    )
+
+A service refuses a transition from a wrong status with `CONTRACT.check("sign", contract.status)` (a ValidationError
+coded `wrong_state`, naming the status and the action), and a page asks `CONTRACT.allows("sign", contract.status)` —
+or builds its buttons from `CONTRACT.available(contract.status)` — instead of listing statuses in a template.
+Who may act is the permissions.py predicate's question, not the table's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import TextChoices
+
+from core.services import wrong_state
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str  # the service's verb: "sign", "accept", "verify"
+    label: Any  # gettext_lazy: the button's text and the verb in the refusal ("不能签订")
+    sources: frozenset[str] = field(default_factory=frozenset)
+    target: str | None = None  # the status after it (None: the status does not change, or depends on input)
+
+    def __init__(self, action: str, label: Any, sources: Iterable[str], target: str | None = None):
+        object.__setattr__(self, "action", action)
+        object.__setattr__(self, "label", label)
+        object.__setattr__(self, "sources", frozenset(str(source) for source in sources))
+        object.__setattr__(self, "target", None if target is None else str(target))
+
+
+class Workflow:
+    """The transitions of one status field."""
+
+    def __init__(self, statuses: type[TextChoices], transitions: Iterable[Transition]):
+        self.statuses = statuses
+        self.transitions: dict[str, Transition] = {}
+        for transition in transitions:
+            if transition.action in self.transitions:
+                raise ValueError(f"transition {transition.action!r} declared twice")
+            unknown = (transition.sources | ({transition.target} - {None})) - set(statuses.values)
+            if unknown:
+                raise ValueError(f"transition {transition.action!r} names unknown statuses {sorted(unknown)}")
+            self.transitions[transition.action] = transition
+
+    def __getitem__(self, action: str) -> Transition:
+        return self.transitions[action]
+
+    def allows(self, action: str, status: str) -> bool:
+        return str(status) in self.transitions[action].sources
+
+    def available(self, status: str) -> list[Transition]:
+        """The transitions the status allows, in declaration order."""
+        return [transition for transition in self.transitions.values() if str(status) in transition.sources]
+
+    def status_label(self, status: str) -> Any:
+        return self.statuses(status).label
+
+    def check(self, action: str, status: str) -> None:
+        """Refuse (ValidationError coded `wrong_state`) unless the status allows the action."""
+        if not self.allows(action, status):
+            raise wrong_state(self.transitions[action].label, self.status_label(status))
+
+    def statuses_allowing(self, action: str) -> frozenset[str]:
+        return self.transitions[action].sources
