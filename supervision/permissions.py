@@ -2,7 +2,12 @@
 
 Supervision is done by the officials (registrars and purchasers) whose region covers the organization concerned; the
 organization's members answer the orders it receives; anyone may file a complaint. Complainants' contact data is seen
-only by the officials handling the complaint. Predicates answer *who*; state rules live in services.py and the models.
+only by the officials handling the complaint. Predicates answer *who*; which status allows an action is
+supervision/workflows.py's question, and the rules live in supervision/services/.
+
+The role predicates at the top decide who may open the supervision pages at all (a signed-in user without the role
+gets 403); the record predicates below them decide who may see or act on one record (404 for everyone else, see
+supervision/access.py).
 """
 
 from __future__ import annotations
@@ -12,11 +17,27 @@ import rules
 from accounts.permissions import (
     is_member_of,
     is_official,
+    is_org_member,
     is_registrar,
     is_superuser,
     official_in_region,
     user_covers_region,
 )
+
+# --- roles: who may open which pages -------------------------------------------------------------------------------
+
+# The officials' lists (inspections, draws, orders of the region) and the records they lead to; superusers read them.
+is_official_or_superuser = rules.predicate(is_superuser | is_official, name="is_official_or_superuser")
+# Inspection and order records: officials and superusers, and organization members (each their own organization's).
+may_open_records = rules.predicate(is_official_or_superuser | is_org_member, name="may_open_records")
+# Who plans inspections and issues orders (the organization itself is checked by can_plan_inspection / can_issue_order).
+may_supervise = rules.predicate(is_official, name="may_supervise")
+# Random draws are made by registrars (登记管理机关).
+may_draw_samples = rules.predicate(is_registrar, name="may_draw_samples")
+# The listings that verified orders would allow removing: registrars and superusers.
+may_review_listings = rules.predicate(is_superuser | is_registrar, name="may_review_listings")
+# Organization members answer their organization's orders.
+may_answer_orders = rules.predicate(is_org_member, name="may_answer_orders")
 
 
 def _organization_of(obj):
@@ -33,6 +54,13 @@ def supervises(user, obj) -> bool:
     """A registrar or purchaser whose region covers the organization (obj: Organization or anything with one)."""
     organization = _organization_of(obj)
     return organization is not None and bool(official_in_region(user, organization))
+
+
+@rules.predicate
+def can_open_organization_records(user, organization) -> bool:
+    """Whoever may open an organization's inspections and orders: its supervising officials, its members and
+    superusers."""
+    return bool(is_superuser(user) or supervises(user, organization) or is_member_of(user, organization))
 
 
 @rules.predicate
@@ -103,6 +131,10 @@ def can_view_complaint_queue(user) -> bool:
     return bool(is_official(user))
 
 
+# The complaint queue and the complaints in it: the officials, and superusers (who read every complaint).
+may_open_complaints = rules.predicate(is_superuser | can_view_complaint_queue, name="may_open_complaints")
+
+
 @rules.predicate
 def can_handle_complaint(user, complaint) -> bool:
     return complaint is not None and supervises(user, complaint.organization)
@@ -132,7 +164,15 @@ def can_file_complaint(user) -> bool:
 
 
 for _name, _predicate in {
+    "is_official_or_superuser": is_official_or_superuser,
+    "may_open_records": may_open_records,
+    "may_supervise": may_supervise,
+    "may_draw_samples": may_draw_samples,
+    "may_review_listings": may_review_listings,
+    "may_answer_orders": may_answer_orders,
+    "may_open_complaints": may_open_complaints,
     "supervises": supervises,
+    "can_open_organization_records": can_open_organization_records,
     "can_draw_sample": can_draw_sample,
     "can_view_sample_draw": can_view_sample_draw,
     "can_plan_inspection": can_plan_inspection,

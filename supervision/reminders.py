@@ -28,6 +28,7 @@ from contracts.models import Contract, Deliverable
 from contracts.selectors import deliverable_overdue_list
 from supervision.models import RectificationOrder, ReminderLog
 from supervision.selectors import overdue_order_list
+from supervision.workflows import ORDER
 
 logger = logging.getLogger(__name__)
 
@@ -123,7 +124,7 @@ def _due_soon(on: datetime.date) -> tuple[list[tuple[int, ReminderItem]], list[t
     )
     orders = (
         RectificationOrder.objects.filter(
-            status__in=RectificationOrder.ANSWERABLE_STATUSES,
+            status__in=ORDER.statuses_allowing("answer"),
             deadline__gte=on,
             deadline__lte=on + datetime.timedelta(days=ORDER_NOTICE_DAYS),
         )

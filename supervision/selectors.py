@@ -85,6 +85,14 @@ def sample_draw_get(*, pk: int, user) -> SampleDraw:
     return sample_draw_list(user=user).prefetch_related(Prefetch("entries", queryset=entries)).get(pk=pk)
 
 
+def sample_draw_rows(draw: SampleDraw, *, user) -> list[tuple[SampleDrawEntry, Inspection | None]]:
+    """Each organization drawn, in draw order, with the inspection planned for it from the draw (None: not yet)."""
+    planned = {
+        inspection.organization_id: inspection for inspection in inspection_list(user=user).filter(sample_draw=draw)
+    }
+    return [(entry, planned.get(entry.organization_id)) for entry in draw.entries.all()]
+
+
 # --- inspections ---------------------------------------------------------------------------------------------------
 
 
@@ -188,11 +196,27 @@ def organization_order_list(*, organization: Organization, user, on: datetime.da
 
 
 def order_get(*, pk: int, user, on: datetime.date | None = None) -> RectificationOrder:
-    """One visible order with its answers (who answered, who decided, files); DoesNotExist when not visible."""
+    """One visible order with its answers (who answered, who decided, files); DoesNotExist when not visible.
+
+    The source inspection and complaint share the order's organization object, so asking who may open them costs no
+    query."""
     responses = OrderResponse.objects.select_related("responded_by", "decided_by").prefetch_related(
         Prefetch("files", queryset=OrderResponseFile.objects.order_by("pk"))
     )
-    return order_list(user=user, on=on).prefetch_related(Prefetch("responses", queryset=responses)).get(pk=pk)
+    order = order_list(user=user, on=on).prefetch_related(Prefetch("responses", queryset=responses)).get(pk=pk)
+    if order.inspection_id is not None:
+        order.inspection.organization = order.organization
+    if order.complaint_id is not None:
+        order.complaint.organization = order.organization
+    return order
+
+
+def order_escalation(order: RectificationOrder) -> OrderListing | None:
+    """The listing an overdue order led to (select_related by order_list), or None."""
+    try:
+        return order.escalation
+    except OrderListing.DoesNotExist:
+        return None
 
 
 # --- complaints ----------------------------------------------------------------------------------------------------

@@ -146,3 +146,32 @@ def test_inactive_official_loses_every_right(users, records):
     registrar.is_active = False
     for name, record, _allowed in CASES:
         assert not getattr(permissions, name)(registrar, records[record])
+
+
+ALL_OFFICIALS = {"registrar", "purchaser", "county_registrar", "other_county_registrar", "baotou_registrar"}
+REGISTRARS = {"registrar", "county_registrar", "other_county_registrar", "baotou_registrar"}
+# role predicate, roles allowed: who may open which supervision pages at all
+ROLE_CASES = [
+    ("is_official_or_superuser", ALL_OFFICIALS | {"superuser"}),
+    ("may_open_records", ALL_OFFICIALS | {"superuser", "member", "other_member"}),
+    ("may_supervise", ALL_OFFICIALS),
+    ("may_draw_samples", REGISTRARS),
+    ("may_review_listings", REGISTRARS | {"superuser"}),
+    ("may_answer_orders", {"member", "other_member"}),
+    ("may_open_complaints", ALL_OFFICIALS | {"superuser"}),
+]
+
+
+@pytest.mark.parametrize(("name", "allowed"), ROLE_CASES, ids=[case[0] for case in ROLE_CASES])
+def test_role_predicate(users, name, allowed):
+    predicate = getattr(permissions, name)
+    for role in ROLES:
+        assert bool(predicate(users[role])) is (role in allowed), f"{name}({role})"
+        assert rules.test_rule(f"supervision.{name}", users[role]) is (role in allowed)
+
+
+def test_organization_records_are_opened_by_its_officials_members_and_superusers(users, records):
+    allowed = OFFICIALS_COVERING | {"superuser", "member"}
+    for role in ROLES:
+        opens = permissions.can_open_organization_records(users[role], records["organization"])
+        assert bool(opens) is (role in allowed), role

@@ -1,0 +1,99 @@
+"""Complaints and reports (投诉举报) from the public, tracked by code."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from core.uploads import upload_to
+
+
+class Complaint(models.Model):
+    """A complaint or report (投诉举报) from the public about an organization or one of its contracts."""
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("已受理")
+        UNDER_REVIEW = "under_review", _("调查核实中")
+        UPHELD = "upheld", _("属实")
+        DISMISSED = "dismissed", _("不属实")
+
+    DECIDED_STATUSES = (Status.UPHELD, Status.DISMISSED)
+
+    tracking_code = models.CharField(_("查询码"), max_length=12, unique=True, editable=False)
+    organization = models.ForeignKey(
+        "registry.Organization", verbose_name=_("被投诉社会组织"), on_delete=models.PROTECT, related_name="complaints"
+    )
+    contract = models.ForeignKey(
+        "contracts.Contract",
+        verbose_name=_("涉及合同"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="complaints",
+    )
+    subject = models.CharField(_("标题"), max_length=200)
+    text = models.TextField(_("投诉举报内容"))
+    contact_name = models.CharField(_("联系人"), max_length=50, blank=True)
+    contact_phone = models.CharField(_("联系电话"), max_length=40, blank=True)
+    contact_email = models.EmailField(_("联系邮箱"), blank=True)
+    attachment = models.FileField(_("附件"), upload_to=upload_to, max_length=255, blank=True)
+    attachment_name = models.CharField(_("附件原文件名"), max_length=255, blank=True)
+    attachment_size = models.PositiveBigIntegerField(_("附件大小(字节)"), null=True, blank=True)
+    attachment_content_type = models.CharField(_("附件类型"), max_length=100, blank=True)
+    status = models.CharField(
+        _("办理状态"), max_length=15, choices=Status.choices, default=Status.RECEIVED, db_index=True
+    )
+    received_at = models.DateTimeField(_("受理时间"), default=timezone.now, db_index=True)
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("承办人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    review_started_at = models.DateTimeField(_("开始核实时间"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("办结人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reasoning = models.TextField(_("处理意见(公开)"), blank=True)
+    internal_note = models.TextField(_("内部备注"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("投诉举报")
+        verbose_name_plural = _("投诉举报")
+        ordering = ["-received_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["received", "under_review"])
+                | (Q(decided_at__isnull=False) & Q(decided_by__isnull=False) & ~Q(reasoning="")),
+                name="complaint_decision_complete",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="received") | Q(handler__isnull=False), name="complaint_review_has_handler"
+            ),
+        ]
+        indexes = [models.Index(fields=["organization", "status"], name="complaint_org_status")]
+
+    def __str__(self) -> str:
+        return f"{self.tracking_code} {self.subject}"
+
+    @property
+    def is_decided(self) -> bool:
+        return self.status in self.DECIDED_STATUSES
+
+    @property
+    def region(self):
+        return self.organization.region
