@@ -98,7 +98,8 @@ def _escalate(order: RectificationOrder, report: EscalationReport, on: datetime.
             return
         if order.overdue_marked_at is None:
             order.overdue_marked_at = now
-            order._change_reason = automatic_reason(_("整改逾期"))
+            with translation.override(settings.LANGUAGE_CODE):  # history reasons are kept in the site's language
+                order._change_reason = automatic_reason(_("整改逾期"))
             order.save(update_fields=["overdue_marked_at"])
             report.marked_orders.append(order.pk)
         listing = CreditListing.objects.filter(

@@ -19,7 +19,7 @@ from registry.forms import DateInput
 from registry.models import Organization, Region
 from supervision import page_selectors
 from supervision.models import Complaint, Inspection, RectificationOrder
-from supervision.services import COMPLAINT_SUBJECT_MAX, COMPLAINT_TEXT_MAX, complaint_attachment_max_bytes
+from supervision.services import COMPLAINT_SUBJECT_MAX, COMPLAINT_TEXT_MAX, complaint_attachment_max_mb
 
 User = get_user_model()
 
@@ -150,7 +150,8 @@ class ComplaintForm(forms.Form):
         required=False,
         help_text=_("投诉举报某一份政府购买服务合同的履行情况时填写；填写后可不选社会组织。"),
     )
-    subject = forms.CharField(label=_("标题"), max_length=COMPLAINT_SUBJECT_MAX)
+    # The lengths are the service's rules (complaint_file refuses longer texts); the form only tells the browser.
+    subject = forms.CharField(label=_("标题"), widget=forms.TextInput(attrs={"maxlength": COMPLAINT_SUBJECT_MAX}))
     text = forms.CharField(
         label=_("投诉举报内容"),
         widget=textarea(8, maxlength=COMPLAINT_TEXT_MAX),
@@ -165,7 +166,7 @@ class ComplaintForm(forms.Form):
         # Formatted per request so the help text follows the visitor's language.
         text_help = _("写明时间、地点、经过和涉及的服务；最多 %(max)d 字。")
         self.fields["text"].help_text = text_help % {"max": COMPLAINT_TEXT_MAX}
-        limit = complaint_attachment_max_bytes() // (1024 * 1024)
+        limit = complaint_attachment_max_mb()
         self.fields["attachment"].help_text = _("一个文件，不超过 %(limit)d MB；") % {"limit": limit} + str(
             FILE_TYPES_HELP
         )

@@ -136,7 +136,7 @@ def test_attachment_size_limit_message(client, organization, settings):
     big = make_upload("pdf", "扫描件.pdf", content=b"%PDF-1.4\n" + b"0" * (1024 * 1024 + 10))
     response = client.post(URL, filing(organization, attachment=big))
     assert response.status_code == 200
-    assert "附件“扫描件.pdf”超过大小上限 1 MB。" in text_of(response)
+    assert "文件“扫描件.pdf”超过大小上限 1 MB。" in text_of(response)
     assert "不超过 1 MB" in text_of(response)
     assert not Complaint.objects.exists()
 

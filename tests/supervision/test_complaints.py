@@ -10,6 +10,7 @@ from supervision import permissions, services
 from supervision.models import Complaint, RectificationOrder
 from supervision.selectors import complaint_get, complaint_lookup, complaint_queue
 from supervision.services import TRACKING_ALPHABET
+from tests.errors import all_codes, codes
 from tests.factories import ContractFactory, make_upload
 from tests.supervision.conftest import DEADLINE, ISSUED_ON, at
 
@@ -52,29 +53,36 @@ def test_contract_must_be_signed_and_match(organization, purchaser, contract):
     draft = ContractFactory(organization=organization, department=purchaser.department)
     with pytest.raises(ValidationError) as error:
         file(None, contract=draft)
-    assert "contract" in error.value.message_dict
+    assert codes(error.value) == {"contract": ["contract_not_signed"]}
     other = ContractFactory(department=purchaser.department, status="signed", signed_on=datetime.date(2026, 2, 1))
     with pytest.raises(ValidationError) as error:
         file(organization, contract=other)
-    assert "contract" in error.value.message_dict
+    assert codes(error.value) == {"contract": ["contract_not_of_organization"]}
 
 
 def test_required_fields_and_size_limits(organization, settings):
     with pytest.raises(ValidationError) as error:
         file(None, subject="", text="")
-    assert {"organization", "subject", "text"} <= set(error.value.message_dict)
+    assert codes(error.value) == {"organization": ["required"], "subject": ["required"], "text": ["required"]}
     with pytest.raises(ValidationError) as error:
-        file(organization, text="字" * 5001)
-    assert "5000" in error.value.message_dict["text"][0]
+        file(organization, subject="题" * 201, text="字" * 5001)
+    assert codes(error.value) == {"subject": ["too_long"], "text": ["too_long"]}
+    assert error.value.message_dict["text"] == ["投诉举报内容不能超过 5000 个字（现为 5001 个字）。"]
     assert file(organization, text="字" * 5000).text == "字" * 5000
     with pytest.raises(ValidationError) as error:
         file(organization, attachment=make_upload("pdf", "说明.pdf", b"not a pdf"))
-    assert "attachment" in error.value.message_dict
+    assert codes(error.value) == {"attachment": ["upload_content"]}
     settings.SUPERVISION_COMPLAINT_ATTACHMENT_MAX_MB = 1
     big = make_upload("pdf", "大文件.pdf", b"%PDF-1.4\n" + b"0" * (1024 * 1024 + 1))
     with pytest.raises(ValidationError) as error:
         file(organization, attachment=big)
-    assert "attachment" in error.value.message_dict
+    assert codes(error.value) == {"attachment": ["upload_size"]}
+    assert error.value.error_dict["attachment"][0].params == {"name": "大文件.pdf", "limit": 1}
+    # Never above the site's limit.
+    settings.SUPERVISION_COMPLAINT_ATTACHMENT_MAX_MB, settings.UPLOAD_MAX_MB = 30, 1
+    with pytest.raises(ValidationError) as error:
+        file(organization, attachment=big)
+    assert codes(error.value) == {"attachment": ["upload_size"]}
     with pytest.raises(ValidationError) as error:
         file(organization, contact_email="not-an-email")
     assert "contact_email" in error.value.message_dict
@@ -87,9 +95,12 @@ def test_rate_limit_per_client_per_hour(organization, settings):
         file(organization, client_key="203.0.113.7", now=start + datetime.timedelta(minutes=minute))
     with pytest.raises(ValidationError) as error:
         file(organization, client_key="203.0.113.7", now=start + datetime.timedelta(minutes=10))
-    assert error.value.code == "rate_limited"
-    with pytest.raises(ValidationError):
+    assert codes(error.value) == {"__all__": ["rate_limited"]}
+    assert error.value.params == {"limit": 3}
+    assert error.value.messages == ["提交过于频繁：同一来源每小时最多提交 3 件投诉举报，请稍后再试。"]
+    with pytest.raises(ValidationError) as error:
         services.complaint_rate_limit_check("203.0.113.7", now=start + datetime.timedelta(minutes=59))
+    assert error.value.code == "rate_limited"
     # Another client is not affected, and the window slides: an hour after the first filing one more is allowed.
     file(organization, client_key="198.51.100.1", now=start + datetime.timedelta(minutes=10))
     file(organization, client_key="203.0.113.7", now=start + datetime.timedelta(minutes=60, seconds=1))
@@ -132,27 +143,34 @@ def test_lookup_shows_status_and_public_reasoning_only(organization, registrar):
 
 def test_state_machine_and_order(organization, registrar, member):
     complaint = file(organization)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as error:
         services.complaint_uphold(actor=registrar, complaint=complaint, reasoning="属实")
+    assert all_codes(error.value) == {"wrong_state"}
+    assert error.value.messages == ["当前状态为“已受理”，不能作出核实结论。"]
     services.complaint_start_review(actor=registrar, complaint=complaint)
     assert complaint.handler == registrar
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as error:
         services.complaint_start_review(actor=registrar, complaint=complaint)
+    assert all_codes(error.value) == {"wrong_state"}
     with pytest.raises(ValidationError) as error:
         services.complaint_uphold(actor=registrar, complaint=complaint, reasoning=" ")
-    assert "reasoning" in error.value.message_dict
-    with pytest.raises(ValidationError):
+    assert codes(error.value) == {"reasoning": ["required"]}
+    with pytest.raises(ValidationError) as error:
         services.complaint_open_order(actor=registrar, complaint=complaint, requirements="整改", deadline=DEADLINE)
+    assert all_codes(error.value) == {"wrong_state"}
     services.complaint_uphold(actor=registrar, complaint=complaint, reasoning="属实")
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as error:
         services.complaint_dismiss(actor=registrar, complaint=complaint, reasoning="不属实")
+    assert all_codes(error.value) == {"wrong_state"}
     order = services.complaint_open_order(
         actor=registrar, complaint=complaint, requirements="补足上门服务", deadline=DEADLINE, issued_on=ISSUED_ON
     )
     assert order.source == RectificationOrder.Source.COMPLAINT and order.complaint == complaint
     assert complaint_lookup(tracking_code=complaint.tracking_code).order_issued
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as error:
         services.complaint_open_order(actor=registrar, complaint=complaint, requirements="再次", deadline=DEADLINE)
+    assert codes(error.value)["complaint"] == ["order_already_issued"]
+    assert error.value.message_dict["complaint"] == [f"投诉 {complaint.tracking_code} 已下达过整改通知，不能重复下达。"]
 
 
 def test_dismiss(organization, purchaser):
@@ -166,8 +184,9 @@ def test_dismiss(organization, purchaser):
 def test_only_officials_of_the_region_handle(organization, baotou_registrar, member, other_county_registrar):
     complaint = file(organization)
     for actor in (baotou_registrar, member, other_county_registrar, None):
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(PermissionDenied) as error:
             services.complaint_start_review(actor=actor, complaint=complaint)
+        assert all_codes(error.value) == {"permission_denied"}
 
 
 def test_contact_data_visible_only_to_handling_officials(

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from supervision import services
 from supervision.models import Inspection
 from supervision.selectors import inspection_get, inspection_list
+from tests.errors import all_codes, codes
 from tests.factories import make_upload
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +43,8 @@ def test_on_site_inspection_with_two_inspectors(registrar, second_registrar, org
 def test_on_site_needs_two_inspectors(registrar, organization):
     with pytest.raises(ValidationError) as error:
         plan(registrar, organization, inspectors=[registrar])
-    assert "inspectors" in error.value.message_dict
+    assert codes(error.value) == {"inspectors": ["too_few_inspectors"]}
+    assert error.value.message_dict["inspectors"] == ["实地检查须由至少 2 名检查人员进行。"]
     inspection = plan(registrar, organization)
     with pytest.raises(ValidationError) as error:
         services.inspection_complete(
@@ -52,19 +54,19 @@ def test_on_site_needs_two_inspectors(registrar, organization):
             conclusion="no_problem",
             inspectors=[registrar],
         )
-    assert "inspectors" in error.value.message_dict
+    assert codes(error.value) == {"inspectors": ["too_few_inspectors"]}
     with pytest.raises(ValidationError) as error:
         services.inspection_complete(
             actor=registrar, inspection=inspection, inspected_on=datetime.date(2026, 9, 11), conclusion="no_problem"
         )
-    assert "inspectors" in error.value.message_dict
+    assert codes(error.value) == {"inspectors": ["required"]}
 
 
 def test_inspectors_must_cover_the_organization(registrar, baotou_registrar, member, organization):
     for stranger in (baotou_registrar, member):
         with pytest.raises(ValidationError) as error:
             plan(registrar, organization, kind="document", inspectors=[stranger])
-        assert "inspectors" in error.value.message_dict
+        assert codes(error.value) == {"inspectors": ["inspector_not_covering"]}
 
 
 def test_completion_rules(registrar, organization):
@@ -73,10 +75,11 @@ def test_completion_rules(registrar, organization):
         services.inspection_complete(
             actor=registrar, inspection=inspection, inspected_on=datetime.date(2099, 1, 1), conclusion="problems_found"
         )
-    assert {"inspected_on", "findings"} <= set(error.value.message_dict)
+    assert codes(error.value) == {"inspected_on": ["date_in_future"], "findings": ["findings_required"]}
+    assert error.value.message_dict["inspected_on"] == ["检查日期 2099-01-01 晚于今天，不能登记将来的日期。"]
     with pytest.raises(ValidationError) as error:
         services.inspection_complete(actor=registrar, inspection=inspection, inspected_on=None, conclusion="maybe")
-    assert {"inspected_on", "conclusion"} <= set(error.value.message_dict)
+    assert codes(error.value) == {"inspected_on": ["required"], "conclusion": ["invalid_choice"]}
     services.inspection_complete(
         actor=registrar,
         inspection=inspection,
@@ -84,21 +87,28 @@ def test_completion_rules(registrar, organization):
         conclusion="problems_found",
         findings="未按规定公开年度报告",
     )
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as error:
         services.inspection_complete(
             actor=registrar, inspection=inspection, inspected_on=datetime.date(2026, 9, 12), conclusion="no_problem"
         )
-    with pytest.raises(ValidationError):
+    assert all_codes(error.value) == {"wrong_state"}
+    assert error.value.messages == ["当前状态为“已完成”，不能登记检查结果。"]
+    with pytest.raises(ValidationError) as error:
         services.inspection_update(actor=registrar, inspection=inspection, planned_on=datetime.date(2026, 9, 20))
+    assert all_codes(error.value) == {"wrong_state"}
 
 
 def test_random_kind_only_through_a_draw(registrar, organization):
     with pytest.raises(ValidationError) as error:
         plan(registrar, organization, kind="random")
-    assert "kind" in error.value.message_dict
+    assert codes(error.value) == {"kind": ["random_needs_draw"]}
     inspection = plan(registrar, organization, kind="targeted")
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as error:
         services.inspection_update(actor=registrar, inspection=inspection, kind="random")
+    assert codes(error.value) == {"kind": ["random_kind_fixed"]}
+    with pytest.raises(ValidationError) as error:
+        services.inspection_update(actor=registrar, inspection=inspection, kind="unknown", planned_on=None)
+    assert codes(error.value) == {"kind": ["invalid_choice"], "planned_on": ["required"]}
 
 
 def test_update_planned(registrar, second_registrar, organization):
@@ -136,10 +146,14 @@ def test_attachments_are_validated(registrar, organization, member):
         actor=registrar, inspection=inspection, file=make_upload("pdf", "检查记录.pdf")
     )
     assert attachment.title == "检查记录.pdf" and attachment.file.name.startswith("supervision/")
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as error:
         services.inspection_attachment_add(
             actor=registrar, inspection=inspection, file=make_upload("pdf", "x.exe", b"MZ")
         )
+    assert codes(error.value) == {"file": ["upload_type"]}
+    with pytest.raises(ValidationError) as error:
+        services.inspection_attachment_add(actor=registrar, inspection=inspection, file=None)
+    assert codes(error.value) == {"file": ["required"]}
     with pytest.raises(PermissionDenied):
         services.inspection_attachment_add(actor=member, inspection=inspection, file=make_upload("pdf"))
 

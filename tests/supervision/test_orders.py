@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from supervision import services
 from supervision.models import OrderResponse, RectificationOrder
 from supervision.selectors import annotate_order_overdue, order_get
+from tests.errors import all_codes, codes
 from tests.factories import make_upload
 from tests.supervision.conftest import DEADLINE, ISSUED_ON, at
 
@@ -50,7 +51,10 @@ def test_issue_refuses_deadline_not_after_issue_and_future_issue(registrar, orga
         services.order_issue(
             actor=registrar, organization=organization, requirements="整改", deadline=ISSUED_ON, issued_on=ISSUED_ON
         )
-    assert "deadline" in error.value.message_dict
+    assert codes(error.value) == {"deadline": ["deadline_not_after_issue"]}
+    assert error.value.message_dict["deadline"] == [
+        f"整改期限 {ISSUED_ON.isoformat()} 须晚于下达日期 {ISSUED_ON.isoformat()}。"
+    ]
     with pytest.raises(ValidationError) as error:
         services.order_issue(
             actor=registrar,
@@ -59,7 +63,12 @@ def test_issue_refuses_deadline_not_after_issue_and_future_issue(registrar, orga
             deadline=datetime.date(2099, 1, 1),
             issued_on=datetime.date(2099, 1, 1) - datetime.timedelta(days=30),
         )
-    assert {"requirements", "issued_on"} <= set(error.value.message_dict)
+    assert codes(error.value) == {"requirements": ["required"], "issued_on": ["date_in_future"]}
+    with pytest.raises(ValidationError) as error:
+        services.order_issue(
+            actor=registrar, organization=organization, requirements="整改", deadline=None, source="elsewhere"
+        )
+    assert codes(error.value) == {"deadline": ["required"], "source": ["invalid_choice"]}
 
 
 def test_issue_needs_an_official_covering_the_organization(organization, baotou_registrar, member):
@@ -94,31 +103,36 @@ def test_full_cycle_answer_return_answer_verify(order, member, registrar):
 
 
 def test_wrong_state_transitions_are_refused(order, member, registrar):
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as error:
         services.order_verify(actor=registrar, order=order)
-    with pytest.raises(ValidationError):
+    assert codes(error.value) == {"__all__": ["wrong_state"]}
+    assert error.value.params["action"] == "核验整改答复" and error.value.params["status"] == "已下达"
+    with pytest.raises(ValidationError) as error:
         services.order_return(actor=registrar, order=order, reason="x")
+    assert all_codes(error.value) == {"wrong_state"}
     services.order_answer(actor=member, order=order, text="已整改", now=at(2026, 10, 5))
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as error:
         services.order_answer(actor=member, order=order, text="再次答复", now=at(2026, 10, 6))
+    assert error.value.messages == ["当前状态为“已答复”，不能答复整改通知。"]
     services.order_verify(actor=registrar, order=order, on=datetime.date(2026, 10, 6))
     for call in (
         lambda: services.order_answer(actor=member, order=order, text="x"),
         lambda: services.order_verify(actor=registrar, order=order),
         lambda: services.order_return(actor=registrar, order=order, reason="x"),
     ):
-        with pytest.raises(ValidationError):
+        with pytest.raises(ValidationError) as error:
             call()
+        assert all_codes(error.value) == {"wrong_state"}
 
 
 def test_return_needs_a_reason_and_answer_needs_text(order, member, registrar):
     with pytest.raises(ValidationError) as error:
         services.order_answer(actor=member, order=order, text="  ")
-    assert "text" in error.value.message_dict
+    assert codes(error.value) == {"text": ["required"]}
     services.order_answer(actor=member, order=order, text="已整改", now=at(2026, 10, 5))
     with pytest.raises(ValidationError) as error:
         services.order_return(actor=registrar, order=order, reason="")
-    assert "reason" in error.value.message_dict
+    assert codes(error.value) == {"reason": ["required"]}
 
 
 def test_answer_files_are_validated(order, member):
@@ -126,7 +140,7 @@ def test_answer_files_are_validated(order, member):
         services.order_answer(
             actor=member, order=order, text="已整改", files=[make_upload("pdf", "证明.pdf", b"MZ\x90\x00")]
         )
-    assert "files" in error.value.message_dict
+    assert codes(error.value) == {"files": ["upload_content"]}
     assert not order.responses.exists()
 
 
@@ -148,7 +162,7 @@ def test_verify_date_not_before_answer(order, member, registrar):
     services.order_answer(actor=member, order=order, text="已整改", now=at(2026, 10, 10))
     with pytest.raises(ValidationError) as error:
         services.order_verify(actor=registrar, order=order, on=datetime.date(2026, 10, 9))
-    assert "on" in error.value.message_dict
+    assert codes(error.value) == {"on": ["verified_before_answer"]}
 
 
 # Overdue ---------------------------------------------------------------------------------------------------------
@@ -201,8 +215,11 @@ def test_order_from_inspection_needs_problems_found(registrar, organization):
         actor=registrar, organization=organization, requirements="整改", deadline=DEADLINE, issued_on=ISSUED_ON
     )
     with pytest.raises(ValidationError) as error:
+        services.order_issue(source="inspection", **kwargs)
+    assert codes(error.value) == {"inspection": ["required"]}
+    with pytest.raises(ValidationError) as error:
         services.order_issue(source="inspection", inspection=inspection, **kwargs)
-    assert "inspection" in error.value.message_dict
+    assert codes(error.value) == {"inspection": ["source_without_problems"]}
     services.inspection_complete(
         actor=registrar,
         inspection=inspection,
@@ -223,7 +240,7 @@ def test_order_contract_must_belong_to_the_organization(registrar, organization,
         services.order_issue(
             actor=registrar, organization=organization, requirements="整改", deadline=DEADLINE, contract=foreign
         )
-    assert "contract" in error.value.message_dict
+    assert codes(error.value)["contract"] == ["contract_not_of_organization"]
 
 
 def test_order_from_an_evaluation_graded_poor(registrar, organization, contract):
@@ -250,10 +267,10 @@ def test_order_from_an_evaluation_graded_poor(registrar, organization, contract)
     )
     with pytest.raises(ValidationError) as error:
         services.order_issue(source="evaluation", **kwargs)
-    assert "evaluation" in error.value.message_dict
+    assert codes(error.value) == {"evaluation": ["required"]}
     with pytest.raises(ValidationError) as error:
         services.order_issue(source="evaluation", evaluation=evaluation, **kwargs)
-    assert "evaluation" in error.value.message_dict
+    assert codes(error.value) == {"evaluation": ["source_not_poor"]}
     evaluation.score, evaluation.grade = Decimal("55.00"), "poor"
     evaluation.save()
     order = services.order_issue(source="evaluation", evaluation=evaluation, source_reference="末期评价", **kwargs)

@@ -18,6 +18,7 @@ from supervision import services
 from supervision.models import Inspection, SampleDraw
 from supervision.sampling import default_rate, draw_sample, population_digest, sample_size, verify_draw
 from supervision.selectors import sample_draw_get, sample_draw_list
+from tests.errors import all_codes, codes
 from tests.factories import OrganizationFactory, next_uscc, region
 from tests.supervision.conftest import at
 
@@ -125,7 +126,8 @@ def test_one_draw_per_region_and_year(registrar, hohhot_population):
     services.sample_draw_create(actor=registrar, region=region("150100"), year=2026, now=NOW)
     with pytest.raises(ValidationError) as error:
         services.sample_draw_create(actor=registrar, region=region("150100"), year=2026, now=NOW)
-    assert "year" in error.value.message_dict
+    assert codes(error.value) == {"year": ["already_drawn"]}
+    assert error.value.message_dict["year"] == ["内蒙古自治区呼和浩特市 2026 年度的抽查对象已经抽取，不能重复抽取。"]
     # A county below draws its own sample.
     county = services.sample_draw_create(actor=registrar, region=region("150102"), year=2026, now=NOW)
     assert county.rate == Decimal("3.00")
@@ -133,26 +135,28 @@ def test_one_draw_per_region_and_year(registrar, hohhot_population):
 
 @pytest.mark.django_db
 def test_draw_rules(registrar, hohhot_population):
-    for kwargs, field in (
-        ({"year": 2024}, "year"),
-        ({"year": 2026, "rate": "0"}, "rate"),
-        ({"year": 2026, "rate": "101"}, "rate"),
-        ({"year": 2026, "seed": -1}, "seed"),
+    for kwargs, field, code in (
+        ({"year": 2024}, "year", "year_not_allowed"),
+        ({"year": 2026, "rate": "0"}, "rate", "rate_out_of_range"),
+        ({"year": 2026, "rate": "101"}, "rate", "rate_out_of_range"),
+        ({"year": 2026, "rate": "x"}, "rate", "rate_not_a_number"),
+        ({"year": 2026, "seed": -1}, "seed", "seed_out_of_range"),
     ):
         with pytest.raises(ValidationError) as error:
             services.sample_draw_create(actor=registrar, region=region("150100"), now=NOW, **kwargs)
-        assert field in error.value.message_dict
+        assert codes(error.value) == {field: [code]}
     with pytest.raises(ValidationError) as error:
         services.sample_draw_create(actor=registrar, region=region("150125"), year=2026, now=NOW)
-    assert "region" in error.value.message_dict
+    assert codes(error.value) == {"region": ["no_population"]}
     assert not SampleDraw.objects.exists()
 
 
 @pytest.mark.django_db
 def test_who_draws(registrar, purchaser, county_registrar, baotou_registrar, member, hohhot_population):
     for actor in (purchaser, county_registrar, baotou_registrar, member, None):
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(PermissionDenied) as error:
             services.sample_draw_create(actor=actor, region=region("150100"), year=2026, now=NOW)
+        assert all_codes(error.value) == {"permission_denied"}
 
 
 @pytest.mark.django_db
@@ -167,6 +171,9 @@ def test_planning_from_a_draw_is_idempotent(registrar, second_registrar, hohhot_
     assert (
         services.sample_draw_plan_inspections(actor=registrar, draw=draw, planned_on=datetime.date(2026, 12, 10)) == []
     )
+    with pytest.raises(ValidationError) as error:
+        services.sample_draw_plan_inspections(actor=registrar, draw=draw, planned_on=None)
+    assert codes(error.value) == {"planned_on": ["required"]}
     assert sample_draw_list(user=registrar).get().inspection_count == draw.sample_size
 
 
