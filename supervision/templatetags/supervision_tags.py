@@ -12,9 +12,9 @@ import datetime
 from django import template
 from django.urls import reverse
 
-from accounts.permissions import is_member_of, is_superuser
+from accounts.permissions import is_member_of
 from supervision import selectors, timeline
-from supervision.permissions import supervises
+from supervision.permissions import can_open_organization_records, supervises
 from supervision.tables import BADGES
 
 register = template.Library()
@@ -26,12 +26,6 @@ CLOSED_ORDERS_SHOWN = 10
 @register.filter
 def status_badge_class(value: str) -> str:
     return BADGES.get(value, "text-bg-secondary")
-
-
-def _sees_records(user, organization) -> bool:
-    """Whoever may open the organization's inspections and orders: its supervising officials, its members and
-    superusers."""
-    return bool(is_superuser(user) or supervises(user, organization) or is_member_of(user, organization))
 
 
 def _event_url(event: timeline.TimelineEvent, *, sees_records: bool, here: tuple | None) -> str:
@@ -68,7 +62,7 @@ def organization_supervision(context, organization):
     """Upheld complaints, closed rectification orders and the organization's timeline; the actions of its officials."""
     user = context.get("user")
     summary = selectors.organization_supervision_summary(organization)
-    sees_records = _sees_records(user, organization)
+    sees_records = bool(can_open_organization_records(user, organization))
     events = timeline.organization_timeline(organization, user=user)
     return {
         "organization": organization,
@@ -88,7 +82,7 @@ def contract_timeline(context, contract):
     """The contract's events in date order: signing, submissions, decisions, payments, evaluations, supervision."""
     user = context.get("user")
     events = timeline.contract_timeline(contract, user=user)
-    sees_records = _sees_records(user, contract.organization)
+    sees_records = bool(can_open_organization_records(user, contract.organization))
     return {
         "contract": contract,
         "timeline": _timeline_rows(events, sees_records=sees_records, here=("contract", contract.number)),

@@ -515,7 +515,7 @@ def test_verify_of_an_unanswered_order_shows_the_state_error(client, registrar, 
     client.force_login(registrar)
     response = client.post(reverse("supervision:order-decide", args=[order.pk]), {"decision": "verify"})
     assert response.status_code == 200
-    assert "没有待核验的答复" in text_of(response)
+    assert "当前状态为“已下达”，不能核验整改答复。" in text_of(response)
 
 
 def test_order_list_flags_overdue_orders_and_filters(client, registrar, organization):
