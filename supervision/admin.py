@@ -1,5 +1,8 @@
-"""Admin views of supervision records: read-only, because every change goes through services.py (state machines,
-escalation, history). Complainants' contact data is not shown here: only the handling officials see it."""
+"""Admin views of supervision records: read-only, because every change goes through supervision/services/ (the
+workflows of supervision/workflows.py, escalation, history). Besides refusing every change, each admin names its
+workflow fields read-only — statuses, dates and decisions, a draw's seed and population — so that they stay so even
+if an admin is ever opened to corrections. Complainants' contact data is not shown here: only the handling officials
+see it."""
 
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
@@ -47,6 +50,7 @@ class SampleDrawAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
     search_fields = ("region__name", "region__code")
     list_select_related = ("region", "drawn_by")
     exclude = ("population_usccs",)
+    readonly_fields = ("region", "year", "rate", "seed", "population_count", "population_hash", "sample_size")
     inlines = [SampleDrawEntryInline]
 
 
@@ -62,12 +66,23 @@ class InspectionAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
     search_fields = ("organization__name", "organization__uscc", "department__name")
     list_select_related = ("organization", "department")
     date_hierarchy = "planned_on"
+    readonly_fields = (
+        "status",
+        "planned_on",
+        "inspected_on",
+        "conclusion",
+        "findings",
+        "completed_by",
+        "completed_at",
+        "sample_draw",
+    )
     inlines = [InspectionAttachmentInline]
 
 
 class OrderResponseInline(ReadOnlyInline):
     model = OrderResponse
     fields = ("responded_at", "responded_by", "decision", "decided_by", "decided_at")
+    readonly_fields = fields
 
 
 @admin.register(RectificationOrder)
@@ -77,6 +92,7 @@ class RectificationOrderAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
     search_fields = ("organization__name", "organization__uscc", "requirements")
     list_select_related = ("organization", "department")
     date_hierarchy = "deadline"
+    readonly_fields = ("status", "source", "issued_on", "deadline", "verified_on", "overdue_marked_at", "issued_by")
     inlines = [OrderResponseInline]
 
 
@@ -102,6 +118,16 @@ class ComplaintAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_select_related = ("organization",)
     date_hierarchy = "received_at"
     exclude = ("contact_name", "contact_phone", "contact_email")
+    readonly_fields = (
+        "tracking_code",
+        "status",
+        "received_at",
+        "handler",
+        "review_started_at",
+        "decided_at",
+        "decided_by",
+        "reasoning",
+    )
 
 
 @admin.register(DeliverableOverdueFlag)
