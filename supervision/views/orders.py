@@ -97,10 +97,13 @@ class OrderDetailView(LoginRequiredMixin, View):
     def get(self, request, pk):
         user = request.user
         order = access.access_order_for_view(user, pk)
-        can_answer = "answer" in actions_for(ORDER, order.status, permissions.can_answer_order(user, order))
+        for_member = bool(permissions.can_answer_order(user, order))
+        can_answer = "answer" in actions_for(ORDER, order.status, for_member)
         can_decide = "verify" in actions_for(ORDER, order.status, permissions.can_decide_order(user, order))
         context = {
             "order": order,
+            # The organization's members reach the order from their own list (我的整改通知).
+            "for_member": for_member,
             "responses": list(order.responses.all()),
             "escalation": selectors.order_escalation(order),
             "can_answer": can_answer,
