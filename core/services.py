@@ -58,14 +58,18 @@ def require(allowed: Any, message: Any, *, code: str = PERMISSION_DENIED, **para
         raise Forbidden(message, code=code, params=params)
 
 
-def refusal(message: Any, *, code: str, **params: Any) -> ValidationError:
-    """A ValidationError carrying `code` and the message's `params` (not formatted: see the module docstring)."""
-    return ValidationError(message, code=code, params=params or None)
+def refusal(message: Any, *, code: str, params: Mapping[str, Any] | None = None, **more: Any) -> ValidationError:
+    """A ValidationError carrying `code` and the message's params (not formatted: see the module docstring).
+
+    Params come as keywords, or as `params={...}` for a placeholder whose name is taken (`%(code)s`)."""
+    return ValidationError(message, code=code, params={**(params or {}), **more} or None)
 
 
-def refuse(field: str | None, message: Any, *, code: str, **params: Any) -> NoReturn:
+def refuse(
+    field: str | None, message: Any, *, code: str, params: Mapping[str, Any] | None = None, **more: Any
+) -> NoReturn:
     """Raise a coded ValidationError on `field` (None: about the whole request)."""
-    error = refusal(message, code=code, **params)
+    error = refusal(message, code=code, params=params, **more)
     if field is None:
         raise error
     raise ValidationError({field: [error]})
@@ -82,8 +86,10 @@ class Refusals:
     def __init__(self) -> None:
         self.errors: dict[str, list[ValidationError]] = {}
 
-    def add(self, field: str | None, message: Any, *, code: str, **params: Any) -> None:
-        self.errors.setdefault(field or NON_FIELD_ERRORS, []).append(refusal(message, code=code, **params))
+    def add(
+        self, field: str | None, message: Any, *, code: str, params: Mapping[str, Any] | None = None, **more: Any
+    ) -> None:
+        self.errors.setdefault(field or NON_FIELD_ERRORS, []).append(refusal(message, code=code, params=params, **more))
 
     def extend(self, error: ValidationError, *, field: str | None = None) -> None:
         """Take over another ValidationError's messages (on their fields, or on `field` when they name none)."""

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -55,10 +54,12 @@ def _check_complaint_source(refusals: Refusals, complaint: Complaint | None, org
     elif not COMPLAINT.allows("open_order", complaint.status):
         refusals.add("complaint", _("只有经核实属实的投诉可以作为整改来源。"), code="source_not_upheld")
     elif complaint.orders.exists():
-        # The message's placeholder is called "code", so the refusal is built here rather than through add().
-        message = _("投诉 %(code)s 已下达过整改通知，不能重复下达。")
-        params = {"code": complaint.tracking_code}
-        refusals.extend(ValidationError(message, code="order_already_issued", params=params), field="complaint")
+        refusals.add(
+            "complaint",
+            _("投诉 %(code)s 已下达过整改通知，不能重复下达。"),
+            code="order_already_issued",
+            params={"code": complaint.tracking_code},
+        )
 
 
 def _check_evaluation_source(refusals: Refusals, evaluation, organization: Organization) -> None:
