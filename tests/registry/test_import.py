@@ -373,7 +373,7 @@ def test_command_exit_codes(tmp_path, bureaus):
 
 
 def test_command_shows_progress_on_stderr(tmp_path, bureaus, monkeypatch):
-    monkeypatch.setattr(imports, "PROGRESS_EVERY", 2)
+    monkeypatch.setattr("registry.imports.importer.PROGRESS_EVERY", 2)
     path = write_file(tmp_path / "orgs.xlsx", [org_row(n) for n in range(1, 6)])
     out, err = run_command(str(path))
     assert "新增 5" in out
