@@ -542,7 +542,7 @@ def test_sample_generator_is_deterministic_and_matches_the_committed_files(tmp_p
 
 
 def test_sample_bureaus_are_the_demo_departments():
-    demo_departments = {(region_code, code, name, kind) for region_code, code, name, kind in demo.DEPARTMENTS}
+    demo_departments = {(row["region"], row["code"], row["name"], row["kind"]) for row in demo.data("departments")}
     for region_code, (code, name) in make_samples.BUREAUS.items():
         assert (region_code, code, name, Department.Kind.CIVIL_AFFAIRS) in demo_departments
 
