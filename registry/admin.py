@@ -24,6 +24,7 @@ from accounts.permissions import is_registrar, is_superuser, scope_to_region, us
 from core import spreadsheets
 from registry.models import AnnualInspection, CreditListing, Department, Organization, Rating, Region
 from registry.resources import CSV, OrganizationResource
+from registry.services import REGISTRATION_FIELDS
 from registry.services.rules import already_listed_refusal
 from registry.uscc import validate_organization_uscc
 
@@ -126,22 +127,7 @@ class OrganizationAdminForm(forms.ModelForm):
 
     class Meta:
         model = Organization
-        fields = (
-            "name",
-            "uscc",
-            "org_type",
-            "registration_authority",
-            "supervisory_unit",
-            "legal_representative",
-            "registered_funds",
-            "established_on",
-            "domicile",
-            "region",
-            "business_scope",
-            "contact_phone",
-            "contact_email",
-            "certificate_valid_until",
-        )
+        fields = REGISTRATION_FIELDS
 
     def clean(self):
         cleaned_data = super().clean()

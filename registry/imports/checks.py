@@ -6,6 +6,7 @@ which runs every parser and check on a row.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,20 +25,28 @@ from registry.models import Department, Region
 from registry.services.rules import authority_jurisdiction_refusal, certificate_refusal
 
 
-def parse_rating(
-    cells: dict[str, Any], lookups: Lookups | None, established_on: datetime.date | None = None
-) -> tuple[dict[str, Any] | None, list[tuple[str, str]]]:
-    """The rating columns of one row (`cells`: field -> raw value): (grade, score, awarded_on) or None when the row
-    carries no grade, and the (field, reason) problems."""
+def parse_cells(
+    parsers: dict[str, Callable[[Any, Lookups], Any]], cells: dict[str, Any], lookups: Lookups | None
+) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+    """Run each parser on its cell, for the columns the file has: (field -> value, [(field, reason)])."""
     values: dict[str, Any] = {}
     problems: list[tuple[str, str]] = []
-    for field_name, parser in RATING_PARSERS.items():
+    for field_name, parser in parsers.items():
         if field_name not in cells:
             continue
         try:
             values[field_name] = parser(cells[field_name], lookups)
         except ValueError as exc:
             problems.append((field_name, str(exc)))
+    return values, problems
+
+
+def parse_rating(
+    cells: dict[str, Any], lookups: Lookups | None, established_on: datetime.date | None = None
+) -> tuple[dict[str, Any] | None, list[tuple[str, str]]]:
+    """The rating columns of one row (`cells`: field -> raw value): (grade, score, awarded_on) or None when the row
+    carries no grade, and the (field, reason) problems."""
+    values, problems = parse_cells(RATING_PARSERS, cells, lookups)
     failed = {field_name for field_name, _reason in problems}
     grade, awarded_on = values.get("rating_grade"), values.get("rating_awarded_on")
     if grade is not None and awarded_on is None and "rating_awarded_on" not in failed:
@@ -148,19 +157,14 @@ class ParsedRow:
 
 def parse_row(row: int, cells: dict[str, Any], lookups: Lookups, actor=None) -> tuple[ParsedRow, list[RowError]]:
     """Parse and check one row (`cells`: field -> raw value, for the columns the file has)."""
-    values: dict[str, Any] = {}
     errors: list[RowError] = []
 
     def refuse(field_name: str, reason: str) -> None:
         errors.append(RowError(row, HEADER_BY_FIELD[field_name], cell_text(cells.get(field_name)), reason))
 
-    for field_name, parser in PARSERS.items():
-        if field_name not in cells:
-            continue
-        try:
-            values[field_name] = parser(cells[field_name], lookups)
-        except ValueError as exc:
-            refuse(field_name, str(exc))
+    values, problems = parse_cells(PARSERS, cells, lookups)
+    for field_name, reason in problems:
+        refuse(field_name, reason)
     try:
         values["uscc"] = parse_uscc(cells.get("uscc"), lookups, org_type=values.get("org_type"))
     except ValueError as exc:

@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.spreadsheets import cell_text
 from registry.imports.columns import COLUMN_BY_FIELD
@@ -83,28 +84,28 @@ def _choice_of(names_key: str, text: str) -> str | None:
     return names.get(key) or names.get(key.lower())
 
 
-def parse_org_type(value: Any, lookups: Lookups | None = None) -> str:
+INVALID_TYPE = gettext_lazy(
+    "不是有效的类型，应为“社会团体”“社会服务机构(民办非企业单位)”（也可写“民办非企业单位”或“社会服务机构”）“基金会”或“其他”"
+)
+INVALID_STATUS = gettext_lazy("不是有效的登记状态，应为“正常”“注销”或“撤销登记”")
+
+
+def _parse_choice(value: Any, kind: str, invalid: Any) -> str:
     text = cell_text(value)
     if not text:
         raise ValueError(_("必须填写"))
-    org_type = _choice_of("type", text)
-    if org_type is None:
-        raise ValueError(
-            _(
-                "不是有效的类型，应为“社会团体”“社会服务机构(民办非企业单位)”（也可写“民办非企业单位”或“社会服务机构”）“基金会”或“其他”"
-            )
-        )
-    return org_type
+    choice = _choice_of(kind, text)
+    if choice is None:
+        raise ValueError(str(invalid))
+    return choice
+
+
+def parse_org_type(value: Any, lookups: Lookups | None = None) -> str:
+    return _parse_choice(value, "type", INVALID_TYPE)
 
 
 def parse_status(value: Any, lookups: Lookups | None = None) -> str:
-    text = cell_text(value)
-    if not text:
-        raise ValueError(_("必须填写"))
-    status = _choice_of("status", text)
-    if status is None:
-        raise ValueError(_("不是有效的登记状态，应为“正常”“注销”或“撤销登记”"))
-    return status
+    return _parse_choice(value, "status", INVALID_STATUS)
 
 
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")

@@ -7,11 +7,11 @@ import datetime
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from core.services import Refusals, lock, refuse, require, save, today
+from core.services import Refusals, lock, refuse, save
 from registry.models import CreditListing, Department, Organization
 from registry.permissions import can_manage_organization
-from registry.services.common import actor_department, add_refusal
-from registry.services.rules import already_listed_refusal, before_establishment_refusal, future_refusal
+from registry.services.common import add_date_refusals, deciding_department
+from registry.services.rules import already_listed_refusal
 
 
 @transaction.atomic
@@ -28,12 +28,14 @@ def credit_listing_add(
 
     A second listing on a list the organization is still on is refused; after a removal it may be listed again.
     """
-    if actor is None:
-        if deciding_authority is None:
-            refuse("deciding_authority", _("系统自动列入信用名单时必须指明作出决定的机关"), code="authority_required")
-    else:
-        require(can_manage_organization(actor, organization), _("您无权将该社会组织列入信用名单"))
-        deciding_authority = deciding_authority or actor_department(actor)
+    deciding_authority = deciding_department(
+        actor,
+        deciding_authority,
+        field="deciding_authority",
+        unnamed=_("系统自动列入信用名单时必须指明作出决定的机关"),
+        may_decide=lambda: can_manage_organization(actor, organization),
+        forbidden=_("您无权将该社会组织列入信用名单"),
+    )
     refusals = Refusals()
     if deciding_authority is None:
         refusals.add("deciding_authority", _("请选择作出决定的机关"), code="required")
@@ -60,9 +62,7 @@ def credit_listing_add(
     if listed_on is None:
         refusals.add("listed_on", _("请填写列入日期"), code="required")
     else:
-        label = _("列入日期")
-        add_refusal(refusals, "listed_on", future_refusal(listed_on, label, today()))
-        add_refusal(refusals, "listed_on", before_establishment_refusal(listed_on, organization, label))
+        add_date_refusals(refusals, "listed_on", listed_on, _("列入日期"), organization=organization)
     if not (reason or "").strip():
         refusals.add("reason", _("请填写列入事由"), code="required")
 
@@ -88,12 +88,14 @@ def credit_listing_remove(
     removed_by: Department | None = None,
 ) -> CreditListing:
     """Remove an organization from a credit list: the removal is written on the listing's row, history keeps both."""
-    if actor is None:
-        if removed_by is None:
-            refuse("removed_by", _("系统自动移出信用名单时必须指明作出决定的机关"), code="authority_required")
-    else:
-        require(can_manage_organization(actor, listing.organization), _("您无权将该社会组织移出信用名单"))
-        removed_by = removed_by or actor_department(actor)
+    removed_by = deciding_department(
+        actor,
+        removed_by,
+        field="removed_by",
+        unnamed=_("系统自动移出信用名单时必须指明作出决定的机关"),
+        may_decide=lambda: can_manage_organization(actor, listing.organization),
+        forbidden=_("您无权将该社会组织移出信用名单"),
+    )
     # Lock the row so two removals of one listing cannot both pass the check below.
     lock(listing)
     if not listing.is_open:
@@ -110,7 +112,7 @@ def credit_listing_remove(
     if removed_on is None:
         refusals.add("removed_on", _("请填写移出日期"), code="required")
     else:
-        add_refusal(refusals, "removed_on", future_refusal(removed_on, _("移出日期"), today()))
+        add_date_refusals(refusals, "removed_on", removed_on, _("移出日期"))
         if removed_on < listing.listed_on:
             refusals.add(
                 "removed_on",

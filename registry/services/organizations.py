@@ -12,17 +12,15 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import is_registrar, is_superuser
-from core.services import Refusals, render_message, require, save, today
+from core.services import Refusals, render_message, require, save
 from registry.models import Department, Organization, Region
 from registry.permissions import can_edit_contact, can_manage_organization, can_register_in_region
-from registry.services.common import actor_department, add_refusal, require_actor
+from registry.services.common import actor_department, add_date_refusals, add_refusal, require_actor
 from registry.services.rules import (
     authority_jurisdiction_refusal,
     authority_kind_refusal,
-    before_establishment_refusal,
     certificate_refusal,
     funds_refusal,
-    future_refusal,
     region_label,
 )
 from registry.uscc import normalize_uscc, validate_organization_uscc
@@ -81,8 +79,8 @@ def _registration_refusals(organization: Organization, changed: set[str]) -> Ref
             or authority_jurisdiction_refusal(authority, region, organization.org_type),
         )
 
-    if "established_on" in changed:
-        add_refusal(refusals, "established_on", future_refusal(organization.established_on, _("成立日期"), today()))
+    if "established_on" in changed and organization.established_on is not None:
+        add_date_refusals(refusals, "established_on", organization.established_on, _("成立日期"))
     if "registered_funds" in changed:
         add_refusal(refusals, "registered_funds", funds_refusal(organization.registered_funds))
     if changed & {"certificate_valid_until", "established_on"}:
@@ -222,9 +220,7 @@ def organization_change_status(
     if changed_on is None:
         refusals.add("changed_on", _("请填写状态变更日期"), code="required")
     else:
-        label = _("状态变更日期")
-        add_refusal(refusals, "changed_on", future_refusal(changed_on, label, today()))
-        add_refusal(refusals, "changed_on", before_establishment_refusal(changed_on, organization, label))
+        add_date_refusals(refusals, "changed_on", changed_on, _("状态变更日期"), organization=organization)
         previous = organization.status_changed_on
         if previous is not None and changed_on < previous:
             refusals.add(

@@ -8,11 +8,11 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from core.services import Refusals, refuse, require, save, today
+from core.services import Refusals, require, save
 from registry.models import AnnualInspection, Department, Organization, Rating
 from registry.permissions import can_manage_organization
-from registry.services.common import actor_department, add_refusal, require_actor
-from registry.services.rules import before_establishment_refusal, future_refusal, is_negative
+from registry.services.common import add_date_refusals, deciding_department, require_actor
+from registry.services.rules import is_negative
 
 
 @transaction.atomic
@@ -51,7 +51,7 @@ def inspection_record(
     if decided_on is None:
         refusals.add("decided_on", _("请填写决定日期"), code="required")
     else:
-        add_refusal(refusals, "decided_on", future_refusal(decided_on, _("决定日期"), today()))
+        add_date_refusals(refusals, "decided_on", decided_on, _("决定日期"))
         if year is not None and decided_on.year <= year and "year" not in refusals:
             refusals.add(
                 "decided_on",
@@ -79,21 +79,21 @@ def rating_award(
     awarding_authority: Department | None = None,
 ) -> Rating:
     """Award an evaluation grade (1A-5A), valid for five years; the authority defaults to the actor's department."""
-    if actor is None:
-        if awarding_authority is None:
-            refuse("awarding_authority", _("系统自动评定等级时必须指明评定机关"), code="authority_required")
-    else:
-        require(can_manage_organization(actor, organization), _("您无权评定该社会组织的等级"))
-        awarding_authority = awarding_authority or actor_department(actor)
+    awarding_authority = deciding_department(
+        actor,
+        awarding_authority,
+        field="awarding_authority",
+        unnamed=_("系统自动评定等级时必须指明评定机关"),
+        may_decide=lambda: can_manage_organization(actor, organization),
+        forbidden=_("您无权评定该社会组织的等级"),
+    )
     refusals = Refusals()
     if awarding_authority is None:
         refusals.add("awarding_authority", _("请选择评定机关"), code="required")
     if awarded_on is None:
         refusals.add("awarded_on", _("请填写评定日期"), code="required")
     else:
-        label = _("评定日期")
-        add_refusal(refusals, "awarded_on", future_refusal(awarded_on, label, today()))
-        add_refusal(refusals, "awarded_on", before_establishment_refusal(awarded_on, organization, label))
+        add_date_refusals(refusals, "awarded_on", awarded_on, _("评定日期"), organization=organization)
         if not organization.is_active and (
             organization.status_changed_on is None or awarded_on >= organization.status_changed_on
         ):

@@ -75,8 +75,10 @@ def certificate_refusal(
 
 def is_negative(amount: Any) -> bool:
     """True for a negative number; values that are not numbers are left to the model's field validation."""
+    if amount is None:
+        return False
     try:
-        return amount is not None and Decimal(str(amount)) < 0
+        return (amount if isinstance(amount, Decimal) else Decimal(str(amount))) < 0
     except (InvalidOperation, ValueError):
         return False
 
