@@ -9,6 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
@@ -20,6 +21,7 @@ from registry import demo, imports
 from registry.imports import organizations_import
 from registry.models import Department, Organization, Rating
 from registry.uscc import make_uscc
+from tests.errors import codes
 from tests.factories import OrganizationFactory, PurchaserFactory, RegistrarFactory, SuperuserFactory, region
 
 pytestmark = pytest.mark.django_db
@@ -387,6 +389,14 @@ def test_command_user_option(tmp_path, bureaus):
     purchaser = PurchaserFactory()
     with pytest.raises(CommandError, match="只有登记管理机关工作人员或系统管理员可以导入社会组织"):
         run_command(str(path), user=purchaser.username)
+    assert Organization.objects.count() == 0
+
+
+def test_only_registrars_and_superusers_import(tmp_path, bureaus):
+    path = write_file(tmp_path / "orgs.csv", [org_row(1)])
+    with pytest.raises(PermissionDenied) as caught:
+        organizations_import(actor=PurchaserFactory(), source=path)
+    assert codes(caught.value) == {"__all__": ["not_registrar"]}
     assert Organization.objects.count() == 0
 
 
