@@ -13,7 +13,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from fixtures import make_samples
-from registry import demo, imports
+from registry import imports
 from registry.models import AnnualInspection, CreditListing, Organization, Rating
 from registry.resources import OrganizationResource
 from registry.uscc import make_uscc
@@ -37,11 +37,6 @@ PROCESS_URL = reverse("admin:registry_organization_process_import")
 EXPORT_URL = reverse("admin:registry_organization_export")
 CHANGELIST_URL = reverse("admin:registry_organization_changelist")
 XLSX, CSV = "0", "1"  # positions in OrganizationAdmin.import_formats / export_formats
-
-
-@pytest.fixture
-def bureaus():
-    return demo.seed_departments()
 
 
 @pytest.fixture
