@@ -14,6 +14,7 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -180,7 +181,7 @@ class OrganizationActionView(ServiceFormView):
         )
 
     def subtitle(self, context: dict) -> str:
-        return f"{self.organization.name} · {self.organization.uscc}"
+        return format_html('{} · <span class="uscc">{}</span>', self.organization.name, self.organization.uscc)
 
     def cancel_url(self) -> str:
         return organization_url(self.organization)

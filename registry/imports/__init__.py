@@ -50,7 +50,7 @@ from registry.imports.columns import (
     normalize_header,
     open_table,
 )
-from registry.imports.importer import PROGRESS_EVERY, ImportResult, organizations_import
+from registry.imports.importer import ImportResult, organizations_import
 from registry.imports.lookups import Lookups
 from registry.imports.parsers import (
     PARSERS,
@@ -82,7 +82,6 @@ __all__ = [
     "HEADER_ALIASES",
     "HEADER_BY_FIELD",
     "PARSERS",
-    "PROGRESS_EVERY",
     "RATING_COLUMNS",
     "RATING_PARSERS",
     "STATUS_LABELS",
