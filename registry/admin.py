@@ -1,9 +1,10 @@
 """The registry in the Django admin: regions, departments, organizations with Excel/CSV import and export, and the
 annual inspections, ratings and credit listings, each with its history (django-simple-history).
 
-Superusers edit everything. Registrars (with staff access) see the organizations of their region, export them, and
-import files of organizations in their region; the import previews every row and writes nothing unless every row is
-valid (registry.resources.OrganizationResource).
+Superusers edit everything but what only a service's workflow changes (an organization's registration status, a
+listing's removal), which the admin shows read-only. Registrars (with staff access) see the organizations of their
+region, export them, and import files of organizations in their region; the import previews every row and writes
+nothing unless every row is valid (registry.resources.OrganizationResource).
 """
 
 from django import forms
@@ -23,7 +24,14 @@ from accounts.permissions import is_registrar, is_superuser, scope_to_region, us
 from core import spreadsheets
 from registry.models import AnnualInspection, CreditListing, Department, Organization, Rating, Region
 from registry.resources import CSV, OrganizationResource
-from registry.uscc import validate_uscc
+from registry.services import REGISTRATION_FIELDS
+from registry.services.rules import already_listed_refusal
+from registry.uscc import validate_organization_uscc
+
+# Fields that change only through a service's workflow: shown, never edited here, so the admin cannot bypass the
+# services (registry.services: organization_change_status, credit_listing_remove).
+STATUS_FIELDS = ("status", "status_changed_on", "status_reason")
+REMOVAL_FIELDS = ("removed_on", "removal_reason", "removed_by")
 
 
 @admin.register(Region)
@@ -80,20 +88,13 @@ class RatingInline(admin.TabularInline):
 
 
 class CreditListingAdminForm(forms.ModelForm):
-    """An organization is on a list at most once at a time: the admin says so as the credit_listing_add service does."""
+    """An organization is on a list at most once at a time: the admin refuses a second open listing with the rule the
+    credit_listing_add service applies. A removal is a decision of its own (credit_listing_remove): its fields are
+    read-only here."""
 
     class Meta:
         model = CreditListing
-        fields = (
-            "organization",
-            "list_kind",
-            "reason",
-            "listed_on",
-            "deciding_authority",
-            "removed_on",
-            "removal_reason",
-            "removed_by",
-        )
+        fields = ("organization", "list_kind", "reason", "listed_on", "deciding_authority")
 
     def clean(self):
         cleaned_data = super().clean()
@@ -101,23 +102,11 @@ class CreditListingAdminForm(forms.ModelForm):
             self.instance.organization if self.instance.organization_id else None
         )
         list_kind = cleaned_data.get("list_kind")
-        if organization is None or organization.pk is None or not list_kind or cleaned_data.get("removed_on"):
+        if organization is None or organization.pk is None or not list_kind or self.instance.removed_on:
             return cleaned_data
-        open_listing = (
-            CreditListing.objects.filter(organization=organization, list_kind=list_kind, removed_on__isnull=True)
-            .exclude(pk=self.instance.pk)
-            .first()
-        )
-        if open_listing is not None:
-            self.add_error(
-                "list_kind",
-                _("该社会组织已于%(day)s列入%(list)s（%(reason)s），尚未移出，不能重复列入")
-                % {
-                    "day": open_listing.listed_on.isoformat(),
-                    "list": open_listing.get_list_kind_display(),
-                    "reason": open_listing.reason,
-                },
-            )
+        refusal = already_listed_refusal(organization, list_kind, exclude_pk=self.instance.pk)
+        if refusal is not None:
+            self.add_error("list_kind", refusal)
         return cleaned_data
 
 
@@ -125,50 +114,27 @@ class CreditListingInline(admin.TabularInline):
     form = CreditListingAdminForm
     model = CreditListing
     extra = 0
-    fields = ("list_kind", "reason", "listed_on", "deciding_authority", "removed_on", "removal_reason", "removed_by")
-    autocomplete_fields = ("deciding_authority", "removed_by")
+    fields = ("list_kind", "reason", "listed_on", "deciding_authority", *REMOVAL_FIELDS)
+    readonly_fields = REMOVAL_FIELDS
+    autocomplete_fields = ("deciding_authority",)
 
 
 class OrganizationAdminForm(forms.ModelForm):
-    """The admin's organization form checks the code with registry.uscc.validate_uscc, like every other entry point:
-    spaces and lower case are normalized, and the category digit must match the type."""
+    """The admin's organization form checks the code with registry.uscc.validate_organization_uscc, like every other
+    entry point: spaces and lower case are normalized, and the category digit must match the type."""
 
     uscc = forms.CharField(label=Organization._meta.get_field("uscc").verbose_name, max_length=40)
 
     class Meta:
         model = Organization
-        fields = (
-            "name",
-            "uscc",
-            "org_type",
-            "registration_authority",
-            "supervisory_unit",
-            "legal_representative",
-            "registered_funds",
-            "established_on",
-            "domicile",
-            "region",
-            "business_scope",
-            "contact_phone",
-            "contact_email",
-            "certificate_valid_until",
-            "status",
-            "status_changed_on",
-            "status_reason",
-        )
+        fields = REGISTRATION_FIELDS
 
     def clean(self):
         cleaned_data = super().clean()
-        code, org_type = cleaned_data.get("uscc"), cleaned_data.get("org_type")
+        code = cleaned_data.get("uscc")
         if code:
-            category = {}
-            if org_type in Organization.TYPE_CATEGORY_DIGIT:
-                category = {
-                    "category": Organization.TYPE_CATEGORY_DIGIT[org_type],
-                    "category_label": Organization.Type(org_type).label,
-                }
             try:
-                cleaned_data["uscc"] = validate_uscc(code, **category)
+                cleaned_data["uscc"] = validate_organization_uscc(code, cleaned_data.get("org_type"))
             except ValidationError as error:
                 self.add_error("uscc", error)
         return cleaned_data
@@ -177,6 +143,7 @@ class OrganizationAdminForm(forms.ModelForm):
 @admin.register(Organization)
 class OrganizationAdmin(ImportExportMixin, SimpleHistoryAdmin):
     form = OrganizationAdminForm
+    readonly_fields = STATUS_FIELDS
     list_display = ("name", "uscc", "org_type", "registration_authority", "region", "status")
     list_filter = ("org_type", "status")
     search_fields = ("name", "uscc")
@@ -288,7 +255,8 @@ class CreditListingAdmin(_OrganizationRecordAdmin):
     list_display = ("organization", "list_kind", "listed_on", "deciding_authority", "removed_on", "is_open")
     list_filter = ("list_kind", ("removed_on", admin.EmptyFieldListFilter))
     list_select_related = ("organization", "deciding_authority")
-    autocomplete_fields = ("organization", "deciding_authority", "removed_by")
+    autocomplete_fields = ("organization", "deciding_authority")
+    readonly_fields = REMOVAL_FIELDS
 
     @admin.display(boolean=True, description=gettext_lazy("在名单中"))
     def is_open(self, obj: CreditListing) -> bool:

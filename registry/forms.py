@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.permissions import is_registrar, is_superuser, scope_to_region
 from registry.filters import RegionChoiceField
 from registry.models import AnnualInspection, CreditListing, Department, Organization, Rating, Region
-from registry.uscc import validate_uscc
+from registry.uscc import validate_organization_uscc
 
 
 class DateInput(forms.DateInput):
@@ -77,18 +77,13 @@ class OrganizationForm(forms.Form):
         )
 
     def clean(self):
-        """Check the code at once (the service checks it again), so its message comes with the other fields'."""
+        """Show the code's problem at once, with the other fields' (registry.uscc.validate_organization_uscc, the
+        check the registration services make): the service is not called while another field is invalid."""
         cleaned_data = super().clean()
-        code, org_type = cleaned_data.get("uscc"), cleaned_data.get("org_type")
+        code = cleaned_data.get("uscc")
         if code:
-            category = {}
-            if org_type in Organization.TYPE_CATEGORY_DIGIT:
-                category = {
-                    "category": Organization.TYPE_CATEGORY_DIGIT[org_type],
-                    "category_label": Organization.Type(org_type).label,
-                }
             try:
-                cleaned_data["uscc"] = validate_uscc(code, **category)
+                cleaned_data["uscc"] = validate_organization_uscc(code, cleaned_data.get("org_type"))
             except ValidationError as error:
                 self.add_error("uscc", error)
         return cleaned_data

@@ -1,18 +1,24 @@
 """Unified Social Credit Code (统一社会信用代码, GB 32100-2015) checks for civil-affairs organizations.
 
-One function, `validate_uscc`, is used by forms, imports, the API and the admin. It normalizes the input (spaces,
-full-width characters, lower case) and raises a ValidationError whose message names the first problem found.
+`validate_uscc` normalizes the input (spaces, full-width characters, lower case) and raises a ValidationError coded
+after the first problem found (`length`, `alphabet`, `department`, `category`, `region_format`, `inner_check`,
+`check_digit`, `region`, `category_mismatch`), its message lazy with its params. `validate_organization_uscc` adds the
+one rule between the code and the organization's declared type (the category digit); the registration services, the
+forms, the admin and the import all call it.
 """
 
 from __future__ import annotations
 
 import unicodedata
 from collections.abc import Container
+from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 from stdnum.cn import uscc as stdnum_uscc
+
+from core.services import refusal
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 LENGTH = 18
@@ -54,10 +60,6 @@ def make_uscc(category: str, region_code: str, entity8: str) -> str:
     return first17 + check_digit(first17)
 
 
-def _error(message: str, code: str, /, **params) -> ValidationError:
-    return ValidationError(message % params if params else message, code=code)
-
-
 def validate_uscc(
     value: str,
     *,
@@ -72,39 +74,39 @@ def validate_uscc(
     """
     code = normalize_uscc(value)
     if len(code) != LENGTH:
-        raise _error(_("统一社会信用代码应为18位，当前为%(length)d位"), "length", length=len(code))
+        raise refusal(_("统一社会信用代码应为18位，当前为%(length)d位"), code="length", length=len(code))
     for position, char in enumerate(code, start=1):
         if char not in ALPHABET:
-            raise _error(
+            raise refusal(
                 _("第%(position)d位“%(char)s”不是有效字符（只能是数字和除 I、O、Z、S、V 以外的大写字母）"),
-                "alphabet",
+                code="alphabet",
                 position=position,
                 char=char,
             )
     if code[0] != CIVIL_AFFAIRS:
-        raise _error(_("第1位登记管理部门代码应为5（民政部门），当前为%(char)s"), "department", char=code[0])
+        raise refusal(_("第1位登记管理部门代码应为5（民政部门），当前为%(char)s"), code="department", char=code[0])
     if code[1] not in CATEGORY_NAMES:
-        raise _error(
+        raise refusal(
             _("第2位机构类别代码应为1（社会团体）、2（社会服务机构）、3（基金会）或9（其他），当前为%(char)s"),
-            "category",
+            code="category",
             char=code[1],
         )
     if not code[2:8].isdigit():
-        raise _error(_("第3-8位应为6位数字的行政区划代码，当前为%(value)s"), "region_format", value=code[2:8])
+        raise refusal(_("第3-8位应为6位数字的行政区划代码，当前为%(value)s"), code="region_format", value=code[2:8])
     if any(not ch.isdigit() and ch not in ALPHABET for ch in code[8:16]):
-        raise _error(_("第9-16位组织机构代码含有无效字符"), "alphabet")
+        raise refusal(_("第9-16位组织机构代码含有无效字符"), code="alphabet")
     expected_inner = inner_check_digit(code[8:16])
     if code[16] != expected_inner:
-        raise _error(
+        raise refusal(
             _("第17位组织机构代码校验码应为%(expected)s，当前为%(actual)s"),
-            "inner_check",
+            code="inner_check",
             expected=expected_inner,
             actual=code[16],
         )
     expected = check_digit(code[:17])
     if code[17] != expected:
-        raise _error(
-            _("第18位校验码应为%(expected)s，当前为%(actual)s"), "check_digit", expected=expected, actual=code[17]
+        raise refusal(
+            _("第18位校验码应为%(expected)s，当前为%(actual)s"), code="check_digit", expected=expected, actual=code[17]
         )
     region_code = code[2:8]
     if region_codes is None:
@@ -114,13 +116,32 @@ def validate_uscc(
     else:
         known = region_code in region_codes
     if not known:
-        raise _error(_("第3-8位登记管理机关行政区划代码%(code)s不是已知的行政区划"), "region", code=region_code)
+        # The message's param is called `code` too: built directly rather than through refusal(code=…).
+        raise ValidationError(
+            _("第3-8位登记管理机关行政区划代码%(code)s不是已知的行政区划"), code="region", params={"code": region_code}
+        )
     if category is not None and code[1] != category:
-        raise _error(
+        raise refusal(
             _("第2位机构类别代码%(char)s表示“%(meaning)s”，与所填类型“%(declared)s”不一致"),
-            "category_mismatch",
+            code="category_mismatch",
             char=code[1],
             meaning=_(CATEGORY_NAMES[code[1]]),
             declared=category_label or _(CATEGORY_NAMES.get(category, category)),
         )
     return code
+
+
+def validate_organization_uscc(
+    value: str, org_type: str | None, *, region_codes: Container[str] | None = None, type_label: Any = None
+) -> str:
+    """`validate_uscc` with the category digit the declared `org_type` requires (an unknown type checks none).
+
+    `type_label` names the type in the category_mismatch message (default: the type's lazy label).
+    """
+    from registry.models import Organization
+
+    category = Organization.TYPE_CATEGORY_DIGIT.get(org_type) if org_type else None
+    if category is None:
+        return validate_uscc(value, region_codes=region_codes)
+    label = type_label if type_label is not None else Organization.Type(org_type).label
+    return validate_uscc(value, category=category, category_label=label, region_codes=region_codes)

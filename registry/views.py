@@ -1,31 +1,35 @@
 """Registry pages: the public directory and organization pages, and the registrars' forms.
 
-Views parse the request, call one selector or service and render. Who may do what is decided in
-registry/permissions.py; for an organization outside a registrar's region the pages answer 404, exactly as for a
-code that does not exist, and a signed-in user without the role gets 403.
+Views parse the request, fetch what the URL names with a registry.access helper, call one selector or service and
+render. Who may do what is decided in registry/permissions.py; for an organization outside a registrar's region the
+pages answer 404, exactly as for a code that does not exist, and a signed-in user without the role gets 403. The
+registrars' forms are core.views.ServiceFormView pages (templates/includes/service_form.html).
 """
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.forms.models import model_to_dict
-from django.http import Http404, HttpResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import cached_property
+from django.utils.html import format_html
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
-from django.views.generic import FormView
 from django_tables2 import RequestConfig
 
-from accounts.permissions import is_org_member, is_registrar, is_superuser
 from core.spreadsheets import XLSX_CONTENT_TYPE, csv_lines, xlsx_bytes
-from core.views import add_service_errors, bytes_response, paginate_table, pdf_response, per_page_choices
+from core.views import ServiceFormView, bytes_response, paginate_table, pdf_response, per_page_choices
 from registry import selectors, services
+from registry.access import (
+    access_credit_listing_for_manage,
+    access_organization_for_manage,
+    access_organization_for_view,
+    require_registrar,
+)
 from registry.filters import OrganizationFilter
 from registry.forms import (
     ContactForm,
@@ -36,32 +40,16 @@ from registry.forms import (
     RatingForm,
     StatusChangeForm,
 )
-from registry.models import CreditListing, Organization
-from registry.permissions import can_edit_contact, can_manage_organization, can_view_contact
+from registry.models import Organization
+from registry.permissions import can_manage_organization, can_view_contact
 from registry.tables import OrganizationTable, export_headers, export_rows
 
 # An Excel export is built in memory; past this many rows the page asks for a narrower filter or the CSV file.
 XLSX_MAX_ROWS = 100_000
 
 
-def _organization_or_404(uscc: str) -> Organization:
-    try:
-        return selectors.organization_get(uscc=uscc)
-    except Organization.DoesNotExist:
-        raise Http404(_("没有统一社会信用代码为 %(uscc)s 的社会组织") % {"uscc": uscc}) from None
-
-
-def organization_for_action(user, uscc: str, *, members_may_use: bool = False) -> Organization:
-    """The organization a registrar page acts on, or 403 (no such role) / 404 (missing or outside the user's scope)."""
-    is_keeper = is_superuser(user) or is_registrar(user)
-    if not is_keeper and not (members_may_use and is_org_member(user)):
-        raise PermissionDenied
-    organization = _organization_or_404(uscc)
-    if can_manage_organization(user, organization):
-        return organization
-    if members_may_use and can_edit_contact(user, organization):
-        return organization
-    raise Http404
+def organization_url(organization: Organization) -> str:
+    return reverse("registry:organization-detail", args=[organization.uscc])
 
 
 # ---- public pages ----------------------------------------------------------------------------------------------
@@ -128,7 +116,7 @@ class OrganizationDetailView(View):
     template_name = "registry/organization_detail.html"
 
     def get(self, request, uscc):
-        organization = _organization_or_404(uscc)
+        organization = access_organization_for_view(request.user, uscc)
         if uscc != organization.uscc:
             return redirect("registry:organization-detail", organization.uscc, permanent=True)
         today = timezone.localdate()
@@ -152,47 +140,11 @@ def organization_report(request, uscc):
     """The organization's credit report (社会组织信用报告) as a PDF named after its code."""
     from registry.reports import organization_credit_report
 
-    organization = _organization_or_404(uscc)
+    organization = access_organization_for_view(request.user, uscc)
     return pdf_response(organization_credit_report(organization), f"{organization.uscc}.pdf")
 
 
-# ---- registrar pages -------------------------------------------------------------------------------------------
-
-
-class ServiceFormView(LoginRequiredMixin, FormView):
-    """A form that calls one service: its ValidationError is shown on the form, success goes to the detail page."""
-
-    template_name = "registry/organization_form.html"
-    title = ""
-    submit_label = ""
-    success_message = ""
-    # Service (or model) field names that the form calls differently.
-    error_aliases: dict[str, str] = {}
-    organization: Organization | None = None
-
-    def perform(self, data: dict) -> Organization:
-        """Call the service with the cleaned data; return the organization to show afterwards."""
-        raise ImproperlyConfigured(f"{type(self).__name__} must define perform()")
-
-    def form_valid(self, form):
-        try:
-            organization = self.perform(form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error, self.error_aliases)
-            return self.form_invalid(form)
-        messages.success(self.request, self.success_message)
-        return redirect("registry:organization-detail", organization.uscc)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(
-            {
-                "organization": self.organization,
-                "title": self.title,
-                "submit_label": self.submit_label or _("保存"),
-            }
-        )
-        return context
+# ---- registrar pages: each runs one service -------------------------------------------------------------------
 
 
 class OrganizationCreateView(ServiceFormView):
@@ -200,10 +152,14 @@ class OrganizationCreateView(ServiceFormView):
     title = gettext_lazy("登记社会组织")
     submit_label = gettext_lazy("登记")
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not (is_superuser(request.user) or is_registrar(request.user)):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    def load(self, **kwargs) -> None:
+        require_registrar(self.request.user)
+
+    def cancel_url(self) -> str:
+        return reverse("registry:organization-list")
+
+    def breadcrumbs(self):
+        return [(_("社会组织名录"), reverse("registry:organization-list"))]
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
@@ -211,7 +167,7 @@ class OrganizationCreateView(ServiceFormView):
     def perform(self, data):
         organization = services.organization_register(actor=self.request.user, **data)
         self.success_message = _("已登记社会组织“%(name)s”。") % {"name": organization.name}
-        return organization
+        return organization_url(organization)
 
 
 class OrganizationActionView(ServiceFormView):
@@ -219,15 +175,25 @@ class OrganizationActionView(ServiceFormView):
 
     members_may_use = False
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        self.organization = organization_for_action(request.user, kwargs["uscc"], members_may_use=self.members_may_use)
-        self.load(**kwargs)
-        return super().dispatch(request, *args, **kwargs)
-
     def load(self, **kwargs) -> None:
-        """Fetch whatever else the URL names, once the organization is known to be in the user's scope."""
+        self.organization = access_organization_for_manage(
+            self.request.user, kwargs["uscc"], members_may_use=self.members_may_use
+        )
+
+    def subtitle(self, context: dict) -> str:
+        return format_html('{} · <span class="uscc">{}</span>', self.organization.name, self.organization.uscc)
+
+    def cancel_url(self) -> str:
+        return organization_url(self.organization)
+
+    def breadcrumbs(self):
+        return [
+            (_("社会组织名录"), reverse("registry:organization-list")),
+            (self.organization.name, organization_url(self.organization)),
+        ]
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "organization": self.organization}
 
 
 class OrganizationEditView(OrganizationActionView):
@@ -235,9 +201,10 @@ class OrganizationEditView(OrganizationActionView):
 
     members_may_use = True
 
-    @cached_property
-    def keeps_registry(self) -> bool:
-        return can_manage_organization(self.request.user, self.organization)
+    def load(self, **kwargs) -> None:
+        super().load(**kwargs)
+        self.keeps_registry = can_manage_organization(self.request.user, self.organization)
+        self.title = gettext_lazy("修改登记信息") if self.keeps_registry else gettext_lazy("修改联系方式")
 
     def get_form_class(self):
         return OrganizationForm if self.keeps_registry else ContactForm
@@ -251,14 +218,10 @@ class OrganizationEditView(OrganizationActionView):
     def get_initial(self):
         return model_to_dict(self.organization, fields=list(self.get_form_class().base_fields))
 
-    def get_context_data(self, **kwargs):
-        self.title = gettext_lazy("修改登记信息") if self.keeps_registry else gettext_lazy("修改联系方式")
-        return super().get_context_data(**kwargs)
-
     def perform(self, data):
         organization = services.organization_update(actor=self.request.user, organization=self.organization, **data)
         self.success_message = _("已保存“%(name)s”的信息。") % {"name": organization.name}
-        return organization
+        return organization_url(organization)
 
 
 class OrganizationStatusView(OrganizationActionView):
@@ -274,7 +237,7 @@ class OrganizationStatusView(OrganizationActionView):
             actor=self.request.user, organization=self.organization, **data
         )
         self.success_message = _("登记状态已变更为“%(status)s”。") % {"status": organization.get_status_display()}
-        return organization
+        return organization_url(organization)
 
 
 class InspectionCreateView(OrganizationActionView):
@@ -287,7 +250,7 @@ class InspectionCreateView(OrganizationActionView):
             "year": inspection.year,
             "result": inspection.get_result_display(),
         }
-        return self.organization
+        return organization_url(self.organization)
 
 
 class RatingCreateView(OrganizationActionView):
@@ -303,7 +266,7 @@ class RatingCreateView(OrganizationActionView):
             "grade": rating.grade,
             "until": rating.valid_until.isoformat(),
         }
-        return self.organization
+        return organization_url(self.organization)
 
 
 class CreditListingCreateView(OrganizationActionView):
@@ -316,19 +279,18 @@ class CreditListingCreateView(OrganizationActionView):
     def perform(self, data):
         listing = services.credit_listing_add(actor=self.request.user, organization=self.organization, **data)
         self.success_message = _("已列入%(list)s。") % {"list": listing.get_list_kind_display()}
-        return self.organization
+        return organization_url(self.organization)
 
 
 class CreditListingRemoveView(OrganizationActionView):
     form_class = CreditListingRemoveForm
-    template_name = "registry/listing_remove_form.html"
+    title = gettext_lazy("移出信用名单")
+    intro_template = "registry/includes/listing_summary.html"
     error_aliases = {"removal_reason": "reason"}
 
-    title = gettext_lazy("移出信用名单")
-
     def load(self, **kwargs) -> None:
-        self.listing = get_object_or_404(
-            CreditListing.objects.select_related("deciding_authority"), pk=kwargs["pk"], organization=self.organization
+        self.organization, self.listing = access_credit_listing_for_manage(
+            self.request.user, kwargs["uscc"], kwargs["pk"]
         )
 
     def get_form_kwargs(self):
@@ -340,4 +302,4 @@ class CreditListingRemoveView(OrganizationActionView):
     def perform(self, data):
         listing = services.credit_listing_remove(actor=self.request.user, listing=self.listing, **data)
         self.success_message = _("已移出%(list)s。") % {"list": listing.get_list_kind_display()}
-        return self.organization
+        return organization_url(self.organization)

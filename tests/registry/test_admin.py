@@ -13,7 +13,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from fixtures import make_samples
-from registry import demo, imports
+from registry import imports
 from registry.models import AnnualInspection, CreditListing, Organization, Rating
 from registry.resources import OrganizationResource
 from registry.uscc import make_uscc
@@ -37,11 +37,6 @@ PROCESS_URL = reverse("admin:registry_organization_process_import")
 EXPORT_URL = reverse("admin:registry_organization_export")
 CHANGELIST_URL = reverse("admin:registry_organization_changelist")
 XLSX, CSV = "0", "1"  # positions in OrganizationAdmin.import_formats / export_formats
-
-
-@pytest.fixture
-def bureaus():
-    return demo.seed_departments()
 
 
 @pytest.fixture
@@ -463,3 +458,53 @@ def test_admin_refuses_a_second_open_listing_with_the_services_message(superuser
     listing.save()
     assert superuser_client.post(add_url, data).status_code == 302
     assert CreditListing.objects.filter(removed_on__isnull=True).count() == 1
+
+
+def test_admin_shows_the_registration_status_read_only(superuser_client, bureaus):
+    """The status changes through organization_change_status only: the admin cannot set it."""
+    organization = OrganizationFactory(region=region("150102"), registration_authority=bureaus["HHMZ"])
+    change_url = reverse("admin:registry_organization_change", args=[organization.pk])
+    form = superuser_client.get(change_url).context["adminform"].form
+    assert not {"status", "status_changed_on", "status_reason"} & set(form.fields)
+    data = admin_organization_data(
+        bureaus["HHMZ"],
+        name=organization.name,
+        uscc=organization.uscc,
+        legal_representative="巴特尔",
+        domicile=organization.domicile,
+        established_on=organization.established_on.isoformat(),
+        status=Organization.Status.REVOKED,
+        status_changed_on="2026-01-01",
+        status_reason="管理后台改不了",
+    )
+    assert superuser_client.post(change_url, data).status_code == 302
+    organization.refresh_from_db()
+    assert organization.legal_representative == "巴特尔"
+    assert (organization.status, organization.status_changed_on, organization.status_reason) == (
+        Organization.Status.NORMAL,
+        None,
+        "",
+    )
+
+
+def test_admin_shows_a_listing_removal_read_only(superuser_client):
+    """A removal is credit_listing_remove's decision: the listing's admin and the organization's inline show it."""
+    listing = CreditListingFactory(reason="未按规定报送年度工作报告", listed_on=datetime.date(2026, 1, 5))
+    change_url = reverse("admin:registry_creditlisting_change", args=[listing.pk])
+    form = superuser_client.get(change_url).context["adminform"].form
+    assert not {"removed_on", "removal_reason", "removed_by"} & set(form.fields)
+    data = {
+        "organization": listing.organization.pk,
+        "list_kind": listing.list_kind,
+        "reason": listing.reason,
+        "listed_on": "2026-01-05",
+        "deciding_authority": listing.deciding_authority.pk,
+        "removed_on": "2026-02-01",
+        "removal_reason": "管理后台改不了",
+    }
+    assert superuser_client.post(change_url, data).status_code == 302
+    listing.refresh_from_db()
+    assert listing.is_open and listing.removal_reason == ""
+    page = superuser_client.get(reverse("admin:registry_organization_change", args=[listing.organization.pk]))
+    inline_fields = set(page.context["inline_admin_formsets"][2].formset.forms[0].fields)
+    assert "list_kind" in inline_fields and not {"removed_on", "removal_reason", "removed_by"} & inline_fields

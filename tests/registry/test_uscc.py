@@ -2,11 +2,12 @@
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from registry.models import Organization, Region
-from registry.uscc import ALPHABET, check_digit, inner_check_digit, make_uscc, validate_uscc
+from registry.uscc import ALPHABET, check_digit, inner_check_digit, make_uscc, validate_organization_uscc, validate_uscc
 
 pytestmark = pytest.mark.django_db
 
@@ -171,3 +172,26 @@ def test_every_failure_kind_has_its_own_message():
     messages = {message_of(code) for code in failures}
     messages.add(message_of("51100000500002862F", category="2"))
     assert len(messages) == len(failures) + 1
+
+
+def test_refusals_carry_their_params_and_render_in_the_readers_language():
+    with pytest.raises(ValidationError) as caught:
+        validate_uscc("51100000500002862")
+    error = caught.value.error_list[0]
+    assert (error.code, error.params) == ("length", {"length": 17})
+    assert caught.value.messages == ["统一社会信用代码应为18位，当前为17位"]
+    with translation.override("en"):
+        assert caught.value.messages == ["A unified social credit code has 18 characters; this one has 17"]
+
+
+def test_organization_code_is_checked_against_the_declared_type():
+    association = "51100000500002862F"
+    assert validate_organization_uscc(association.lower(), Organization.Type.ASSOCIATION) == association
+    assert validate_organization_uscc(association, None) == association  # no type yet: no category to compare
+    with pytest.raises(ValidationError) as caught:
+        validate_organization_uscc(association, Organization.Type.SERVICE)
+    error = caught.value.error_list[0]
+    assert error.code == "category_mismatch"
+    assert caught.value.messages == ["第2位机构类别代码1表示“社会团体”，与所填类型“社会服务机构(民办非企业单位)”不一致"]
+    with translation.override("en"):
+        assert "Social service organization (private non-enterprise unit)" in caught.value.messages[0]

@@ -473,3 +473,13 @@ def test_register_shows_service_errors_next_to_the_field(client, users, organiza
     data, _ = registration_data(registrar, org_type=Organization.Type.FOUNDATION)
     response = client.post(reverse("registry:organization-create"), data)
     assert "与所填类型“基金会”不一致" in response.context["form"].errors["uscc"][0]
+
+
+@pytest.mark.parametrize("page_name", ACTION_PAGES)
+def test_registrar_forms_name_the_organization_and_lead_back_to_it(client, users, organization, listing, page_name):
+    client.force_login(users["registrar"])
+    page = client.get(action_url(page_name, organization, listing)).content.decode()
+    detail_url = reverse("registry:organization-detail", args=[organization.uscc])
+    assert 'data-testid="action-form"' in page
+    assert f'{organization.name} · <span class="uscc">{organization.uscc}</span>' in page
+    assert f'href="{detail_url}"' in page  # the breadcrumb and the cancel button

@@ -1,0 +1,148 @@
+"""Writing what an import found valid: new organizations through raw SQL (with their history rows), and the rows'
+evaluation grades as ratings. Changed organizations are saved by the importer with simple-history's bulk update.
+"""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db import connections, models, router
+from simple_history.utils import bulk_create_with_history, get_history_model_for_model
+
+from registry.models import Organization, Rating
+
+# Rows checked and written together, and codes looked up per query.
+BATCH_SIZE = 500
+
+
+@dataclass(frozen=True)
+class PendingRating:
+    """A row's evaluation grade, created once the row's organization is written."""
+
+    uscc: str
+    grade: str
+    score: Decimal | None
+    awarded_on: datetime.date
+    authority_id: int
+
+
+def ratings_create(pending: Sequence[PendingRating], *, user, reason: str, date: datetime.datetime, write: bool) -> int:
+    """Create the pending ratings whose organization does not already hold that grade from that day, with their
+    history rows; with `write` false only count them (organizations not yet in the database count as new)."""
+    organization_ids: dict[str, int] = {}
+    codes = sorted({rating.uscc for rating in pending})
+    for start in range(0, len(codes), BATCH_SIZE):
+        chunk = codes[start : start + BATCH_SIZE]
+        organization_ids.update(Organization.objects.filter(uscc__in=chunk).values_list("uscc", "pk"))
+    held: set[tuple[int, str, datetime.date]] = set()
+    ids = sorted(organization_ids.values())
+    for start in range(0, len(ids), BATCH_SIZE):
+        chunk = ids[start : start + BATCH_SIZE]
+        held.update(
+            Rating.objects.filter(organization_id__in=chunk).values_list("organization_id", "grade", "awarded_on")
+        )
+    new: list[Rating] = []
+    for rating in pending:
+        organization_id = organization_ids.get(rating.uscc)
+        if organization_id is not None:
+            key = (organization_id, rating.grade, rating.awarded_on)
+            if key in held:
+                continue
+            held.add(key)
+        new.append(
+            Rating(
+                organization_id=organization_id,
+                grade=rating.grade,
+                score=rating.score,
+                awarded_on=rating.awarded_on,
+                valid_until=Rating.validity_end(rating.awarded_on),
+                awarding_authority_id=rating.authority_id,
+            )
+        )
+    if write and new:
+        bulk_create_with_history(
+            new, Rating, batch_size=BATCH_SIZE, default_user=user, default_change_reason=reason, default_date=date
+        )
+    return len(new)
+
+
+def _cell_reader(model_field: models.Field, connection, date: datetime.datetime) -> Callable[[dict[str, Any]], Any]:
+    """How one column's database value is taken from a row of parsed values."""
+    name = model_field.attname
+    if name in ("created_at", "updated_at"):
+        fixed = model_field.get_db_prep_save(date, connection)
+        return lambda values: fixed
+    default = model_field.get_default()
+    if isinstance(model_field, (models.CharField, models.TextField)) or model_field.is_relation:
+        return lambda values: values.get(name, default)  # text and ids: the driver takes them as they are
+    return lambda values: model_field.get_db_prep_save(values.get(name, default), connection)
+
+
+class NewOrganizationWriter:
+    """Writes new organizations and their history rows, one batch at a time.
+
+    The values come from the parsers already typed (text, ids, Decimal, date), so they go to the database as they are:
+    one prepared INSERT run over the batch on SQLite, multi-row INSERTs on a database server; only the columns that
+    need it pass through the field's get_db_prep_save. The history rows are then copied by the database
+    itself with INSERT … SELECT: exactly what simple-history's bulk_create_with_history writes (every tracked column,
+    history_type "+", the user, date and change reason). Going through Organization.objects.bulk_create and
+    bulk_create_with_history instead costs several times more per row in Python than the whole import may take
+    (docs/benchmarks.md has the figures).
+    """
+
+    HISTORY_COLUMNS = ("history_date", "history_type", "history_user", "history_change_reason")
+
+    def __init__(self, *, date: datetime.datetime, user, reason: str):
+        self.connection = connections[router.db_for_write(Organization)]
+        connection, quote = self.connection, self.connection.ops.quote_name
+        fields = [column for column in Organization._meta.concrete_fields if not column.primary_key]
+        self.cells = [_cell_reader(column, connection, date) for column in fields]
+        table = quote(Organization._meta.db_table)
+        self.insert_sql = f"INSERT INTO {table} ({', '.join(quote(column.column) for column in fields)}) VALUES "
+        self.row_placeholder = f"({', '.join(['%s'] * len(fields))})"
+        limit = connection.features.max_query_params
+        self.rows_per_statement = max(1, limit // len(fields)) if limit else None
+        self.in_process = connection.vendor == "sqlite"
+        history = get_history_model_for_model(Organization)
+        tracked = [quote(column.column) for column in history.tracked_fields]
+        extra = [quote(history._meta.get_field(name).column) for name in self.HISTORY_COLUMNS]
+        self.history_sql = (
+            f"INSERT INTO {quote(history._meta.db_table)} ({', '.join(tracked + extra)}) "
+            f"SELECT {', '.join(tracked)}, %s, %s, %s, %s FROM {table} "
+            f"WHERE {quote(Organization._meta.get_field('uscc').column)} IN "
+        )
+        self.history_params = [
+            connection.ops.adapt_datetimefield_value(date),
+            "+",
+            user.pk if user is not None else None,
+            reason,
+        ]
+        self.codes_per_statement = (limit - len(self.history_params)) if limit else None
+
+    def write(self, rows: list[dict[str, Any]]) -> None:
+        """Insert `rows` (model attname -> value; columns the file left out take the field's default)."""
+        cells = self.cells
+        values = [[cell(row) for cell in cells] for row in rows]
+        with self.connection.cursor() as cursor:
+            if self.in_process:
+                # SQLite runs in this process: one prepared statement run over the batch costs least.
+                cursor.executemany(self.insert_sql + self.row_placeholder, values)
+            else:
+                # A database server: each statement is a round trip, so as many rows per statement as allowed.
+                step = self.rows_per_statement or len(values)
+                for start in range(0, len(values), step):
+                    chunk = values[start : start + step]
+                    cursor.execute(
+                        self.insert_sql + ", ".join([self.row_placeholder] * len(chunk)),
+                        list(itertools.chain.from_iterable(chunk)),
+                    )
+            codes = [row["uscc"] for row in rows]
+            step = self.codes_per_statement or len(codes)
+            for start in range(0, len(codes), step):
+                chunk = codes[start : start + step]
+                cursor.execute(self.history_sql + f"({', '.join(['%s'] * len(chunk))})", [*self.history_params, *chunk])
