@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.services import lock, now, refuse, save
+from core.services import now, refuse, save
 from evaluations.models import Assignment, Evaluation, EvaluatorProfile
 from evaluations.selectors import affiliation_refusal
 from evaluations.services.common import (
@@ -16,10 +16,11 @@ from evaluations.services.common import (
     guard_mutable,
     lock_assignment_and_evaluation,
     lock_evaluation_then_assignment,
+    open_evaluation_for,
     require_manager,
     require_own,
 )
-from evaluations.workflows import ASSIGNMENT, EVALUATION
+from evaluations.workflows import ASSIGNMENT
 
 NO_CONFLICT_DECLARATION = _(
     "本人承诺：与被评价的承接主体不存在利益冲突（未在该组织任职、兼职或领取报酬，与其负责人无近亲属关系，"
@@ -33,10 +34,7 @@ NO_CONFLICT_DECLARATION = _(
 @transaction.atomic
 def assignment_invite(*, actor, evaluation: Evaluation, evaluator) -> Assignment:
     """Invite an evaluator from the pool to a draft or scoring evaluation."""
-    require_manager(actor, evaluation)
-    lock(evaluation)
-    guard_mutable(evaluation)
-    EVALUATION.check("invite", evaluation.status)
+    open_evaluation_for(actor, evaluation, "invite")
     profile = EvaluatorProfile.objects.filter(user=evaluator).first()
     if not (evaluator.is_active and evaluator.is_evaluator) or profile is None or not profile.is_active:
         refuse("evaluator", _("“%(user)s”不在评价专家库中或已停用。"), code="not_in_pool", user=str(evaluator))
@@ -79,16 +77,22 @@ def assignment_withdraw(*, actor, assignment: Assignment, reason: str) -> Assign
 # ---- the evaluator's answers -----------------------------------------------------------------------------------
 
 
+def _answer(actor, assignment: Assignment, action: str) -> None:
+    """The evaluator's prologue: their own assignment, locked before its evaluation is read, the evaluation not
+    finalized, and the assignment's status allowing `action`."""
+    require_own(actor, assignment)
+    evaluation = lock_assignment_and_evaluation(assignment)
+    guard_mutable(evaluation)
+    ASSIGNMENT.check(action, assignment.status)
+
+
 @transaction.atomic
 def assignment_accept(
     *, actor, assignment: Assignment, confirm_no_conflict: bool, declaration: str | None = None
 ) -> Assignment:
     """invited → accepted, with the evaluator's declaration that there is no conflict of interest. Only then do the
     contract's evidence and the score form open to them."""
-    require_own(actor, assignment)
-    evaluation = lock_assignment_and_evaluation(assignment)
-    guard_mutable(evaluation)
-    ASSIGNMENT.check("accept", assignment.status)
+    _answer(actor, assignment, "accept")
     if not confirm_no_conflict:
         refuse(
             "confirm_no_conflict",
@@ -98,7 +102,7 @@ def assignment_accept(
     declaration = clean_text(str(NO_CONFLICT_DECLARATION) if declaration is None else declaration)
     if not declaration:
         refuse("declaration", _("请填写利益冲突声明。"), code="required")
-    affiliated = affiliation_refusal(actor, evaluation)
+    affiliated = affiliation_refusal(actor, assignment.evaluation)
     if affiliated is not None:
         raise affiliated
     moment = timezone.now()
@@ -114,10 +118,7 @@ def assignment_accept(
 def assignment_declare_conflict(*, actor, assignment: Assignment, declaration: str) -> Assignment:
     """The evaluator declares a conflict of interest: the assignment ends (status conflict) and the declaration is
     kept on record; they cannot be invited to this evaluation again."""
-    require_own(actor, assignment)
-    evaluation = lock_assignment_and_evaluation(assignment)
-    guard_mutable(evaluation)
-    ASSIGNMENT.check("declare_conflict", assignment.status)
+    _answer(actor, assignment, "declare_conflict")
     declaration = clean_text(declaration)
     if not declaration:
         refuse("declaration", _("请说明存在利益冲突的情形。"), code="required")
@@ -133,10 +134,7 @@ def assignment_declare_conflict(*, actor, assignment: Assignment, declaration: s
 @transaction.atomic
 def assignment_decline(*, actor, assignment: Assignment, reason: str = "") -> Assignment:
     """invited → declined (e.g. no time); the reason is optional."""
-    require_own(actor, assignment)
-    evaluation = lock_assignment_and_evaluation(assignment)
-    guard_mutable(evaluation)
-    ASSIGNMENT.check("decline", assignment.status)
+    _answer(actor, assignment, "decline")
     assignment.status = Assignment.Status.DECLINED
     assignment.decline_reason = clean_text(reason)
     assignment.responded_at = now()

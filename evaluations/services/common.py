@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from core.services import lock, refusal, require
 from evaluations import permissions
 from evaluations.models import Assignment, Evaluation
+from evaluations.workflows import EVALUATION
 
 
 def clean_text(value: Any) -> str:
@@ -54,6 +55,15 @@ def guard_mutable(evaluation: Evaluation) -> None:
 
 def require_manager(actor, evaluation: Evaluation) -> None:
     require(permissions.can_manage_evaluation(actor, evaluation), _("您无权管理该合同的绩效评价。"))
+
+
+def open_evaluation_for(actor, evaluation: Evaluation, action: str) -> None:
+    """The officials' prologue: the actor runs the evaluation, its row is locked and re-read, it is not finalized,
+    and its status allows `action` (workflows.EVALUATION)."""
+    require_manager(actor, evaluation)
+    lock(evaluation)
+    guard_mutable(evaluation)
+    EVALUATION.check(action, evaluation.status)
 
 
 def require_own(actor, assignment: Assignment) -> None:

@@ -24,9 +24,8 @@ from evaluations.models import (
     default_min_evaluators,
 )
 from evaluations.selectors import finalization_problems, indicator_tree, leaf_specs
-from evaluations.services.common import clean_text, guard_mutable, require_manager
+from evaluations.services.common import clean_text, open_evaluation_for
 from evaluations.services.indicator_sets import freeze, require_usable_set, require_valid_tree
-from evaluations.workflows import EVALUATION
 
 EVALUATION_FIELDS = (
     "kind",
@@ -95,10 +94,7 @@ def evaluation_create(
 @transaction.atomic
 def evaluation_update(*, actor, evaluation: Evaluation, **fields) -> Evaluation:
     """Drafts: any field but the contract. Scoring: the due date and the description only. Finalized: nothing."""
-    require_manager(actor, evaluation)
-    lock(evaluation)
-    guard_mutable(evaluation)
-    EVALUATION.check("edit", evaluation.status)
+    open_evaluation_for(actor, evaluation, "edit")
     allowed = EVALUATION_FIELDS if evaluation.is_draft else EVALUATION_SCORING_FIELDS
     if set(fields) - set(allowed) and not evaluation.is_draft:
         refuse(None, _("评分已经开始，只能修改评分截止日期和评价说明。"), code="scoring_started")
@@ -118,10 +114,7 @@ def evaluation_update(*, actor, evaluation: Evaluation, **fields) -> Evaluation:
 @transaction.atomic
 def evaluation_delete(*, actor, evaluation: Evaluation) -> None:
     """Delete a draft evaluation with its invitations (the indicator set stays frozen)."""
-    require_manager(actor, evaluation)
-    lock(evaluation)
-    guard_mutable(evaluation)
-    EVALUATION.check("delete", evaluation.status)
+    open_evaluation_for(actor, evaluation, "delete")
     for assignment in evaluation.assignments.all():
         assignment._history_user = actor
         assignment.delete()
@@ -132,10 +125,7 @@ def evaluation_delete(*, actor, evaluation: Evaluation) -> None:
 @transaction.atomic
 def evaluation_start_scoring(*, actor, evaluation: Evaluation) -> Evaluation:
     """draft → scoring, once at least the minimum number of evaluators are invited (or have accepted)."""
-    require_manager(actor, evaluation)
-    lock(evaluation)
-    guard_mutable(evaluation)
-    EVALUATION.check("start_scoring", evaluation.status)
+    open_evaluation_for(actor, evaluation, "start_scoring")
     live = evaluation.assignments.filter(status__in=Assignment.LIVE_STATUSES).count()
     if live < evaluation.min_evaluators:
         refuse(
@@ -177,10 +167,7 @@ def evaluation_finalize(*, actor, evaluation: Evaluation) -> Evaluation:
     min_evaluators submitted. Stores every evaluator's total, every indicator's mean, the score and the grade; a 差
     records a performance warning on the organization. The number of queries does not depend on the number of
     evaluators or indicators."""
-    require_manager(actor, evaluation)
-    lock(evaluation)
-    guard_mutable(evaluation)
-    EVALUATION.check("finalize", evaluation.status)
+    open_evaluation_for(actor, evaluation, "finalize")
     assignments = list(
         Assignment.objects.select_for_update(of=("self",))
         .filter(evaluation_id=evaluation.pk)

@@ -25,10 +25,11 @@ def _require_set_manager(actor) -> None:
     require(permissions.can_manage_indicator_sets(actor), _("只有登记管理人员或购买主体人员可以维护指标体系。"))
 
 
-def _require_editable_set(indicator_set: IndicatorSet) -> None:
+def _require_editable_set(indicator_set: IndicatorSet, action: str = "edit") -> None:
+    """Only drafts change (`edit`: the set's information and its indicators; `delete`)."""
     check(
         INDICATOR_SET,
-        "edit",
+        action,
         indicator_set.status,
         _("指标体系“%(set)s”%(status)s，不能修改；如需调整，请创建新版本。"),
         set=indicator_set.lazy_label,
@@ -77,13 +78,7 @@ def indicator_set_update(*, actor, indicator_set: IndicatorSet, **fields) -> Ind
 def indicator_set_delete(*, actor, indicator_set: IndicatorSet) -> None:
     _require_set_manager(actor)
     lock(indicator_set)
-    check(
-        INDICATOR_SET,
-        "delete",
-        indicator_set.status,
-        _("指标体系“%(set)s”%(status)s，不能修改；如需调整，请创建新版本。"),
-        set=indicator_set.lazy_label,
-    )
+    _require_editable_set(indicator_set, "delete")
     indicator_set._history_user = actor
     indicator_set.delete()
 

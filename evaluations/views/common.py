@@ -6,9 +6,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.shortcuts import render
 from django.urls import reverse
 
-from core.views import ServiceFormView
+from core.views import ServiceFormView, paginate_table, per_page_choices
 from core.workflow import Transition
 from evaluations.models import Assignment, Evaluation, IndicatorSet
 
@@ -47,6 +48,18 @@ def buttons(transitions: Iterable[Transition], table: Mapping[str, Sequence[Butt
 
 def action_names(transitions: Iterable[Transition]) -> set[str]:
     return {transition.action for transition in transitions}
+
+
+def render_table_page(request, template_name: str, filterset, table):
+    """A filtered, sorted and paginated list page (includes/list_filters.html and a django-tables2 table)."""
+    per_page = paginate_table(request, table)
+    context = {
+        "filter": filterset,
+        "table": table,
+        "per_page": per_page,
+        "per_page_choices": per_page_choices(per_page),
+    }
+    return render(request, template_name, context)
 
 
 class ActionView(ServiceFormView):

@@ -7,14 +7,14 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db import transaction
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
 from core import formatting
-from core.views import ConfirmForm, paginate_table, per_page_choices
+from core.views import ConfirmForm
 from evaluations import permissions, selectors, services
 from evaluations.access import (
     access_assignment_for_manage,
@@ -26,7 +26,7 @@ from evaluations.filters import EvaluationManageFilter
 from evaluations.forms import EvaluationForm, InviteForm, PaymentDecisionForm, WithdrawAssignmentForm
 from evaluations.models import Evaluation, default_min_evaluators
 from evaluations.tables import EvaluationManageTable
-from evaluations.views.common import ActionView, evaluation_url
+from evaluations.views.common import ActionView, evaluation_url, render_table_page
 
 
 class EvaluationManageView(LoginRequiredMixin, View):
@@ -39,15 +39,7 @@ class EvaluationManageView(LoginRequiredMixin, View):
         filterset = EvaluationManageFilter(
             request.GET or None, queryset=selectors.evaluation_list_for(user=request.user), request=request
         )
-        table = EvaluationManageTable(filterset.qs)
-        per_page = paginate_table(request, table)
-        context = {
-            "filter": filterset,
-            "table": table,
-            "per_page": per_page,
-            "per_page_choices": per_page_choices(per_page),
-        }
-        return render(request, self.template_name, context)
+        return render_table_page(request, self.template_name, filterset, EvaluationManageTable(filterset.qs))
 
 
 class EvaluationCreateView(ActionView):

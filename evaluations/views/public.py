@@ -13,13 +13,13 @@ from django.views import View
 
 from accounts.permissions import is_evaluator
 from core.spreadsheets import XLSX_CONTENT_TYPE
-from core.views import bytes_response, paginate_table, pdf_response, per_page_choices
+from core.views import bytes_response, pdf_response
 from evaluations import exports, permissions, reports, selectors
 from evaluations.access import access_assignment_scores, access_evaluation_for_view, access_evaluation_results
 from evaluations.filters import EvaluationFilter
 from evaluations.models import Assignment, Evaluation
 from evaluations.tables import EvaluationTable
-from evaluations.views.common import Button, action_names, buttons
+from evaluations.views.common import Button, action_names, buttons, render_table_page
 
 
 class EvaluationListView(View):
@@ -29,15 +29,7 @@ class EvaluationListView(View):
 
     def get(self, request):
         filterset = EvaluationFilter(request.GET or None, queryset=selectors.evaluation_list_public(), request=request)
-        table = EvaluationTable(filterset.qs)
-        per_page = paginate_table(request, table)
-        context = {
-            "filter": filterset,
-            "table": table,
-            "per_page": per_page,
-            "per_page_choices": per_page_choices(per_page),
-        }
-        return render(request, self.template_name, context)
+        return render_table_page(request, self.template_name, filterset, EvaluationTable(filterset.qs))
 
 
 def evaluation_list_export(request):
