@@ -1,6 +1,10 @@
 """The admin for superusers: indicator sets (drafts edited inline; activation, new versions, Excel import/export
-through the services), the evaluator pool, and read-only views of evaluations, assignments, scores and warnings
-(their changes go through the services, which keep a finalized evaluation immutable)."""
+through the services), the evaluator pool, and read-only views of evaluations, assignments, scores, results and
+warnings.
+
+Workflow and score fields are never edited here: a set's status, version and activation; an evaluation's status,
+score, grade and finalization; an assignment's status and totals; every score. Their changes go through the services
+(evaluations.services), which check the workflow tables and keep a finalized evaluation immutable."""
 
 from __future__ import annotations
 
@@ -31,6 +35,12 @@ from evaluations.models import (
 
 
 class ReadOnlyAdmin(SimpleHistoryAdmin):
+    """Records the services write: shown, never added, changed or deleted here (every field read-only even if a
+    permission were granted)."""
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields]
+
     def has_add_permission(self, request, obj=None):
         return False
 
@@ -71,7 +81,8 @@ class IndicatorSetAdmin(SimpleHistoryAdmin):
     list_display = ("name", "version", "status", "activated_at", "created_at")
     list_filter = ("status",)
     search_fields = ("name",)
-    readonly_fields = ("status", "previous_version", "activated_at", "created_by", "created_at")
+    # The workflow (status, activation) and the versioning belong to the services.
+    readonly_fields = ("version", "status", "previous_version", "activated_at", "created_by", "created_at")
     inlines = [IndicatorInline]
     actions = ["activate", "new_version", "export_xlsx"]
     change_list_template = "admin/evaluations/indicatorset/change_list.html"

@@ -9,16 +9,20 @@
   (a performance warning on the organization and the purchaser's payment decision), and a mid-term evaluation being
   scored: two evaluators submitted, `evaluator` (陈晓明) still has to answer the invitation.
 
-Idempotent: the set is found by name, users by username, profiles by user, evaluations by their demo description.
-Without demo contracts only the set and the pool are created.
+The data (the tree, the evaluators, the three evaluations) lives in fixtures/demo/evaluations_*.json; this module
+builds it. Idempotent: the set is found by name, users by username, profiles by user, evaluations by their demo
+description. Without demo contracts only the set and the pool are created.
 """
 
 from __future__ import annotations
 
 import datetime
+import json
 from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
 from typing import NamedTuple
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Case, IntegerField, Value, When
 from django.utils import timezone
@@ -30,12 +34,13 @@ from evaluations.selectors import affiliation_refusal, indicator_tree, leaves_of
 from registry.demo import EVALUATION_ORGANIZATION, ensure_user
 from registry.models import Organization
 
-STANDARD_SET_NAME = "政府购买服务绩效评价通用指标体系"
-STANDARD_SET_DESCRIPTION = (
-    "依据《项目支出绩效评价管理办法》（财预〔2020〕10号）设置决策、过程、产出、效益四个一级指标，满意度列在效益之下。"
-    "各级指标分值按项目设定：本通用体系取决策 15 分、过程 25 分、产出 35 分、效益 25 分，具体项目可在新版本中调整；"
-    "末级指标分值合计 100 分。"
-)
+DEMO_DIR = Path(settings.BASE_DIR) / "fixtures" / "demo"
+
+
+def _load(name: str) -> dict:
+    """One of the demo's data tables (fixtures/demo/evaluations_<name>.json)."""
+    with (DEMO_DIR / f"evaluations_{name}.json").open(encoding="utf-8") as handle:
+        return json.load(handle)
 
 
 class DemoIndicator(NamedTuple):
@@ -46,131 +51,20 @@ class DemoIndicator(NamedTuple):
     max_score: str | None = None  # None: scored directly in points (满分 = 分值)
     children: tuple = ()
 
+    @classmethod
+    def from_data(cls, data: dict) -> DemoIndicator:
+        children = tuple(cls.from_data(child) for child in data.get("children", ()))
+        return cls(
+            data["code"], data["name"], data["weight"], data.get("guidance", ""), data.get("max_score"), children
+        )
 
-STANDARD_TREE = (
-    DemoIndicator(
-        "A",
-        "决策",
-        "15",
-        children=(
-            DemoIndicator(
-                "A1",
-                "项目立项",
-                "6",
-                children=(
-                    DemoIndicator(
-                        "A11",
-                        "立项依据充分性",
-                        "3",
-                        "立项符合法律法规、相关政策和部门职责，属于政府购买服务指导性目录范围。",
-                    ),
-                    DemoIndicator(
-                        "A12", "立项程序规范性", "3", "按规定程序申请设立，审批文件、材料符合要求，经过必要的论证。"
-                    ),
-                ),
-            ),
-            DemoIndicator(
-                "A2",
-                "绩效目标",
-                "5",
-                children=(
-                    DemoIndicator("A21", "绩效目标合理性", "3", "绩效目标与项目内容、预算相匹配，符合正常业绩水平。"),
-                    DemoIndicator(
-                        "A22", "绩效指标明确性", "2", "绩效目标细化分解为清晰、可衡量的数量、质量、时效指标。"
-                    ),
-                ),
-            ),
-            DemoIndicator(
-                "A3",
-                "资金投入",
-                "4",
-                children=(
-                    DemoIndicator("A31", "预算编制科学性", "2", "预算编制经过论证，内容与项目内容匹配，测算依据充分。"),
-                    DemoIndicator("A32", "资金分配合理性", "2", "资金分配依据充分，额度与项目实际相适应。"),
-                ),
-            ),
-        ),
-    ),
-    DemoIndicator(
-        "B",
-        "过程",
-        "25",
-        children=(
-            DemoIndicator(
-                "B1",
-                "资金管理",
-                "12",
-                children=(
-                    DemoIndicator("B11", "资金到位率", "4", "实际到位资金 ÷ 计划投入资金 × 100%，按比例计分。"),
-                    DemoIndicator("B12", "预算执行率", "4", "实际支出资金 ÷ 实际到位资金 × 100%，按比例计分。"),
-                    DemoIndicator("B13", "资金使用合规性", "4", "专款专用，无截留、挤占、挪用、虚列支出等情况。"),
-                ),
-            ),
-            DemoIndicator(
-                "B2",
-                "组织实施",
-                "13",
-                children=(
-                    DemoIndicator("B21", "管理制度健全性", "6", "承接主体建立了项目管理、财务管理和服务质量控制制度。"),
-                    DemoIndicator(
-                        "B22", "制度执行有效性", "7", "服务台账、回访记录等资料齐全并及时归档，按合同约定实施。"
-                    ),
-                ),
-            ),
-        ),
-    ),
-    DemoIndicator(
-        "C",
-        "产出",
-        "35",
-        children=(
-            DemoIndicator("C1", "产出数量", "10", "实际完成服务数量 ÷ 合同约定数量 × 100%，按比例计分。"),
-            DemoIndicator("C2", "产出质量", "10", "服务达到合同约定的质量标准，验收合格率。"),
-            DemoIndicator("C3", "产出时效", "8", "各履约事项按合同约定时间完成。"),
-            DemoIndicator("C4", "产出成本", "7", "实际成本控制在合同金额以内，无不合理支出。"),
-        ),
-    ),
-    DemoIndicator(
-        "D",
-        "效益",
-        "25",
-        children=(
-            DemoIndicator(
-                "D1",
-                "项目效益",
-                "15",
-                children=(
-                    DemoIndicator("D11", "社会效益", "8", "服务对象生活质量、社区治理等方面的实际改善。"),
-                    DemoIndicator("D12", "可持续影响", "7", "服务机制、人员队伍、志愿者网络等可持续运行。"),
-                ),
-            ),
-            DemoIndicator(
-                "D2",
-                "满意度",
-                "10",
-                children=(
-                    DemoIndicator(
-                        "D21",
-                        "服务对象满意度",
-                        "10",
-                        "按服务对象满意度调查结果（百分制）评分，如满意度 92% 记 92 分。",
-                        max_score="100",
-                    ),
-                ),
-            ),
-        ),
-    ),
-)
 
-# (username, display name, specialties, affiliation: an organization name from the registry demo or free text)
-EVALUATORS = [
-    ("eval_wang", "王志刚", "社会组织评估、绩效管理", EVALUATION_ORGANIZATION, ""),
-    ("eval_li", "李淑珍", "社会保障、养老服务", None, "内蒙古大学公共管理学院"),
-    ("eval_zhao", "赵文博", "财政绩效评价、预算管理", None, "内蒙古财经大学财政税务学院"),
-    ("eval_sun", "孙丽娜", "社会工作、心理健康服务", EVALUATION_ORGANIZATION, ""),
-    ("eval_zhou", "周海涛", "财务审计、内部控制", None, "内蒙古华信会计师事务所"),
-]
-EXISTING_EVALUATOR = ("evaluator", "养老服务、社区治理", "内蒙古社会科学院社会学研究所")
+class DemoEvaluator(NamedTuple):
+    username: str
+    display_name: str
+    specialties: str
+    works_for_evaluation_centre: bool  # affiliated with registry.demo.EVALUATION_ORGANIZATION
+    affiliation: str  # free text otherwise
 
 
 class DemoEvaluation(NamedTuple):
@@ -184,46 +78,37 @@ class DemoEvaluation(NamedTuple):
     submitted: int  # how many of them submit (the rest answer nothing)
     finalize: bool
 
+    @classmethod
+    def from_data(cls, data: dict) -> DemoEvaluation:
+        return cls(
+            description=data["description"],
+            kind=data["kind"],
+            preferred_titles=tuple(data["preferred_titles"]),
+            statuses=tuple(data["contract_statuses"]),
+            aggregation=data["aggregation"],
+            evaluators=tuple(data["evaluators"]),
+            levels=tuple(data["levels"]),
+            submitted=data["submitted"],
+            finalize=data["finalize"],
+        )
 
-_S = Contract.Status
-GOOD = DemoEvaluation(
-    "末期绩效评价：助餐服务按合同完成，服务对象满意度较高。",
-    Evaluation.Kind.FINAL,
-    ("赛罕区居家养老助餐服务项目",),
-    (_S.COMPLETED, _S.PERFORMING, _S.SIGNED),
-    Evaluation.Aggregation.TRIMMED_MEAN,
-    ("eval_wang", "eval_li", "eval_zhao", "eval_zhou", "evaluator"),
-    ("0.86", "0.84", "0.82", "0.90", "0.78"),
-    5,
-    True,
-)
-POOR = DemoEvaluation(
-    "2026 年度绩效评价：服务台账缺失，服务人次与合同约定差距较大。",
-    Evaluation.Kind.ANNUAL,
-    ("赛罕区社区心理健康服务项目",),
-    (_S.PERFORMING, _S.SIGNED, _S.COMPLETED),
-    Evaluation.Aggregation.MEAN,
-    ("eval_li", "eval_zhao", "eval_zhou"),
-    ("0.55", "0.52", "0.58"),
-    3,
-    True,
-)
-SCORING = DemoEvaluation(
-    "中期绩效评价：检查前半年运营情况。",
-    Evaluation.Kind.MID_TERM,
-    ("红山区、松山区互助养老幸福院运营项目",),
-    (_S.PERFORMING, _S.SIGNED),
-    Evaluation.Aggregation.MEAN,
-    ("eval_wang", "eval_sun", "evaluator"),
-    ("0.88", "0.80", "0.85"),
-    2,
-    False,
-)
-DEMO_EVALUATIONS = (GOOD, POOR, SCORING)
-PAYMENT_DECISION = (
-    "责令承接主体于 30 日内完成整改并补齐服务台账；整改经验收合格后支付下一期款项，本年度合同尾款扣减 10% 作为违约金。"
-)
-LOW_SCORE_COMMENT = "服务台账不完整，部分服务记录无法核实，与合同约定差距较大。"
+
+_SET = _load("indicator_set")
+STANDARD_SET_NAME = _SET["name"]
+STANDARD_SET_DESCRIPTION = _SET["description"]
+STANDARD_TREE = tuple(DemoIndicator.from_data(node) for node in _SET["indicators"])
+
+_POOL = _load("pool")
+EVALUATORS = [DemoEvaluator(**row) for row in _POOL["evaluators"]]
+EXISTING_EVALUATOR = _POOL["existing_evaluator"]  # the registry demo's `evaluator`, entered into the pool
+
+_EVALUATIONS = _load("evaluations")
+_BY_KEY = {row["key"]: DemoEvaluation.from_data(row) for row in _EVALUATIONS["evaluations"]}
+GOOD, POOR, SCORING = _BY_KEY["good"], _BY_KEY["poor"], _BY_KEY["scoring"]
+DEMO_EVALUATIONS = tuple(_BY_KEY.values())
+PAYMENT_DECISION = _EVALUATIONS["payment_decision"]
+LOW_SCORE_COMMENT = _EVALUATIONS["low_score_comment"]
+WITHDRAW_REASON = _EVALUATIONS["withdraw_reason"]
 TENTH = Decimal("0.1")
 
 
@@ -266,32 +151,38 @@ def seed_standard_set(actor) -> IndicatorSet:
 def seed_pool(actor) -> dict[str, object]:
     """The evaluator users and their profiles; returns the users by username."""
     users = {}
-    for username, display_name, specialties, organization_name, affiliation in EVALUATORS:
-        user = ensure_user(username, display_name=display_name, is_evaluator=True, email=f"{username}@example.cn")
+    for evaluator in EVALUATORS:
+        username = evaluator.username
+        user = ensure_user(
+            username, display_name=evaluator.display_name, is_evaluator=True, email=f"{username}@example.cn"
+        )
         users[username] = user
         if not EvaluatorProfile.objects.filter(user=user).exists():
             services.evaluator_profile_create(
                 actor=actor,
                 user=user,
-                specialties=specialties,
-                affiliation_organization=Organization.objects.filter(name=organization_name).first()
-                if organization_name
+                specialties=evaluator.specialties,
+                affiliation_organization=Organization.objects.filter(name=EVALUATION_ORGANIZATION).first()
+                if evaluator.works_for_evaluation_centre
                 else None,
-                affiliation=affiliation,
+                affiliation=evaluator.affiliation,
                 contact_phone=f"0471-69{len(users):02d}{len(username):03d}",
                 contact_email=f"{username}@example.cn",
             )
-    username, specialties, affiliation = EXISTING_EVALUATOR
-    user = ensure_user(username, display_name="陈晓明", is_evaluator=True, email="evaluator@example.cn")
+    existing = EXISTING_EVALUATOR
+    username = existing["username"]
+    user = ensure_user(
+        username, display_name=existing["display_name"], is_evaluator=True, email=f"{username}@example.cn"
+    )
     users[username] = user
     if user.is_evaluator and not EvaluatorProfile.objects.filter(user=user).exists():
         services.evaluator_profile_create(
             actor=actor,
             user=user,
-            specialties=specialties,
-            affiliation=affiliation,
-            contact_phone="0471-6995012",
-            contact_email="evaluator@example.cn",
+            specialties=existing["specialties"],
+            affiliation=existing["affiliation"],
+            contact_phone=existing["contact_phone"],
+            contact_email=f"{username}@example.cn",
         )
     return users
 
@@ -395,7 +286,7 @@ def _seed_evaluation(spec: DemoEvaluation, indicator_set: IndicatorSet, users: d
         )
     if spec.finalize:
         for assignment in assignments[spec.submitted :]:
-            services.assignment_withdraw(actor=purchaser, assignment=assignment, reason="未在截止日期前提交评分")
+            services.assignment_withdraw(actor=purchaser, assignment=assignment, reason=WITHDRAW_REASON)
         services.evaluation_finalize(actor=purchaser, evaluation=evaluation)
         evaluation.refresh_from_db()
         if evaluation.grade == Evaluation.Grade.POOR:

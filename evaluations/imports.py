@@ -12,6 +12,10 @@ An import is all or nothing: every problem is reported with its row number as th
 is row 1) and nothing is written unless the whole file is a valid indicator set (a tree at most three levels deep,
 each parent's 分值 equal to the sum of its children's, the leaves' 分值 summing to 100). A valid file becomes a new
 draft set, or a new draft version when a set of that name exists, or replaces the indicators of that name's draft.
+
+A refused import raises `IndicatorImportError`: a ValidationError whose refusals about the file as a whole are coded
+(`unreadable_file`, `missing_columns`, `weights_not_100`, …) and whose row problems are coded `invalid_row`, each
+kept as a `RowError` (row, column, value, reason) in `row_errors`.
 """
 
 from __future__ import annotations
@@ -22,16 +26,19 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import IO, Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.utils.translation import gettext as _
+from django.utils.functional import lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook, load_workbook
 
 from core.formatting import points
-from core.services import lock, save
+from core.services import lock, refusal, require, save
 from core.spreadsheets import RowError, cell_text, workbook_bytes, write_pairs, write_table
 from evaluations import permissions
+from evaluations.lazy import lazy_message
 from evaluations.models import Indicator, IndicatorSet
 from evaluations.selectors import indicator_tree
 
@@ -48,12 +55,24 @@ HUNDRED = Decimal("100")
 MAX_ROWS = 500
 
 
-class IndicatorImportError(ValidationError):
-    """The file was not imported; `row_errors` are the per-row problems, the messages every problem as text."""
+_row_text = lazy(str, str)  # a RowError as text, in the language active when it is shown
 
-    def __init__(self, messages: list[str], row_errors: list[RowError] | None = None):
+
+class IndicatorImportError(ValidationError):
+    """The file was not imported. `general` are the coded refusals about the file as a whole, `row_errors` the
+    problems of single rows; the error itself carries both (each row coded `invalid_row`), so `messages` lists every
+    problem as text."""
+
+    def __init__(self, general: list[ValidationError], row_errors: list[RowError] | None = None):
+        self.general = list(general)
         self.row_errors = list(row_errors or [])
-        super().__init__(messages + [str(error) for error in self.row_errors])
+        rows = [ValidationError(_row_text(error), code="invalid_row") for error in self.row_errors]
+        super().__init__(self.general + rows)
+
+    @property
+    def general_messages(self) -> list[str]:
+        """The refusals about the file as a whole, as text."""
+        return ValidationError(self.general).messages if self.general else []
 
 
 @dataclass(frozen=True)
@@ -88,13 +107,15 @@ def _read_rows(file) -> tuple[dict[str, int], list[tuple[int, tuple]]]:
     try:
         workbook = load_workbook(source, read_only=True, data_only=True)
     except Exception:  # openpyxl raises zipfile, KeyError and XML errors for anything that is not an xlsx workbook
-        raise IndicatorImportError([_("无法读取该文件：请上传 Excel 工作簿（.xlsx）。")]) from None
+        raise IndicatorImportError(
+            [refusal(_("无法读取该文件：请上传 Excel 工作簿（.xlsx）。"), code="unreadable_file")]
+        ) from None
     try:
         sheet = workbook.worksheets[0]
         rows = sheet.iter_rows(values_only=True)
         header_cells = next(rows, None)
         if header_cells is None:
-            raise IndicatorImportError([_("文件是空的。")])
+            raise IndicatorImportError([refusal(_("文件是空的。"), code="empty_file")])
         positions: dict[str, int] = {}
         for index, value in enumerate(header_cells):
             header = _header(value)
@@ -104,8 +125,12 @@ def _read_rows(file) -> tuple[dict[str, int], list[tuple[int, tuple]]]:
         if missing:
             raise IndicatorImportError(
                 [
-                    _("缺少必需的列：%(missing)s。表头应为：%(headers)s。")
-                    % {"missing": "、".join(missing), "headers": "、".join(HEADERS)}
+                    refusal(
+                        _("缺少必需的列：%(missing)s。表头应为：%(headers)s。"),
+                        code="missing_columns",
+                        missing="、".join(missing),
+                        headers="、".join(HEADERS),
+                    )
                 ]
             )
         data = []
@@ -114,15 +139,18 @@ def _read_rows(file) -> tuple[dict[str, int], list[tuple[int, tuple]]]:
                 continue
             data.append((number, cells))
             if len(data) > MAX_ROWS:
-                raise IndicatorImportError([_("指标不能超过 %(max)d 行。") % {"max": MAX_ROWS}])
+                raise IndicatorImportError(
+                    [refusal(_("指标不能超过 %(max)d 行。"), code="too_many_rows", max=MAX_ROWS)]
+                )
         if not data:
-            raise IndicatorImportError([_("文件中没有指标。")])
+            raise IndicatorImportError([refusal(_("文件中没有指标。"), code="no_rows")])
         return positions, data
     finally:
         workbook.close()
 
 
 def _number(text: str, *, low_exclusive: Decimal, high: Decimal) -> Decimal:
+    """The cell's number; a ValueError whose argument is the (lazy) reason otherwise."""
     try:
         value = Decimal(text)
     except InvalidOperation:
@@ -137,7 +165,7 @@ def _number(text: str, *, low_exclusive: Decimal, high: Decimal) -> Decimal:
             raise ValueError(_("最多保留两位小数"))
         value = rounded
     if value <= low_exclusive or value > high:
-        raise ValueError(_("须大于 %(low)s 且不超过 %(high)s") % {"low": low_exclusive, "high": high})
+        raise ValueError(lazy_message(_("须大于 %(low)s 且不超过 %(high)s"), {"low": low_exclusive, "high": high}))
     return value.quantize(Decimal("0.01"))
 
 
@@ -164,7 +192,9 @@ def _parse(positions: dict[str, int], data: list[tuple[int, tuple]]) -> tuple[li
         elif len(code) > 20:
             row_errors.append(RowError(number, CODE, code, _("不能超过20个字符")))
         elif code in seen:
-            row_errors.append(RowError(number, CODE, code, _("与第%(row)d行的编码重复") % {"row": seen[code]}))
+            row_errors.append(
+                RowError(number, CODE, code, lazy_message(_("与第%(row)d行的编码重复"), {"row": seen[code]}))
+            )
         else:
             seen[code] = number
         if not name:
@@ -184,12 +214,12 @@ def _parse(positions: dict[str, int], data: list[tuple[int, tuple]]) -> tuple[li
             try:
                 weight = _number(weight_text, low_exclusive=Decimal("0"), high=HUNDRED)
             except ValueError as error:
-                row_errors.append(RowError(number, WEIGHT, weight_text, str(error)))
+                row_errors.append(RowError(number, WEIGHT, weight_text, error.args[0]))
         if max_text:
             try:
                 max_score = _number(max_text, low_exclusive=Decimal("0"), high=Decimal("9999.99"))
             except ValueError as error:
-                row_errors.append(RowError(number, MAX_SCORE, max_text, str(error)))
+                row_errors.append(RowError(number, MAX_SCORE, max_text, error.args[0]))
         else:
             max_score = weight
         if parent_code and parent_code == code:
@@ -199,7 +229,7 @@ def _parse(positions: dict[str, int], data: list[tuple[int, tuple]]) -> tuple[li
     return rows, errors
 
 
-def _check_tree(rows: list[_Row]) -> tuple[list[str], list[RowError]]:
+def _check_tree(rows: list[_Row]) -> tuple[list[ValidationError], list[RowError]]:
     """Parents exist, no cycles, at most three levels, 层级 consistent, weights add up."""
     errors: list[RowError] = []
     by_code = {row.code: row for row in rows if row.code}
@@ -229,12 +259,17 @@ def _check_tree(rows: list[_Row]) -> tuple[list[str], list[RowError]]:
                         row.row,
                         PARENT,
                         row.parent_code,
-                        _("指标最多三级，本指标为第%(depth)d级") % {"depth": row.depth},
+                        lazy_message(_("指标最多三级，本指标为第%(depth)d级"), {"depth": row.depth}),
                     )
                 )
             elif row.level is not None and row.level != row.depth:
                 errors.append(
-                    RowError(row.row, LEVEL, str(row.level), _("按上级编码应为第%(depth)d级") % {"depth": row.depth})
+                    RowError(
+                        row.row,
+                        LEVEL,
+                        str(row.level),
+                        lazy_message(_("按上级编码应为第%(depth)d级"), {"depth": row.depth}),
+                    )
                 )
     if errors:
         return [], errors
@@ -248,13 +283,15 @@ def _check_tree(rows: list[_Row]) -> tuple[list[str], list[RowError]]:
                         row.row,
                         WEIGHT,
                         points(row.weight),
-                        _("下级指标分值合计为 %(sum)s，应与本指标分值相等") % {"sum": points(total)},
+                        lazy_message(_("下级指标分值合计为 %(sum)s，应与本指标分值相等"), {"sum": points(total)}),
                     )
                 )
     leaf_sum = sum((row.weight for row in rows if row.code not in children), Decimal("0"))
     messages = []
     if leaf_sum != HUNDRED:
-        messages.append(_("末级指标分值合计为 %(sum)s，应为 100.00。") % {"sum": points(leaf_sum)})
+        messages.append(
+            refusal(_("末级指标分值合计为 %(sum)s，应为 100.00。"), code="weights_not_100", sum=points(leaf_sum))
+        )
     return messages, errors
 
 
@@ -292,13 +329,12 @@ def indicator_set_import(*, actor, file, name: str, description: str = "") -> In
 
     Raises IndicatorImportError (a ValidationError) listing every problem; nothing is written then.
     """
-    if not permissions.can_manage_indicator_sets(actor):
-        raise PermissionDenied(_("只有登记管理人员或购买主体人员可以维护指标体系。"))
+    require(permissions.can_manage_indicator_sets(actor), _("只有登记管理人员或购买主体人员可以维护指标体系。"))
     name = (name or "").strip()
     if not name:
-        raise IndicatorImportError([_("请填写指标体系名称。")])
+        raise IndicatorImportError([refusal(_("请填写指标体系名称。"), code="required")])
     if len(name) > 200:
-        raise IndicatorImportError([_("指标体系名称不能超过200个字符。")])
+        raise IndicatorImportError([refusal(_("指标体系名称不能超过200个字符。"), code="name_too_long")])
     positions, data = _read_rows(file)
     rows, errors = _parse(positions, data)
     if errors:
@@ -324,7 +360,7 @@ def indicator_set_import(*, actor, file, name: str, description: str = "") -> In
             order=sibling_order[row.parent_code],
         )
         sibling_order[row.parent_code] += 1
-        save(indicator, actor=actor, reason=_("从 Excel 导入"))
+        save(indicator, actor=actor, reason=gettext("从 Excel 导入"))
         created[row.code] = indicator
     return IndicatorImport(indicator_set=indicator_set, indicator_count=len(created), replaced_draft=replaced)
 
@@ -335,7 +371,7 @@ def indicator_set_export(indicator_set: IndicatorSet) -> bytes:
     by_id = {indicator.pk: indicator for indicator in tree}
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = _("指标")
+    sheet.title = gettext("指标")
     write_table(
         sheet,
         HEADERS,
@@ -353,15 +389,18 @@ def indicator_set_export(indicator_set: IndicatorSet) -> bytes:
         ),
         widths=[12, 12, 36, 8, 10, 10, 60],
     )
-    about = workbook.create_sheet(_("说明"))
+    about = workbook.create_sheet(gettext("说明"))
     write_pairs(
         about,
         [
-            (_("指标体系"), indicator_set.name),
-            (_("版本"), indicator_set.version),
-            (_("状态"), indicator_set.get_status_display()),
-            (_("说明"), indicator_set.description),
-            (_("填写要求"), _("末级指标分值合计须为 100；上级指标分值等于其下级指标分值之和；满分为空时按分值计。")),
+            (gettext("指标体系"), indicator_set.name),
+            (gettext("版本"), indicator_set.version),
+            (gettext("状态"), indicator_set.get_status_display()),
+            (gettext("说明"), indicator_set.description),
+            (
+                gettext("填写要求"),
+                gettext("末级指标分值合计须为 100；上级指标分值等于其下级指标分值之和；满分为空时按分值计。"),
+            ),
         ],
     )
     return workbook_bytes(workbook)

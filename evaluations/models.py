@@ -4,8 +4,9 @@ An indicator set is a versioned tree of weighted indicators; an evaluation of a 
 pool, each of whom accepts with a no-conflict declaration (or declares a conflict), scores every leaf indicator and
 submits; finalizing stores each evaluator's total, each indicator's mean, the aggregate score and its grade.
 
-Business rules live in services.py (writes), selectors.py (reads) and scoring.py (the arithmetic); the models hold
-fields, the invariants the database can enforce, and small derived properties.
+Business rules live in services/ (writes), selectors.py (reads), workflows.py (which status allows what),
+permissions.py (who may) and scoring.py (the arithmetic); the models hold fields, the invariants the database can
+enforce, and small derived properties.
 """
 
 from __future__ import annotations
@@ -14,11 +15,14 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.services import render_message
 from evaluations import scoring
+from evaluations.lazy import lazy_message
+
+INDICATOR_SET_LABEL = _("%(name)s（第%(version)d版）")
 
 
 def default_min_evaluators() -> int:
@@ -82,16 +86,17 @@ class IndicatorSet(models.Model):
 
     @property
     def label(self) -> str:
-        return gettext("%(name)s（第%(version)d版）") % {"name": self.name, "version": self.version}
+        """ "名称（第2版）" in the active language."""
+        return render_message(INDICATOR_SET_LABEL, {"name": self.name, "version": self.version})
+
+    @property
+    def lazy_label(self):
+        """The label rendered wherever it is shown (a param of a service's refusal)."""
+        return lazy_message(INDICATOR_SET_LABEL, {"name": self.name, "version": self.version})
 
     @property
     def is_draft(self) -> bool:
         return self.status == self.Status.DRAFT
-
-    @property
-    def is_usable(self) -> bool:
-        """Active and frozen sets may be chosen for an evaluation."""
-        return self.status in (self.Status.ACTIVE, self.Status.FROZEN)
 
 
 class Indicator(models.Model):
@@ -331,6 +336,8 @@ class Assignment(models.Model):
         WITHDRAWN = "withdrawn", _("已撤回")
 
     LIVE_STATUSES = (Status.INVITED, Status.ACCEPTED, Status.SUBMITTED)
+    # The evaluator serves on the evaluation: they declared no conflict, so the evidence and their sheet are open.
+    SERVING_STATUSES = (Status.ACCEPTED, Status.SUBMITTED)
 
     evaluation = models.ForeignKey(
         Evaluation, verbose_name=_("绩效评价"), on_delete=models.PROTECT, related_name="assignments"
@@ -402,10 +409,6 @@ class Assignment(models.Model):
     @property
     def is_live(self) -> bool:
         return self.status in self.LIVE_STATUSES
-
-    @property
-    def can_be_scored(self) -> bool:
-        return self.status == self.Status.ACCEPTED and self.evaluation.status == Evaluation.Status.SCORING
 
 
 class Score(models.Model):

@@ -1,6 +1,8 @@
 """Reads of indicator sets, the evaluator pool, evaluations and their results, scoped to the user.
 
-Every list selects or prefetches what its page shows, so no page's query count grows with its rows.
+Every list selects or prefetches what its page shows, so no page's query count grows with its rows. The reads that
+say why something cannot be done (`tree_problems`, `affiliation_refusal`, `finalization_problems`) return coded
+ValidationErrors with lazy messages, as the services raise them.
 """
 
 from __future__ import annotations
@@ -12,14 +14,18 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import is_official, is_purchaser, is_superuser
 from core.formatting import points
+from core.services import WRONG_STATE, refusal, require
 from evaluations import permissions, scoring
+from evaluations.lazy import lazy_message
 from evaluations.models import (
     Assignment,
     Evaluation,
@@ -30,6 +36,7 @@ from evaluations.models import (
     PerformanceWarning,
     Score,
 )
+from evaluations.workflows import EVALUATION
 
 HUNDRED = Decimal("100.00")
 
@@ -97,41 +104,56 @@ def leaf_specs(tree: Sequence[Indicator]) -> list[scoring.LeafSpec]:
     return [scoring.LeafSpec(leaf.pk, leaf.weight, leaf.max_score) for leaf in leaves_of(tree)]
 
 
-def tree_problems(tree: Sequence[Indicator]) -> list[str]:
+def indicator_refusal(message, *, code: str, indicator: Indicator, **params) -> ValidationError:
+    """A refusal about one indicator: its message names it with `%(code)s %(name)s` (the indicator's code, which is
+    why this is not core.services.refusal, whose `code` is the refusal's)."""
+    return ValidationError(message, code=code, params={"code": indicator.code, "name": indicator.name, **params})
+
+
+def tree_problems(tree: Sequence[Indicator]) -> list[ValidationError]:
     """The rule violations of an indicator tree (as `indicator_tree` returns it): empty means valid."""
     if not tree:
-        return [_("指标体系尚无指标。")]
-    problems: list[str] = []
+        return [refusal(_("指标体系尚无指标。"), code="no_indicators")]
+    problems: list[ValidationError] = []
     by_id = {indicator.pk: indicator for indicator in tree}
     for indicator in tree:
         parent = by_id.get(indicator.parent_id)
         expected_level = parent.level + 1 if parent is not None else 1
         if indicator.level != expected_level:
             problems.append(
-                _("指标“%(code)s %(name)s”的层级为 %(level)d，应为 %(expected)d。")
-                % {"code": indicator.code, "name": indicator.name, "level": indicator.level, "expected": expected_level}
+                indicator_refusal(
+                    _("指标“%(code)s %(name)s”的层级为 %(level)d，应为 %(expected)d。"),
+                    code="wrong_level",
+                    indicator=indicator,
+                    level=indicator.level,
+                    expected=expected_level,
+                )
             )
         if indicator.level > Indicator.MAX_LEVEL:
-            problems.append(_("指标“%(code)s %(name)s”超过三级。") % {"code": indicator.code, "name": indicator.name})
+            problems.append(
+                indicator_refusal(_("指标“%(code)s %(name)s”超过三级。"), code="too_deep", indicator=indicator)
+            )
         if not indicator.is_leaf:
             children_sum = sum((child.weight for child in indicator.child_list), Decimal("0"))
             if children_sum != indicator.weight:
                 problems.append(
-                    _("指标“%(code)s %(name)s”的分值为 %(weight)s，其下级指标分值合计为 %(sum)s，两者应相等。")
-                    % {
-                        "code": indicator.code,
-                        "name": indicator.name,
-                        "weight": points(indicator.weight),
-                        "sum": points(children_sum),
-                    }
+                    indicator_refusal(
+                        _("指标“%(code)s %(name)s”的分值为 %(weight)s，其下级指标分值合计为 %(sum)s，两者应相等。"),
+                        code="children_weight_mismatch",
+                        indicator=indicator,
+                        weight=points(indicator.weight),
+                        sum=points(children_sum),
+                    )
                 )
     leaf_sum = sum((leaf.weight for leaf in leaves_of(tree)), Decimal("0"))
     if leaf_sum != HUNDRED:
-        problems.append(_("末级指标分值合计为 %(sum)s，应为 100.00。") % {"sum": points(leaf_sum)})
+        problems.append(
+            refusal(_("末级指标分值合计为 %(sum)s，应为 100.00。"), code="weights_not_100", sum=points(leaf_sum))
+        )
     return problems
 
 
-def indicator_set_problems(indicator_set: IndicatorSet) -> list[str]:
+def indicator_set_problems(indicator_set: IndicatorSet) -> list[ValidationError]:
     """Why the set cannot be activated or used (empty when its weights and tree are valid)."""
     return tree_problems(indicator_tree(indicator_set))
 
@@ -152,21 +174,20 @@ def evaluator_pool(*, active_only: bool = False) -> QuerySet[EvaluatorProfile]:
     return queryset.order_by("user__username")
 
 
-def affiliation_refusal(evaluator, evaluation: Evaluation) -> str | None:
-    """Why `evaluator` cannot evaluate the contract's organization: affiliated with it, or one of its members."""
+def affiliation_refusal(evaluator, evaluation: Evaluation) -> ValidationError | None:
+    """Why `evaluator` cannot evaluate the contract's organization: affiliated with it, or one of its members (coded
+    `affiliated_with_organization` either way); None when neither."""
     organization = evaluation.contract.organization
     profile = getattr(evaluator, "evaluator_profile", None)
     if profile is not None and profile.affiliation_organization_id == organization.pk:
-        return _("专家“%(evaluator)s”所属单位即被评价的承接主体“%(organization)s”，不能参加对其的评价。") % {
-            "evaluator": evaluator,
-            "organization": organization,
-        }
-    if evaluator.organization_id == organization.pk:
-        return _("专家“%(evaluator)s”是被评价的承接主体“%(organization)s”的成员，不能参加对其的评价。") % {
-            "evaluator": evaluator,
-            "organization": organization,
-        }
-    return None
+        message = _("专家“%(evaluator)s”所属单位即被评价的承接主体“%(organization)s”，不能参加对其的评价。")
+    elif evaluator.organization_id == organization.pk:
+        message = _("专家“%(evaluator)s”是被评价的承接主体“%(organization)s”的成员，不能参加对其的评价。")
+    else:
+        return None
+    return refusal(
+        message, code="affiliated_with_organization", evaluator=str(evaluator), organization=str(organization)
+    )
 
 
 def assignable_evaluators(evaluation: Evaluation) -> QuerySet[EvaluatorProfile]:
@@ -259,7 +280,7 @@ def evaluations_for_evaluator(user) -> QuerySet[Assignment]:
     if user is None or not getattr(user, "is_authenticated", False):
         return Assignment.objects.none()
     return (
-        Assignment.objects.filter(evaluator=user, status__in=(Assignment.Status.ACCEPTED, Assignment.Status.SUBMITTED))
+        Assignment.objects.filter(evaluator=user, status__in=Assignment.SERVING_STATUSES)
         .select_related(*(f"evaluation__{path}" for path in _EVALUATION_RELATED))
         .annotate(scored_count=Count("scores"))
         .order_by("-invited_at", "-pk")
@@ -279,23 +300,37 @@ def invitations_for_evaluator(user) -> QuerySet[Assignment]:
     )
 
 
-def finalization_problems(evaluation: Evaluation, assignments: Iterable[Assignment]) -> list[str]:
+def finalization_problems(evaluation: Evaluation, assignments: Iterable[Assignment]) -> list[ValidationError]:
     """Why the evaluation cannot be finalized yet, given its assignments (empty when it can)."""
     assignments = list(assignments)
-    problems: list[str] = []
+    problems: list[ValidationError] = []
     pending = [
         assignment
         for assignment in assignments
         if assignment.status in (Assignment.Status.INVITED, Assignment.Status.ACCEPTED)
     ]
     if pending:
-        names = "、".join(f"{assignment.evaluator}（{assignment.get_status_display()}）" for assignment in pending)
-        problems.append(_("以下专家尚未提交评分：%(names)s。请等待其提交，或撤回指派并说明理由。") % {"names": names})
+        # "王五（待确认）、赵六（已接受）", the statuses in the language the message is shown in.
+        names = format_lazy(
+            "、".join(["{}（{}）"] * len(pending)),
+            *(part for row in pending for part in (str(row.evaluator), Assignment.Status(row.status).label)),
+        )
+        problems.append(
+            refusal(
+                _("以下专家尚未提交评分：%(names)s。请等待其提交，或撤回指派并说明理由。"),
+                code="evaluators_pending",
+                names=names,
+            )
+        )
     submitted = sum(assignment.status == Assignment.Status.SUBMITTED for assignment in assignments)
     if submitted < evaluation.min_evaluators:
         problems.append(
-            _("已提交评分的专家为 %(count)d 人，少于最少人数 %(min)d 人。")
-            % {"count": submitted, "min": evaluation.min_evaluators}
+            refusal(
+                _("已提交评分的专家为 %(count)d 人，少于最少人数 %(min)d 人。"),
+                code="too_few_submitted",
+                count=submitted,
+                min=evaluation.min_evaluators,
+            )
         )
     return problems
 
@@ -306,7 +341,7 @@ class EvaluationProgress:
     leaf_count: int
     counts: dict[str, int]  # status -> number of assignments
     submitted_count: int
-    problems: list[str]  # why it cannot be finalized now (empty when it can)
+    problems: list[ValidationError]  # why it cannot be finalized now (empty when it can)
 
     @property
     def can_finalize(self) -> bool:
@@ -324,7 +359,16 @@ def evaluation_progress(evaluation: Evaluation) -> EvaluationProgress:
     counts = {status: 0 for status in Assignment.Status.values}
     for row in rows:
         counts[row.status] += 1
-    problems = [] if evaluation.is_scoring else [_("评价不在评分阶段。")]
+    problems = []
+    if not EVALUATION.allows("finalize", evaluation.status):
+        problems.append(
+            refusal(
+                _("评价不在评分阶段。"),
+                code=WRONG_STATE,
+                status=EVALUATION.status_label(evaluation.status),
+                action=EVALUATION["finalize"].label,
+            )
+        )
     problems += finalization_problems(evaluation, rows)
     return EvaluationProgress(
         rows=rows,
@@ -395,8 +439,7 @@ def score_sheet(assignment: Assignment, tree: Sequence[Indicator] | None = None)
 def assignment_score_sheet(*, assignment: Assignment, user) -> ScoreSheet:
     """The score sheet of one assignment for a user allowed to read it (permissions.can_view_assignment_scores):
     the evaluator's own drafts, never another evaluator's. Raises PermissionDenied otherwise."""
-    if not permissions.can_view_assignment_scores(user, assignment):
-        raise PermissionDenied(_("您无权查看该专家的评分。"))
+    require(permissions.can_view_assignment_scores(user, assignment), _("您无权查看该专家的评分。"))
     return score_sheet(assignment)
 
 
@@ -427,7 +470,7 @@ def evaluation_results(evaluation: Evaluation, *, user=None, show_names: bool | 
     allows it for `user`; otherwise they are numbered in the order they were invited.
     """
     if not evaluation.is_finalized:
-        raise ValidationError(_("评价尚未定稿，没有评价结果。"))
+        raise refusal(_("评价尚未定稿，没有评价结果。"), code="not_finalized")
     tree = indicator_tree(evaluation.indicator_set)
     results = {result.indicator_id: result for result in IndicatorResult.objects.filter(evaluation=evaluation)}
     for indicator in tree:
@@ -440,7 +483,7 @@ def evaluation_results(evaluation: Evaluation, *, user=None, show_names: bool | 
     )
     evaluators = [
         EvaluatorResult(
-            label=str(assignment.evaluator) if names_shown else _("专家 %(number)d") % {"number": number},
+            label=str(assignment.evaluator) if names_shown else gettext("专家 %(number)d") % {"number": number},
             total=assignment.total_score,
             counted=bool(assignment.counted),
             assignment=assignment,
@@ -492,19 +535,22 @@ def organization_performance_warnings(organization) -> QuerySet[PerformanceWarni
 
 def evaluation_payment_blockers(contract, deliverable=None) -> list[str]:
     """Registered with contracts.register_payment_blocker: a 差 on one of the contract's evaluations holds its
-    payments until a purchaser records a decision."""
+    payments until a purchaser records a decision. The reasons are lazy: they render in the language of whoever
+    reads the refusal they end up in."""
     if contract is None or contract.pk is None:
         return []
     warnings = PerformanceWarning.objects.filter(evaluation__contract=contract, decided_at__isnull=True).select_related(
         "evaluation"
     )
     return [
-        _("%(kind)s等级为差（综合得分 %(score)s，%(day)s 定稿），须由购买主体作出处理决定后方可付款。")
-        % {
-            "kind": warning.evaluation.get_kind_display(),
-            "score": points(warning.evaluation.score),
-            "day": warning.recorded_on.isoformat(),
-        }
+        lazy_message(
+            _("%(kind)s等级为差（综合得分 %(score)s，%(day)s 定稿），须由购买主体作出处理决定后方可付款。"),
+            {
+                "kind": Evaluation.Kind(warning.evaluation.kind).label,
+                "score": points(warning.evaluation.score),
+                "day": warning.recorded_on.isoformat(),
+            },
+        )
         for warning in warnings
     ]
 
@@ -517,7 +563,7 @@ def warning_years() -> int:
 def performance_eligibility_check(organization, on: datetime.date | None = None) -> tuple[list[str], list[str]]:
     """Registered with registry.selectors.register_eligibility_check: a 差 recorded within the last
     EVALUATION_WARNING_YEARS years (default 1) before `on` is an eligibility warning. Never a refusal: whether a
-    差 bars an organization is a local rule the purchaser weighs."""
+    差 bars an organization is a local rule the purchaser weighs. The warnings are lazy, like the payment blockers'."""
     from contracts.models import add_years
 
     on = on or timezone.localdate()
@@ -528,14 +574,16 @@ def performance_eligibility_check(organization, on: datetime.date | None = None)
         .order_by("recorded_on", "pk")
     )
     texts = [
-        _("%(day)s 绩效评价等级为差：合同 %(number)s“%(title)s”%(kind)s综合得分 %(score)s")
-        % {
-            "day": warning.recorded_on.isoformat(),
-            "number": warning.evaluation.contract.number,
-            "title": warning.evaluation.contract.title,
-            "kind": warning.evaluation.get_kind_display(),
-            "score": points(warning.evaluation.score),
-        }
+        lazy_message(
+            _("%(day)s 绩效评价等级为差：合同 %(number)s“%(title)s”%(kind)s综合得分 %(score)s"),
+            {
+                "day": warning.recorded_on.isoformat(),
+                "number": warning.evaluation.contract.number,
+                "title": warning.evaluation.contract.title,
+                "kind": Evaluation.Kind(warning.evaluation.kind).label,
+                "score": points(warning.evaluation.score),
+            },
+        )
         for warning in warnings
     ]
     return [], texts

@@ -8,8 +8,10 @@ that the viewer sees only what they may (finalized results for everyone, every s
 from __future__ import annotations
 
 from django import template
+from django.core.exceptions import ValidationError
 
 from evaluations import permissions, selectors
+from evaluations.models import IndicatorSet
 from evaluations.tables import GRADE_BADGES, STATUS_BADGES
 from evaluations.tables import grade_badge as render_grade_badge
 
@@ -33,6 +35,24 @@ def grade_badge_class(grade: str) -> str:
 @register.filter
 def evaluation_status_class(status: str) -> str:
     return STATUS_BADGES.get(status, "text-bg-secondary")
+
+
+INDICATOR_SET_STATUS_BADGES = {
+    IndicatorSet.Status.DRAFT: "text-bg-secondary",
+    IndicatorSet.Status.ACTIVE: "text-bg-success",
+    IndicatorSet.Status.FROZEN: "text-bg-info",
+}
+
+
+@register.filter
+def indicator_set_status_class(status: str) -> str:
+    return INDICATOR_SET_STATUS_BADGES.get(status, "text-bg-secondary")
+
+
+@register.filter
+def message(error: ValidationError) -> str:
+    """A coded refusal (a selector's problem, a service's ValidationError) as text in the page's language."""
+    return " ".join(error.messages)
 
 
 @register.filter
@@ -64,10 +84,9 @@ def contract_evaluations(context, contract):
     """The contract's evaluations: the finalized results for everyone; every status, and the button that opens a
     new evaluation, for the purchasers running them."""
     user = context.get("user")
-    can_create = permissions.can_create_evaluation(user, contract)
     return {
         "contract": contract,
         "evaluations": list(selectors.contract_evaluation_list(contract, user=user)),
-        "can_create": can_create and not contract.is_draft,
-        "can_manage": can_create,
+        "can_create": permissions.can_open_evaluation(user, contract),
+        "can_manage": permissions.can_create_evaluation(user, contract),
     }

@@ -8,18 +8,21 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from contracts import services as contract_services
+from core.services import today
 from evaluations import services
 from evaluations.models import Assignment, Evaluation, IndicatorResult, PerformanceWarning, Score
 from evaluations.selectors import (
     assignable_evaluators,
+    evaluation_payment_blockers,
     evaluation_progress,
     indicator_tree,
     leaves_of,
 )
 from registry.selectors import organization_eligibility
+from tests.errors import all_codes, codes
 from tests.evaluations.conftest import create_evaluation, make_set, start_scoring, submit
 from tests.factories import (
     ContractFactory,
@@ -40,8 +43,9 @@ def test_only_purchasers_covering_the_department_create_evaluations(
     purchaser, chifeng_purchaser, contract, indicator_set, member
 ):
     for outsider in (chifeng_purchaser, member, EvaluatorFactory()):
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(PermissionDenied) as error:
             create_evaluation(outsider, contract, indicator_set)
+        assert all_codes(error.value) == {"permission_denied"}
     evaluation = create_evaluation(purchaser, contract, indicator_set)
     assert evaluation.status == Evaluation.Status.DRAFT
     assert evaluation.min_evaluators == 3
@@ -57,8 +61,10 @@ def test_min_evaluators_default_comes_from_settings(settings, purchaser, contrac
 
 def test_contract_must_be_signed(purchaser, department, organization, indicator_set):
     draft = ContractFactory(department=department, organization=organization)
-    with pytest.raises(ValidationError, match="尚未签订"):
+    with pytest.raises(ValidationError) as error:
         create_evaluation(purchaser, draft, indicator_set)
+    assert all_codes(error.value) == {"contract_not_signed"}
+    assert error.value.messages == ["合同尚未签订，不能开展绩效评价。"]
 
 
 def test_one_final_evaluation_per_contract_and_dates_checked(purchaser, contract, indicator_set):
@@ -74,8 +80,9 @@ def test_one_final_evaluation_per_contract_and_dates_checked(purchaser, contract
             period_start_on=datetime.date(2026, 9, 1),
             period_end_on=datetime.date(2026, 3, 1),
         )
-    with pytest.raises(ValidationError, match="评分截止日期"):
+    with pytest.raises(ValidationError) as error:
         create_evaluation(purchaser, contract, indicator_set, kind="mid_term", due_on=datetime.date(2026, 1, 1))
+    assert codes(error.value) == {"due_on": ["due_before_period"]}
     create_evaluation(purchaser, contract, indicator_set, kind="mid_term")
     create_evaluation(purchaser, contract, indicator_set, kind="mid_term")  # several mid-term ones are fine
 
@@ -87,10 +94,13 @@ def test_an_evaluator_affiliated_with_the_organization_cannot_be_assigned(purcha
     affiliated = EvaluatorProfileFactory(affiliation_organization=organization).user
     with pytest.raises(ValidationError) as error:
         services.assignment_invite(actor=purchaser, evaluation=evaluation, evaluator=affiliated)
+    assert codes(error.value) == {"evaluator": ["affiliated_with_organization"]}
     assert f"所属单位即被评价的承接主体“{organization.name}”" in error.value.messages[0]
+    assert error.value.error_dict["evaluator"][0].params["organization"] == organization.name
     staff = EvaluatorProfileFactory(user=EvaluatorFactory(organization=organization)).user
-    with pytest.raises(ValidationError, match="的成员，不能参加"):
+    with pytest.raises(ValidationError, match="的成员，不能参加") as error:
         services.assignment_invite(actor=purchaser, evaluation=evaluation, evaluator=staff)
+    assert codes(error.value) == {"evaluator": ["affiliated_with_organization"]}
     other = EvaluatorProfileFactory(affiliation_organization=OrganizationFactory()).user
     assert services.assignment_invite(actor=purchaser, evaluation=evaluation, evaluator=other).status == "invited"
     assignable = {profile.user for profile in assignable_evaluators(evaluation)}
@@ -98,45 +108,56 @@ def test_an_evaluator_affiliated_with_the_organization_cannot_be_assigned(purcha
 
 
 def test_evaluators_outside_the_pool_cannot_be_invited(purchaser, evaluation):
-    with pytest.raises(ValidationError, match="不在评价专家库中"):
+    with pytest.raises(ValidationError) as error:
         services.assignment_invite(actor=purchaser, evaluation=evaluation, evaluator=EvaluatorFactory())
+    assert codes(error.value) == {"evaluator": ["not_in_pool"]}
     profile = EvaluatorProfileFactory(is_active=False)
-    with pytest.raises(ValidationError, match="不在评价专家库中"):
+    with pytest.raises(ValidationError) as error:
         services.assignment_invite(actor=purchaser, evaluation=evaluation, evaluator=profile.user)
+    assert codes(error.value) == {"evaluator": ["not_in_pool"]}
 
 
 def test_accepting_needs_a_no_conflict_declaration(purchaser, evaluation, pool):
     assignment = services.assignment_invite(actor=purchaser, evaluation=evaluation, evaluator=pool[0])
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied) as error:
         services.assignment_accept(actor=pool[1], assignment=assignment, confirm_no_conflict=True)
-    with pytest.raises(ValidationError, match="不存在利益冲突"):
+    assert all_codes(error.value) == {"not_own_assignment"}
+    with pytest.raises(ValidationError) as error:
         services.assignment_accept(actor=pool[0], assignment=assignment, confirm_no_conflict=False)
-    with pytest.raises(ValidationError, match="利益冲突声明"):
+    assert codes(error.value) == {"confirm_no_conflict": ["declaration_not_confirmed"]}
+    with pytest.raises(ValidationError) as error:
         services.assignment_accept(actor=pool[0], assignment=assignment, confirm_no_conflict=True, declaration="  ")
+    assert codes(error.value) == {"declaration": ["required"]}
     services.assignment_accept(actor=pool[0], assignment=assignment, confirm_no_conflict=True)
     assignment.refresh_from_db()
     assert assignment.status == Assignment.Status.ACCEPTED
     assert assignment.declaration == str(services.NO_CONFLICT_DECLARATION)
     assert assignment.declared_at is not None
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as error:
         services.assignment_accept(actor=pool[0], assignment=assignment, confirm_no_conflict=True)
-    with pytest.raises(ValidationError, match="已被指派"):
+    assert all_codes(error.value) == {"wrong_state"}
+    assert error.value.messages == ["当前状态为“已接受”，不能接受。"]
+    with pytest.raises(ValidationError) as error:
         services.assignment_invite(actor=purchaser, evaluation=evaluation, evaluator=pool[0])
+    assert codes(error.value) == {"evaluator": ["already_assigned"]}
 
 
 def test_declaring_a_conflict_ends_the_assignment_and_is_recorded(purchaser, evaluation, pool):
     assignment = services.assignment_invite(actor=purchaser, evaluation=evaluation, evaluator=pool[0])
-    with pytest.raises(ValidationError, match="利益冲突的情形"):
+    with pytest.raises(ValidationError) as error:
         services.assignment_declare_conflict(actor=pool[0], assignment=assignment, declaration="")
+    assert codes(error.value) == {"declaration": ["required"]}
     services.assignment_declare_conflict(actor=pool[0], assignment=assignment, declaration="本人配偶在该组织担任理事。")
     assignment.refresh_from_db()
     assert assignment.status == Assignment.Status.CONFLICT
     assert assignment.declaration == "本人配偶在该组织担任理事。" and assignment.declared_at is not None
     assert assignment.history.count() == 2
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as error:
         services.assignment_accept(actor=pool[0], assignment=assignment, confirm_no_conflict=True)
-    with pytest.raises(ValidationError, match="已就本次评价声明利益冲突"):
+    assert all_codes(error.value) == {"wrong_state"}
+    with pytest.raises(ValidationError) as error:
         services.assignment_invite(actor=purchaser, evaluation=evaluation, evaluator=pool[0])
+    assert codes(error.value) == {"evaluator": ["conflict_declared"]}
     progress = evaluation_progress(evaluation)
     assert progress.counts["conflict"] == 1
 
@@ -148,10 +169,12 @@ def test_an_accepted_evaluator_may_still_declare_a_conflict_but_not_after_submit
         actor=assignments[0].evaluator, assignment=assignments[0], declaration="发现曾为该组织提供有偿咨询。"
     )
     submit(assignments[1], "0.8")
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as error:
         services.assignment_declare_conflict(
             actor=assignments[1].evaluator, assignment=assignments[1], declaration="迟到的声明"
         )
+    assert all_codes(error.value) == {"wrong_state"}
+    assert error.value.error_list[0].params["action"] == "声明利益冲突"
 
 
 def test_declining_an_invitation(purchaser, evaluation, pool):
@@ -164,8 +187,10 @@ def test_declining_an_invitation(purchaser, evaluation, pool):
 
 def test_scoring_starts_with_enough_evaluators(purchaser, evaluation, pool):
     services.assignment_invite(actor=purchaser, evaluation=evaluation, evaluator=pool[0])
-    with pytest.raises(ValidationError, match="少于最少人数 3 人"):
+    with pytest.raises(ValidationError, match="少于最少人数 3 人") as error:
         services.evaluation_start_scoring(actor=purchaser, evaluation=evaluation)
+    assert all_codes(error.value) == {"too_few_evaluators"}
+    assert error.value.error_list[0].params == {"count": 1, "min": 3}
     for user in pool[1:3]:
         services.assignment_invite(actor=purchaser, evaluation=evaluation, evaluator=user)
     services.evaluation_start_scoring(actor=purchaser, evaluation=evaluation)
@@ -184,12 +209,21 @@ def test_scores_are_bounded_and_drafts_may_be_partial(scoring):
         services.score_save_draft(
             actor=evaluator, assignment=assignments[0], entries={first.pk: Decimal("100.01"), second.pk: "-1"}
         )
-    assert set(error.value.message_dict) == {f"score_{first.pk}", f"score_{second.pk}"}
+    assert codes(error.value) == {
+        f"score_{first.pk}": ["score_out_of_range"],
+        f"score_{second.pk}": ["score_out_of_range"],
+    }
     assert "得分须在 0 至 100.00 之间" in error.value.message_dict[f"score_{first.pk}"][0]
-    with pytest.raises(ValidationError, match="两位小数"):
+    with pytest.raises(ValidationError, match="两位小数") as error:
         services.score_save_draft(actor=evaluator, assignment=assignments[0], entries={first.pk: "12.345"})
-    with pytest.raises(ValidationError, match="末级指标"):
+    assert codes(error.value) == {f"score_{first.pk}": ["too_many_decimals"]}
+    with pytest.raises(ValidationError) as error:
+        services.score_save_draft(actor=evaluator, assignment=assignments[0], entries={first.pk: "abc"})
+    assert codes(error.value) == {f"score_{first.pk}": ["not_a_number"]}
+    assert error.value.messages == [f"“{first.code} {first.name}”：得分须为数字。"]
+    with pytest.raises(ValidationError) as error:
         services.score_save_draft(actor=evaluator, assignment=assignments[0], entries={first.parent_id: "1"})
+    assert codes(error.value) == {f"score_{first.parent_id}": ["not_a_leaf"]}
 
     services.score_save_draft(actor=evaluator, assignment=assignments[0], entries={first.pk: services.ScoreEntry("40")})
     assert Score.objects.get(assignment=assignments[0]).score == Decimal("40")
@@ -207,10 +241,11 @@ def test_submitting_needs_every_leaf_and_comments_for_low_scores(scoring):
     services.score_save_draft(actor=evaluator, assignment=assignments[0], entries={leaves[0].pk: "59.99"})
     with pytest.raises(ValidationError) as error:
         services.assignment_submit(actor=evaluator, assignment=assignments[0])
-    keys = set(error.value.message_dict)
-    assert f"comment_{leaves[0].pk}" in keys
-    assert {f"score_{leaf.pk}" for leaf in leaves[1:]} <= keys
-    assert "低于满分的 60%" in error.value.message_dict[f"comment_{leaves[0].pk}"][0]
+    assert codes(error.value) == {
+        f"comment_{leaves[0].pk}": ["comment_required"],
+        **{f"score_{leaf.pk}": ["score_missing"] for leaf in leaves[1:]},
+    }
+    assert "低于满分的 60%，" in error.value.message_dict[f"comment_{leaves[0].pk}"][0]
     assignments[0].refresh_from_db()
     assert assignments[0].status == Assignment.Status.ACCEPTED
 
@@ -219,18 +254,24 @@ def test_submitting_needs_every_leaf_and_comments_for_low_scores(scoring):
     services.assignment_submit(actor=evaluator, assignment=assignments[0], entries=entries)
     assignments[0].refresh_from_db()
     assert assignments[0].status == Assignment.Status.SUBMITTED and assignments[0].submitted_at is not None
-    with pytest.raises(ValidationError, match="已提交"):
+    with pytest.raises(ValidationError) as error:
         services.score_save_draft(actor=evaluator, assignment=assignments[0], entries={leaves[1].pk: "70"})
+    assert all_codes(error.value) == {"already_submitted"}
 
 
 def test_scoring_needs_an_accepted_assignment_and_a_scoring_evaluation(purchaser, evaluation, pool):
     assignment = services.assignment_invite(actor=purchaser, evaluation=evaluation, evaluator=pool[0])
     leaf = leaves_of(indicator_tree(evaluation.indicator_set))[0]
-    services.assignment_accept(actor=pool[0], assignment=assignment, confirm_no_conflict=True)
-    with pytest.raises(ValidationError, match="尚未开始评分"):
+    with pytest.raises(ValidationError) as error:
         services.score_save_draft(actor=pool[0], assignment=assignment, entries={leaf.pk: "50"})
-    with pytest.raises(PermissionDenied):
+    assert all_codes(error.value) == {"not_accepted"}
+    services.assignment_accept(actor=pool[0], assignment=assignment, confirm_no_conflict=True)
+    with pytest.raises(ValidationError, match="尚未开始评分") as error:
+        services.score_save_draft(actor=pool[0], assignment=assignment, entries={leaf.pk: "50"})
+    assert all_codes(error.value) == {"scoring_not_started"}
+    with pytest.raises(PermissionDenied) as error:
         services.score_save_draft(actor=pool[1], assignment=assignment, entries={leaf.pk: "50"})
+    assert all_codes(error.value) == {"not_own_assignment"}
 
 
 # --- finalizing -------------------------------------------------------------------------------------------------------
@@ -242,14 +283,17 @@ def test_finalize_needs_every_live_assignment_submitted_and_the_minimum(purchase
     submit(assignments[1], "0.8")
     with pytest.raises(ValidationError) as error:
         services.evaluation_finalize(actor=purchaser, evaluation=evaluation)
-    assert str(assignments[2].evaluator) in error.value.messages[0]
-    assert evaluation_progress(evaluation).problems == error.value.messages
+    assert [item.code for item in error.value.error_list] == ["evaluators_pending", "too_few_submitted"]
+    assert error.value.messages[0].startswith(f"以下专家尚未提交评分：{assignments[2].evaluator}（已接受）。")
+    assert evaluation_progress(evaluation).problems == error.value.error_list
 
-    with pytest.raises(ValidationError, match="理由"):
+    with pytest.raises(ValidationError) as error:
         services.assignment_withdraw(actor=purchaser, assignment=assignments[2], reason=" ")
+    assert codes(error.value) == {"reason": ["required"]}
     services.assignment_withdraw(actor=purchaser, assignment=assignments[2], reason="因病无法参加")
-    with pytest.raises(ValidationError, match="已提交评分的专家为 2 人，少于最少人数 3 人"):
+    with pytest.raises(ValidationError, match="已提交评分的专家为 2 人，少于最少人数 3 人") as error:
         services.evaluation_finalize(actor=purchaser, evaluation=evaluation)
+    assert all_codes(error.value) == {"too_few_submitted"}
 
     late = services.assignment_invite(actor=purchaser, evaluation=evaluation, evaluator=pool[3])
     assert not evaluation_progress(evaluation).can_finalize
@@ -266,8 +310,10 @@ def test_finalize_needs_every_live_assignment_submitted_and_the_minimum(purchase
 
 
 def test_finalize_only_from_scoring_and_only_by_the_purchaser(purchaser, chifeng_purchaser, evaluation):
-    with pytest.raises(ValidationError, match="不能定稿"):
+    with pytest.raises(ValidationError) as error:
         services.evaluation_finalize(actor=purchaser, evaluation=evaluation)
+    assert all_codes(error.value) == {"wrong_state"}
+    assert error.value.messages == ["当前状态为“草稿”，不能定稿。"]
     with pytest.raises(PermissionDenied):
         services.evaluation_finalize(actor=chifeng_purchaser, evaluation=evaluation)
 
@@ -359,8 +405,9 @@ def test_a_finalized_evaluation_never_changes(purchaser, finalized, pool):
     ]
     before = (evaluation.score, evaluation.grade, list(Score.objects.values_list("pk", "score")))
     for attempt in attempts:
-        with pytest.raises(ValidationError, match="已定稿"):
+        with pytest.raises(ValidationError, match="已定稿") as error:
             attempt()
+        assert all_codes(error.value) == {"evaluation_finalized"}
     evaluation.refresh_from_db()
     assert (evaluation.score, evaluation.grade, list(Score.objects.values_list("pk", "score"))) == before
     assert evaluation.status == Evaluation.Status.FINALIZED
@@ -408,8 +455,22 @@ def test_a_poor_grade_warns_blocks_payments_until_a_decision(purchaser, departme
         )
     assert any("须由购买主体作出处理决定后方可付款" in message for message in error.value.messages)
 
-    with pytest.raises(ValidationError, match="处理决定"):
+    with pytest.raises(ValidationError) as error:
         services.evaluation_record_payment_decision(actor=purchaser, evaluation=evaluation, decision=" ")
+    assert codes(error.value) == {"decision": ["required"]}
+    with pytest.raises(ValidationError) as error:
+        services.evaluation_record_payment_decision(
+            actor=purchaser, evaluation=evaluation, decision="付款", decided_on=today() + datetime.timedelta(days=1)
+        )
+    assert codes(error.value) == {"decided_on": ["date_in_future"]}
+    with pytest.raises(ValidationError) as error:
+        services.evaluation_record_payment_decision(
+            actor=purchaser,
+            evaluation=evaluation,
+            decision="付款",
+            decided_on=warning.recorded_on - datetime.timedelta(days=1),
+        )
+    assert codes(error.value) == {"decided_on": ["date_before_warning"]}
     with pytest.raises(PermissionDenied):
         services.evaluation_record_payment_decision(actor=pool[0], evaluation=evaluation, decision="付款")
     services.evaluation_record_payment_decision(
@@ -417,8 +478,10 @@ def test_a_poor_grade_warns_blocks_payments_until_a_decision(purchaser, departme
     )
     warning.refresh_from_db()
     assert not warning.is_open and warning.decided_by == purchaser
-    with pytest.raises(ValidationError, match="不能重复记录"):
+    with pytest.raises(ValidationError, match="不能重复记录") as error:
         services.evaluation_record_payment_decision(actor=purchaser, evaluation=evaluation, decision="再次")
+    assert all_codes(error.value) == {"already_decided"}
+    assert error.value.error_list[0].params == {"day": warning.decided_on}
     payment = contract_services.payment_record(
         actor=purchaser, contract=contract, amount=Decimal("1000.00"), paid_on=warning.recorded_on
     )
@@ -431,8 +494,9 @@ def test_a_good_grade_leaves_no_warning(finalized):
     evaluation, _ = finalized
     assert evaluation.grade == Evaluation.Grade.GOOD
     assert not PerformanceWarning.objects.exists()
-    with pytest.raises(ValidationError, match="没有需要处理的绩效预警"):
+    with pytest.raises(ValidationError) as error:
         services.evaluation_record_payment_decision(actor=evaluation.created_by, evaluation=evaluation, decision="无")
+    assert all_codes(error.value) == {"no_warning"}
 
 
 def test_history_names_the_actors(purchaser, finalized):
@@ -442,3 +506,33 @@ def test_history_names_the_actors(purchaser, finalized):
     assert first_submitted.history_user == assignments[0].evaluator
     assert first_submitted.total_score is None  # the finalization row after it names the purchaser
     assert Score.history.filter(assignment_id=assignments[0].pk).first().history_user == assignments[0].evaluator
+
+
+def test_refusals_render_in_the_language_they_are_read_in(purchaser, scoring, contract):
+    evaluation, assignments = scoring
+    with pytest.raises(ValidationError) as error:
+        services.evaluation_finalize(actor=purchaser, evaluation=evaluation)
+    refusal = error.value.error_list[0]
+    assert refusal.code == "evaluators_pending"
+    with translation.override("en"):
+        english = error.value.messages[0]
+    with translation.override("zh-hans"):
+        chinese = error.value.messages[0]
+    name = str(assignments[0].evaluator)
+    assert english.startswith(f"These evaluators have not submitted their scores yet: {name}（Accepted）")
+    assert chinese.startswith(f"以下专家尚未提交评分：{name}（已接受）")
+
+
+def test_a_payment_hold_reads_in_the_readers_language(purchaser, department, pool, indicator_set):
+    contract = ContractFactory(
+        department=department, organization=OrganizationFactory(), status="signed", signed_on=datetime.date(2026, 2, 20)
+    )
+    evaluation = create_evaluation(purchaser, contract, indicator_set, kind="annual")
+    for assignment in start_scoring(purchaser, evaluation, pool[:3]):
+        submit(assignment, "0.5")
+    services.evaluation_finalize(actor=purchaser, evaluation=evaluation)
+    (reason,) = evaluation_payment_blockers(contract)
+    with translation.override("en"):
+        assert str(reason).startswith("Annual evaluation graded Poor (overall score 50.00")
+    with translation.override("zh-hans"):
+        assert str(reason).startswith("年度评价等级为差（综合得分 50.00")

@@ -12,6 +12,7 @@ from evaluations import imports
 from evaluations.imports import IndicatorImportError, indicator_set_export, indicator_set_import
 from evaluations.models import IndicatorSet
 from evaluations.selectors import indicator_set_problems, indicator_tree
+from tests.errors import all_codes
 from tests.evaluations.conftest import make_set
 from tests.factories import OrganizationMemberFactory, RegistrarFactory
 
@@ -96,6 +97,7 @@ def test_a_bad_file_is_refused_whole_with_row_numbers(official):
     found = {(e.row, e.column) for e in error.value.row_errors}
     assert {(3, "指标名称"), (3, "分值"), (4, "指标编码"), (4, "满分")} <= found
     assert any("第4行 指标编码“A1”：与第3行的编码重复" == message for message in error.value.messages)
+    assert all_codes(error.value) == {"invalid_row"} and error.value.general == []
     assert not IndicatorSet.objects.filter(name="有错的指标体系").exists()
 
 
@@ -120,6 +122,8 @@ def test_structure_and_weights_are_checked(official):
         indicator_set_import(actor=official, file=xlsx(rows), name="结构错误")
     assert [(e.row, e.column) for e in error.value.row_errors] == [(2, "分值")]
     assert "末级指标分值合计为 85.00，应为 100.00。" in error.value.messages
+    assert [refusal.code for refusal in error.value.general] == ["weights_not_100"]
+    assert all_codes(error.value) == {"weights_not_100", "invalid_row"}
 
     deep = [
         ("A", "", "一", "", 100, None, ""),
@@ -136,13 +140,35 @@ def test_structure_and_weights_are_checked(official):
 
 
 def test_unreadable_files_and_missing_columns(official):
-    with pytest.raises(IndicatorImportError, match="无法读取"):
+    with pytest.raises(IndicatorImportError, match="无法读取") as error:
         indicator_set_import(actor=official, file=SimpleUploadedFile("a.xlsx", b"not a workbook"), name="坏文件")
-    with pytest.raises(IndicatorImportError, match="缺少必需的列：分值"):
+    assert all_codes(error.value) == {"unreadable_file"}
+    with pytest.raises(IndicatorImportError, match="缺少必需的列：分值") as error:
         indicator_set_import(
             actor=official, file=xlsx([("A", "", "一")], header=("指标编码", "上级编码", "指标名称")), name="缺列"
         )
-    with pytest.raises(IndicatorImportError, match="没有指标"):
+    assert all_codes(error.value) == {"missing_columns"}
+    assert error.value.general[0].params["missing"] == "分值"
+    with pytest.raises(IndicatorImportError) as error:
         indicator_set_import(actor=official, file=xlsx([]), name="空")
-    with pytest.raises(PermissionDenied):
+    assert all_codes(error.value) == {"no_rows"}
+    with pytest.raises(IndicatorImportError) as error:
+        indicator_set_import(actor=official, file=xlsx(GOOD_ROWS), name=" ")
+    assert all_codes(error.value) == {"required"}
+    with pytest.raises(PermissionDenied) as error:
         indicator_set_import(actor=OrganizationMemberFactory(), file=xlsx(GOOD_ROWS), name="无权")
+    assert all_codes(error.value) == {"permission_denied"}
+
+
+def test_row_reasons_read_in_the_readers_language(official):
+    from django.utils import translation
+
+    rows = [("A", "", "决策", 1, 100, None, ""), ("A", "", "重复", 1, 100, None, "")]
+    with pytest.raises(IndicatorImportError) as error:
+        indicator_set_import(actor=official, file=xlsx(rows), name="语言")
+    (row_error,) = error.value.row_errors
+    with translation.override("zh-hans"):
+        assert str(row_error.reason) == "与第2行的编码重复"
+    with translation.override("en"):
+        assert str(row_error.reason) != "与第2行的编码重复"
+        assert error.value.messages[0] == str(row_error)

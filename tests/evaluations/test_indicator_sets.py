@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from evaluations import services
 from evaluations.models import Indicator, IndicatorSet
 from evaluations.selectors import indicator_set_list, indicator_set_problems, indicator_tree, usable_indicator_sets
+from tests.errors import all_codes, codes
 from tests.evaluations.conftest import create_evaluation, make_set
 from tests.factories import OrganizationMemberFactory, RegistrarFactory
 
@@ -43,6 +44,8 @@ def test_activation_needs_leaf_weights_summing_to_exactly_100(official):
     with pytest.raises(ValidationError) as error:
         services.indicator_set_activate(actor=official, indicator_set=indicator_set)
     assert "末级指标分值合计为 98.50，应为 100.00。" in error.value.messages
+    assert all_codes(error.value) == {"weights_not_100"}
+    assert error.value.error_list[0].params == {"sum": "98.50"}
     indicator_set.refresh_from_db()
     assert indicator_set.status == IndicatorSet.Status.DRAFT
 
@@ -52,6 +55,7 @@ def test_activation_needs_leaf_weights_summing_to_exactly_100(official):
     with pytest.raises(ValidationError) as error:
         services.indicator_set_activate(actor=official, indicator_set=indicator_set)
     assert any("其下级指标分值合计为 25.00" in message for message in error.value.messages)
+    assert all_codes(error.value) == {"children_weight_mismatch"}
     services.indicator_update(actor=official, indicator=parent, weight=Decimal("25"))
     assert indicator_set_problems(indicator_set) == []
     services.indicator_set_activate(actor=official, indicator_set=indicator_set)
@@ -78,10 +82,11 @@ def test_tree_levels_codes_and_defaults(official):
         max_score=Decimal("100"),
     )
     assert third.level == 3
-    with pytest.raises(ValidationError, match="最多三级"):
+    with pytest.raises(ValidationError, match="最多三级") as error:
         services.indicator_add(
             actor=official, indicator_set=indicator_set, code="A111", name="四级", weight=Decimal("1"), parent=third
         )
+    assert codes(error.value) == {"parent": ["too_deep"]}
     with pytest.raises(ValidationError) as error:
         services.indicator_add(actor=official, indicator_set=indicator_set, code="A1", name="重复", weight=Decimal(1))
     assert "同一指标体系中的指标编码不能重复。" in error.value.messages
@@ -91,8 +96,9 @@ def test_tree_levels_codes_and_defaults(official):
 
 def test_only_officials_keep_indicator_sets(official):
     member = OrganizationMemberFactory()
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied) as error:
         services.indicator_set_create(actor=member, name="不应创建")
+    assert all_codes(error.value) == {"permission_denied"}
     indicator_set = make_set(status=IndicatorSet.Status.DRAFT)
     with pytest.raises(PermissionDenied):
         services.indicator_set_activate(actor=member, indicator_set=indicator_set)
@@ -103,12 +109,20 @@ def test_only_officials_keep_indicator_sets(official):
 def test_active_and_frozen_sets_are_not_edited(official):
     indicator_set = make_set(status=IndicatorSet.Status.ACTIVE)
     leaf = Indicator.objects.filter(indicator_set=indicator_set, children__isnull=True).first()
-    with pytest.raises(ValidationError, match="不能修改"):
+    with pytest.raises(ValidationError) as error:
         services.indicator_update(actor=official, indicator=leaf, weight=Decimal("1"))
-    with pytest.raises(ValidationError, match="不能修改"):
+    assert error.value.messages == [f"指标体系“{indicator_set.label}”已启用，不能修改；如需调整，请创建新版本。"]
+    assert all_codes(error.value) == {"wrong_state"}
+    assert error.value.error_list[0].params["status"] == "已启用"
+    with pytest.raises(ValidationError) as error:
         services.indicator_add(actor=official, indicator_set=indicator_set, code="X", name="新增", weight=Decimal(1))
-    with pytest.raises(ValidationError, match="不能修改"):
+    assert all_codes(error.value) == {"wrong_state"}
+    with pytest.raises(ValidationError) as error:
         services.indicator_remove(actor=official, indicator=leaf)
+    assert all_codes(error.value) == {"wrong_state"}
+    with pytest.raises(ValidationError) as error:
+        services.indicator_set_activate(actor=official, indicator_set=indicator_set)
+    assert all_codes(error.value) == {"wrong_state"}
     # Unused: back to draft is allowed.
     services.indicator_set_reopen(actor=official, indicator_set=indicator_set)
     assert indicator_set.status == IndicatorSet.Status.DRAFT
@@ -121,10 +135,12 @@ def test_a_set_used_by_an_evaluation_is_frozen_and_changes_as_a_new_version(offi
     assert indicator_set.status == IndicatorSet.Status.FROZEN
     assert evaluation.indicator_set == indicator_set
 
-    with pytest.raises(ValidationError, match="已冻结"):
+    with pytest.raises(ValidationError, match="已冻结") as error:
         services.indicator_set_reopen(actor=official, indicator_set=indicator_set)
-    with pytest.raises(ValidationError, match="请创建新版本"):
+    assert all_codes(error.value) == {"wrong_state"}
+    with pytest.raises(ValidationError, match="请创建新版本") as error:
         services.indicator_set_update(actor=official, indicator_set=indicator_set, description="改")
+    assert all_codes(error.value) == {"wrong_state"}
 
     new = services.indicator_set_new_version(actor=official, indicator_set=indicator_set)
     assert (new.name, new.version, new.status, new.previous_version) == (
@@ -150,10 +166,15 @@ def test_a_set_used_by_an_evaluation_is_frozen_and_changes_as_a_new_version(offi
     services.indicator_update(actor=official, indicator=leaf, name="改名后的指标")
     assert indicator_set.indicators.get(code=leaf.code).name != "改名后的指标"
 
-    with pytest.raises(ValidationError, match="草稿版本"):
+    with pytest.raises(ValidationError, match="草稿版本") as error:
         services.indicator_set_new_version(actor=official, indicator_set=indicator_set)
-    with pytest.raises(ValidationError, match="不能改名"):
+    assert all_codes(error.value) == {"draft_exists"}
+    with pytest.raises(ValidationError) as error:
+        services.indicator_set_new_version(actor=official, indicator_set=new)
+    assert all_codes(error.value) == {"wrong_state"}
+    with pytest.raises(ValidationError) as error:
         services.indicator_set_update(actor=official, indicator_set=new, name="别的名称")
+    assert codes(error.value) == {"name": ["rename_not_allowed"]}
     services.indicator_set_activate(actor=official, indicator_set=new)
     third = services.indicator_set_new_version(actor=official, indicator_set=new)
     assert third.version == 3
@@ -162,11 +183,41 @@ def test_a_set_used_by_an_evaluation_is_frozen_and_changes_as_a_new_version(offi
 
 def test_draft_or_invalid_sets_cannot_be_used(purchaser, contract):
     draft = make_set(status=IndicatorSet.Status.DRAFT)
-    with pytest.raises(ValidationError, match="尚未启用"):
+    with pytest.raises(ValidationError, match="尚未启用") as error:
         create_evaluation(purchaser, contract, draft)
+    assert codes(error.value) == {"indicator_set": ["wrong_state"]}
+    invalid = make_set()
+    invalid.indicators.filter(parent__isnull=False).first().delete()
+    with pytest.raises(ValidationError) as error:
+        create_evaluation(purchaser, contract, invalid)
+    assert codes(error.value) == {"indicator_set": ["children_weight_mismatch", "weights_not_100"]}
 
 
 def test_set_names_are_unique_across_first_versions(official):
     services.indicator_set_create(actor=official, name="同名")
-    with pytest.raises(ValidationError, match="新版本"):
+    with pytest.raises(ValidationError, match="新版本") as error:
         services.indicator_set_create(actor=official, name="同名")
+    assert codes(error.value) == {"name": ["name_taken"]}
+
+
+def test_a_set_in_use_is_not_reopened(official, purchaser, contract):
+    indicator_set = make_set()
+    create_evaluation(purchaser, contract, indicator_set)
+    IndicatorSet.objects.filter(pk=indicator_set.pk).update(status=IndicatorSet.Status.ACTIVE)  # e.g. by hand
+    indicator_set.refresh_from_db()
+    with pytest.raises(ValidationError) as error:
+        services.indicator_set_reopen(actor=official, indicator_set=indicator_set)
+    assert all_codes(error.value) == {"indicator_set_in_use"}
+
+
+def test_bad_numbers_are_refused_on_their_field(official):
+    indicator_set = services.indicator_set_create(actor=official, name="数字校验")
+    with pytest.raises(ValidationError) as error:
+        services.indicator_add(actor=official, indicator_set=indicator_set, code="A", name="一级", weight="十")
+    assert codes(error.value) == {"weight": ["not_a_number"]}
+    assert error.value.messages == ["分值须为数字。"]
+    with pytest.raises(ValidationError) as error:
+        services.indicator_add(
+            actor=official, indicator_set=indicator_set, code="A", name="一级", weight="10", max_score="1.234"
+        )
+    assert codes(error.value) == {"max_score": ["too_many_decimals"]}

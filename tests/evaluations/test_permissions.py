@@ -181,3 +181,75 @@ def test_assigned_evaluators_see_the_running_evaluation(purchaser, evaluation, p
     services.assignment_invite(actor=purchaser, evaluation=evaluation, evaluator=pool[0])
     assert permissions.can_view_evaluation(pool[0], evaluation)
     assert not permissions.can_view_evaluation_progress(pool[0], evaluation)
+
+
+def test_score_refusal_says_why_an_evaluator_cannot_score(purchaser, evaluation, pool):
+    assignments = [
+        services.assignment_invite(actor=purchaser, evaluation=evaluation, evaluator=user) for user in pool[:3]
+    ]
+    mine = assignments[0]
+
+    def refusal_code(user, assignment):
+        assignment.refresh_from_db()
+        refusal = permissions.score_refusal(user, assignment)
+        return None if refusal is None else refusal.code
+
+    assert refusal_code(pool[1], mine) == "not_own_assignment"
+    assert refusal_code(pool[0], mine) == "not_accepted"
+    services.assignment_accept(actor=pool[0], assignment=mine, confirm_no_conflict=True)
+    assert refusal_code(pool[0], mine) == "scoring_not_started"
+    services.evaluation_start_scoring(actor=purchaser, evaluation=evaluation)
+    assert refusal_code(pool[0], mine) is None
+    assert permissions.can_score_assignment(pool[0], mine)
+    submit(mine, "0.8")
+    assert refusal_code(pool[0], mine) == "already_submitted"
+    services.assignment_decline(actor=pool[1], assignment=assignments[1], reason="")
+    refusal = permissions.score_refusal(pool[1], assignments[1])
+    assert refusal.code == "assignment_ended" and refusal.messages == ["该评价任务已结束（已谢绝）。"]
+
+
+def test_actions_follow_the_status_and_the_user(purchaser, chifeng_purchaser, evaluation, pool, member):
+    def names(transitions):
+        return [transition.action for transition in transitions]
+
+    assert names(permissions.evaluation_actions(purchaser, evaluation)) == ["edit", "invite", "start_scoring", "delete"]
+    assert names(permissions.evaluation_actions(chifeng_purchaser, evaluation)) == []
+    assert names(permissions.evaluation_actions(member, evaluation)) == []
+    assignments = [
+        services.assignment_invite(actor=purchaser, evaluation=evaluation, evaluator=user) for user in pool[:3]
+    ]
+    invited = assignments[0]
+    assert names(permissions.assignment_actions(pool[0], invited)) == ["accept", "decline", "declare_conflict"]
+    assert names(permissions.assignment_actions(purchaser, invited)) == ["withdraw"]
+    assert names(permissions.assignment_actions(pool[1], invited)) == []
+    services.evaluation_start_scoring(actor=purchaser, evaluation=evaluation)
+    evaluation.refresh_from_db()
+    assert names(permissions.evaluation_actions(purchaser, evaluation)) == ["edit", "invite", "finalize"]
+    services.assignment_accept(actor=pool[0], assignment=invited, confirm_no_conflict=True)
+    invited.refresh_from_db()
+    assert names(permissions.assignment_actions(pool[0], invited)) == ["declare_conflict", "score", "submit"]
+
+
+def test_indicator_set_actions_and_opening_an_evaluation(purchaser, member, contract):
+    from evaluations.models import IndicatorSet
+    from tests.evaluations.conftest import create_evaluation, make_set
+    from tests.factories import ContractFactory
+
+    def names(transitions):
+        return [transition.action for transition in transitions]
+
+    draft = make_set(status=IndicatorSet.Status.DRAFT)
+    assert names(permissions.indicator_set_actions(purchaser, draft)) == ["edit", "activate", "delete"]
+    assert names(permissions.indicator_set_actions(member, draft)) == []
+    active = make_set()
+    assert names(permissions.indicator_set_actions(purchaser, active)) == ["reopen", "new_version"]
+    create_evaluation(purchaser, contract, active)
+    active.refresh_from_db()
+    assert names(permissions.indicator_set_actions(purchaser, active)) == ["new_version"]
+
+    assert permissions.can_open_evaluation(purchaser, contract)
+    assert not permissions.can_open_evaluation(member, contract)
+    unsigned = ContractFactory(department=contract.department, organization=contract.organization)
+    assert permissions.can_create_evaluation(purchaser, unsigned)
+    assert not permissions.can_open_evaluation(purchaser, unsigned)
+    assert permissions.contract_evaluation_refusal(unsigned).code == "contract_not_signed"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -847,3 +848,48 @@ def test_delete_a_draft_set(client, purchaser):
     response = client.post(reverse("evaluations:indicator-set-delete", args=[draft.pk]))
     assert response["Location"] == reverse("evaluations:indicator-set-list")
     assert not IndicatorSet.objects.filter(pk=draft.pk).exists()
+
+
+def test_buttons_follow_the_status(client, setup, purchaser, contract):
+    """The evaluation and indicator-set pages offer the actions the workflow allows the viewer, nothing else."""
+
+    def hrefs(page, container):
+        block = page.split(f'data-testid="{container}"', 1)[1].split("</div>", 1)[0]
+        return re.findall(r'href="([^"]+)"', block)
+
+    client.force_login(purchaser)
+    draft = create_evaluation(purchaser, contract, make_set(), kind=Evaluation.Kind.MID_TERM)
+    page = client.get(reverse("evaluations:evaluation-detail", args=[draft.pk])).content.decode()
+    assert hrefs(page, "evaluation-actions") == [
+        reverse(f"evaluations:{name}", args=[draft.pk])
+        for name in ("evaluation-edit", "assignment-invite", "evaluation-start", "evaluation-delete")
+    ]
+    scoring = setup["evaluation"]
+    page = client.get(reverse("evaluations:evaluation-detail", args=[scoring.pk])).content.decode()
+    assert hrefs(page, "evaluation-actions") == [
+        reverse(f"evaluations:{name}", args=[scoring.pk])
+        for name in ("evaluation-edit", "assignment-invite", "evaluation-finalize")
+    ]
+    withdraw = reverse("evaluations:assignment-withdraw", args=[scoring.pk, setup["invited"].pk])
+    assert withdraw in page
+    client.force_login(setup["users"]["member"])
+    page = client.get(reverse("evaluations:evaluation-detail", args=[scoring.pk])).content.decode()
+    assert hrefs(page, "evaluation-actions") == [] and withdraw not in page
+
+    client.force_login(purchaser)
+    frozen = scoring.indicator_set
+    page = client.get(reverse("evaluations:indicator-set-detail", args=[frozen.pk])).content.decode()
+    assert hrefs(page, "set-actions") == [
+        reverse("evaluations:indicator-set-export", args=[frozen.pk]),
+        reverse("evaluations:indicator-set-new-version", args=[frozen.pk]),
+    ]
+    assert 'data-testid="add-root"' not in page
+    draft_set = make_set(status=IndicatorSet.Status.DRAFT, name="草稿 指标")
+    page = client.get(reverse("evaluations:indicator-set-detail", args=[draft_set.pk])).content.decode()
+    assert hrefs(page, "set-actions")[1:] == [
+        reverse("evaluations:indicator-set-edit", args=[draft_set.pk]),
+        reverse("evaluations:indicator-set-import") + "?name=%E8%8D%89%E7%A8%BF%20%E6%8C%87%E6%A0%87",
+        reverse("evaluations:indicator-set-activate", args=[draft_set.pk]),
+        reverse("evaluations:indicator-set-delete", args=[draft_set.pk]),
+    ]
+    assert 'data-testid="add-root"' in page
