@@ -69,3 +69,10 @@ DELIVERABLE = Workflow(
         Transition("return", _("退回"), {_deliverable.SUBMITTED}, _deliverable.RETURNED),
     ],
 )
+
+
+def deliverable_submittable(deliverable: Deliverable) -> bool:
+    """Whether the tables let the deliverable be submitted now: its contract's status and its own."""
+    return CONTRACT.allows("submit_deliverable", deliverable.contract.status) and DELIVERABLE.allows(
+        "submit", deliverable.status
+    )

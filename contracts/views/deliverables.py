@@ -16,15 +16,10 @@ from contracts.access import (
 from contracts.forms import DecisionForm, DeliverableForm, SubmissionForm
 from contracts.models import Contract, Deliverable
 from contracts.views.base import ActionView, Button, ContractActionView, Offer, contract_url, offered_buttons
-from contracts.workflows import CONTRACT, DELIVERABLE
+from contracts.workflows import CONTRACT, DELIVERABLE, deliverable_submittable
 from core.views import ConfirmForm
 
 RESUBMIT = gettext_lazy("重新提交")
-
-
-def can_be_submitted(contract: Contract, deliverable: Deliverable) -> bool:
-    """Whether the workflow tables let the deliverable be submitted now (the contract's and its own status)."""
-    return CONTRACT.allows("submit_deliverable", contract.status) and DELIVERABLE.allows("submit", deliverable.status)
 
 
 def _link(name: str):
@@ -47,7 +42,7 @@ def deliverable_buttons(
     `is_member` (member_of_contract_organization, which can_submit_deliverable asks)."""
     key = (contract.number, deliverable.pk)
     buttons = offered_buttons(CONTRACT, contract.status, DELIVERABLE_OFFERS, key, lambda action: can_manage)
-    if is_member and can_be_submitted(contract, deliverable):
+    if is_member and deliverable_submittable(deliverable):
         label = RESUBMIT if deliverable.status == Deliverable.Status.RETURNED else DELIVERABLE["submit"].label
         url = reverse("contracts:submission-create", args=key)
         buttons.append(Button("submit", label, url, "btn-sm btn-primary", "submit-deliverable"))
@@ -166,7 +161,7 @@ class SubmissionCreateView(ActionView):
             **super().get_context_data(**kwargs),
             "contract": self.contract,
             "deliverable": self.deliverable,
-            "can_submit": can_be_submitted(self.contract, self.deliverable),
+            "can_submit": deliverable_submittable(self.deliverable),
             "submissions": list(self.deliverable.submissions.all()),
         }
 

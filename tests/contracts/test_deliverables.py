@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from contracts import selectors, services
 from contracts.models import Contract, Deliverable, Submission
+from contracts.workflows import deliverable_submittable
 from tests.errors import all_codes, codes
 from tests.factories import DeliverableFactory, OrganizationFactory, SignedContractFactory, make_upload
 
@@ -96,7 +97,7 @@ class TestDecisions:
         services.deliverable_return(actor=purchaser, submission=first, comment="缺少服务对象签字确认单")
         deliverable.refresh_from_db()
         assert deliverable.status == Deliverable.Status.RETURNED
-        assert deliverable.can_be_submitted
+        assert deliverable_submittable(deliverable)
 
         second = submit(member, deliverable, report="补充了签字确认单")
         deliverable.refresh_from_db()
@@ -106,7 +107,7 @@ class TestDecisions:
         deliverable.refresh_from_db()
         assert deliverable.status == Deliverable.Status.ACCEPTED
         assert deliverable.accepted_at is not None
-        assert not deliverable.can_be_submitted
+        assert not deliverable_submittable(deliverable)
 
         # Nothing is overwritten: both submissions and both decisions remain.
         kept = list(
