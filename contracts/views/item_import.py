@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 from import_export.tmp_storages import MediaStorage
@@ -40,7 +41,16 @@ class PurchaseItemImportView(LoginRequiredMixin, View):
         return super().dispatch(request, *args, **kwargs)
 
     def render_page(self, form, result=None, file_name=""):
+        """The form page (includes/service_form.html) with the preview or the errors of the last upload."""
+        list_page = list_url(self.purchase_list)
         context = {
+            "title": _("从 Excel 导入购买项目"),
+            "subtitle": self.purchase_list.title,
+            "breadcrumbs": [
+                (_("购买服务目录"), reverse("contracts:purchase-list-list")),
+                (self.purchase_list.title, list_page),
+            ],
+            "cancel_url": list_page,
             "purchase_list": self.purchase_list,
             "form": form,
             "result": result,
