@@ -11,6 +11,10 @@ part's pk (optionally with the contract number, which must then match).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
@@ -69,10 +73,11 @@ def require_org_member(user) -> None:
         raise PermissionDenied
 
 
-def _one(queryset: QuerySet, **lookups):
-    """The row matching `lookups` (None values are left out), or Http404."""
+def _one(queryset: QuerySet, allowed: Callable[[Any], bool], **lookups):
+    """The row matching `lookups` (None values are left out) that `allowed(row)` admits; Http404 for a missing row
+    and for one the user may not reach alike."""
     row = queryset.filter(**{name: value for name, value in lookups.items() if value is not None}).first()
-    if row is None:
+    if row is None or not allowed(row):
         raise Http404
     return row
 
@@ -103,10 +108,11 @@ def access_purchase_item_for_manage(user, item_pk: int, *, list_pk: int | None =
     the role, 404 when missing or outside the user's region."""
     require_purchaser(user)
     items = PurchaseItem.objects.select_related("purchase_list__department__region", "purchase_list__region")
-    item = _one(items, pk=item_pk, purchase_list_id=list_pk)
-    if not can_edit_purchase_list(user, item.purchase_list):
-        raise Http404
-    return item
+
+    def editable(item) -> bool:
+        return can_edit_purchase_list(user, item.purchase_list)
+
+    return _one(items, editable, pk=item_pk, purchase_list_id=list_pk)
 
 
 # ---- contracts -------------------------------------------------------------------------------------------------
@@ -130,6 +136,11 @@ def access_contract_for_manage(user, number: str) -> Contract:
     return contract
 
 
+def _managed_by(user) -> Callable[[Any], bool]:
+    """Whether the user manages the contract of a part (a deliverable, a document)."""
+    return lambda part: can_manage_contract(user, part.contract)
+
+
 def _contract_part(model, path: str):
     """`model` rows with their contract (reached through `path`) and what the permission predicates read."""
     return model.objects.select_related(f"{path}__department__region", f"{path}__organization")
@@ -139,10 +150,8 @@ def access_deliverable_for_manage(user, deliverable_pk: int, *, number: str | No
     """A deliverable of a contract the purchaser may manage (of contract `number` when given), with its contract:
     403 without the role, 404 when missing or outside the user's region."""
     require_purchaser(user)
-    deliverable = _one(_contract_part(Deliverable, "contract"), pk=deliverable_pk, contract__number=number)
-    if not can_manage_contract(user, deliverable.contract):
-        raise Http404
-    return deliverable
+    deliverables = _contract_part(Deliverable, "contract")
+    return _one(deliverables, _managed_by(user), pk=deliverable_pk, contract__number=number)
 
 
 def access_deliverable_for_submission(user, deliverable_pk: int, *, number: str | None = None) -> Deliverable:
@@ -151,10 +160,11 @@ def access_deliverable_for_submission(user, deliverable_pk: int, *, number: str 
     member, 404 when missing, not visible or owed by another organization."""
     require_org_member(user)
     deliverables = selectors.annotate_overdue(_contract_part(Deliverable, "contract")).prefetch_related("submissions")
-    deliverable = _one(deliverables, pk=deliverable_pk, contract__number=number)
-    if not (can_view_contract(user, deliverable.contract) and can_submit_deliverable(user, deliverable)):
-        raise Http404
-    return deliverable
+
+    def allowed(deliverable) -> bool:
+        return can_view_contract(user, deliverable.contract) and can_submit_deliverable(user, deliverable)
+
+    return _one(deliverables, allowed, pk=deliverable_pk, contract__number=number)
 
 
 def access_submission_for_decision(user, submission_pk: int, *, number: str | None = None) -> Submission:
@@ -164,35 +174,27 @@ def access_submission_for_decision(user, submission_pk: int, *, number: str | No
     submissions = (
         _contract_part(Submission, "deliverable__contract").select_related("submitted_by").prefetch_related("files")
     )
-    submission = _one(submissions, pk=submission_pk, deliverable__contract__number=number)
-    if not can_decide_submission(user, submission):
-        raise Http404
-    return submission
+    allowed = partial(can_decide_submission, user)
+    return _one(submissions, allowed, pk=submission_pk, deliverable__contract__number=number)
 
 
 def access_document_for_manage(user, document_pk: int, *, number: str | None = None) -> ContractDocument:
     """A document of a contract the purchaser may manage (of contract `number` when given): 403 without the role,
     404 when missing or outside the user's region."""
     require_purchaser(user)
-    document = _one(_contract_part(ContractDocument, "contract"), pk=document_pk, contract__number=number)
-    if not can_manage_contract(user, document.contract):
-        raise Http404
-    return document
+    documents = _contract_part(ContractDocument, "contract")
+    return _one(documents, _managed_by(user), pk=document_pk, contract__number=number)
 
 
 def access_document_for_download(user, document_pk: int, *, number: str | None = None) -> ContractDocument:
     """A document the user may download (a public document of a signed contract, or any for the contract's
     insiders). Http404 for everyone else, signed in or not."""
-    document = _one(_contract_part(ContractDocument, "contract"), pk=document_pk, contract__number=number)
-    if not can_download_document(user, document):
-        raise Http404
-    return document
+    documents = _contract_part(ContractDocument, "contract")
+    return _one(documents, partial(can_download_document, user), pk=document_pk, contract__number=number)
 
 
 def access_submission_file_for_download(user, file_pk: int, *, number: str | None = None) -> SubmissionFile:
     """A file of evidence the user may download (the contract's insiders only). Http404 for everyone else."""
     files = _contract_part(SubmissionFile, "submission__deliverable__contract")
-    stored = _one(files, pk=file_pk, submission__deliverable__contract__number=number)
-    if not can_download_submission_file(user, stored):
-        raise Http404
-    return stored
+    allowed = partial(can_download_submission_file, user)
+    return _one(files, allowed, pk=file_pk, submission__deliverable__contract__number=number)
