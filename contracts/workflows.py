@@ -64,7 +64,7 @@ CONTRACT = Workflow(
 DELIVERABLE = Workflow(
     Deliverable.Status,
     [
-        Transition("submit", _("提交材料"), {_deliverable.PENDING, _deliverable.RETURNED}, _deliverable.SUBMITTED),
+        Transition("submit", _("提交履约材料"), {_deliverable.PENDING, _deliverable.RETURNED}, _deliverable.SUBMITTED),
         Transition("accept", _("通过验收"), {_deliverable.SUBMITTED}, _deliverable.ACCEPTED),
         Transition("return", _("退回"), {_deliverable.SUBMITTED}, _deliverable.RETURNED),
     ],

@@ -16,10 +16,11 @@ from contracts.access import (
 from contracts.forms import DecisionForm, DeliverableForm, SubmissionForm
 from contracts.models import Contract, Deliverable
 from contracts.views.base import ActionView, Button, ContractActionView, Offer, contract_url, offered_buttons
-from contracts.workflows import CONTRACT, DELIVERABLE, deliverable_submittable
+from contracts.workflows import CONTRACT, deliverable_submittable
 from core.views import ConfirmForm
 
-RESUBMIT = gettext_lazy("重新提交")
+# The submit button's words: first time, and after a return.
+SUBMIT, RESUBMIT = gettext_lazy("提交材料"), gettext_lazy("重新提交")
 
 
 def _link(name: str):
@@ -43,7 +44,7 @@ def deliverable_buttons(
     key = (contract.number, deliverable.pk)
     buttons = offered_buttons(CONTRACT, contract.status, DELIVERABLE_OFFERS, key, lambda action: can_manage)
     if is_member and deliverable_submittable(deliverable):
-        label = RESUBMIT if deliverable.status == Deliverable.Status.RETURNED else DELIVERABLE["submit"].label
+        label = RESUBMIT if deliverable.status == Deliverable.Status.RETURNED else SUBMIT
         url = reverse("contracts:submission-create", args=key)
         buttons.append(Button("submit", label, url, "btn-sm btn-primary", "submit-deliverable"))
     submission = deliverable.open_submission

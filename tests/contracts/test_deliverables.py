@@ -88,7 +88,7 @@ class TestSubmission:
         with pytest.raises(ValidationError) as excinfo:
             submit(member, deliverable)
         assert all_codes(excinfo.value) == {"wrong_state"}
-        assert excinfo.value.params == {"status": "已提交", "action": "提交材料"}
+        assert excinfo.value.messages == ["当前状态为“已提交”，不能提交履约材料。"]
 
 
 class TestDecisions:
