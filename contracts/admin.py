@@ -1,3 +1,11 @@
+"""The contracts admin: for looking things up and correcting descriptive text.
+
+Statuses, dates of the workflow, amounts, shares, numbers and the links that decide budgets are read-only here:
+they change only through contracts.services (publishing, signing, amending, deciding, paying), which check the
+rules and the workflow tables and record who acted. Rows that only a service may create (contracts with their
+numbers, items of a list, deliverables, decisions, payments, amendments) cannot be added here either.
+"""
+
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -15,9 +23,21 @@ from contracts.models import (
 )
 
 
-class PurchaseItemInline(admin.TabularInline):
-    model = PurchaseItem
+class ReadOnlyInline(admin.TabularInline):
+    """A summary of a record's rows: they are added, changed and removed through the services."""
+
     extra = 0
+    can_delete = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class PurchaseItemInline(ReadOnlyInline):
+    model = PurchaseItem
     fields = ("code", "category", "service_name", "quantity", "unit", "budget", "service_start_on", "service_end_on")
     show_change_link = True
 
@@ -28,8 +48,16 @@ class PurchaseListAdmin(SimpleHistoryAdmin):
     list_filter = ("status", "year")
     search_fields = ("title", "department__name", "department__code")
     list_select_related = ("department",)
-    autocomplete_fields = ("department", "region", "revision_of")
-    readonly_fields = ("created_by", "created_at")
+    autocomplete_fields = ("department", "region")
+    readonly_fields = (
+        "status",
+        "published_on",
+        "withdrawn_on",
+        "withdrawal_reason",
+        "revision_of",
+        "created_by",
+        "created_at",
+    )
     inlines = [PurchaseItemInline]
 
 
@@ -39,21 +67,21 @@ class PurchaseItemAdmin(SimpleHistoryAdmin):
     list_filter = ("category",)
     search_fields = ("code", "service_name", "purchase_list__title")
     list_select_related = ("purchase_list",)
-    autocomplete_fields = ("purchase_list", "origin")
+    readonly_fields = ("purchase_list", "origin", "budget")
+
+    def has_add_permission(self, request):
+        return False
 
 
-class DeliverableInline(admin.TabularInline):
+class DeliverableInline(ReadOnlyInline):
     model = Deliverable
-    extra = 0
     fields = ("title", "due_on", "payment_share", "status")
     show_change_link = True
 
 
-class PaymentInline(admin.TabularInline):
+class PaymentInline(ReadOnlyInline):
     model = Payment
-    extra = 0
     fields = ("instalment", "amount", "paid_on", "deliverable", "recorded_by")
-    raw_id_fields = ("deliverable", "recorded_by")
 
 
 class ContractDocumentInline(admin.TabularInline):
@@ -69,9 +97,29 @@ class ContractAdmin(SimpleHistoryAdmin):
     list_filter = ("status", "method", "year")
     search_fields = ("number", "title", "organization__name", "department__name")
     list_select_related = ("department", "organization")
-    autocomplete_fields = ("department", "organization", "purchase_item")
-    readonly_fields = ("number", "created_by", "created_at")
+    readonly_fields = (
+        "number",
+        "year",
+        "department",
+        "organization",
+        "purchase_item",
+        "amount",
+        "start_on",
+        "end_on",
+        "term_justification",
+        "status",
+        "signed_on",
+        "completed_on",
+        "terminated_on",
+        "termination_reason",
+        "eligibility_acknowledged_warnings",
+        "created_by",
+        "created_at",
+    )
     inlines = [DeliverableInline, PaymentInline, ContractDocumentInline]
+
+    def has_add_permission(self, request):
+        return False
 
 
 @admin.register(ContractNumberSequence)
@@ -79,6 +127,10 @@ class ContractNumberSequenceAdmin(admin.ModelAdmin):
     list_display = ("department", "year", "last_value")
     list_select_related = ("department",)
     search_fields = ("department__code", "department__name")
+    readonly_fields = ("department", "year", "last_value")
+
+    def has_add_permission(self, request):
+        return False
 
 
 @admin.register(ContractDocument)
@@ -90,11 +142,9 @@ class ContractDocumentAdmin(SimpleHistoryAdmin):
     raw_id_fields = ("contract", "uploaded_by")
 
 
-class SubmissionInline(admin.TabularInline):
+class SubmissionInline(ReadOnlyInline):
     model = Submission
-    extra = 0
     fields = ("submitted_at", "submitted_by", "decision", "decided_at", "decided_by")
-    readonly_fields = fields
     show_change_link = True
 
 
@@ -104,8 +154,11 @@ class DeliverableAdmin(SimpleHistoryAdmin):
     list_filter = ("status",)
     search_fields = ("title", "contract__number", "contract__title")
     list_select_related = ("contract",)
-    raw_id_fields = ("contract",)
+    readonly_fields = ("contract", "due_on", "payment_share", "status", "accepted_at")
     inlines = [SubmissionInline]
+
+    def has_add_permission(self, request):
+        return False
 
 
 class SubmissionFileInline(admin.TabularInline):
@@ -120,8 +173,19 @@ class SubmissionAdmin(SimpleHistoryAdmin):
     list_filter = ("decision",)
     search_fields = ("deliverable__title", "deliverable__contract__number")
     list_select_related = ("deliverable", "submitted_by")
-    raw_id_fields = ("deliverable", "submitted_by", "decided_by")
+    readonly_fields = (
+        "deliverable",
+        "submitted_at",
+        "submitted_by",
+        "decision",
+        "decided_at",
+        "decided_by",
+        "decision_comment",
+    )
     inlines = [SubmissionFileInline]
+
+    def has_add_permission(self, request):
+        return False
 
 
 @admin.register(SubmissionFile)
@@ -136,7 +200,13 @@ class PaymentAdmin(SimpleHistoryAdmin):
     list_display = ("contract", "instalment", "amount", "paid_on", "deliverable")
     search_fields = ("contract__number",)
     list_select_related = ("contract", "deliverable")
-    raw_id_fields = ("contract", "deliverable", "recorded_by")
+    readonly_fields = ("contract", "instalment", "amount", "paid_on", "deliverable", "recorded_by", "recorded_at")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Amendment)
@@ -145,4 +215,10 @@ class AmendmentAdmin(SimpleHistoryAdmin):
     list_filter = ("kind",)
     search_fields = ("contract__number", "reason")
     list_select_related = ("contract", "amended_by")
-    raw_id_fields = ("contract", "amended_by")
+    readonly_fields = ("contract", "kind", "old_value", "new_value", "reason", "amended_on", "amended_by")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -14,15 +14,15 @@ from decimal import Decimal
 from typing import Any
 
 import tablib
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export.results import RowResult
 
 from contracts.models import PurchaseItem, PurchaseList
-from contracts.permissions import can_edit_purchase_list
 from contracts.resources import HEADERS, PurchaseItemResource, category_labels, normalize_header
+from contracts.services.common import require_list_writer
+from contracts.workflows import PURCHASE_LIST
 from core.spreadsheets import ImportFileError, RowError, cell_text, xlsx_bytes
 
 __all__ = [
@@ -139,13 +139,9 @@ def read_items(content: bytes) -> tuple[tablib.Dataset, list[int]]:
 
 
 def check_importer(actor, purchase_list: PurchaseList) -> None:
-    if not can_edit_purchase_list(actor, purchase_list):
-        raise PermissionDenied(_("您无权编辑该部门的购买服务目录。"))
-    if not purchase_list.is_draft:
-        raise ValidationError(
-            _("目录“%(title)s”当前状态为“%(status)s”，不能再导入项目；如需调整请创建修订版。")
-            % {"title": purchase_list.title, "status": purchase_list.get_status_display()}
-        )
+    """The item services' own checks, before the file is read: the actor edits the list, the list is a draft."""
+    require_list_writer(actor, purchase_list)
+    PURCHASE_LIST.check("import_items", purchase_list.status)
 
 
 def _raw(dataset: tablib.Dataset, number: int) -> dict[str, Any]:
@@ -157,8 +153,8 @@ def purchase_items_import(
 ) -> ItemImportResult:
     """Import the items in the xlsx `content` into the draft `purchase_list`, all or nothing.
 
-    Raises PermissionDenied when `actor` may not edit the list, ValidationError when the list is not a draft and
-    ImportFileError when the file as a whole cannot be imported.
+    Raises PermissionDenied when `actor` may not edit the list, ValidationError (code `wrong_state`) when the list
+    is not a draft and ImportFileError when the file as a whole cannot be imported.
     """
     check_importer(actor, purchase_list)
     dataset, numbers = read_items(content)

@@ -397,10 +397,6 @@ class Deliverable(models.Model):
         )
 
     @property
-    def can_be_submitted(self) -> bool:
-        return self.status in (self.Status.PENDING, self.Status.RETURNED) and self.contract.is_active
-
-    @property
     def open_submission(self) -> Submission | None:
         """The submission waiting for a decision (uses prefetched submissions when present)."""
         for submission in self.submissions.all():

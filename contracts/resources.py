@@ -229,8 +229,11 @@ class PurchaseItemResource(resources.ModelResource):
         if first != number:
             raise ValidationError(
                 {
-                    "code": _("与第%(first)d行的项目编号重复（第%(first)d行、第%(row)d行）")
-                    % {"first": first, "row": number}
+                    "code": ValidationError(
+                        gettext_lazy("与第%(first)d行的项目编号重复（第%(first)d行、第%(row)d行）"),
+                        code="duplicate_code",
+                        params={"first": first, "row": number},
+                    )
                 }
             )
 
@@ -239,7 +242,9 @@ class PurchaseItemResource(resources.ModelResource):
         start, end = instance.service_start_on, instance.service_end_on
         if "service_start_on" not in errors and "service_end_on" not in errors and start and end and start > end:
             errors["service_end_on"] = ValidationError(
-                _("服务期限止 %(end)s 早于服务期限起 %(start)s") % {"end": end.isoformat(), "start": start.isoformat()}
+                gettext_lazy("服务期限止 %(end)s 早于服务期限起 %(start)s"),
+                code="start_after_end",
+                params={"end": end.isoformat(), "start": start.isoformat()},
             )
         super().validate_instance(instance, errors, validate_unique=validate_unique)
 

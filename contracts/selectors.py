@@ -10,6 +10,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db.models import (
     BooleanField,
     Case,
@@ -28,7 +29,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import is_org_member, is_purchaser, is_superuser
 from contracts.models import (
@@ -40,7 +41,9 @@ from contracts.models import (
     Submission,
     add_years,
 )
+from contracts.workflows import CONTRACT, PURCHASE_LIST
 from core import formatting
+from core.services import WRONG_STATE, refusal, render_message
 from registry.selectors import organization_eligibility
 
 MONEY = DecimalField(max_digits=14, decimal_places=2)
@@ -248,85 +251,124 @@ def contract_remaining_amount(contract: Contract) -> Decimal:
 
 
 # Signing ----------------------------------------------------------------------------------------------------------
+#
+# Each refusal is a ValidationError with a stable code and the params of its lazy message (see core.services); its
+# message starts with the name of the rule it breaks.
 
 
-def term_refusals(start_on: datetime.date, end_on: datetime.date, justification: str) -> list[str]:
+def term_refusals(start_on: datetime.date, end_on: datetime.date, justification: str) -> list[ValidationError]:
     """The term rules: start ≤ end; at most one year, or at most three years with a recorded justification."""
     period = {"start": start_on.isoformat(), "end": end_on.isoformat()}
     if start_on > end_on:
-        return [_("合同期限：开始日期 %(start)s 晚于结束日期 %(end)s。") % period]
+        return [refusal(_("合同期限：开始日期 %(start)s 晚于结束日期 %(end)s。"), code="start_after_end", **period)]
     if not end_on < add_years(start_on, 3):
-        return [_("合同期限：期限（%(start)s 至 %(end)s）超过三年的上限。") % period]
+        return [refusal(_("合同期限：期限（%(start)s 至 %(end)s）超过三年的上限。"), code="term_too_long", **period)]
     if not end_on < add_years(start_on, 1) and not (justification or "").strip():
-        return [_("合同期限：期限（%(start)s 至 %(end)s）超过一年，须填写期限理由。") % period]
+        return [
+            refusal(
+                _("合同期限：期限（%(start)s 至 %(end)s）超过一年，须填写期限理由。"),
+                code="term_needs_justification",
+                **period,
+            )
+        ]
     return []
 
 
-def budget_refusal(item: PurchaseItem, amount: Decimal, *, contract: Contract | None = None) -> str | None:
+def budget_refusal(item: PurchaseItem, amount: Decimal, *, contract: Contract | None = None) -> ValidationError | None:
     """The budget rule: `amount` fits in what the item's other signed contracts leave of its budget."""
     remaining = item_remaining_budget(item, exclude_contract=contract)
     if amount <= remaining:
         return None
-    return _("预算：合同金额 %(amount)s 元超出购买项目“%(item)s”的剩余预算 %(remaining)s 元。") % {
-        "amount": formatting.amount(amount),
-        "item": item.service_name,
-        "remaining": formatting.amount(remaining),
-    }
+    return refusal(
+        _("预算：合同金额 %(amount)s 元超出购买项目“%(item)s”的剩余预算 %(remaining)s 元。"),
+        code="budget_exceeded",
+        amount=formatting.amount(amount),
+        item=item.service_name,
+        remaining=formatting.amount(remaining),
+    )
+
+
+def amount_refusal() -> ValidationError:
+    """A contract amount must be above zero."""
+    return refusal(_("合同金额：合同金额须大于零。"), code="amount_not_positive")
 
 
 @dataclass(frozen=True)
 class SigningReview:
-    """What stands in the way of signing (refusals) and what the purchaser must acknowledge (warnings)."""
+    """What stands in the way of signing (refusals, coded) and what the purchaser must acknowledge (warnings)."""
 
-    refusals: tuple[str, ...]
+    refusals: tuple[ValidationError, ...]
     warnings: tuple[str, ...]
 
     @property
     def ok(self) -> bool:
         return not self.refusals
 
+    @property
+    def messages(self) -> list[str]:
+        """The refusals in the active language."""
+        return [render_message(error.message, error.params) for error in self.refusals]
+
+    @property
+    def codes(self) -> list[str]:
+        return [error.code for error in self.refusals]
+
 
 def contract_signing_review(contract: Contract, *, signed_on: datetime.date) -> SigningReview:
     """Check every signing rule; each refusal starts with the name of the rule it breaks."""
-    refusals: list[str] = []
-    if not contract.is_draft:
+    refusals: list[ValidationError] = []
+    if not CONTRACT.allows("sign", contract.status):
         refusals.append(
-            _("合同状态：只有草稿状态的合同可以签订（当前状态：%(status)s）。")
-            % {"status": contract.get_status_display()}
+            refusal(
+                _("合同状态：只有草稿状态的合同可以签订（当前状态：%(status)s）。"),
+                code=WRONG_STATE,
+                status=CONTRACT.status_label(contract.status),
+                action=CONTRACT["sign"].label,
+            )
         )
 
     eligibility = organization_eligibility(contract.organization, on=signed_on)
-    for refusal in eligibility.refusals:
-        refusals.append(_("承接主体资格：%(reason)s") % {"reason": refusal})
+    for reason in eligibility.refusals:
+        refusals.append(refusal(_("承接主体资格：%(reason)s"), code="organization_not_eligible", reason=reason))
 
     if signed_on > timezone.localdate():
-        refusals.append(_("签订日期：签订日期 %(day)s 不能晚于今天。") % {"day": signed_on.isoformat()})
+        refusals.append(
+            refusal(_("签订日期：签订日期 %(day)s 不能晚于今天。"), code="date_in_future", day=signed_on.isoformat())
+        )
 
     if contract.amount is None or contract.amount <= 0:
-        refusals.append(_("合同金额：合同金额须大于零。"))
+        refusals.append(amount_refusal())
 
     refusals.extend(term_refusals(contract.start_on, contract.end_on, contract.term_justification))
 
     item = contract.purchase_item
     if item is not None:
         purchase_list = item.purchase_list
-        if not purchase_list.is_published:
+        if not PURCHASE_LIST.allows("contract_item", purchase_list.status):
             refusals.append(
-                _("购买目录：购买项目所在的目录“%(title)s”不是已发布状态（当前状态：%(status)s）。")
-                % {"title": purchase_list.title, "status": purchase_list.get_status_display()}
+                refusal(
+                    _("购买目录：购买项目所在的目录“%(title)s”不是已发布状态（当前状态：%(status)s）。"),
+                    code="list_not_published",
+                    title=purchase_list.title,
+                    status=PURCHASE_LIST.status_label(purchase_list.status),
+                )
             )
         if contract.amount is not None and contract.amount > 0:
-            refusal = budget_refusal(item, contract.amount, contract=contract)
-            if refusal:
-                refusals.append(refusal)
+            over_budget = budget_refusal(item, contract.amount, contract=contract)
+            if over_budget is not None:
+                refusals.append(over_budget)
 
     shares = list(contract.deliverables.values_list("payment_share", flat=True))
     if not shares:
-        refusals.append(_("履约事项：至少须设定一项履约事项。"))
+        refusals.append(refusal(_("履约事项：至少须设定一项履约事项。"), code="no_deliverables"))
     else:
         total = sum(shares, ZERO)
         if total != HUNDRED:
             refusals.append(
-                _("履约事项：各项付款比例合计须为 100.00%%，当前合计 %(total)s%%。") % {"total": f"{total:.2f}"}
+                refusal(
+                    _("履约事项：各项付款比例合计须为 100.00%%，当前合计 %(total)s%%。"),
+                    code="shares_not_100",
+                    total=f"{total:.2f}",
+                )
             )
     return SigningReview(refusals=tuple(refusals), warnings=tuple(eligibility.warnings))

@@ -11,6 +11,7 @@ from contracts import services
 from contracts.models import Amendment, Contract, Deliverable
 from registry.models import CreditListing, Organization
 from tests.contracts.conftest import SIGNED_ON, eligible_organization
+from tests.errors import all_codes, codes
 from tests.factories import (
     ContractFactory,
     CreditListingFactory,
@@ -84,6 +85,7 @@ class TestCreate:
         foreign_item = PurchaseItemFactory()
         with pytest.raises(ValidationError) as excinfo:
             create(purchaser, department, organization, purchase_item=foreign_item)
+        assert codes(excinfo.value) == {"purchase_item": ["item_of_other_department"]}
         assert "购买项目须属于本部门" in str(excinfo.value)
 
     def test_purchaser_of_another_region_is_refused(self, chifeng_purchaser, department, organization):
@@ -106,8 +108,11 @@ class TestCreate:
         draft_contract.refresh_from_db()
         assert (draft_contract.title, draft_contract.amount) == ("新名称", Decimal("90000.00"))
         sign(purchaser, draft_contract)
-        with pytest.raises(ValidationError, match="不能再修改"):
+        with pytest.raises(ValidationError) as excinfo:
             services.contract_update(actor=purchaser, contract=draft_contract, title="再改")
+        assert all_codes(excinfo.value) == {"wrong_state"}
+        assert excinfo.value.messages == ["当前状态为“已签订”，不能修改。"]
+        assert excinfo.value.params["action"] == "修改"
 
     def test_update_refuses_fields_it_does_not_own(self, purchaser, draft_contract):
         with pytest.raises(TypeError):
@@ -127,14 +132,16 @@ class TestCreate:
         services.deliverable_remove(actor=purchaser, deliverable=added)
         sign(purchaser, draft_contract)
         first = draft_contract.deliverables.first()
-        with pytest.raises(ValidationError):
+        with pytest.raises(ValidationError) as updated:
             services.deliverable_update(actor=purchaser, deliverable=first, title="改名")
-        with pytest.raises(ValidationError):
+        with pytest.raises(ValidationError) as removed:
             services.deliverable_remove(actor=purchaser, deliverable=first)
-        with pytest.raises(ValidationError):
+        with pytest.raises(ValidationError) as added:
             services.deliverable_add(
                 actor=purchaser, contract=draft_contract, title="x", due_on=datetime.date(2026, 9, 1), payment_share=1
             )
+        for refused in (updated, removed, added):
+            assert all_codes(refused.value) == {"wrong_state"}
 
 
 class TestSigningAccepted:
@@ -189,14 +196,14 @@ class TestSigningAccepted:
 
 
 class TestSigningRefused:
-    def assert_refused(self, purchaser, contract, fragment, **kwargs):
+    def assert_refused(self, purchaser, contract, code, **kwargs):
+        """Signing is refused with `code` among the refusals; returns the refusals' messages."""
         with pytest.raises(ValidationError) as excinfo:
             sign(purchaser, contract, **kwargs)
-        messages = refusal_messages(excinfo)
-        assert any(fragment in message for message in messages), messages
+        assert code in all_codes(excinfo.value), codes(excinfo.value)
         contract.refresh_from_db()
         assert contract.status == Contract.Status.DRAFT
-        return messages
+        return refusal_messages(excinfo)
 
     def test_deregistered_organization(self, purchaser, draft_contract):
         organization = draft_contract.organization
@@ -204,8 +211,10 @@ class TestSigningRefused:
         organization.status_changed_on = datetime.date(2026, 1, 10)
         organization.status_reason = "自行解散"
         organization.save()
-        messages = self.assert_refused(purchaser, draft_contract, "承接主体资格：", acknowledge_warnings=True)
-        assert any("注销" in message for message in messages)
+        messages = self.assert_refused(
+            purchaser, draft_contract, "organization_not_eligible", acknowledge_warnings=True
+        )
+        assert any("承接主体资格：" in message and "注销" in message for message in messages)
 
     def test_serious_violation_list(self, purchaser, draft_contract):
         CreditListingFactory(
@@ -214,44 +223,49 @@ class TestSigningRefused:
             listed_on=datetime.date(2025, 12, 1),
             reason="连续两年列入活动异常名录",
         )
-        messages = self.assert_refused(purchaser, draft_contract, "承接主体资格：", acknowledge_warnings=True)
+        messages = self.assert_refused(
+            purchaser, draft_contract, "organization_not_eligible", acknowledge_warnings=True
+        )
         assert any("严重违法失信名单" in message for message in messages)
 
     def test_warnings_not_acknowledged(self, purchaser, draft_contract):
         CreditListingFactory(organization=draft_contract.organization, listed_on=datetime.date(2026, 1, 5))
-        messages = self.assert_refused(purchaser, draft_contract, "资格提示：")
-        assert any("活动异常名录" in message and "未按规定报送年度工作报告" in message for message in messages)
+        messages = self.assert_refused(purchaser, draft_contract, "warnings_not_acknowledged")
+        [warning] = [message for message in messages if message.startswith("资格提示：")]
+        assert "活动异常名录" in warning and "未按规定报送年度工作报告" in warning
 
     def test_term_over_one_year_without_justification(self, purchaser, draft_contract):
         draft_contract.end_on = datetime.date(2027, 3, 1)
         draft_contract.save()
-        self.assert_refused(purchaser, draft_contract, "超过一年，须填写期限理由")
+        self.assert_refused(purchaser, draft_contract, "term_needs_justification")
 
     def test_blank_justification_counts_as_none(self, purchaser, draft_contract):
         draft_contract.end_on = datetime.date(2027, 6, 30)
         draft_contract.term_justification = "   "
         draft_contract.save()
-        self.assert_refused(purchaser, draft_contract, "须填写期限理由")
+        self.assert_refused(purchaser, draft_contract, "term_needs_justification")
 
     def test_term_over_three_years_even_with_justification(self, purchaser, draft_contract):
         draft_contract.start_on, draft_contract.end_on = datetime.date(2026, 3, 1), datetime.date(2029, 3, 1)
         draft_contract.term_justification = "长期稳定服务"
         draft_contract.save()
-        self.assert_refused(purchaser, draft_contract, "超过三年")
+        self.assert_refused(purchaser, draft_contract, "term_too_long")
 
     def test_start_after_end(self, purchaser, draft_contract):
         draft_contract.start_on, draft_contract.end_on = datetime.date(2026, 9, 1), datetime.date(2026, 8, 31)
         draft_contract.save()
-        self.assert_refused(purchaser, draft_contract, "开始日期 2026-09-01 晚于结束日期 2026-08-31")
+        messages = self.assert_refused(purchaser, draft_contract, "start_after_end")
+        assert "合同期限：开始日期 2026-09-01 晚于结束日期 2026-08-31。" in messages
 
     def test_zero_amount(self, purchaser, draft_contract):
         draft_contract.amount = Decimal("0")
         draft_contract.save()
-        self.assert_refused(purchaser, draft_contract, "合同金额：合同金额须大于零")
+        self.assert_refused(purchaser, draft_contract, "amount_not_positive")
 
     def test_budget_exceeded_shows_remaining(self, purchaser, department, draft_contract, item):
         SignedContractFactory(department=department, purchase_item=item, amount=Decimal("250000.00"))
-        self.assert_refused(purchaser, draft_contract, "剩余预算 50,000.00 元")
+        messages = self.assert_refused(purchaser, draft_contract, "budget_exceeded")
+        assert any("剩余预算 50,000.00 元" in message for message in messages)
 
     def test_budget_ignores_drafts_and_terminated_contracts(self, purchaser, department, draft_contract, item):
         ContractFactory(department=department, purchase_item=item, amount=Decimal("250000.00"))
@@ -273,47 +287,56 @@ class TestSigningRefused:
             status=Contract.Status.COMPLETED,
             completed_on=datetime.date(2026, 6, 1),
         )
-        self.assert_refused(purchaser, draft_contract, "预算：")
+        self.assert_refused(purchaser, draft_contract, "budget_exceeded")
 
     def test_list_not_published(self, purchaser, department, organization):
         item = PurchaseItemFactory(purchase_list=PurchaseListFactory(department=department))
         contract = ContractFactory(department=department, organization=organization, purchase_item=item)
         DeliverableFactory(contract=contract)
-        self.assert_refused(purchaser, contract, "购买目录：")
+        self.assert_refused(purchaser, contract, "list_not_published")
 
     def test_list_withdrawn(self, purchaser, draft_contract, item):
         services.purchase_list_withdraw(actor=purchaser, purchase_list=item.purchase_list, reason="预算调整")
-        self.assert_refused(purchaser, draft_contract, "已撤回")
+        messages = self.assert_refused(purchaser, draft_contract, "list_not_published")
+        assert any("已撤回" in message for message in messages)
 
     def test_no_deliverables(self, purchaser, draft_contract):
         draft_contract.deliverables.all().delete()
-        self.assert_refused(purchaser, draft_contract, "至少须设定一项履约事项")
+        self.assert_refused(purchaser, draft_contract, "no_deliverables")
 
     def test_shares_not_exactly_one_hundred(self, purchaser, draft_contract):
         Deliverable.objects.filter(contract=draft_contract, payment_share=60).update(payment_share=Decimal("59.99"))
-        self.assert_refused(purchaser, draft_contract, "当前合计 99.99%")
+        messages = self.assert_refused(purchaser, draft_contract, "shares_not_100")
+        assert "履约事项：各项付款比例合计须为 100.00%，当前合计 99.99%。" in messages
 
     def test_shares_over_one_hundred(self, purchaser, draft_contract):
         DeliverableFactory(contract=draft_contract, payment_share=Decimal("0.01"))
-        self.assert_refused(purchaser, draft_contract, "当前合计 100.01%")
+        self.assert_refused(purchaser, draft_contract, "shares_not_100")
 
     def test_signed_on_in_the_future(self, purchaser, draft_contract):
         from django.utils import timezone
 
         tomorrow = timezone.localdate() + datetime.timedelta(days=1)
-        self.assert_refused(purchaser, draft_contract, "签订日期：", signed_on=tomorrow)
+        self.assert_refused(purchaser, draft_contract, "date_in_future", signed_on=tomorrow)
 
     def test_every_broken_rule_is_named(self, purchaser, draft_contract):
         draft_contract.amount = Decimal("0")
         draft_contract.start_on, draft_contract.end_on = datetime.date(2026, 9, 1), datetime.date(2026, 8, 1)
         draft_contract.save()
         draft_contract.deliverables.all().delete()
-        messages = self.assert_refused(purchaser, draft_contract, "合同金额：")
-        assert len(messages) == 3
+        with pytest.raises(ValidationError) as excinfo:
+            sign(purchaser, draft_contract)
+        assert [error.code for error in excinfo.value.error_list] == [
+            "amount_not_positive",
+            "start_after_end",
+            "no_deliverables",
+        ]
 
     def test_already_signed(self, purchaser, signed_contract):
-        with pytest.raises(ValidationError, match="只有草稿状态的合同可以签订"):
+        with pytest.raises(ValidationError) as excinfo:
             sign(purchaser, signed_contract)
+        assert "wrong_state" in all_codes(excinfo.value)
+        assert "合同状态：只有草稿状态的合同可以签订（当前状态：已签订）。" in excinfo.value.messages
 
     def test_purchaser_of_another_region(self, chifeng_purchaser, draft_contract):
         with pytest.raises(PermissionDenied):
@@ -324,8 +347,9 @@ class TestTransitions:
     def test_start_complete(self, purchaser, member, signed_contract):
         services.contract_start_performance(actor=purchaser, contract=signed_contract)
         assert signed_contract.status == Contract.Status.PERFORMING
-        with pytest.raises(ValidationError, match="尚未验收"):
+        with pytest.raises(ValidationError) as excinfo:
             services.contract_complete(actor=purchaser, contract=signed_contract)
+        assert all_codes(excinfo.value) == {"deliverables_not_accepted"}
         signed_contract.deliverables.update(status=Deliverable.Status.ACCEPTED, accepted_at="2026-09-01T10:00+08:00")
         services.contract_complete(actor=purchaser, contract=signed_contract, completed_on=datetime.date(2026, 11, 1))
         signed_contract.refresh_from_db()
@@ -333,16 +357,21 @@ class TestTransitions:
         assert signed_contract.completed_on == datetime.date(2026, 11, 1)
 
     def test_start_only_from_signed(self, purchaser, draft_contract):
-        with pytest.raises(ValidationError, match="草稿"):
+        with pytest.raises(ValidationError) as excinfo:
             services.contract_start_performance(actor=purchaser, contract=draft_contract)
+        assert all_codes(excinfo.value) == {"wrong_state"}
+        assert excinfo.value.messages == ["当前状态为“草稿”，不能开始履行。"]
 
     def test_complete_only_while_performing(self, purchaser, signed_contract):
-        with pytest.raises(ValidationError, match="已签订"):
+        with pytest.raises(ValidationError) as excinfo:
             services.contract_complete(actor=purchaser, contract=signed_contract)
+        assert all_codes(excinfo.value) == {"wrong_state"}
+        assert excinfo.value.params["status"] == "已签订"
 
     def test_terminate_needs_a_reason(self, purchaser, signed_contract):
-        with pytest.raises(ValidationError, match="须填写原因"):
+        with pytest.raises(ValidationError) as excinfo:
             services.contract_terminate(actor=purchaser, contract=signed_contract, reason=" ")
+        assert all_codes(excinfo.value) == {"reason_required"}
         services.contract_terminate(
             actor=purchaser,
             contract=signed_contract,
@@ -355,8 +384,9 @@ class TestTransitions:
         assert signed_contract.history.first().history_change_reason == "承接主体被列入严重违法失信名单"
 
     def test_terminated_and_draft_cannot_be_terminated(self, purchaser, draft_contract):
-        with pytest.raises(ValidationError):
+        with pytest.raises(ValidationError) as excinfo:
             services.contract_terminate(actor=purchaser, contract=draft_contract, reason="不再需要")
+        assert all_codes(excinfo.value) == {"wrong_state"}
 
     def test_transitions_need_the_right_purchaser(self, chifeng_purchaser, member, signed_contract):
         for actor in (chifeng_purchaser, member):
@@ -366,8 +396,9 @@ class TestTransitions:
                 services.contract_terminate(actor=actor, contract=signed_contract, reason="x")
 
     def test_delete_only_drafts(self, purchaser, signed_contract):
-        with pytest.raises(ValidationError):
+        with pytest.raises(ValidationError) as excinfo:
             services.contract_delete(actor=purchaser, contract=signed_contract)
+        assert all_codes(excinfo.value) == {"wrong_state"}
 
 
 class TestAmendments:
@@ -418,11 +449,12 @@ class TestAmendments:
         assert values == [("100000.00", "110000.00"), ("110000.00", "105000.00")]
 
     def test_term_rules_hold_after_amendment(self, purchaser, signed_contract):
-        with pytest.raises(ValidationError, match="须填写期限理由"):
+        with pytest.raises(ValidationError) as excinfo:
             services.contract_amend(
                 actor=purchaser, contract=signed_contract, reason="延期", end_on=datetime.date(2027, 6, 30)
             )
-        with pytest.raises(ValidationError, match="超过三年"):
+        assert all_codes(excinfo.value) == {"term_needs_justification"}
+        with pytest.raises(ValidationError) as excinfo:
             services.contract_amend(
                 actor=purchaser,
                 contract=signed_contract,
@@ -430,39 +462,54 @@ class TestAmendments:
                 end_on=datetime.date(2029, 3, 1),
                 term_justification="长期服务",
             )
-        with pytest.raises(ValidationError, match="晚于结束日期"):
+        assert all_codes(excinfo.value) == {"term_too_long"}
+        with pytest.raises(ValidationError) as excinfo:
             services.contract_amend(
                 actor=purchaser, contract=signed_contract, reason="调整", start_on=datetime.date(2027, 3, 1)
             )
+        assert all_codes(excinfo.value) == {"start_after_end"}
         signed_contract.refresh_from_db()
         assert signed_contract.end_on == datetime.date(2027, 2, 28)
         assert not signed_contract.amendments.exists()
 
     def test_budget_holds_after_amendment(self, purchaser, department, signed_contract, item):
         SignedContractFactory(department=department, purchase_item=item, amount=Decimal("150000.00"))
-        with pytest.raises(ValidationError, match="剩余预算 150,000.00 元"):
+        with pytest.raises(ValidationError) as excinfo:
             services.contract_amend(actor=purchaser, contract=signed_contract, reason="增量", amount=Decimal("160000"))
+        [refusal] = excinfo.value.error_list
+        assert (refusal.code, refusal.params["remaining"], refusal.params["amount"]) == (
+            "budget_exceeded",
+            "150,000.00",
+            "160,000.00",
+        )
+        assert "剩余预算 150,000.00 元" in excinfo.value.messages[0]
         services.contract_amend(actor=purchaser, contract=signed_contract, reason="增量", amount=Decimal("150000"))
 
     def test_amount_not_below_paid(self, purchaser, signed_contract):
         services.payment_record(
             actor=purchaser, contract=signed_contract, amount=Decimal("30000"), paid_on=datetime.date(2026, 3, 1)
         )
-        with pytest.raises(ValidationError, match="低于已付款 30,000.00 元"):
+        with pytest.raises(ValidationError) as excinfo:
             services.contract_amend(actor=purchaser, contract=signed_contract, reason="减量", amount=Decimal("20000"))
+        [refusal] = excinfo.value.error_list
+        assert (refusal.code, refusal.params["paid"]) == ("amount_below_paid", "30,000.00")
 
     def test_needs_reason_change_and_active_contract(self, purchaser, draft_contract, signed_contract):
-        with pytest.raises(ValidationError, match="变更原因"):
+        with pytest.raises(ValidationError) as excinfo:
             services.contract_amend(actor=purchaser, contract=signed_contract, reason="", amount=Decimal("1"))
-        with pytest.raises(ValidationError, match="没有改变任何内容"):
+        assert all_codes(excinfo.value) == {"reason_required"}
+        with pytest.raises(ValidationError) as excinfo:
             services.contract_amend(
                 actor=purchaser, contract=signed_contract, reason="无", amount=signed_contract.amount
             )
+        assert all_codes(excinfo.value) == {"nothing_changed"}
 
     def test_draft_cannot_be_amended(self, purchaser, department, organization):
         draft = ContractFactory(department=department, organization=organization)
-        with pytest.raises(ValidationError, match="不能变更"):
+        with pytest.raises(ValidationError) as excinfo:
             services.contract_amend(actor=purchaser, contract=draft, reason="改", amount=Decimal("1"))
+        assert all_codes(excinfo.value) == {"wrong_state"}
+        assert excinfo.value.messages == ["当前状态为“草稿”，不能变更。"]
 
     def test_other_region_cannot_amend(self, chifeng_purchaser, signed_contract):
         with pytest.raises(PermissionDenied):
@@ -483,8 +530,9 @@ class TestDocuments:
         services.contract_document_set_public(actor=purchaser, document=document, is_public=True)
         document.refresh_from_db()
         assert document.is_public
-        with pytest.raises(ValidationError):
+        with pytest.raises(ValidationError) as excinfo:
             services.contract_document_remove(actor=purchaser, document=document)
+        assert all_codes(excinfo.value) == {"wrong_state"}
 
     def test_members_cannot_add_documents(self, member, signed_contract):
         from tests.factories import make_upload

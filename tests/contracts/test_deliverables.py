@@ -9,6 +9,8 @@ from django.utils import timezone
 
 from contracts import selectors, services
 from contracts.models import Contract, Deliverable, Submission
+from contracts.workflows import deliverable_submittable
+from tests.errors import all_codes, codes
 from tests.factories import DeliverableFactory, OrganizationFactory, SignedContractFactory, make_upload
 
 pytestmark = pytest.mark.django_db
@@ -48,17 +50,20 @@ class TestSubmission:
         assert submit(member, deliverable).pk
 
     def test_needs_a_report_and_a_file(self, member, deliverable):
-        with pytest.raises(ValidationError, match="履约报告"):
+        with pytest.raises(ValidationError, match="履约报告") as excinfo:
             submit(member, deliverable, report="  ")
-        with pytest.raises(ValidationError, match="至少须上传一个文件"):
+        assert codes(excinfo.value) == {"report": ["report_required"]}
+        with pytest.raises(ValidationError) as excinfo:
             submit(member, deliverable, files=[])
+        assert codes(excinfo.value) == {"files": ["files_required"]}
         deliverable.refresh_from_db()
         assert deliverable.status == Deliverable.Status.PENDING
         assert not deliverable.submissions.exists()
 
     def test_a_bad_file_refuses_the_whole_submission(self, member, deliverable):
-        with pytest.raises(ValidationError, match="类型不允许"):
+        with pytest.raises(ValidationError, match="类型不允许") as excinfo:
             submit(member, deliverable, files=[make_upload("pdf"), make_upload("pdf", "病毒.exe")])
+        assert codes(excinfo.value) == {"files": ["upload_type"]}
         assert not deliverable.submissions.exists()
 
     def test_only_members_of_the_contract_organization(self, purchaser, other_member, deliverable):
@@ -68,17 +73,22 @@ class TestSubmission:
 
     def test_not_on_a_draft_or_terminated_contract(self, purchaser, member, draft_contract):
         draft_deliverable = draft_contract.deliverables.first()
-        with pytest.raises(ValidationError, match="草稿"):
+        with pytest.raises(ValidationError) as excinfo:
             submit(member, draft_deliverable)
+        assert all_codes(excinfo.value) == {"wrong_state"}
+        assert excinfo.value.messages == ["当前状态为“草稿”，不能提交履约材料。"]
         services.contract_sign(actor=purchaser, contract=draft_contract, signed_on=datetime.date(2026, 2, 20))
         services.contract_terminate(actor=purchaser, contract=draft_contract, reason="服务对象迁出")
-        with pytest.raises(ValidationError, match="已终止"):
+        with pytest.raises(ValidationError) as excinfo:
             submit(member, draft_deliverable)
+        assert excinfo.value.params["status"] == "已终止"
 
     def test_not_while_waiting_for_a_decision(self, member, deliverable):
         submit(member, deliverable)
-        with pytest.raises(ValidationError, match="已提交"):
+        with pytest.raises(ValidationError) as excinfo:
             submit(member, deliverable)
+        assert all_codes(excinfo.value) == {"wrong_state"}
+        assert excinfo.value.messages == ["当前状态为“已提交”，不能提交履约材料。"]
 
 
 class TestDecisions:
@@ -87,7 +97,7 @@ class TestDecisions:
         services.deliverable_return(actor=purchaser, submission=first, comment="缺少服务对象签字确认单")
         deliverable.refresh_from_db()
         assert deliverable.status == Deliverable.Status.RETURNED
-        assert deliverable.can_be_submitted
+        assert deliverable_submittable(deliverable)
 
         second = submit(member, deliverable, report="补充了签字确认单")
         deliverable.refresh_from_db()
@@ -97,7 +107,7 @@ class TestDecisions:
         deliverable.refresh_from_db()
         assert deliverable.status == Deliverable.Status.ACCEPTED
         assert deliverable.accepted_at is not None
-        assert not deliverable.can_be_submitted
+        assert not deliverable_submittable(deliverable)
 
         # Nothing is overwritten: both submissions and both decisions remain.
         kept = list(
@@ -115,24 +125,29 @@ class TestDecisions:
 
     def test_return_needs_a_comment(self, purchaser, member, deliverable):
         submission = submit(member, deliverable)
-        with pytest.raises(ValidationError, match="退回须写明意见"):
+        with pytest.raises(ValidationError, match="退回须写明意见") as excinfo:
             services.deliverable_return(actor=purchaser, submission=submission, comment=" ")
+        assert codes(excinfo.value) == {"comment": ["comment_required"]}
         submission.refresh_from_db()
         assert submission.is_open
 
     def test_a_decision_is_final(self, purchaser, member, deliverable):
         submission = submit(member, deliverable)
         services.deliverable_accept(actor=purchaser, submission=submission)
-        with pytest.raises(ValidationError, match="已有验收结论"):
+        with pytest.raises(ValidationError) as excinfo:
             services.deliverable_return(actor=purchaser, submission=submission, comment="再看看")
-        with pytest.raises(ValidationError, match="已验收"):
+        assert all_codes(excinfo.value) == {"already_decided"}
+        with pytest.raises(ValidationError) as excinfo:
             submit(member, deliverable)
+        assert all_codes(excinfo.value) == {"wrong_state"}
+        assert excinfo.value.params["status"] == "已验收"
 
     def test_returned_submission_cannot_be_accepted_later(self, purchaser, member, deliverable):
         submission = submit(member, deliverable)
         services.deliverable_return(actor=purchaser, submission=submission, comment="补充材料")
-        with pytest.raises(ValidationError, match="已有验收结论"):
+        with pytest.raises(ValidationError, match="已有验收结论") as excinfo:
             services.deliverable_accept(actor=purchaser, submission=submission)
+        assert all_codes(excinfo.value) == {"already_decided"}
 
     def test_only_purchasers_covering_the_department_decide(self, chifeng_purchaser, member, deliverable):
         submission = submit(member, deliverable)
@@ -147,8 +162,10 @@ class TestDecisions:
     def test_no_decisions_on_a_terminated_contract(self, purchaser, member, deliverable):
         submission = submit(member, deliverable)
         services.contract_terminate(actor=purchaser, contract=deliverable.contract, reason="终止")
-        with pytest.raises(ValidationError, match="不能验收"):
+        with pytest.raises(ValidationError) as excinfo:
             services.deliverable_accept(actor=purchaser, submission=submission)
+        assert all_codes(excinfo.value) == {"wrong_state"}
+        assert excinfo.value.messages == ["当前状态为“已终止”，不能验收。"]
         assert Submission.objects.get(pk=submission.pk).is_open
 
 

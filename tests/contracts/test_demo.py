@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from contracts import demo
-from contracts.models import Contract, Payment, PurchaseList, Submission
+from contracts.models import Contract, Payment, PurchaseItem, PurchaseList, Submission
 from registry import demo as registry_demo
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +24,8 @@ def departments():
 def test_seed_builds_lists_and_contracts_in_every_state(departments):
     result = demo.seed(departments)
     assert [purchase_list.status for purchase_list in result["lists"]] == ["published", "published", "draft"]
-    assert PurchaseList.objects.get(title=demo.HOHHOT_2026).items.filter(service_name="居家养老上门服务").exists()
+    hohhot = PurchaseList.objects.get(title="呼和浩特市卫生健康委员会 2026 年政府购买服务目录")
+    assert hohhot.items.filter(service_name="居家养老上门服务").exists()
     contracts = {contract.title: contract for contract in Contract.objects.filter(demo.demo_contract_filter())}
     assert len(contracts) == len(demo.CONTRACTS) == 8
     assert {contract.status for contract in contracts.values()} == {
@@ -90,3 +91,22 @@ def test_seed_dates_submissions_decisions_and_documents_on_their_demo_days(depar
     payments = Payment.objects.filter(contract__in=contracts).select_related("deliverable")
     assert payments.count() == 5
     assert all(payment.paid_on >= _day(payment.deliverable.accepted_at) for payment in payments)
+
+
+def test_the_tables_come_from_the_fixtures():
+    """Every list and contract of fixtures/demo is read, with typed dates and the choices' stored values."""
+    lists, contracts = demo.load_lists(), demo.load_contracts()
+    assert [purchase_list.published_on for purchase_list in lists] == [
+        datetime.date(2026, 1, 20),
+        datetime.date(2026, 2, 10),
+        None,
+    ]
+    assert {item.category for purchase_list in lists for item in purchase_list.items} <= set(
+        PurchaseItem.Category.values
+    )
+    assert {contract.method for contract in contracts} <= set(Contract.Method.values)
+    titles = {purchase_list.title for purchase_list in lists}
+    assert {contract.item[0] for contract in contracts if contract.item} <= titles
+    events = [event for contract in contracts for deliverable in contract.deliverables for event in deliverable.events]
+    assert {event.action for event in events} == {"submit", "return", "accept", "pay"}
+    assert all(isinstance(event.on, datetime.date) for event in events)

@@ -15,6 +15,7 @@ from django.urls import reverse
 from contracts import imports
 from contracts.models import PurchaseItem
 from contracts.resources import HEADERS
+from tests.errors import all_codes
 from tests.factories import PurchaseItemFactory, PurchaseListFactory
 
 pytestmark = pytest.mark.django_db
@@ -168,8 +169,10 @@ class TestImport:
     def test_only_the_lists_purchasers_on_a_draft(self, purchaser, chifeng_purchaser, draft_list, item):
         with pytest.raises(PermissionDenied):
             run(chifeng_purchaser, draft_list, GOOD_ROWS)
-        with pytest.raises(ValidationError, match="不能再导入项目"):
+        with pytest.raises(ValidationError) as excinfo:
             run(purchaser, item.purchase_list, GOOD_ROWS)
+        assert all_codes(excinfo.value) == {"wrong_state"}
+        assert excinfo.value.messages == ["当前状态为“已发布”，不能从 Excel 导入。"]
 
 
 class TestPages:

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from contracts import selectors, services
 from contracts.models import PurchaseItem, PurchaseList
+from tests.errors import all_codes
 from tests.factories import (
     ContractFactory,
     PurchaseItemFactory,
@@ -118,31 +119,39 @@ class TestDrafting:
     def test_item_used_by_a_contract_cannot_be_removed(self, purchaser, draft_list):
         item = services.purchase_item_add(actor=purchaser, purchase_list=draft_list, **item_fields())
         contract = ContractFactory(department=draft_list.department, purchase_item=item)
-        with pytest.raises(ValidationError, match=contract.number):
+        with pytest.raises(ValidationError, match=contract.number) as excinfo:
             services.purchase_item_remove(actor=purchaser, item=item)
-        with pytest.raises(ValidationError, match=contract.number):
+        assert all_codes(excinfo.value) == {"item_in_use"}
+        with pytest.raises(ValidationError) as excinfo:
             services.purchase_list_delete(actor=purchaser, purchase_list=draft_list)
+        assert excinfo.value.error_list[0].params == {"numbers": contract.number}
 
 
 class TestPublishing:
     def test_needs_an_item(self, purchaser, draft_list):
-        with pytest.raises(ValidationError, match="至少须有一个购买项目"):
+        with pytest.raises(ValidationError) as excinfo:
             services.purchase_list_publish(actor=purchaser, purchase_list=draft_list)
+        assert all_codes(excinfo.value) == {"list_empty"}
 
     def test_publish_sets_date_and_freezes_items(self, purchaser, published_list):
         assert published_list.status == PurchaseList.Status.PUBLISHED
         assert published_list.published_on == datetime.date(2026, 1, 15)
         item = published_list.items.first()
-        with pytest.raises(ValidationError, match="已发布"):
+        with pytest.raises(ValidationError, match="已发布") as excinfo:
             services.purchase_item_update(actor=purchaser, item=item, budget=Decimal("1"))
-        with pytest.raises(ValidationError):
-            services.purchase_item_remove(actor=purchaser, item=item)
-        with pytest.raises(ValidationError):
-            services.purchase_item_add(actor=purchaser, purchase_list=published_list, **item_fields(code="A09"))
-        with pytest.raises(ValidationError):
-            services.purchase_list_update(actor=purchaser, purchase_list=published_list, title="改")
-        with pytest.raises(ValidationError):
-            services.purchase_list_delete(actor=purchaser, purchase_list=published_list)
+        assert all_codes(excinfo.value) == {"wrong_state"}
+        refused = [
+            lambda: services.purchase_item_remove(actor=purchaser, item=item),
+            lambda: services.purchase_item_add(
+                actor=purchaser, purchase_list=published_list, **item_fields(code="A09")
+            ),
+            lambda: services.purchase_list_update(actor=purchaser, purchase_list=published_list, title="改"),
+            lambda: services.purchase_list_delete(actor=purchaser, purchase_list=published_list),
+        ]
+        for call in refused:
+            with pytest.raises(ValidationError) as excinfo:
+                call()
+            assert all_codes(excinfo.value) == {"wrong_state"}
         item.refresh_from_db()
         assert item.budget == Decimal("360000.00")
 
@@ -154,8 +163,10 @@ class TestPublishing:
         assert draft_list.published_on == timezone.localdate()
 
     def test_publish_twice_is_refused(self, purchaser, published_list):
-        with pytest.raises(ValidationError, match="只有草稿状态的目录可以发布"):
+        with pytest.raises(ValidationError) as excinfo:
             services.purchase_list_publish(actor=purchaser, purchase_list=published_list)
+        assert all_codes(excinfo.value) == {"wrong_state"}
+        assert excinfo.value.messages == ["当前状态为“已发布”，不能发布。"]
 
     def test_other_region_cannot_publish(self, chifeng_purchaser, purchaser, draft_list):
         services.purchase_item_add(actor=purchaser, purchase_list=draft_list, **item_fields())
@@ -165,8 +176,9 @@ class TestPublishing:
 
 class TestWithdrawing:
     def test_needs_a_reason(self, purchaser, published_list):
-        with pytest.raises(ValidationError, match="须填写原因"):
+        with pytest.raises(ValidationError, match="须填写原因") as excinfo:
             services.purchase_list_withdraw(actor=purchaser, purchase_list=published_list, reason="  ")
+        assert all_codes(excinfo.value) == {"reason_required"}
         services.purchase_list_withdraw(
             actor=purchaser,
             purchase_list=published_list,
@@ -181,14 +193,18 @@ class TestWithdrawing:
         )
 
     def test_only_published_lists(self, purchaser, draft_list):
-        with pytest.raises(ValidationError, match="只有已发布的目录可以撤回"):
+        with pytest.raises(ValidationError) as excinfo:
             services.purchase_list_withdraw(actor=purchaser, purchase_list=draft_list, reason="不用了")
+        assert all_codes(excinfo.value) == {"wrong_state"}
 
     def test_not_before_publication(self, purchaser, published_list):
-        with pytest.raises(ValidationError, match="不能早于发布日期"):
+        with pytest.raises(ValidationError) as excinfo:
             services.purchase_list_withdraw(
                 actor=purchaser, purchase_list=published_list, reason="x", withdrawn_on=datetime.date(2026, 1, 1)
             )
+        [refusal] = excinfo.value.error_list
+        assert refusal.code == "date_before_publication"
+        assert refusal.params == {"withdrawn": "2026-01-01", "published": "2026-01-15"}
 
 
 class TestRevising:
@@ -235,12 +251,14 @@ class TestRevising:
 
     def test_only_one_draft_revision_at_a_time(self, purchaser, published_list):
         services.purchase_list_revise(actor=purchaser, purchase_list=published_list)
-        with pytest.raises(ValidationError, match="修订草稿"):
+        with pytest.raises(ValidationError) as excinfo:
             services.purchase_list_revise(actor=purchaser, purchase_list=published_list)
+        assert all_codes(excinfo.value) == {"revision_exists"}
 
     def test_only_published_lists_are_revised(self, purchaser, draft_list):
-        with pytest.raises(ValidationError, match="只有已发布的目录可以修订"):
+        with pytest.raises(ValidationError) as excinfo:
             services.purchase_list_revise(actor=purchaser, purchase_list=draft_list)
+        assert all_codes(excinfo.value) == {"wrong_state"}
 
     def test_other_region_cannot_revise(self, chifeng_purchaser, published_list):
         with pytest.raises(PermissionDenied):

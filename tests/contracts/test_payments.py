@@ -8,6 +8,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from contracts import selectors, services
 from contracts.models import Contract, Deliverable, Payment
+from contracts.services import payments
+from tests.errors import all_codes, codes
 from tests.factories import make_upload
 
 pytestmark = pytest.mark.django_db
@@ -44,11 +46,15 @@ def test_instalments_are_numbered_and_recorded(purchaser, accepted, signed_contr
 
 def test_deliverable_must_be_accepted_first(purchaser, member, signed_contract):
     deliverable = signed_contract.deliverables.get(title="全年服务")
-    with pytest.raises(ValidationError, match="尚未验收"):
+    with pytest.raises(ValidationError, match="尚未验收") as excinfo:
         pay(purchaser, signed_contract, "1000", deliverable=deliverable)
+    assert all_codes(excinfo.value) == {"deliverable_not_accepted"}
     services.submission_create(actor=member, deliverable=deliverable, report="提交", files=[make_upload()])
-    with pytest.raises(ValidationError, match="已提交"):
+    with pytest.raises(ValidationError) as excinfo:
         pay(purchaser, signed_contract, "1000", deliverable=deliverable)
+    assert [error.params for error in excinfo.value.error_dict["__all__"]] == [
+        {"title": "全年服务", "status": "已提交"}
+    ]
     assert not Payment.objects.exists()
 
 
@@ -56,8 +62,9 @@ def test_deliverable_of_another_contract(purchaser, signed_contract, accepted):
     from tests.factories import DeliverableFactory
 
     foreign = DeliverableFactory(status=Deliverable.Status.ACCEPTED, accepted_at="2026-08-01T10:00+08:00")
-    with pytest.raises(ValidationError, match="不属于该合同"):
+    with pytest.raises(ValidationError) as excinfo:
         pay(purchaser, signed_contract, "1000", deliverable=foreign)
+    assert all_codes(excinfo.value) == {"deliverable_of_other_contract"}
 
 
 def test_total_never_exceeds_the_contract_amount(purchaser, signed_contract):
@@ -65,29 +72,37 @@ def test_total_never_exceeds_the_contract_amount(purchaser, signed_contract):
     with pytest.raises(ValidationError) as excinfo:
         pay(purchaser, signed_contract, "30000.01")
     assert "剩余可付 30,000.00 元" in excinfo.value.messages[0]
+    assert all_codes(excinfo.value) == {"payment_exceeds_remaining"}
     pay(purchaser, signed_contract, "30000.00")
-    with pytest.raises(ValidationError, match="剩余可付 0.00 元"):
+    with pytest.raises(ValidationError) as excinfo:
         pay(purchaser, signed_contract, "0.01")
+    [refusal] = excinfo.value.error_dict["__all__"]
+    assert refusal.params == {"amount": "0.01", "remaining": "0.00"}
 
 
 def test_amount_must_be_positive(purchaser, signed_contract):
     for amount in ("0", "-5"):
-        with pytest.raises(ValidationError, match="付款金额须大于零"):
+        with pytest.raises(ValidationError) as excinfo:
             pay(purchaser, signed_contract, amount)
+        assert codes(excinfo.value) == {"amount": ["amount_not_positive"]}
 
 
 def test_dates(purchaser, signed_contract):
-    with pytest.raises(ValidationError, match="不能早于签订日期 2026-02-20"):
+    with pytest.raises(ValidationError, match="不能早于签订日期 2026-02-20") as excinfo:
         pay(purchaser, signed_contract, "100", paid_on=datetime.date(2026, 2, 19))
+    assert all_codes(excinfo.value) == {"date_before_signing"}
     from django.utils import timezone
 
-    with pytest.raises(ValidationError, match="不能晚于今天"):
+    with pytest.raises(ValidationError) as excinfo:
         pay(purchaser, signed_contract, "100", paid_on=timezone.localdate() + datetime.timedelta(days=1))
+    assert all_codes(excinfo.value) == {"date_in_future"}
 
 
 def test_contract_status(purchaser, draft_contract):
-    with pytest.raises(ValidationError, match="草稿"):
+    with pytest.raises(ValidationError) as excinfo:
         pay(purchaser, draft_contract, "100")
+    assert all_codes(excinfo.value) == {"wrong_state"}
+    assert excinfo.value.messages == ["当前状态为“草稿”，不能登记付款。"]
     services.contract_sign(actor=purchaser, contract=draft_contract, signed_on=datetime.date(2026, 2, 20))
     services.contract_start_performance(actor=purchaser, contract=draft_contract)
     assert pay(purchaser, draft_contract, "100").pk
@@ -97,8 +112,9 @@ def test_contract_status(purchaser, draft_contract):
     draft_contract.status = Contract.Status.TERMINATED
     draft_contract.terminated_on, draft_contract.termination_reason = PAID_ON, "终止"
     draft_contract.save()
-    with pytest.raises(ValidationError, match="已终止"):
+    with pytest.raises(ValidationError) as excinfo:
         pay(purchaser, draft_contract, "100")
+    assert excinfo.value.params["status"] == "已终止"
 
 
 def test_only_purchasers_covering_the_department(chifeng_purchaser, member, signed_contract):
@@ -108,7 +124,7 @@ def test_only_purchasers_covering_the_department(chifeng_purchaser, member, sign
 
 
 def test_registered_blockers_hold_payments(purchaser, signed_contract, monkeypatch):
-    monkeypatch.setattr(services, "_payment_blocker_checks", [])
+    monkeypatch.setattr(payments, "_payment_blocker_checks", [])
     assert services.payment_blockers(signed_contract) == []
 
     def evaluation_pending(contract, deliverable):
@@ -119,6 +135,7 @@ def test_registered_blockers_hold_payments(purchaser, signed_contract, monkeypat
     services.register_payment_blocker(evaluation_pending)
     services.register_payment_blocker(evaluation_pending)  # idempotent
     assert services.payment_blockers(signed_contract) == ["绩效评价尚未完成"]
-    with pytest.raises(ValidationError, match="暂缓付款：绩效评价尚未完成"):
+    with pytest.raises(ValidationError, match="暂缓付款：绩效评价尚未完成") as excinfo:
         pay(purchaser, signed_contract, "100")
+    assert all_codes(excinfo.value) == {"payment_held"}
     assert not Payment.objects.exists()

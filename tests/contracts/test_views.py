@@ -367,7 +367,8 @@ class TestPurchaseListForms:
         url = reverse("contracts:purchase-item-edit", args=[item.purchase_list.pk, item.pk])
         response = post_as(client, purchaser, url, item_data(code=item.code, budget="1"))
         assert response.status_code == 200
-        assert "不能再修改" in response.content.decode()
+        assert "当前状态为“已发布”，不能修改。" in response.content.decode()
+        assert [error.code for error in response.context["form"].non_field_errors().as_data()] == ["wrong_state"]
         item.refresh_from_db()
         assert item.budget == Decimal("300000.00")
 

@@ -1,0 +1,119 @@
+"""Payments: instalments on a signed contract, for accepted deliverables, never above the contract amount.
+
+Extension point for other apps: `register_payment_blocker(check)` adds a check `check(contract, deliverable)`
+returning reasons why a payment must wait; `payment_record` refuses (code `payment_held`) while `payment_blockers()`
+returns any.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterable
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext_lazy as _
+
+from contracts import permissions
+from contracts.models import Contract, Deliverable, Payment
+from contracts.selectors import contract_paid_total
+from contracts.workflows import CONTRACT, DELIVERABLE
+from core import formatting
+from core.services import Refusals, lock, refuse, require, save, today
+
+PaymentBlockerCheck = Callable[[Contract, Deliverable | None], Iterable[str]]
+_payment_blocker_checks: list[PaymentBlockerCheck] = []
+
+# The statuses in which a payment may be recorded (the workflow's record_payment transition).
+PAYABLE_STATUSES = tuple(sorted(CONTRACT.statuses_allowing("record_payment")))
+
+
+def register_payment_blocker(check: PaymentBlockerCheck) -> None:
+    """Add `check(contract, deliverable) -> reasons` to the checks every payment must pass (idempotent).
+
+    Other apps register theirs in AppConfig.ready(); contracts itself registers none.
+    """
+    if check not in _payment_blocker_checks:
+        _payment_blocker_checks.append(check)
+
+
+def _blocker_reasons(contract: Contract, deliverable: Deliverable | None) -> list:
+    """The registered checks' reasons as they give them (texts, or lazy texts rendered where they are shown)."""
+    return [reason for check in _payment_blocker_checks for reason in check(contract, deliverable)]
+
+
+def payment_blockers(contract: Contract, deliverable: Deliverable | None = None) -> list[str]:
+    """Reasons, from every registered check, why a payment on `contract` (for `deliverable`) must wait."""
+    return [str(reason) for reason in _blocker_reasons(contract, deliverable)]
+
+
+def _deliverable_refusals(refusals: Refusals, contract: Contract, deliverable: Deliverable) -> None:
+    if deliverable.contract_id != contract.pk:
+        refusals.add(
+            None, _("履约事项“%(title)s”不属于该合同。"), code="deliverable_of_other_contract", title=deliverable.title
+        )
+        return
+    deliverable.refresh_from_db()
+    if deliverable.status != Deliverable.Status.ACCEPTED:
+        refusals.add(
+            None,
+            _("履约事项“%(title)s”尚未验收（当前状态：%(status)s），不能登记对应付款。"),
+            code="deliverable_not_accepted",
+            title=deliverable.title,
+            status=DELIVERABLE.status_label(deliverable.status),
+        )
+
+
+@transaction.atomic
+def payment_record(
+    *,
+    actor,
+    contract: Contract,
+    amount: Decimal,
+    paid_on: datetime.date,
+    deliverable: Deliverable | None = None,
+    note: str = "",
+) -> Payment:
+    """Record the next instalment; payments never exceed the contract amount."""
+    require(permissions.can_record_payment(actor, contract), _("您无权登记该合同的付款。"))
+    lock(contract)
+    CONTRACT.check("record_payment", contract.status)
+    if amount is None or amount <= 0:
+        refuse("amount", _("付款金额须大于零。"), code="amount_not_positive")
+    refusals = Refusals()
+    if paid_on < contract.signed_on:
+        refusals.add(
+            None,
+            _("付款日期不能早于签订日期 %(day)s。"),
+            code="date_before_signing",
+            day=contract.signed_on.isoformat(),
+        )
+    if paid_on > today():
+        refusals.add(None, _("付款日期不能晚于今天。"), code="date_in_future")
+    if deliverable is not None:
+        _deliverable_refusals(refusals, contract, deliverable)
+    remaining = contract.amount - contract_paid_total(contract)
+    if amount > remaining:
+        refusals.add(
+            None,
+            _("付款总额不能超过合同金额：本次 %(amount)s 元，剩余可付 %(remaining)s 元。"),
+            code="payment_exceeds_remaining",
+            amount=formatting.amount(amount),
+            remaining=formatting.amount(remaining),
+        )
+    for reason in _blocker_reasons(contract, deliverable):
+        refusals.add(None, _("暂缓付款：%(reason)s"), code="payment_held", reason=reason)
+    refusals.raise_if_any()
+    last = contract.payments.aggregate(last=Max("instalment"))["last"] or 0
+    payment = Payment(
+        contract=contract,
+        instalment=last + 1,
+        amount=amount,
+        paid_on=paid_on,
+        deliverable=deliverable,
+        note=note,
+        recorded_by=actor,
+    )
+    save(payment, actor=actor)
+    return payment
