@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from rest_framework.test import APIClient
 
 from api.exceptions import ApiError, call_service
+from core.services import require
 from registry.models import Department
 from tests.api.conftest import client_for
 from tests.factories import region
@@ -109,7 +110,7 @@ def test_not_found_and_filters_use_the_same_body():
 
 
 def test_call_service_calls_a_refused_service_once_and_renders_both_languages():
-    """The other language comes from the message catalogues, not from calling the service again."""
+    """The other language comes from rendering the lazy message again, not from calling the service again."""
     calls = []
 
     @transaction.atomic
@@ -118,12 +119,13 @@ def test_call_service_calls_a_refused_service_once_and_renders_both_languages():
         Department.objects.create(
             name=f"临时部门{len(calls)}", code=f"TMP{len(calls)}", region=region("150100"), kind="purchaser"
         )
-        raise ValidationError({"start_on": [_("Enter a valid date.")]})
+        raise ValidationError({"start_on": [ValidationError(gettext_lazy("Enter a valid date."), code="invalid_date")]})
 
     with translation.override("en"), pytest.raises(ApiError) as raised:
         call_service(service)
     error = raised.value
     assert error.status_code == 400
+    assert error.code == "invalid_date"
     assert error.messages["en"] == "Enter a valid date."
     assert error.messages["zh-hans"] == "输入一个有效的日期。"
     assert error.fields == {"start_on": ["Enter a valid date."]}
@@ -140,6 +142,35 @@ def test_call_service_maps_permission_denied_to_403():
     assert raised.value.status_code == 403
     assert raised.value.code == "permission_denied"
     assert raised.value.messages["zh-hans"] == "您无权管理该合同。"
+
+
+def test_a_coded_refusal_to_act_keeps_its_code_and_renders_in_both_languages():
+    def service():
+        require(False, gettext_lazy("您无权管理该合同。"), code="not_contract_manager")
+
+    with pytest.raises(ApiError) as raised:
+        call_service(service)
+    assert raised.value.status_code == 403
+    assert raised.value.code == "not_contract_manager"
+    with translation.override("en"):
+        english = _("您无权管理该合同。")
+    assert english != "您无权管理该合同。"
+    assert raised.value.messages == {"zh-hans": "您无权管理该合同。", "en": english}
+
+
+def test_the_first_code_of_several_broken_rules_names_the_refusal():
+    def service():
+        raise ValidationError(
+            {
+                "amount": [ValidationError(gettext_lazy("金额须大于零。"), code="amount_not_positive")],
+                "end_on": [ValidationError(gettext_lazy("结束日期不能早于开始日期。"), code="end_before_start")],
+            }
+        )
+
+    with pytest.raises(ApiError) as raised:
+        call_service(service)
+    assert raised.value.code == "amount_not_positive"
+    assert set(raised.value.fields) == {"amount", "end_on"}
 
 
 def test_session_writes_need_the_csrf_token(users, department):
@@ -173,11 +204,14 @@ def test_a_refused_service_has_its_side_effects_once():
 
     def service():
         counted.append(1)
-        raise ValidationError(_("该检查已于 %(day)s 完成，不能重复登记结果。") % {"day": "2026-03-01"}, code="invalid")
+        raise ValidationError(
+            gettext_lazy("该检查已于 %(day)s 完成，不能重复登记结果。"), code="already_completed", params={"day": "2026-03-01"}
+        )
 
     with translation.override("zh-hans"), pytest.raises(ApiError) as raised:
         call_service(service)
     assert counted == [1]
+    assert raised.value.code == "already_completed"
     assert raised.value.messages["zh-hans"] == "该检查已于 2026-03-01 完成，不能重复登记结果。"
     with translation.override("en"):
         assert raised.value.messages["en"] == _("该检查已于 %(day)s 完成，不能重复登记结果。") % {"day": "2026-03-01"}

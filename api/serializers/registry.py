@@ -1,0 +1,177 @@
+"""Organizations, ratings, inspections and credit listings in the API."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from api.serializers.common import (
+    MONEY,
+    DepartmentRefSerializer,
+    OrganizationRefSerializer,
+    RegionSerializer,
+    UsccRelatedField,
+    absolute_url,
+    department_field,
+    region_field,
+    request_user,
+)
+from registry import permissions as registry_rules
+from registry.models import AnnualInspection, CreditListing, Organization, Rating
+
+# --- registry -------------------------------------------------------------------------------------------------------
+
+
+class ContactSerializer(serializers.Serializer):
+    phone = serializers.CharField()
+    email = serializers.CharField()
+
+
+class OrganizationSerializer(serializers.ModelSerializer):
+    org_type_label = serializers.CharField(source="get_org_type_display", read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    region = RegionSerializer(read_only=True)
+    registration_authority = DepartmentRefSerializer(read_only=True)
+    current_grade = serializers.CharField(read_only=True, allow_null=True, help_text=_("今天有效的评估等级"))
+    current_grade_valid_until = serializers.DateField(read_only=True, allow_null=True)
+    on_credit_list = serializers.BooleanField(read_only=True)
+    on_serious_list = serializers.BooleanField(read_only=True)
+    contact = serializers.SerializerMethodField(help_text=_("联系方式：仅向辖区工作人员和本组织成员显示"))
+    page_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Organization
+        fields = [
+            "uscc",
+            "name",
+            "org_type",
+            "org_type_label",
+            "status",
+            "status_label",
+            "status_changed_on",
+            "region",
+            "registration_authority",
+            "supervisory_unit",
+            "legal_representative",
+            "registered_funds",
+            "established_on",
+            "domicile",
+            "business_scope",
+            "certificate_valid_until",
+            "current_grade",
+            "current_grade_valid_until",
+            "on_credit_list",
+            "on_serious_list",
+            "contact",
+            "page_url",
+        ]
+
+    @extend_schema_field(ContactSerializer(allow_null=True))
+    def get_contact(self, organization: Organization) -> dict | None:
+        if not registry_rules.can_view_contact(request_user(self), organization):
+            return None
+        return {"phone": organization.contact_phone, "email": organization.contact_email}
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_page_url(self, organization: Organization) -> str:
+        return absolute_url(self, reverse("registry:organization-detail", args=[organization.uscc]))
+
+
+class RatingSerializer(serializers.ModelSerializer):
+    awarding_authority = DepartmentRefSerializer(read_only=True)
+
+    class Meta:
+        model = Rating
+        fields = ["grade", "score", "awarded_on", "valid_until", "awarding_authority"]
+
+
+class InspectionSerializer(serializers.ModelSerializer):
+    result_label = serializers.CharField(source="get_result_display", read_only=True)
+
+    class Meta:
+        model = AnnualInspection
+        fields = ["year", "result", "result_label", "decided_on"]
+
+
+class CreditListingSerializer(serializers.ModelSerializer):
+    organization = OrganizationRefSerializer(read_only=True)
+    list_kind_label = serializers.CharField(source="get_list_kind_display", read_only=True)
+    deciding_authority = DepartmentRefSerializer(read_only=True)
+    removed_by = DepartmentRefSerializer(read_only=True, allow_null=True)
+    is_open = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = CreditListing
+        fields = [
+            "id",
+            "organization",
+            "list_kind",
+            "list_kind_label",
+            "reason",
+            "listed_on",
+            "deciding_authority",
+            "is_open",
+            "removed_on",
+            "removal_reason",
+            "removed_by",
+        ]
+
+
+class OrganizationDetailSerializer(OrganizationSerializer):
+    ratings = RatingSerializer(many=True, read_only=True)
+    inspections = InspectionSerializer(many=True, read_only=True)
+    credit_listings = CreditListingSerializer(many=True, read_only=True)
+
+    class Meta(OrganizationSerializer.Meta):
+        fields = [*OrganizationSerializer.Meta.fields, "ratings", "inspections", "credit_listings"]
+
+
+class OrganizationRegisterSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    uscc = serializers.CharField(max_length=40)
+    org_type = serializers.ChoiceField(choices=Organization.Type.choices)
+    region = region_field()
+    legal_representative = serializers.CharField(max_length=50)
+    registered_funds = serializers.DecimalField(**MONEY)
+    established_on = serializers.DateField()
+    domicile = serializers.CharField(max_length=300)
+    registration_authority = department_field(required=False, allow_null=True)
+    supervisory_unit = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    business_scope = serializers.CharField(required=False, allow_blank=True, default="")
+    contact_phone = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
+    contact_email = serializers.EmailField(required=False, allow_blank=True, default="")
+    certificate_valid_until = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class OrganizationUpdateSerializer(serializers.Serializer):
+    """Any subset of the registration fields (members: contact_phone and contact_email only)."""
+
+    name = serializers.CharField(max_length=200, required=False)
+    uscc = serializers.CharField(max_length=40, required=False)
+    org_type = serializers.ChoiceField(choices=Organization.Type.choices, required=False)
+    region = region_field(required=False)
+    legal_representative = serializers.CharField(max_length=50, required=False)
+    registered_funds = serializers.DecimalField(**MONEY, required=False)
+    established_on = serializers.DateField(required=False)
+    domicile = serializers.CharField(max_length=300, required=False)
+    registration_authority = department_field(required=False)
+    supervisory_unit = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    business_scope = serializers.CharField(required=False, allow_blank=True)
+    contact_phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    contact_email = serializers.EmailField(required=False, allow_blank=True)
+    certificate_valid_until = serializers.DateField(required=False, allow_null=True)
+
+
+class CreditListingCreateSerializer(serializers.Serializer):
+    organization = UsccRelatedField()
+    list_kind = serializers.ChoiceField(choices=CreditListing.List.choices)
+    reason = serializers.CharField()
+    listed_on = serializers.DateField()
+
+
+class CreditListingRemoveSerializer(serializers.Serializer):
+    removed_on = serializers.DateField()
+    reason = serializers.CharField()
