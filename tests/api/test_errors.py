@@ -204,9 +204,8 @@ def test_a_refused_service_has_its_side_effects_once():
 
     def service():
         counted.append(1)
-        raise ValidationError(
-            gettext_lazy("该检查已于 %(day)s 完成，不能重复登记结果。"), code="already_completed", params={"day": "2026-03-01"}
-        )
+        message = gettext_lazy("该检查已于 %(day)s 完成，不能重复登记结果。")
+        raise ValidationError(message, code="already_completed", params={"day": "2026-03-01"})
 
     with translation.override("zh-hans"), pytest.raises(ApiError) as raised:
         call_service(service)
