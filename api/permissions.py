@@ -1,8 +1,9 @@
 """Who may call what in the API: DRF permission classes that ask the apps' `rules` predicates.
 
-No rule is written twice: a class only names the predicate of accounts, registry or contracts permissions that the
-pages and services already use. Reading public records needs no login; every write needs an authenticated user whose
-role fits (403 otherwise, 401 without credentials), and the service called then checks the object itself again.
+No rule is written twice: a class only names the role predicate of accounts that the pages use. Reading public records
+needs no login; every write needs an authenticated user whose role fits (403 otherwise, 401 without credentials); the
+view then fetches the object through the app's access helper (404 when missing or out of the user's reach, as on
+the pages) and the service called checks the rest.
 
 The exports (api/ owns them) have their own two predicates here: officials may request one, and only the requester
 may see or download it.
@@ -16,8 +17,6 @@ import rules
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from accounts import permissions as roles
-from contracts import permissions as contract_rules
-from registry import permissions as registry_rules
 
 # --- exports ------------------------------------------------------------------------------------------------------
 
@@ -57,41 +56,11 @@ def role_permission(predicate: Callable[[object], bool], name: str) -> type[Role
     return type(name, (RolePermission,), {"predicate": staticmethod(predicate)})
 
 
-class ObjectPermission(BasePermission):
-    """Reads are public; writes on an object need `predicate(user, object)` (after the role check of the view)."""
-
-    predicate: Callable[[object, object], bool] = staticmethod(lambda user, obj: False)
-
-    def has_permission(self, request, view) -> bool:
-        return request.method in SAFE_METHODS or _authenticated(request)
-
-    def has_object_permission(self, request, view, obj) -> bool:
-        if request.method in SAFE_METHODS:
-            return True
-        return bool(self.predicate(request.user, obj))
-
-
-def object_permission(predicate: Callable[[object, object], bool], name: str) -> type[ObjectPermission]:
-    return type(name, (ObjectPermission,), {"predicate": staticmethod(predicate)})
-
-
 # Roles allowed to attempt a kind of write (the service decides on the region and the object).
 IsRegistrar = role_permission(roles.is_superuser | roles.is_registrar, "IsRegistrar")
 IsPurchaser = role_permission(roles.is_superuser | roles.is_purchaser, "IsPurchaser")
 IsRegistrarOrMember = role_permission(
     roles.is_superuser | roles.is_registrar | roles.is_org_member, "IsRegistrarOrMember"
-)
-
-# Object-level rights, straight from the apps' predicates.
-CanEditOrganization = object_permission(registry_rules.can_edit_contact, "CanEditOrganization")
-CanManageListing = object_permission(
-    lambda user, listing: registry_rules.can_manage_organization(user, listing.organization), "CanManageListing"
-)
-CanEditPurchaseList = object_permission(contract_rules.can_edit_purchase_list, "CanEditPurchaseList")
-CanManageContract = object_permission(contract_rules.can_manage_contract, "CanManageContract")
-CanRecordPayment = object_permission(contract_rules.can_record_payment, "CanRecordPayment")
-CanDecideDeliverable = object_permission(
-    lambda user, deliverable: contract_rules.can_manage_contract(user, deliverable.contract), "CanDecideDeliverable"
 )
 
 

@@ -21,7 +21,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, Validatio
 from django.db import models
 from django.utils import timezone, translation
 from django.utils.encoding import force_str
-from django.utils.functional import Promise
+from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext_lazy as _
 
 PERMISSION_DENIED = "permission_denied"
@@ -50,6 +50,12 @@ def render_message(message: Any, params: Mapping[str, Any] | None = None) -> str
     if not params:
         return text
     return text % {name: force_str(value) if isinstance(value, Promise) else value for name, value in params.items()}
+
+
+# A message with its params bound, rendered in the language active wherever it is shown: for text that is not itself a
+# refusal but travels inside one or is shown later (a param of another message, a RowError reason, a reason handed
+# to another app's hook). `lazy_message(_("…%(day)s…"), {"day": day})`.
+lazy_message = lazy(render_message, str)
 
 
 def require(allowed: Any, message: Any, *, code: str = PERMISSION_DENIED, **params: Any) -> None:

@@ -15,7 +15,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import NON_FIELD_ERRORS, ImproperlyConfigured, ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import FileResponse, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy
@@ -55,6 +55,16 @@ def paginate_table(request, table, *, default: int = PER_PAGE) -> int:
     except EmptyPage:
         table.paginate(page=table.paginator.num_pages, per_page=per_page)
     return per_page
+
+
+def render_list_page(request, template_name: str, filterset, table, **context):
+    """A filtered, sorted and paginated list page: the filter card (includes/list_filters.html), the table and the
+    page-size choice, plus whatever else the page shows."""
+    per_page = paginate_table(request, table)
+    context.update(
+        {"filter": filterset, "table": table, "per_page": per_page, "per_page_choices": per_page_choices(per_page)}
+    )
+    return render(request, template_name, context)
 
 
 def page_of(request, rows, per_page: int = PER_PAGE, parameter: str = "page"):

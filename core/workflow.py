@@ -18,13 +18,14 @@ Who may act is the permissions.py predicate's question, not the table's.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import TextChoices
 
-from core.services import wrong_state
+from core.services import WRONG_STATE, refusal, wrong_state
 
 
 @dataclass(frozen=True)
@@ -68,10 +69,68 @@ class Workflow:
     def status_label(self, status: str) -> Any:
         return self.statuses(status).label
 
-    def check(self, action: str, status: str) -> None:
-        """Refuse (ValidationError coded `wrong_state`) unless the status allows the action."""
-        if not self.allows(action, status):
-            raise wrong_state(self.transitions[action].label, self.status_label(status))
+    def check(self, action: str, status: str, message: Any = None, *, field: str | None = None, **params: Any) -> None:
+        """Refuse (ValidationError coded `wrong_state`) unless the status allows the action.
+
+        `message` says more than "cannot do this now" where there is something to do instead ("如需调整请创建修订版");
+        it may use the `status` and `action` params and any others given."""
+        if self.allows(action, status):
+            return
+        label, status_label = self.transitions[action].label, self.status_label(status)
+        if message is None:
+            error = wrong_state(label, status_label)
+        else:
+            error = refusal(message, code=WRONG_STATE, status=status_label, action=label, **params)
+        raise ValidationError({field: [error]}) if field else error
 
     def statuses_allowing(self, action: str) -> frozenset[str]:
         return self.transitions[action].sources
+
+
+# ---- what a page offers ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Offer:
+    """How a page offers one transition: the link (built from the record), the button's style and test id, and a
+    label when the button says it differently from the transition."""
+
+    url: Callable[[Any], str]
+    style: str = "btn-outline-primary"
+    testid: str = ""
+    label: Any = None
+
+
+@dataclass(frozen=True)
+class Button:
+    """One button of a record's page (templates/includes/action_buttons.html)."""
+
+    action: str
+    label: Any
+    url: str
+    style: str = "btn-outline-primary"
+    testid: str = ""
+
+
+def offered_buttons(
+    workflow: Workflow,
+    status: str,
+    offers: Mapping[str, Offer | Sequence[Offer]],
+    record: Any,
+    may: Callable[[str], bool],
+    *,
+    only: Iterable[str] | None = None,
+) -> list[Button]:
+    """The buttons of each transition the status allows (in the table's order) that the page offers and the user
+    `may` take (the permissions.py predicate's answer for that action); `only` narrows the actions considered. An
+    action may offer several buttons (a sequence of offers)."""
+    wanted = set(offers if only is None else only)
+    buttons = []
+    for transition in workflow.available(status):
+        if transition.action not in wanted or transition.action not in offers or not may(transition.action):
+            continue
+        choices = offers[transition.action]
+        for offer in [choices] if isinstance(choices, Offer) else choices:
+            label = offer.label or transition.label
+            buttons.append(Button(transition.action, label, offer.url(record), offer.style, offer.testid))
+    return buttons

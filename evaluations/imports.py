@@ -35,10 +35,9 @@ from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook, load_workbook
 
 from core.formatting import points
-from core.services import lock, refusal, require, save
+from core.services import lazy_message, lock, refusal, require, save
 from core.spreadsheets import RowError, cell_text, workbook_bytes, write_pairs, write_table
 from evaluations import permissions
-from evaluations.lazy import lazy_message
 from evaluations.models import Indicator, IndicatorSet
 from evaluations.selectors import indicator_tree
 

@@ -18,9 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.services import render_message
+from core.services import lazy_message, render_message
 from evaluations import scoring
-from evaluations.lazy import lazy_message
 
 INDICATOR_SET_LABEL = _("%(name)s（第%(version)d版）")
 

@@ -23,9 +23,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import is_official, is_purchaser, is_superuser
 from core.formatting import points
-from core.services import WRONG_STATE, refusal, require
+from core.services import WRONG_STATE, lazy_message, refusal, require
 from evaluations import permissions, scoring
-from evaluations.lazy import lazy_message
 from evaluations.models import (
     Assignment,
     Evaluation,

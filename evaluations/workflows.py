@@ -15,11 +15,8 @@ Assignment:     invited → accepted (accept) → submitted (submit); invited �
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.utils.translation import gettext_lazy as _
 
-from core.services import WRONG_STATE, refuse
 from core.workflow import Transition, Workflow
 from evaluations.models import Assignment, Evaluation, IndicatorSet
 
@@ -68,17 +65,3 @@ ASSIGNMENT = Workflow(
         Transition("withdraw", _("撤回"), Assignment.LIVE_STATUSES, _Assignment.WITHDRAWN),
     ],
 )
-
-
-def check(workflow: Workflow, action: str, status: str, message: Any, *, field: str | None = None, **params) -> None:
-    """Like `workflow.check`, with a message of its own that says more than "cannot do this now" (what to do
-    instead); the refusal keeps the code `wrong_state` and the `status` and `action` params."""
-    if not workflow.allows(action, status):
-        refuse(
-            field,
-            message,
-            code=WRONG_STATE,
-            status=workflow.status_label(status),
-            action=workflow[action].label,
-            **params,
-        )

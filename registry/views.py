@@ -22,7 +22,7 @@ from django.views import View
 from django_tables2 import RequestConfig
 
 from core.spreadsheets import XLSX_CONTENT_TYPE, csv_lines, xlsx_bytes
-from core.views import ServiceFormView, bytes_response, paginate_table, pdf_response, per_page_choices
+from core.views import ServiceFormView, bytes_response, pdf_response, render_list_page
 from registry import selectors, services
 from registry.access import (
     access_credit_listing_for_manage,
@@ -72,14 +72,7 @@ class OrganizationListView(View):
         if export == "xlsx":
             return self.export_xlsx(request, table.data.data)
 
-        per_page = paginate_table(request, table)
-        context = {
-            "filter": filterset,
-            "table": table,
-            "per_page": per_page,
-            "per_page_choices": per_page_choices(per_page),
-        }
-        return render(request, self.template_name, context)
+        return render_list_page(request, self.template_name, filterset, table)
 
     @staticmethod
     def _filename(extension: str) -> str:

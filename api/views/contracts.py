@@ -18,6 +18,7 @@ from api.filters import (
 from api.views.common import ERRORS, ApiViewSet, parse
 from contracts import selectors as contract_selectors
 from contracts import services as contract_services
+from contracts.access import access_contract_for_manage, access_deliverable_for_manage, access_purchase_list_for_manage
 from contracts.models import Contract, Deliverable, PurchaseList, Submission
 
 # --- purchase lists ----------------------------------------------------------------------------------------------
@@ -35,8 +36,8 @@ class PurchaseListViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiV
     lookup_value_regex = r"\d+"
     action_permissions = {
         "create": [api_permissions.IsPurchaser],
-        "publish": [api_permissions.IsPurchaser, api_permissions.CanEditPurchaseList],
-        "items": [api_permissions.IsPurchaser, api_permissions.CanEditPurchaseList],
+        "publish": [api_permissions.IsPurchaser],
+        "items": [api_permissions.IsPurchaser],
     }
 
     def get_queryset(self):
@@ -73,7 +74,7 @@ class PurchaseListViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiV
     @action(detail=True, methods=["post"])
     def publish(self, request, pk=None):
         data = parse(api.PurchaseListPublishSerializer, request)
-        purchase_list = self.get_object()
+        purchase_list = access_purchase_list_for_manage(request.user, int(pk))
         call_service(
             lambda: contract_services.purchase_list_publish(
                 actor=request.user, purchase_list=PurchaseList.objects.get(pk=purchase_list.pk), **data
@@ -90,7 +91,7 @@ class PurchaseListViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiV
     @action(detail=True, methods=["post"])
     def items(self, request, pk=None):
         data = parse(api.PurchaseItemCreateSerializer, request)
-        purchase_list = self.get_object()
+        purchase_list = access_purchase_list_for_manage(request.user, int(pk))
         call_service(
             lambda: contract_services.purchase_item_add(
                 actor=request.user, purchase_list=PurchaseList.objects.get(pk=purchase_list.pk), **data
@@ -115,12 +116,12 @@ class ContractViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewS
     filterset_class = ContractApiFilter
     lookup_field = "number"
     lookup_value_regex = "[^/]+"
-    manager = [api_permissions.IsPurchaser, api_permissions.CanManageContract]
+    manager = [api_permissions.IsPurchaser]
     action_permissions = {
         "create": [api_permissions.IsPurchaser],
         "sign": manager,
         "deliverables": manager,
-        "payments": [api_permissions.IsPurchaser, api_permissions.CanRecordPayment],
+        "payments": [api_permissions.IsPurchaser],
     }
 
     def get_queryset(self):
@@ -161,7 +162,7 @@ class ContractViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewS
     @action(detail=True, methods=["post"])
     def sign(self, request, number=None):
         data = parse(api.ContractSignSerializer, request)
-        contract = self.get_object()
+        contract = access_contract_for_manage(request.user, number)
         call_service(
             lambda: contract_services.contract_sign(actor=request.user, contract=self._fresh(contract), **data)
         )
@@ -176,7 +177,7 @@ class ContractViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewS
     @action(detail=True, methods=["post"])
     def deliverables(self, request, number=None):
         data = parse(api.DeliverableCreateSerializer, request)
-        contract = self.get_object()
+        contract = access_contract_for_manage(request.user, number)
         call_service(
             lambda: contract_services.deliverable_add(actor=request.user, contract=self._fresh(contract), **data)
         )
@@ -191,7 +192,7 @@ class ContractViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewS
     @action(detail=True, methods=["post"])
     def payments(self, request, number=None):
         data = parse(api.PaymentCreateSerializer, request)
-        contract = self.get_object()
+        contract = access_contract_for_manage(request.user, number)
         deliverable = None
         if data["deliverable"] is not None:
             deliverable = Deliverable.objects.filter(contract=contract, pk=data["deliverable"]).first()
@@ -217,7 +218,7 @@ class ContractViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewS
 class DeliverableViewSet(mixins.RetrieveModelMixin, ApiViewSet):
     serializer_class = api.DeliverableSerializer
     lookup_value_regex = r"\d+"
-    decider = [api_permissions.IsPurchaser, api_permissions.CanDecideDeliverable]
+    decider = [api_permissions.IsPurchaser]
     action_permissions = {"accept": decider, "return_": decider}
 
     def get_queryset(self):
@@ -227,7 +228,7 @@ class DeliverableViewSet(mixins.RetrieveModelMixin, ApiViewSet):
         )
 
     def _decide(self, request, service, comment: str) -> Response:
-        deliverable = self.get_object()
+        deliverable = access_deliverable_for_manage(request.user, int(self.kwargs["pk"]))
 
         def decide():
             submission = (

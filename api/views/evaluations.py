@@ -8,12 +8,12 @@ from rest_framework import mixins
 from rest_framework.response import Response
 
 from api import serializers as api
-from api.exceptions import ApiError
 from api.filters import (
     EvaluationApiFilter,
 )
 from api.views.common import ApiViewSet
 from evaluations import selectors as evaluation_selectors
+from evaluations.access import access_evaluation_results
 
 # --- evaluations -------------------------------------------------------------------------------------------------
 
@@ -35,8 +35,6 @@ class EvaluationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiVie
         return evaluation_selectors.evaluation_list_public()
 
     def retrieve(self, request, pk=None):
-        evaluation = self.get_queryset().filter(pk=int(pk)).first()
-        if evaluation is None:
-            raise ApiError.not_found()
+        evaluation = access_evaluation_results(request.user, int(pk))
         results = evaluation_selectors.evaluation_results(evaluation, user=request.user)
         return Response(api.evaluation_detail_data(results, {"request": request}))

@@ -19,6 +19,7 @@ from api.filters import (
 from api.views.common import ERRORS, ApiViewSet, parse
 from registry import selectors as registry_selectors
 from registry import services as registry_services
+from registry.access import access_credit_listing_for_manage, access_organization_for_manage
 from registry.models import CreditListing, Organization, Rating
 from registry.uscc import normalize_uscc
 
@@ -39,7 +40,7 @@ class OrganizationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiV
     http_method_names = ["get", "post", "patch", "head", "options"]
     action_permissions = {
         "create": [api_permissions.IsRegistrar],
-        "partial_update": [api_permissions.IsRegistrarOrMember, api_permissions.CanEditOrganization],
+        "partial_update": [api_permissions.IsRegistrarOrMember],
     }
 
     def get_queryset(self):
@@ -88,7 +89,7 @@ class OrganizationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiV
     )
     def partial_update(self, request, uscc=None):
         data = parse(api.OrganizationUpdateSerializer, request)
-        organization = self.get_object()
+        organization = access_organization_for_manage(request.user, uscc, members_may_use=True)
         organization = call_service(
             lambda: registry_services.organization_update(
                 actor=request.user, organization=Organization.objects.get(pk=organization.pk), **data
@@ -110,7 +111,7 @@ class CreditListingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Api
     lookup_value_regex = r"\d+"
     action_permissions = {
         "create": [api_permissions.IsRegistrar],
-        "remove": [api_permissions.IsRegistrar, api_permissions.CanManageListing],
+        "remove": [api_permissions.IsRegistrar],
     }
 
     def get_queryset(self):
@@ -143,6 +144,7 @@ class CreditListingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Api
     def remove(self, request, pk=None):
         data = parse(api.CreditListingRemoveSerializer, request)
         listing = self.get_object()
+        access_credit_listing_for_manage(request.user, listing.organization.uscc, listing.pk)
         call_service(
             lambda: registry_services.credit_listing_remove(
                 actor=request.user, listing=self.get_queryset().get(pk=listing.pk), **data

@@ -3,17 +3,12 @@ offers (its workflow's available transitions that the user may take)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from typing import Any
-
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from contracts.access import access_contract_for_manage, access_purchase_list_for_manage, require_purchaser
 from contracts.models import Contract, PurchaseList
 from core.views import ServiceFormView
-from core.workflow import Workflow
 
 
 def list_url(purchase_list: PurchaseList) -> str:
@@ -25,46 +20,6 @@ def contract_url(contract: Contract) -> str:
 
 
 # ---- the buttons a record offers -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Offer:
-    """How a page offers one transition: the link (built from the record), the button's style and test id, and a
-    label when the button says it differently from the transition."""
-
-    url: Callable[[Any], str]
-    style: str = "btn-outline-primary"
-    testid: str = ""
-    label: Any = None
-
-
-@dataclass(frozen=True)
-class Button:
-    action: str
-    label: Any
-    url: str
-    style: str
-    testid: str = ""
-
-
-def offered_buttons(
-    workflow: Workflow,
-    status: str,
-    offers: dict[str, Offer],
-    record: Any,
-    may: Callable[[str], bool],
-    *,
-    only: Iterable[str] | None = None,
-) -> list[Button]:
-    """A button for each transition the status allows (in the table's order) that the page offers and the user
-    `may` take (the permissions.py predicate); `only` narrows the actions considered."""
-    wanted = set(offers if only is None else only)
-    return [
-        Button(transition.action, offer.label or transition.label, offer.url(record), offer.style, offer.testid)
-        for transition in workflow.available(status)
-        if transition.action in wanted and (offer := offers.get(transition.action)) is not None
-        if may(transition.action)
-    ]
 
 
 # ---- a form page that calls one service ------------------------------------------------------------------------

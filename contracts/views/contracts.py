@@ -25,11 +25,12 @@ from contracts.permissions import (
     member_of_contract_organization,
 )
 from contracts.tables import ContractTable
-from contracts.views.base import ContractActionView, Offer, PurchaserActionView, contract_url, offered_buttons
+from contracts.views.base import ContractActionView, PurchaserActionView, contract_url
 from contracts.views.deliverables import deliverable_buttons
 from contracts.views.documents import document_buttons
 from contracts.workflows import CONTRACT
-from core.views import ConfirmForm, paginate_table, pdf_response, per_page_choices
+from core.views import ConfirmForm, pdf_response, render_list_page
+from core.workflow import Offer, offered_buttons
 
 
 def _contract_link(name: str):
@@ -82,18 +83,15 @@ class ContractListView(View):
         filterset = ContractFilter(
             request.GET or None, queryset=self.get_queryset(), request=request, include_drafts=self.include_drafts
         )
-        table = ContractTable(filterset.qs)
-        per_page = paginate_table(request, table)
-        context = {
-            "title": self.title,
-            "page": self.page,
-            "filter": filterset,
-            "table": table,
-            "per_page": per_page,
-            "per_page_choices": per_page_choices(per_page),
-            "can_create": is_superuser(request.user) or is_purchaser(request.user),
-        }
-        return render(request, self.template_name, context)
+        return render_list_page(
+            request,
+            self.template_name,
+            filterset,
+            ContractTable(filterset.qs),
+            title=self.title,
+            page=self.page,
+            can_create=is_superuser(request.user) or is_purchaser(request.user),
+        )
 
 
 class ContractManageView(LoginRequiredMixin, ContractListView):

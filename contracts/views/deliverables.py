@@ -15,9 +15,10 @@ from contracts.access import (
 )
 from contracts.forms import DecisionForm, DeliverableForm, SubmissionForm
 from contracts.models import Contract, Deliverable
-from contracts.views.base import ActionView, Button, ContractActionView, Offer, contract_url, offered_buttons
+from contracts.views.base import ActionView, ContractActionView, contract_url
 from contracts.workflows import CONTRACT, deliverable_submittable
 from core.views import ConfirmForm
+from core.workflow import Button, Offer, offered_buttons
 
 # The submit button's words: first time, and after a return.
 SUBMIT, RESUBMIT = gettext_lazy("提交材料"), gettext_lazy("重新提交")

@@ -19,9 +19,10 @@ from contracts.access import (
 )
 from contracts.forms import DocumentForm
 from contracts.models import Contract, ContractDocument
-from contracts.views.base import Button, ContractActionView, Offer, contract_url, offered_buttons
+from contracts.views.base import ContractActionView, contract_url
 from contracts.workflows import CONTRACT
 from core.views import ConfirmForm, stored_file_response
+from core.workflow import Button, Offer, offered_buttons
 
 # What a document's row on the contract page offers its managers besides the publish toggle, by transition of the
 # contract (contracts.workflows.CONTRACT); the row's key is (contract number, document pk).

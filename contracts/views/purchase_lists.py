@@ -16,15 +16,10 @@ from contracts.filters import PurchaseListFilter
 from contracts.forms import PublishForm, PurchaseItemForm, PurchaseListForm, WithdrawForm
 from contracts.permissions import can_edit_purchase_list
 from contracts.tables import PurchaseListTable
-from contracts.views.base import (
-    Offer,
-    PurchaseListActionView,
-    PurchaserActionView,
-    list_url,
-    offered_buttons,
-)
+from contracts.views.base import PurchaseListActionView, PurchaserActionView, list_url
 from contracts.workflows import PURCHASE_LIST
-from core.views import ConfirmForm, paginate_table, pdf_response, per_page_choices
+from core.views import ConfirmForm, pdf_response, render_list_page
+from core.workflow import Offer, offered_buttons
 
 
 def _list_link(name: str):
@@ -71,16 +66,13 @@ class PurchaseListListView(View):
         filterset = PurchaseListFilter(
             request.GET or None, queryset=selectors.purchase_list_list(user=request.user), request=request
         )
-        table = PurchaseListTable(filterset.qs)
-        per_page = paginate_table(request, table)
-        context = {
-            "filter": filterset,
-            "table": table,
-            "per_page": per_page,
-            "per_page_choices": per_page_choices(per_page),
-            "can_create": is_superuser(request.user) or is_purchaser(request.user),
-        }
-        return render(request, self.template_name, context)
+        return render_list_page(
+            request,
+            self.template_name,
+            filterset,
+            PurchaseListTable(filterset.qs),
+            can_create=is_superuser(request.user) or is_purchaser(request.user),
+        )
 
 
 class PurchaseListDetailView(View):

@@ -1,6 +1,7 @@
 """`{% load core_tags %}`: small helpers the shared includes need."""
 
 from django import template
+from django.core.exceptions import ValidationError
 
 register = template.Library()
 
@@ -20,3 +21,11 @@ def kept(query, names) -> list[tuple[str, str]]:
     """The (name, value) pairs of the query string whose names are listed: parameters a filter form must keep."""
     wanted = _names(names)
     return [(name, value) for name in sorted(wanted) for value in query.getlist(name)]
+
+
+@register.filter
+def message(error) -> str:
+    """A coded refusal (a ValidationError with its params) as text in the page's language: `{{ problem|message }}`."""
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return str(error)

@@ -15,7 +15,7 @@ from evaluations import permissions
 from evaluations.models import Indicator, IndicatorSet
 from evaluations.selectors import indicator_tree, tree_problems
 from evaluations.services.common import clean_text, parse_decimal
-from evaluations.workflows import INDICATOR_SET, check
+from evaluations.workflows import INDICATOR_SET
 
 INDICATOR_SET_FIELDS = ("name", "description")
 INDICATOR_FIELDS = ("code", "name", "weight", "max_score", "guidance", "order")
@@ -27,8 +27,7 @@ def _require_set_manager(actor) -> None:
 
 def _require_editable_set(indicator_set: IndicatorSet, action: str = "edit") -> None:
     """Only drafts change (`edit`: the set's information and its indicators; `delete`)."""
-    check(
-        INDICATOR_SET,
+    INDICATOR_SET.check(
         action,
         indicator_set.status,
         _("指标体系“%(set)s”%(status)s，不能修改；如需调整，请创建新版本。"),
@@ -209,7 +208,7 @@ def indicator_set_new_version(*, actor, indicator_set: IndicatorSet) -> Indicato
     active or frozen. One draft per name at a time."""
     _require_set_manager(actor)
     lock(indicator_set)
-    check(INDICATOR_SET, "new_version", indicator_set.status, _("草稿可以直接修改，无需创建新版本。"))
+    INDICATOR_SET.check("new_version", indicator_set.status, _("草稿可以直接修改，无需创建新版本。"))
     draft = IndicatorSet.objects.filter(name=indicator_set.name, status=IndicatorSet.Status.DRAFT).first()
     if draft is not None:
         refuse(
@@ -232,8 +231,7 @@ def require_usable_set(indicator_set: IndicatorSet) -> None:
     """Lock the set an evaluation is about to use; refuse (on `indicator_set`) unless it is active or frozen and its
     tree is valid."""
     lock(indicator_set)
-    check(
-        INDICATOR_SET,
+    INDICATOR_SET.check(
         "use",
         indicator_set.status,
         _("指标体系“%(set)s”尚未启用，不能用于评价。"),

@@ -18,9 +18,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from core.formatting import points
-from core.services import now, refusal, save
+from core.services import lazy_message, now, refusal, save
 from evaluations import permissions, scoring
-from evaluations.lazy import lazy_message
 from evaluations.models import Assignment, Indicator, Score
 from evaluations.selectors import indicator_refusal, indicator_tree, leaves_of
 from evaluations.services.common import clean_text, decimal_or_refusal, lock_assignment_and_evaluation, require_own

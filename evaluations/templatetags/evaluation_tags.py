@@ -8,7 +8,6 @@ that the viewer sees only what they may (finalized results for everyone, every s
 from __future__ import annotations
 
 from django import template
-from django.core.exceptions import ValidationError
 
 from evaluations import permissions, selectors
 from evaluations.models import IndicatorSet
@@ -47,12 +46,6 @@ INDICATOR_SET_STATUS_BADGES = {
 @register.filter
 def indicator_set_status_class(status: str) -> str:
     return INDICATOR_SET_STATUS_BADGES.get(status, "text-bg-secondary")
-
-
-@register.filter
-def message(error: ValidationError) -> str:
-    """A coded refusal (a selector's problem, a service's ValidationError) as text in the page's language."""
-    return " ".join(error.messages)
 
 
 @register.filter

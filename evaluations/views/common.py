@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Iterable
 
-from django.shortcuts import render
 from django.urls import reverse
 
-from core.views import ServiceFormView, paginate_table, per_page_choices
+from core.views import ServiceFormView
 from core.workflow import Transition
 from evaluations.models import Assignment, Evaluation, IndicatorSet
 
@@ -30,36 +27,8 @@ def pool_url() -> str:
     return reverse("evaluations:evaluator-pool")
 
 
-@dataclass(frozen=True)
-class Button:
-    """A link to the page of one action (rendered by evaluations/includes/action_buttons.html)."""
-
-    label: Any
-    url: str
-    css: str = "btn-outline-primary"
-    testid: str = ""
-
-
-def buttons(transitions: Iterable[Transition], table: Mapping[str, Sequence[Button]]) -> list[Button]:
-    """The buttons of the transitions a record offers (permissions.*_actions), in the workflow's order; `table`
-    gives each action's button(s), and an action without one has none."""
-    return [button for transition in transitions for button in table.get(transition.action, ())]
-
-
 def action_names(transitions: Iterable[Transition]) -> set[str]:
     return {transition.action for transition in transitions}
-
-
-def render_table_page(request, template_name: str, filterset, table):
-    """A filtered, sorted and paginated list page (includes/list_filters.html and a django-tables2 table)."""
-    per_page = paginate_table(request, table)
-    context = {
-        "filter": filterset,
-        "table": table,
-        "per_page": per_page,
-        "per_page_choices": per_page_choices(per_page),
-    }
-    return render(request, template_name, context)
 
 
 class ActionView(ServiceFormView):

@@ -17,6 +17,7 @@ from django.views import View
 
 from core.spreadsheets import XLSX_CONTENT_TYPE
 from core.views import ConfirmForm, add_service_errors, bytes_response, page_of
+from core.workflow import Button, Offer, offered_buttons
 from evaluations import imports, permissions, selectors, services
 from evaluations.access import (
     access_indicator_for_manage,
@@ -25,7 +26,8 @@ from evaluations.access import (
 )
 from evaluations.forms import IndicatorForm, IndicatorImportForm, IndicatorSetForm, indicator_fields
 from evaluations.models import Indicator, IndicatorSet
-from evaluations.views.common import ActionView, Button, action_names, buttons, set_url
+from evaluations.views.common import ActionView, action_names, set_url
+from evaluations.workflows import INDICATOR_SET
 
 
 class IndicatorSetListView(LoginRequiredMixin, View):
@@ -37,28 +39,27 @@ class IndicatorSetListView(LoginRequiredMixin, View):
         return render(request, self.template_name, {"page_obj": page, "indicator_sets": page.object_list})
 
 
-def indicator_set_buttons(indicator_set: IndicatorSet, transitions) -> list[Button]:
+def indicator_set_buttons(user, indicator_set: IndicatorSet) -> list[Button]:
     """The buttons of the actions the set's status allows (permissions.indicator_set_actions)."""
+    allowed = action_names(permissions.indicator_set_actions(user, indicator_set))
 
-    def url(name: str) -> str:
-        return reverse(f"evaluations:{name}", args=[indicator_set.pk])
+    def url(name: str):
+        return lambda record: reverse(f"evaluations:{name}", args=[record.pk])
 
-    import_url = f"{reverse('evaluations:indicator-set-import')}?name={quote(indicator_set.name, safe='/')}"
-    return buttons(
-        transitions,
-        {
-            "edit": [
-                Button(gettext_lazy("修改信息"), url("indicator-set-edit")),
-                Button(gettext_lazy("从 Excel 导入指标"), import_url),
-            ],
-            "activate": [Button(gettext_lazy("启用"), url("indicator-set-activate"), "btn-primary", "set-activate")],
-            "delete": [Button(gettext_lazy("删除草稿"), url("indicator-set-delete"), "btn-outline-danger")],
-            "reopen": [Button(gettext_lazy("退回草稿"), url("indicator-set-reopen"))],
-            "new_version": [
-                Button(gettext_lazy("创建新版本"), url("indicator-set-new-version"), "btn-primary", "set-new-version")
-            ],
-        },
-    )
+    def import_url(record) -> str:
+        return f"{reverse('evaluations:indicator-set-import')}?name={quote(record.name, safe='/')}"
+
+    offers = {
+        "edit": [
+            Offer(url("indicator-set-edit"), label=gettext_lazy("修改信息")),
+            Offer(import_url, label=gettext_lazy("从 Excel 导入指标")),
+        ],
+        "activate": Offer(url("indicator-set-activate"), "btn-primary", "set-activate", gettext_lazy("启用")),
+        "delete": Offer(url("indicator-set-delete"), "btn-outline-danger", label=gettext_lazy("删除草稿")),
+        "reopen": Offer(url("indicator-set-reopen")),
+        "new_version": Offer(url("indicator-set-new-version"), "btn-primary", "set-new-version"),
+    }
+    return offered_buttons(INDICATOR_SET, indicator_set.status, offers, indicator_set, allowed.__contains__)
 
 
 class IndicatorSetDetailView(LoginRequiredMixin, View):
@@ -74,7 +75,7 @@ class IndicatorSetDetailView(LoginRequiredMixin, View):
             "tree": tree,
             "editable": "edit" in actions,
             "problems": selectors.tree_problems(tree),
-            "action_buttons": indicator_set_buttons(indicator_set, transitions),
+            "action_buttons": indicator_set_buttons(request.user, indicator_set),
             "versions": IndicatorSet.objects.filter(name=indicator_set.name).order_by("-version"),
             "max_level": Indicator.MAX_LEVEL,
         }

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from core import formatting
-from core.views import ConfirmForm
+from core.views import ConfirmForm, render_list_page
 from evaluations import permissions, selectors, services
 from evaluations.access import (
     access_assignment_for_manage,
@@ -26,7 +26,7 @@ from evaluations.filters import EvaluationManageFilter
 from evaluations.forms import EvaluationForm, InviteForm, PaymentDecisionForm, WithdrawAssignmentForm
 from evaluations.models import Evaluation, default_min_evaluators
 from evaluations.tables import EvaluationManageTable
-from evaluations.views.common import ActionView, evaluation_url, render_table_page
+from evaluations.views.common import ActionView, evaluation_url
 
 
 class EvaluationManageView(LoginRequiredMixin, View):
@@ -39,7 +39,7 @@ class EvaluationManageView(LoginRequiredMixin, View):
         filterset = EvaluationManageFilter(
             request.GET or None, queryset=selectors.evaluation_list_for(user=request.user), request=request
         )
-        return render_table_page(request, self.template_name, filterset, EvaluationManageTable(filterset.qs))
+        return render_list_page(request, self.template_name, filterset, EvaluationManageTable(filterset.qs))
 
 
 class EvaluationCreateView(ActionView):

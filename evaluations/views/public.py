@@ -13,13 +13,15 @@ from django.views import View
 
 from accounts.permissions import is_evaluator
 from core.spreadsheets import XLSX_CONTENT_TYPE
-from core.views import bytes_response, pdf_response
+from core.views import bytes_response, pdf_response, render_list_page
+from core.workflow import Button, Offer, offered_buttons
 from evaluations import exports, permissions, reports, selectors
 from evaluations.access import access_assignment_scores, access_evaluation_for_view, access_evaluation_results
 from evaluations.filters import EvaluationFilter
 from evaluations.models import Assignment, Evaluation
 from evaluations.tables import EvaluationTable
-from evaluations.views.common import Button, action_names, buttons, render_table_page
+from evaluations.views.common import action_names
+from evaluations.workflows import EVALUATION
 
 
 class EvaluationListView(View):
@@ -29,7 +31,7 @@ class EvaluationListView(View):
 
     def get(self, request):
         filterset = EvaluationFilter(request.GET or None, queryset=selectors.evaluation_list_public(), request=request)
-        return render_table_page(request, self.template_name, filterset, EvaluationTable(filterset.qs))
+        return render_list_page(request, self.template_name, filterset, EvaluationTable(filterset.qs))
 
 
 def evaluation_list_export(request):
@@ -38,29 +40,22 @@ def evaluation_list_export(request):
     return bytes_response(exports.evaluation_list_xlsx(filterset.qs.iterator()), "evaluations.xlsx", XLSX_CONTENT_TYPE)
 
 
-def evaluation_buttons(evaluation: Evaluation, transitions) -> list[Button]:
+def evaluation_buttons(user, evaluation: Evaluation) -> list[Button]:
     """The buttons of the actions the evaluation's status allows the viewer (permissions.evaluation_actions)."""
+    allowed = action_names(permissions.evaluation_actions(user, evaluation))
 
-    def url(name: str) -> str:
-        return reverse(f"evaluations:{name}", args=[evaluation.pk])
+    def url(name: str):
+        return lambda record: reverse(f"evaluations:{name}", args=[record.pk])
 
-    return buttons(
-        transitions,
-        {
-            "edit": [Button(gettext_lazy("修改设置"), url("evaluation-edit"), testid="evaluation-edit")],
-            "invite": [Button(gettext_lazy("邀请专家"), url("assignment-invite"), testid="invite")],
-            "start_scoring": [
-                Button(gettext_lazy("开始评分"), url("evaluation-start"), "btn-primary", testid="start-scoring")
-            ],
-            "delete": [Button(gettext_lazy("删除草稿"), url("evaluation-delete"), "btn-outline-danger")],
-            "finalize": [Button(gettext_lazy("定稿"), url("evaluation-finalize"), "btn-primary", testid="finalize")],
-            "record_payment_decision": [
-                Button(
-                    gettext_lazy("记录付款处理决定"), url("payment-decision"), "btn-primary", testid="payment-decision"
-                )
-            ],
-        },
-    )
+    offers = {
+        "edit": Offer(url("evaluation-edit"), testid="evaluation-edit", label=gettext_lazy("修改设置")),
+        "invite": Offer(url("assignment-invite"), testid="invite"),
+        "start_scoring": Offer(url("evaluation-start"), "btn-primary", "start-scoring"),
+        "delete": Offer(url("evaluation-delete"), "btn-outline-danger", label=gettext_lazy("删除草稿")),
+        "finalize": Offer(url("evaluation-finalize"), "btn-primary", "finalize"),
+        "record_payment_decision": Offer(url("payment-decision"), "btn-primary", "payment-decision"),
+    }
+    return offered_buttons(EVALUATION, evaluation.status, offers, evaluation, allowed.__contains__)
 
 
 class EvaluationDetailView(View):
@@ -79,7 +74,7 @@ class EvaluationDetailView(View):
             "contract": evaluation.contract,
             "can_manage": can_manage,
             "actions": action_names(transitions),
-            "action_buttons": evaluation_buttons(evaluation, transitions),
+            "action_buttons": evaluation_buttons(user, evaluation),
             "results": None,
             "progress": None,
             "own_assignment": None,

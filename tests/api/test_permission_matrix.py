@@ -1,8 +1,9 @@
 """Endpoints × roles: the API answers each role as the pages do.
 
 Public records are read by everyone; drafts only by the purchasers of their region (others get 404, as for a record
-that does not exist). Writes without credentials get 401, with the wrong role 403, on another region's public record
-403, on another region's draft 404; the right role succeeds through the service.
+that does not exist). Writes without credentials get 401, with the wrong role 403, on a record outside the user's
+reach 404 (public or draft alike: the apps' access helpers answer both pages and API); the right role succeeds through
+the service.
 """
 
 from __future__ import annotations
@@ -180,21 +181,21 @@ CASES = [
         "record payment",
         "post",
         lambda f: f"/api/v1/contracts/{f['signed_contract'].number}/payments/",
-        {A: 401, M: 403, E: 403, P: 201, OTHER: 403, R: 403},
+        {A: 401, M: 403, E: 403, P: 201, OTHER: 404, R: 403},
         data=lambda f: {"amount": "10000.00", "paid_on": "2026-03-01"},
     ),
     Case(
         "accept deliverable",
         "post",
         lambda f: f"/api/v1/deliverables/{f['submitted_deliverable'].pk}/accept/",
-        {A: 401, M: 403, E: 403, P: 200, OTHER: 403, R: 403},
+        {A: 401, M: 403, E: 403, P: 200, OTHER: 404, R: 403},
         data=lambda f: {"comment": "材料齐全"},
     ),
     Case(
         "return deliverable",
         "post",
         lambda f: f"/api/v1/deliverables/{f['submitted_deliverable'].pk}/return/",
-        {A: 401, M: 403, E: 403, P: 200, OTHER: 403, R: 403},
+        {A: 401, M: 403, E: 403, P: 200, OTHER: 404, R: 403},
         data=lambda f: {"comment": "缺少回访记录"},
     ),
     # --- complaints ---------------------------------------------------------------------------------------------

@@ -4,11 +4,11 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from contracts.models import Contract, Deliverable, PurchaseList
-from contracts.views.base import offered_buttons
 from contracts.views.contracts import contract_buttons
 from contracts.views.deliverables import deliverable_buttons
 from contracts.views.purchase_lists import ITEM_OFFERS, LIST_OFFERS
 from contracts.workflows import CONTRACT, DELIVERABLE, PURCHASE_LIST
+from core.workflow import offered_buttons
 from tests.errors import codes
 from tests.factories import ContractFactory, DeliverableFactory, PurchaseListFactory
 
