@@ -7,7 +7,7 @@ counters in `ContractNumberSequence`. The rules they keep:
 - each department publishes one purchase list a year; each contract has its own item, whose budget covers the amount;
 - a term of at most one year, or (5 %) two or three years with a justification;
 - states by date: past years' contracts completed (a few terminated, a few still being performed late), the current
-  year's signed or performing, drafts (current year only, 6 %);
+  year's performing, some signed and starting after the reference day, drafts (current year only, 6 %);
 - deliverables' shares sum to 100; a deliverable is accepted only through an accepted submission (some returned first);
   a completed contract has every deliverable accepted; payments only for accepted deliverables, each its share of the
   amount rounded down, the last one of a completed contract the remainder, so the total never passes the amount;
@@ -189,6 +189,11 @@ class ContractMaker:
         else:
             end = start + rng.randint(180, 364) * DAY
         signed = max(published + DAY, start - rng.randint(3, 20) * DAY)
+        if year == today.year and rng.random() < 0.05:
+            # Signed in the last weeks, service starting after the reference day.
+            start = today + rng.randint(5, 40) * DAY
+            end = start + rng.randint(180, 364) * DAY
+            signed = max(published + DAY, today - rng.randint(0, 20) * DAY)
         if (year == today.year and rng.random() < 0.06) or signed > today:
             status, signed = Contract.Status.DRAFT, None
         elif start > today:

@@ -93,6 +93,8 @@ class Organizations:
 def make_departments(world: World) -> None:
     table = world.writer.table(Department)
     rng = world.rng("officials")
+    # With --append, a department of the same name may exist in the region (the demo's 呼和浩特市民政局).
+    taken = set(Department.objects.values_list("region__code", "name"))
     for place in sorted(world.places.values(), key=lambda p: p.code):
         in_scope = place.path.startswith(world.places[world.profile.region].path)
         prefix = world.full_name(place.code)
@@ -100,6 +102,8 @@ def make_departments(world: World) -> None:
             if not in_scope and suffix != "MZ":
                 continue  # outside the profile's region only the province's bureau (it registers foundations)
             name = prefix + (province_name if place.level == Region.Level.PROVINCE else local_name)
+            if (place.code, name) in taken:
+                name += "（生成数据）"
             code = f"{DEPARTMENT_PREFIX}{place.code}{suffix}"
             pk = table.add(name=name, code=code, region_id=place.id, kind=kind)
             info = DepartmentInfo(pk, code, name, place.code, kind)

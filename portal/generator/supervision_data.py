@@ -86,10 +86,11 @@ class SupervisionMaker:
             if status == Organization.Status.NORMAL:
                 by_county[location].append(pk)
         counties = [p for p in world.scope if p.level == Region.Level.COUNTY]
+        done = set(SampleDraw.objects.values_list("region__code", "year"))  # one draw per region and year
         for year in (world.today.year - 1, world.today.year):
             for county in counties:
                 drawn_day = world.day_between(rng, datetime.date(year, 3, 10), datetime.date(year, 4, 20))
-                if drawn_day > world.today:
+                if drawn_day > world.today or (county.code, year) in done:
                     continue
                 population = sorted(
                     (orgs.uscc[orgs.at(pk)], pk)
