@@ -331,10 +331,24 @@ class ContractMaker:
             completed_on=plan.ended_on if plan.status == Contract.Status.COMPLETED else None,
             terminated_on=plan.ended_on if plan.status == Contract.Status.TERMINATED else None,
             termination_reason=rng.choice(TERMINATION_REASONS) if plan.status == Contract.Status.TERMINATED else "",
+            eligibility_acknowledged_warnings=self._rating_warning(plan),
             created_by_id=department.buyer,
             created_at=world.moment(rng, created),
             updated_at=world.moment(rng, min(world.today, plan.ended_on or plan.signed_on or created)),
         )
+
+    def _rating_warning(self, plan: ContractPlan) -> str:
+        """The grade warning `organization_eligibility` gave on the signing day, which the signer acknowledged (the
+        providers have no other: no listing, no failed inspection; a 差 grade's warning is not reproduced)."""
+        if plan.signed_on is None:
+            return ""
+        rating = self.orgs.ratings.get(plan.organization)
+        if rating is None or rating[1] > plan.signed_on:
+            return "未取得社会组织评估等级"
+        grade, _awarded, valid_until = rating
+        if plan.signed_on < valid_until:
+            return ""
+        return f"评估等级{grade}已于 {valid_until.isoformat()} 到期，{plan.signed_on.isoformat()} 无有效评估等级"
 
     def _amend(self, rng, plan: ContractPlan, department, old_amount: Decimal) -> None:
         world = self.world

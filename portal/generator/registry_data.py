@@ -79,6 +79,8 @@ class Organizations:
     uscc: list[str] = field(default_factory=list)
     provider: list[bool] = field(default_factory=list)
     open_abnormal: dict[int, int] = field(default_factory=dict)  # organization id -> its open abnormal listing id
+    # provider id -> (grade, awarded_on, valid_until) of its evaluation grade, for the signing warnings
+    ratings: dict[int, tuple[str, datetime.date, datetime.date]] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.uscc)
@@ -274,16 +276,19 @@ def make_organizations(world: World, existing_usccs: set[str]) -> Organizations:
         orgs.established.append(established)
         orgs.uscc.append(uscc)
         orgs.provider.append(provider)
-        listing = _records(
+        listing, rating = _records(
             world, side, pk, authority, established, status, changed_on, provider, inspections, ratings, listings
         )
         if listing is not None:
             orgs.open_abnormal[pk] = listing
+        if provider and rating is not None:
+            orgs.ratings[pk] = rating
     return orgs
 
 
 def _records(world, rng, pk, authority, established, status, changed_on, provider, inspections, ratings, listings):
-    """Annual inspections, maybe a grade, maybe a listing; returns the id of an open activity-abnormal listing."""
+    """Annual inspections, maybe a grade, maybe a listing; returns (the id of an open activity-abnormal listing, the
+    grade as (grade, awarded_on, valid_until)), each None when there is none."""
     today = world.today
     for year in (today.year - 2, today.year - 1):
         decided = world.day_between(rng, datetime.date(year + 1, 4, 1), datetime.date(year + 1, 6, 30))
@@ -294,6 +299,7 @@ def _records(world, rng, pk, authority, established, status, changed_on, provide
             result = AnnualInspection.Result.BASIC
         note = "" if result == AnnualInspection.Result.PASSED else "财务管理制度不健全，已提出整改意见"
         inspections.add(organization_id=pk, year=year, result=result, decided_on=decided, note=note)
+    rating = None
     earliest = max(established + datetime.timedelta(days=730), datetime.date(2016, 1, 1))
     if status == Organization.Status.NORMAL and earliest < today and rng.random() < (0.6 if provider else 0.4):
         grade = rng.choices(list(make_samples.GRADE_WEIGHTS), list(make_samples.GRADE_WEIGHTS.values()))[0]
@@ -302,16 +308,17 @@ def _records(world, rng, pk, authority, established, status, changed_on, provide
         awarded = world.day_between(rng, start, today - datetime.timedelta(days=30))
         low, high = make_samples.GRADE_SCORES[grade]
         score = Decimal(rng.randrange(low * 2, high * 2 + 1)) / 2 if rng.random() < 0.8 else None
+        rating = (grade, awarded, Rating.validity_end(awarded))
         ratings.add(
             organization_id=pk,
             grade=grade,
             score=score,
             awarded_on=awarded,
-            valid_until=Rating.validity_end(awarded),
+            valid_until=rating[2],
             awarding_authority_id=authority,
         )
     if provider or status != Organization.Status.NORMAL:
-        return None
+        return None, rating
     roll = rng.random()
     if roll < 0.0105:
         serious = roll < 0.0005
@@ -330,5 +337,5 @@ def _records(world, rng, pk, authority, established, status, changed_on, provide
             removed_by_id=authority if removed else None,
         )
         if not serious and removed is None:
-            return listing
-    return None
+            return listing, rating
+    return None, rating

@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
+from fixtures.make_samples import AREA_CODES, GIVEN, MONGOLIAN, SURNAMES
 from portal.generator.profiles import Profile
 from portal.generator.writer import Writer
 from registry.models import Region
@@ -26,33 +27,6 @@ PASSWORD_SALT = "qiyuegenerated"
 # Generated department codes are G + region code + a kind suffix (G150102MZ): how generated data is recognised.
 DEPARTMENT_PREFIX = "G"
 PROVINCE = "150000"
-
-SURNAMES = (
-    "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董潘袁蔡蒋余于杜叶程魏苏吕丁任"
-    "卢姚沈钟姜崔谭陆范汪廖石金韦贾夏付方邹熊白孟秦邱侯江尹薛闫段雷龙黎史陶贺毛郝顾龚邵万覃武钱戴严欧莫孔"
-)
-GIVEN = (
-    "建国 丽华 志强 海峰 秀兰 玉梅 国庆 淑芬 春梅 晓燕 立新 文华 红霞 俊峰 海燕 振华 桂英 永胜 晓明 慧敏 建军 丽娜 "
-    "志刚 玉山 文斌 明 静 磊 敏 军 婷 浩 宇 欣怡 子涵 佳琪 俊杰 雪梅 秀英 德明"
-).split()
-MONGOLIAN = (
-    "巴特尔 其其格 乌云 斯琴 苏和 额尔敦 那顺 图雅 萨仁 宝音 朝鲁 孟和 乌力吉 阿拉坦仓 哈斯巴根 娜仁花 巴雅尔 "
-    "额尔德木图 乌兰 满都拉 吉日嘎拉 敖特根 塔娜 阿古拉 布和 其木格"
-).split()
-AREA_CODES = {
-    "1501": "0471",
-    "1502": "0472",
-    "1503": "0473",
-    "1504": "0476",
-    "1505": "0475",
-    "1506": "0477",
-    "1507": "0470",
-    "1508": "0478",
-    "1509": "0474",
-    "1522": "0482",
-    "1525": "0479",
-    "1529": "0483",
-}
 
 
 @dataclass

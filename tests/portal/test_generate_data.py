@@ -160,6 +160,8 @@ def test_contracts_keep_the_signing_rules():
             assert contract.term_within(3) and contract.term_justification
         eligibility = organization_eligibility(contract.organization, on=contract.signed_on)
         assert not eligibility.refusals
+        grade_warnings = [text for text in eligibility.warnings if "评估等级" in text]
+        assert contract.eligibility_acknowledged_warnings.splitlines() == grade_warnings
         assert contract.purchase_item.budget >= contract.amount
         assert contract.purchase_item.purchase_list.status == PurchaseList.Status.PUBLISHED
         assert contract.purchase_item.purchase_list.published_on <= contract.signed_on
