@@ -60,9 +60,18 @@ def seed_departments() -> dict[str, Department]:
         raise RuntimeError(f"regions {sorted(missing)} are missing: run `manage.py load_regions` first")
     departments = {}
     for row in rows:
-        department, _ = Department.objects.get_or_create(
-            code=row["code"], defaults={"name": row["name"], "region": regions[row["region"]], "kind": row["kind"]}
-        )
+        region = regions[row["region"]]
+        department = Department.objects.filter(code=row["code"]).first()
+        if department is None and row["kind"] == Department.Kind.CIVIL_AFFAIRS:
+            # `load_regions` created the region's registration authority already: the demo's bureau is that one,
+            # under the demo's name and code.
+            department = region.departments.filter(kind=Department.Kind.CIVIL_AFFAIRS).order_by("pk").first()
+            if department is not None:
+                department.name, department.code = row["name"], row["code"]
+                department.full_clean()
+                department.save()
+        if department is None:
+            department = Department.objects.create(code=row["code"], name=row["name"], region=region, kind=row["kind"])
         departments[row["code"]] = department
     return departments
 
