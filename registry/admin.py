@@ -186,6 +186,9 @@ class OrganizationAdmin(ImportExportMixin, SimpleHistoryAdmin):
         if isinstance(response, TemplateResponse) and response.context_data:
             result = response.context_data.get("result")
             form = response.context_data.get("form")
+            if result is not None and not (result.has_errors() or result.has_validation_errors()):
+                for warning in getattr(result, "warnings", ()):
+                    messages.warning(request, str(warning))
             if result is not None and form is not None:
                 file_errors = [e for e in result.base_errors if isinstance(e.error, spreadsheets.ImportFileError)]
                 if file_errors:
@@ -214,6 +217,8 @@ class OrganizationAdmin(ImportExportMixin, SimpleHistoryAdmin):
         return super().process_result(result, request)
 
     def add_success_message(self, result, request):
+        for warning in getattr(result, "warnings", ()):
+            messages.warning(request, str(warning))
         totals = result.totals
         messages.success(
             request,

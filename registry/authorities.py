@@ -88,3 +88,95 @@ def region_authority(region: Region) -> Department | None:
     departments = list(region.departments.filter(kind=Department.Kind.CIVIL_AFFAIRS).order_by("pk"))
     planned = authority_name(region)
     return next((d for d in departments if d.name == planned), departments[0] if departments else None)
+
+
+# How people shorten names in practice, used to recognize an authority written as 内蒙古民政厅, 呼市民政局, 锡盟民政局,
+# 土左旗民政局 or 延边州民政局.
+PROVINCE_SHORT = {
+    "内蒙古自治区": "内蒙古",
+    "广西壮族自治区": "广西",
+    "西藏自治区": "西藏",
+    "宁夏回族自治区": "宁夏",
+    "新疆维吾尔自治区": "新疆",
+}
+# Peoples named in autonomous prefectures, counties and banners (延边朝鲜族自治州, 莫力达瓦达斡尔族自治旗).
+PEOPLES = sorted(
+    (
+        "朝鲜 土家 苗 藏 羌 彝 哈尼 蒙古 哈萨克 柯尔克孜 傣 景颇 傈僳 白 布依 侗 回 壮 瑶 黎 畲 满 "
+        "达斡尔 鄂温克 鄂伦春 锡伯 仫佬 毛南 仡佬 水 纳西 拉祜 佤 独龙 怒 普米 "
+        "撒拉 土 保安 东乡 裕固 塔吉克 各 维吾尔 阿昌 德昂 基诺 门巴"
+    ).split(),
+    key=len,
+    reverse=True,
+)
+DIRECTIONS = "左右前中后"
+# Cities known by a one-character abbreviation (a first character is not enough: 呼市 is Hohhot, 呼伦贝尔 is 呼盟).
+CITY_ABBREVIATIONS = {
+    "150100": ("呼市",),
+    "150600": ("鄂市",),
+    "150700": ("呼盟",),
+    "150800": ("巴市",),
+    "150900": ("乌市",),
+    "230100": ("哈市",),
+    "650100": ("乌市",),
+}
+
+
+def _without_autonomy(name: str) -> tuple[str, str]:
+    """(stem, kind) of an autonomous unit's name: 延边朝鲜族自治州 → (延边, 州), 鄂伦春自治旗 → (鄂伦春, 旗)."""
+    for suffix in ("自治州", "自治县", "自治旗"):
+        if name.endswith(suffix) and len(name) > len(suffix):
+            stem = name[: -len(suffix)]
+            stripped = True
+            while stripped:
+                stripped = False
+                for people in PEOPLES:
+                    if stem.endswith(people + "族") and len(stem) > len(people) + 1:
+                        stem, stripped = stem[: -len(people) - 1], True
+                        break
+            return stem, suffix[-1]
+    return name, ""
+
+
+def short_names(region: Region) -> set[str]:
+    """The region's name and the shorter forms people write for it."""
+    name = region.name
+    names = {name}
+    if region.level == Region.Level.PROVINCE:
+        if name in PROVINCE_SHORT:
+            names.add(PROVINCE_SHORT[name])
+        elif name.endswith(("省", "市")):
+            names.add(name[:-1])
+        return names
+    stem, kind = _without_autonomy(name)
+    if kind:
+        names.add(stem + kind)
+        names.add(stem)
+    else:
+        for suffix in ("地区", "市", "盟", "县", "旗"):
+            if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+                stem, kind = name[: -len(suffix)], suffix
+                names.add(stem)
+                break
+    if kind == "盟" and region.level == Region.Level.CITY:
+        names.add(stem[0] + kind)  # 锡盟, 阿盟, 兴盟
+    names.update(CITY_ABBREVIATIONS.get(region.code, ()))
+    if kind == "旗" and len(stem) >= 2:
+        names.add(stem[0] + "".join(c for c in stem[1:] if c in DIRECTIONS) + "旗")  # 土左旗, 科左中旗, 达旗
+    return names
+
+
+def authority_aliases(region: Region, chain: list[Region]) -> set[str]:
+    """Every way of writing the authority of `region` (`chain`: its province, city and itself, without the nation):
+    the region's name or a short form, alone or after its province's and city's, + 民政局 (a province's also 民政厅)."""
+    if region.level == Region.Level.NATIONAL:
+        return {NATIONAL_AUTHORITY, "中华人民共和国民政部", "国家民政部"}
+    endings = ("民政厅", "民政局") if region.level == Region.Level.PROVINCE else ("民政局",)
+    variants = [sorted(short_names(link)) for link in chain]
+    prefixes: set[str] = set()
+    for start in range(len(chain)):
+        combined = [""]
+        for options in variants[start:]:
+            combined = [head + option for head in combined for option in options]
+        prefixes.update(combined)
+    return {prefix + ending for prefix in prefixes for ending in endings}

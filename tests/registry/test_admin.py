@@ -508,3 +508,15 @@ def test_admin_shows_a_listing_removal_read_only(superuser_client):
     page = superuser_client.get(reverse("admin:registry_organization_change", args=[listing.organization.pk]))
     inline_fields = set(page.context["inline_admin_formsets"][2].formset.forms[0].fields)
     assert "list_kind" in inline_fields and not {"removed_on", "removal_reason", "removed_by"} & inline_fields
+
+
+def test_a_code_from_another_region_is_a_warning_in_the_admin_preview_and_result(superuser_client, bureaus, tmp_path):
+    moved = org_row(1, 统一社会信用代码=make_uscc("2", "150200", "MJ000001"))
+    path = write_file(tmp_path / "moved.xlsx", [moved])
+    preview = upload(superuser_client, path)
+    shown = [str(message) for message in preview.context["messages"]]
+    assert any("第2行" in text and "150200（内蒙古自治区包头市）" in text for text in shown)
+    done = confirm(superuser_client, preview)
+    assert Organization.objects.count() == 1
+    followed = superuser_client.get(done["Location"])
+    assert any("150200" in str(message) for message in followed.context["messages"])
