@@ -1,4 +1,5 @@
-"""The registry: regions (GB/T 2260), departments and the social organizations they register.
+"""The registry: regions (GB/T 2260), departments and the social organizations they register, with their annual
+inspections, evaluation grades, credit listings and administrative penalties.
 
 Business rules live in services.py (writes) and selectors.py (reads); the models hold fields, invariants
 that the database can enforce, and small derived properties.
@@ -290,3 +291,65 @@ class CreditListing(models.Model):
     @property
     def is_open(self) -> bool:
         return self.removed_on is None
+
+
+class Penalty(models.Model):
+    """An administrative penalty (行政处罚) decided against an organization, as the national platform publishes it.
+
+    The decision is never edited away: a penalty that was fulfilled or annulled changes its status, with the date
+    and the reason, and history keeps every state.
+    """
+
+    class Kind(models.TextChoices):
+        WARNING = "warning", _("警告")
+        FINE = "fine", _("罚款")
+        CONFISCATION = "confiscation", _("没收违法所得或非法财产")
+        SUSPENSION = "suspension", _("限期停止活动")
+        REVOCATION = "revocation", _("撤销登记")
+
+    class Status(models.TextChoices):
+        IN_FORCE = "in_force", _("生效")
+        FULFILLED = "fulfilled", _("已履行")
+        ANNULLED = "annulled", _("已撤销")
+
+    # Kinds that carry an amount in yuan: a fine must, a confiscation may.
+    AMOUNT_KINDS = (Kind.FINE, Kind.CONFISCATION)
+
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("社会组织"), on_delete=models.PROTECT, related_name="penalties"
+    )
+    decision_number = models.CharField(_("处罚决定书文号"), max_length=100)
+    decided_on = models.DateField(_("处罚决定日期"), db_index=True)
+    authority = models.ForeignKey(
+        Department, verbose_name=_("处罚机关"), on_delete=models.PROTECT, related_name="penalties"
+    )
+    kind = models.CharField(_("处罚种类"), max_length=20, choices=Kind.choices)
+    amount = models.DecimalField(_("金额(元)"), max_digits=14, decimal_places=2, null=True, blank=True)
+    facts = models.TextField(_("违法事实"))
+    legal_basis = models.TextField(_("处罚依据"))
+    status = models.CharField(_("执行状态"), max_length=20, choices=Status.choices, default=Status.IN_FORCE)
+    status_changed_on = models.DateField(_("状态变更日期"), null=True, blank=True)
+    status_reason = models.TextField(_("状态变更说明"), blank=True)
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("行政处罚")
+        verbose_name_plural = _("行政处罚")
+        ordering = ["-decided_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["authority", "decision_number"], name="penalty_number_per_authority"),
+            models.CheckConstraint(
+                condition=Q(amount__isnull=True) | Q(amount__gte=0), name="penalty_amount_not_negative"
+            ),
+            models.CheckConstraint(condition=~Q(kind="fine") | Q(amount__isnull=False), name="penalty_fine_has_amount"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} {self.decision_number}"
+
+    @property
+    def counts(self) -> bool:
+        """An annulled penalty no longer counts against the organization."""
+        return self.status != self.Status.ANNULLED

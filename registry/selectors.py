@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.permissions import is_registrar, is_superuser
-from registry.models import AnnualInspection, CreditListing, Organization, Rating, Region
+from registry.models import AnnualInspection, CreditListing, Organization, Penalty, Rating, Region
 from registry.uscc import normalize_uscc
 
 
@@ -101,11 +101,21 @@ def _status_on(organization: Organization, on: datetime.date) -> tuple[str, date
     return current
 
 
+def _year_before(day: datetime.date) -> datetime.date:
+    """The same day a year earlier (29 February → 28 February)."""
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:
+        return day.replace(year=day.year - 1, day=28)
+
+
 def organization_eligibility(organization: Organization, *, on: datetime.date | None = None) -> Eligibility:
     """Whether `organization` may take a purchase-of-services contract on `on` (today by default).
 
-    Refused: not established yet, registration status other than 正常, an open serious-violation listing.
-    Warned: an open activity-abnormal listing, last annual inspection 不合格, no evaluation grade valid on `on`.
+    Refused: not established yet, registration status other than 正常, an open serious-violation listing, a penalty of
+    撤销登记 (not annulled).
+    Warned: an open activity-abnormal listing, an administrative penalty decided within the year before `on` (not
+    annulled), last annual inspection 不合格, no evaluation grade valid on `on`.
     Checks registered with register_eligibility_check add their refusals and warnings after these.
     Listings, inspections and ratings are read as they stood on `on`: a listing removed by then no longer counts,
     an inspection decided later is not yet known.
@@ -141,6 +151,19 @@ def organization_eligibility(organization: Organization, *, on: datetime.date | 
             "reason": listing.reason,
         }
         (refusals if listing.list_kind == CreditListing.List.SERIOUS else warnings).append(text)
+
+    penalties = Penalty.objects.filter(organization=organization, decided_on__lte=on).exclude(
+        status=Penalty.Status.ANNULLED, status_changed_on__lte=on
+    )
+    for penalty in penalties.filter(Q(kind=Penalty.Kind.REVOCATION) | Q(decided_on__gt=_year_before(on))).order_by(
+        "decided_on", "pk"
+    ):
+        text = _("%(day)s 受到行政处罚（%(kind)s，%(number)s）") % {
+            "day": penalty.decided_on.isoformat(),
+            "kind": penalty.get_kind_display(),
+            "number": penalty.decision_number,
+        }
+        (refusals if penalty.kind == Penalty.Kind.REVOCATION else warnings).append(text)
 
     last_inspection = (
         AnnualInspection.objects.filter(organization=organization, decided_on__lte=on).order_by("-year").first()
