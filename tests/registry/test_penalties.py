@@ -147,3 +147,67 @@ def test_database_refuses_a_fine_without_amount(organization):
             legal_basis="b",
         )
     assert Organization.objects.filter(pk=organization.pk).exists()
+
+
+# --- pages and the credit report ------------------------------------------------------------------------------------
+
+
+def test_the_public_page_and_the_credit_report_show_penalties(client, organization):
+    from io import BytesIO
+
+    from django.urls import reverse
+    from pypdf import PdfReader
+
+    PenaltyFactory(organization=organization, decision_number="呼民罚〔2026〕15号", kind=Penalty.Kind.FINE, amount=8000)
+    page = client.get(reverse("registry:organization-detail", args=[organization.uscc]))
+    text = page.content.decode()
+    assert "呼民罚〔2026〕15号" in text and "8,000.00" in text and "/penalties/" not in text
+    report = client.get(reverse("registry:organization-report", args=[organization.uscc]))
+    pdf_text = "".join(page.extract_text() for page in PdfReader(BytesIO(report.content)).pages)
+    assert "行政处罚" in pdf_text and "呼民罚〔2026〕15号" in pdf_text
+
+
+@pytest.mark.parametrize("who", ["anonymous", "purchaser", "other_registrar", "registrar"])
+def test_penalty_pages_are_for_the_organizations_registrars(client, organization, registrar, who):
+    from django.urls import reverse
+
+    penalty = PenaltyFactory(organization=organization)
+    users = {
+        "purchaser": PurchaserFactory(department__region=region("150100")),
+        "other_registrar": RegistrarFactory(department__region=region("150200")),
+        "registrar": registrar,
+    }
+    if who in users:
+        client.force_login(users[who])
+    expected = {"anonymous": 302, "purchaser": 403, "other_registrar": 404, "registrar": 200}[who]
+    for url in (
+        reverse("registry:penalty-create", args=[organization.uscc]),
+        reverse("registry:penalty-status", args=[organization.uscc, penalty.pk]),
+    ):
+        assert client.get(url).status_code == expected
+        assert client.post(url, {}).status_code == expected
+
+
+def test_a_registrar_records_and_fulfils_a_penalty_through_the_pages(client, organization, registrar):
+    from django.urls import reverse
+
+    client.force_login(registrar)
+    url = reverse("registry:penalty-create", args=[organization.uscc])
+    form = {
+        "decision_number": "呼民罚〔2026〕20号",
+        "decided_on": TODAY.isoformat(),
+        "kind": Penalty.Kind.FINE,
+        "amount": "",
+        "facts": "违规收费",
+        "legal_basis": "《社会团体登记管理条例》第三十条",
+    }
+    refused = client.post(url, form)
+    assert refused.status_code == 200 and "罚款必须填写罚款金额" in refused.content.decode()
+    done = client.post(url, {**form, "amount": "3000"})
+    assert done.status_code == 302
+    penalty = Penalty.objects.get()
+    status_url = reverse("registry:penalty-status", args=[organization.uscc, penalty.pk])
+    assert status_url in client.get(done["Location"]).content.decode()
+    client.post(status_url, {"status": "fulfilled", "changed_on": TODAY.isoformat(), "reason": "已缴纳"})
+    penalty.refresh_from_db()
+    assert penalty.status == Penalty.Status.FULFILLED
