@@ -57,6 +57,8 @@ from api.serializers.registry import (
     OrganizationRegisterSerializer,
     OrganizationSerializer,
     OrganizationUpdateSerializer,
+    PenaltyCreateSerializer,
+    PenaltySerializer,
     RatingSerializer,
 )
 from api.serializers.supervision import ComplaintCreateSerializer, ComplaintStatusSerializer
@@ -75,6 +77,8 @@ __all__ = [
     "CreditListingCreateSerializer",
     "CreditListingRemoveSerializer",
     "CreditListingSerializer",
+    "PenaltyCreateSerializer",
+    "PenaltySerializer",
     "DecisionSerializer",
     "DeliverableCreateSerializer",
     "DeliverableSerializer",

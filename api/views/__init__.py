@@ -11,7 +11,7 @@ from api.views.common import ERRORS, ApiViewSet, parse
 from api.views.contracts import ContractViewSet, DeliverableViewSet, PurchaseListViewSet
 from api.views.evaluations import EvaluationViewSet
 from api.views.ocds import OCDS_PACKAGE, OcdsContractReleasesView, OcdsDateRangeSerializer, OcdsReleasePackageView
-from api.views.registry import CreditListingViewSet, OrganizationViewSet
+from api.views.registry import CreditListingViewSet, OrganizationViewSet, PenaltyViewSet
 from api.views.supervision import ComplaintViewSet
 
 __all__ = [
@@ -19,6 +19,7 @@ __all__ = [
     "ComplaintViewSet",
     "ContractViewSet",
     "CreditListingViewSet",
+    "PenaltyViewSet",
     "DeliverableViewSet",
     "ERRORS",
     "EvaluationViewSet",
