@@ -7,7 +7,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from registry.models import Organization, Rating, Region
+from registry.models import Department, Organization, Rating, Region
 from registry.selectors import region_choices
 from registry.uscc import normalize_uscc
 
@@ -30,6 +30,13 @@ class RegionFilter(django_filters.ModelChoiceFilter):
 def directory_regions() -> QuerySet[Region]:
     """The province, its leagues and cities, and every region where an organization is registered."""
     return region_choices(Organization.objects.values("region_id"))
+
+
+def directory_authorities() -> QuerySet[Department]:
+    """The registration authorities that registered at least one organization, province first."""
+    return Department.objects.filter(
+        pk__in=Organization.objects.order_by().values("registration_authority_id")
+    ).order_by("region__code", "name")
 
 
 class YearFilter(django_filters.NumberFilter):
@@ -59,6 +66,13 @@ class OrganizationFilter(django_filters.FilterSet):
         queryset=directory_regions(),
         to_field_name="code",
         method="filter_region",
+        empty_label=_("全部"),
+    )
+    authority = django_filters.ModelChoiceFilter(
+        label=_("登记管理机关"),
+        field_name="registration_authority",
+        queryset=directory_authorities(),
+        to_field_name="code",
         empty_label=_("全部"),
     )
     status = django_filters.ChoiceFilter(
