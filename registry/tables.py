@@ -27,11 +27,12 @@ class OrganizationTable(tables.Table):
     name = tables.Column(
         linkify=lambda record: reverse("registry:organization-detail", args=[record.uscc]),
         order_by=("name", "pk"),
+        attrs={"th": {"class": "col-name"}, "td": {"class": "col-name"}},
     )
     uscc = tables.Column(attrs={"td": {"class": "uscc"}}, order_by=("uscc",))
     org_type = tables.Column(order_by=("org_type", "name", "pk"))
     legal_representative = tables.Column(orderable=False)
-    registration_authority = tables.Column(orderable=False)
+    registration_authority = tables.Column(orderable=False, attrs={"td": {"class": "col-authority"}})
     region = tables.Column(order_by=("region__code", "name", "pk"))
     established_on = tables.DateColumn(format="Y-m-d", order_by=("established_on", "name", "pk"))
     current_grade = tables.Column(verbose_name=_("评估等级"), empty_values=(), order_by=("current_grade", "name", "pk"))
