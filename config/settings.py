@@ -293,6 +293,8 @@ SPECTACULAR_SETTINGS = {
         "ComplaintStatusEnum": "supervision.models.Complaint.Status",
         "PenaltyKindEnum": "registry.models.Penalty.Kind",
         "PenaltyStatusEnum": "registry.models.Penalty.Status",
+        "AnnualReportStatusEnum": "registry.models.AnnualReport.Status",
+        "InspectionResultEnum": "registry.models.AnnualInspection.Result",
     },
 }
 
