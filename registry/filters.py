@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from registry.models import Department, Organization, Rating, Region
@@ -34,9 +34,13 @@ def directory_regions() -> QuerySet[Region]:
 
 def directory_authorities() -> QuerySet[Department]:
     """The registration authorities that registered at least one organization, province first."""
-    return Department.objects.filter(
-        pk__in=Organization.objects.order_by().values("registration_authority_id")
-    ).order_by("region__code", "name")
+    # One index probe per civil-affairs department, not a scan of every organization.
+    registered = Organization.objects.filter(registration_authority=OuterRef("pk"))
+    return (
+        Department.objects.filter(kind=Department.Kind.CIVIL_AFFAIRS)
+        .filter(Exists(registered))
+        .order_by("region__code", "name")
+    )
 
 
 class YearFilter(django_filters.NumberFilter):
