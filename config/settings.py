@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "core",
     "accounts",
+    "notifications",
     "registry",
     "contracts",
     "evaluations",
@@ -156,7 +157,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "portal:home"
+LOGIN_REDIRECT_URL = "portal:todo"
 LOGOUT_REDIRECT_URL = "portal:home"
 
 # Internationalization: Chinese first, English second.

@@ -65,6 +65,18 @@ def _user_region_path(user) -> str | None:
     return user.department.region.path if is_purchaser(user) else None
 
 
+def managed_by(user, department_field: str = "department") -> Q | None:
+    """Rows whose purchasing department (`department_field`) the user manages, as `can_manage_contract` decides it:
+    None for superusers (everything), the purchaser's region otherwise, nothing for anyone else. The 待办 items of
+    purchasers use it, so they are scoped exactly like the contract pages they link to."""
+    if is_superuser(user):
+        return None
+    path = _user_region_path(user)
+    if not path:
+        return Q(pk__in=[])
+    return Q(**{f"{department_field}__region__path__startswith": path})
+
+
 # Purchase lists ------------------------------------------------------------------------------------------------
 
 
