@@ -23,7 +23,7 @@ from contracts.models import Contract
 from core.services import Refusals, lock, refuse, require, save
 from core.services import now as current_time
 from registry.models import Organization
-from supervision import permissions
+from supervision import notices, permissions
 from supervision.models import Complaint, RectificationOrder
 from supervision.services.common import check_files
 from supervision.services.orders import order_issue
@@ -167,6 +167,7 @@ def complaint_file(
         complaint.attachment_size = check.size
         complaint.attachment_content_type = check.content_type
     save(complaint, actor=actor)
+    notices.complaint_changed(complaint)
     if client_key:
         complaint_rate_limit_record(client_key, now=now)
     return complaint
@@ -189,6 +190,7 @@ def complaint_start_review(*, actor, complaint: Complaint, now: datetime.datetim
     complaint.handler = actor
     complaint.review_started_at = now or current_time()
     save(complaint, actor=actor)
+    notices.complaint_changed(complaint, actor=actor)
     return complaint
 
 
@@ -207,6 +209,7 @@ def _decide(
     complaint.decided_at = now or current_time()
     complaint.decided_by = actor
     save(complaint, actor=actor, reason=reasoning)
+    notices.complaint_changed(complaint, actor=actor)
     return complaint
 
 
