@@ -99,6 +99,13 @@ class ContractFilter(django_filters.FilterSet):
         method="filter_organization",
         widget=forms.TextInput(attrs={"placeholder": _("名称或统一社会信用代码")}),
     )
+    region = RegionFilter(
+        label=_("所属区划"),
+        queryset=Region.objects.none(),
+        to_field_name="code",
+        method="filter_region",
+        empty_label=_("全部"),
+    )
     department = django_filters.ModelChoiceFilter(
         label=_("购买主体"), queryset=Department.objects.none(), empty_label=_("全部")
     )
@@ -114,6 +121,7 @@ class ContractFilter(django_filters.FilterSet):
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None, include_drafts: bool = False):
         super().__init__(data, queryset, request=request, prefix=prefix)
         self.filters["department"].queryset = _departments_of(self.queryset)
+        self.filters["region"].queryset = region_choices(self.queryset.order_by().values("department__region_id"))
         self.include_drafts = include_drafts
 
     @property
@@ -126,6 +134,9 @@ class ContractFilter(django_filters.FilterSet):
             ]
             form.drafts_hidden = True
         return form
+
+    def filter_region(self, queryset, name, value):
+        return queryset.filter(department__region__path__startswith=value.path) if value else queryset
 
     def filter_text(self, queryset, name, value):
         text = value.strip()

@@ -11,6 +11,7 @@ from core.services import today
 from notifications import todo
 from portal.dashboard import home_dashboard
 from portal.navigation import items_for
+from portal.officials import official_dashboard
 
 
 class HomeView(TemplateView):
@@ -49,6 +50,7 @@ class TodoView(LoginRequiredMixin, TemplateView):
             "todo_overdue": overdue,
             "work_items": items_for(user, "work"),
             "today": today(),
+            "dashboard": official_dashboard(user, on=today()),
         }
 
 

@@ -281,9 +281,10 @@ def _email_wanted(plan: dict) -> dict:
     return wanted
 
 
-def send_reminders(*, on: datetime.date | None = None) -> ReminderReport:
-    """Remind everyone of what is due at `on` (today): a notification in the site for each, and an e-mail with every
-    reminder not sent before to each who has an address and wants it; returns what was done."""
+def send_reminders(*, on: datetime.date | None = None, email: bool = True) -> ReminderReport:
+    """Remind everyone of what is due at `on` (today): a notification in the site for each, and (unless `email` is
+    False) an e-mail with every reminder not sent before to each who has an address and wants it; returns what was
+    done."""
     on = on or timezone.localdate()
     report = ReminderReport(on=on)
     everyone = collect(on)
@@ -291,7 +292,7 @@ def send_reminders(*, on: datetime.date | None = None) -> ReminderReport:
         _notify_in_site(everyone)
     report.notified = sorted(user.username for user in everyone)
     report.without_email = sorted(user.username for user in everyone if not user.email)
-    plan = _email_wanted(everyone)
+    plan = _email_wanted(everyone) if email else {}
     sent = _already_sent(plan)
     counts: dict[str, int] = defaultdict(int)
     for recipient in sorted(plan, key=lambda user: user.pk):
