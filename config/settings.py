@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "contracts",
     "evaluations",
     "supervision",
+    "stats",
     "api",
     "portal",
 ]
