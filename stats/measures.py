@@ -15,7 +15,7 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -52,7 +52,17 @@ class Family:
     keys: dict[str, str]
     aggregates: Callable[[str, datetime.date], dict]
     officials: bool = False
+    # In the multi-year trend, the years of this family's records make rows (registrations go back decades: they
+    # fill in the years the other families bring, and make none of their own).
+    makes_years: bool = True
+    # Dimensions under which one record may fall in several rows (a list with items of two categories): the total
+    # of such a breakdown is its own query instead of the sum of the rows.
+    multi_valued: frozenset[str] = frozenset()
     measures: list[str] = field(default_factory=list)
+
+
+def _purchase_lists(today):
+    return PurchaseList.objects.filter(status=PurchaseList.Status.PUBLISHED)
 
 
 def _purchase_items(today):
@@ -112,6 +122,16 @@ def _through_contract(keys: dict[str, str]) -> dict[str, str]:
 
 FAMILIES: list[Family] = [
     Family(
+        "purchase_lists",
+        _purchase_lists,
+        "region__path",
+        "year",
+        False,
+        {"department": "department_id", "category": "items__category"},
+        lambda prefix, today: {"lists_published": Count("pk", distinct=True)},
+        multi_valued=frozenset({"category"}),
+    ),
+    Family(
         "purchase_items",
         _purchase_items,
         "purchase_list__region__path",
@@ -119,7 +139,6 @@ FAMILIES: list[Family] = [
         False,
         {"department": "purchase_list__department_id", "category": "category"},
         lambda prefix, today: {
-            "lists_published": Count("purchase_list", distinct=True),
             "items_published": Count("pk"),
             "budget": Sum("budget"),
         },
@@ -176,7 +195,9 @@ FAMILIES: list[Family] = [
         lambda prefix, today: {
             "evaluations": Count("pk"),
             **{f"grade_{grade}": Count("pk", filter=Q(grade=grade)) for grade in GRADES},
-            "average_score": Avg("score"),
+            # The average score is derived from these two, so that rows and totals add up.
+            "score_sum": Sum("score"),
+            "scored": Count("score"),
         },
     ),
     Family(
@@ -187,6 +208,7 @@ FAMILIES: list[Family] = [
         True,
         {"department": "registration_authority_id", "org_type": "org_type"},
         lambda prefix, today: {"organizations_registered": Count("pk")},
+        makes_years=False,
     ),
     Family(
         "organizations",
@@ -291,7 +313,7 @@ MEASURES: list[Measure] = [
 ]
 MEASURE_BY_KEY = {measure.key: measure for measure in MEASURES}
 # Measures computed from others after the queries.
-DERIVED = {"contracted_share"}
+DERIVED = {"contracted_share", "average_score"}
 
 
 def family_of(measure_key: str) -> str | None:

@@ -102,22 +102,33 @@ def _key(value) -> str:
 
 
 def _family_figures(family: Family, scope: Scope, dimension: str | None, today: datetime.date):
-    """({row key: {measure: value}}, {measure: total}) for one family (two queries; one without a dimension)."""
+    """({row key: {measure: value}}, {measure: total}) for one family: one grouped query, whose rows add up to the
+    total; a second query for the total only where a record may fall in several rows."""
     aggregates = family.aggregates(scope.prefix, today)
     queryset = _filtered(family, scope, today, by_year=dimension == "year")
+    if not dimension:
+        return {}, queryset.aggregate(**aggregates)
     grouped: dict[str, dict] = {}
-    if dimension:
-        rows = queryset.annotate(stat_key=_key_expression(family, scope, dimension)).values("stat_key")
-        for row in rows.annotate(**aggregates):
-            key = _key(row.pop("stat_key"))
-            if dimension == "region" and key == UNCLASSIFIED:
-                key = OWN_LEVEL
-            grouped[key] = row
+    rows = queryset.annotate(stat_key=_key_expression(family, scope, dimension)).values("stat_key")
+    for row in rows.annotate(**aggregates):
+        key = _key(row.pop("stat_key"))
+        if dimension == "region" and key == UNCLASSIFIED:
+            key = OWN_LEVEL
+        grouped[key] = row
     if dimension == "year":
-        total = dict.fromkeys(aggregates)
-    else:
+        total = dict.fromkeys(aggregates)  # the trend's total is the sum of the years shown
+    elif dimension in family.multi_valued:
         total = _filtered(family, scope, today, by_year=False).aggregate(**aggregates)
+    else:
+        total = {name: _add(row.get(name) for row in grouped.values()) for name in aggregates}
     return grouped, total
+
+
+def _add(values) -> object:
+    present = [value for value in values if value is not None]
+    if not present:
+        return None
+    return sum(present[1:], present[0])
 
 
 def _clean(values: dict) -> dict:
@@ -131,13 +142,19 @@ def _clean(values: dict) -> dict:
 
 
 def _derive(values: dict) -> None:
-    budget, amount = values.get("budget"), values.get("contract_amount")
-    if budget and amount is not None:
-        values["contracted_share"] = (Decimal(amount) * 100 / Decimal(budget)).quantize(
-            Decimal("0.1"), rounding=ROUND_HALF_UP
+    """Compute the derived measures from the raw aggregates (which are then dropped)."""
+    score_sum, scored = values.pop("score_sum", None), values.pop("scored", None)
+    if scored is not None:
+        values["average_score"] = (
+            (Decimal(score_sum) / scored).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) if scored else None
         )
-    elif "budget" in values and "contract_amount" in values:
-        values["contracted_share"] = None
+    budget, amount = values.get("budget"), values.get("contract_amount")
+    if "budget" in values and "contract_amount" in values:
+        values["contracted_share"] = (
+            (Decimal(amount or 0) * 100 / Decimal(budget)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+            if budget
+            else None
+        )
 
 
 SUMMABLE_ZERO = {"budget", "contract_amount", "outside_amount", "paid"}
@@ -148,10 +165,10 @@ def _with_zeros(values: dict, measures: list[Measure], present: set[str]) -> dic
     out = {}
     for measure in measures:
         if measure.key in DERIVED:
-            continue
-        if measure.key not in present:
+            out[measure.key] = values.get(measure.key)
+        elif measure.key not in present:
             out[measure.key] = None
-        elif values.get(measure.key) is None and measure.key != "average_score":
+        elif values.get(measure.key) is None:
             out[measure.key] = Decimal("0.00") if measure.key in SUMMABLE_ZERO else 0
         else:
             out[measure.key] = values.get(measure.key)
@@ -185,61 +202,56 @@ def _labels(scope: Scope, dimension: str, keys: set[str]) -> list[tuple[str, str
     return rows
 
 
-def statistics_table(scope: Scope, dimension: str, *, today: datetime.date | None = None) -> StatisticsTable:
-    """Every visible measure for each row of `dimension` and for the total of the scope."""
+def _finish(raw: dict, measures: list[Measure], present: set[str]) -> dict:
+    values = _clean(dict(raw))
+    _derive(values)
+    return _with_zeros(values, measures, present)
+
+
+def statistics_table(
+    scope: Scope, dimension: str, *, today: datetime.date | None = None, only: set[str] | None = None
+) -> StatisticsTable:
+    """Every visible measure (or only the measures `only` names) for each row of `dimension` and for the total."""
     today = today or timezone.localdate()
-    measures = visible_measures(scope)
+    measures = [measure for measure in visible_measures(scope) if only is None or measure.key in only]
     per_key: dict[str, dict] = {}
-    total_values: dict = {}
+    total_raw: dict = {}
     present: set[str] = set()
+    row_keys: set[str] = set()
     for family in FAMILIES:
-        if not _applies(family, scope, dimension):
+        if not _applies(family, scope, dimension) or (only is not None and not only & set(family.measures)):
             continue
         grouped, total = _family_figures(family, scope, dimension, today)
         present.update(family.measures)
-        total_values.update(total)
+        total_raw.update(total)
         for key, values in grouped.items():
             per_key.setdefault(key, {}).update(values)
-    rows = []
-    for key, label, row_scope in _labels(scope, dimension, set(per_key)):
-        values = _with_zeros(_clean(per_key.get(key, {})), measures, present)
-        _derive(values)
-        rows.append(Row(key=key, label=label, values=values, scope=row_scope))
+            if family.makes_years or dimension != "year":
+                row_keys.add(key)
+    labels = _labels(scope, dimension, row_keys)
     if dimension == "year":
-        # The years' rows are the whole of the scope's history: the total is their sum.
-        total_values = _sum_rows(rows, measures)
-    total = Row(key="", label=str(_("合计")), values=_with_zeros(_clean(total_values), measures, present), scope=scope)
-    _derive(total.values)
+        # The trend's total is the sum of the years shown.
+        names = {name for key, _label, _scope in labels for name in per_key.get(key, {})}
+        total_raw = {name: _add(per_key.get(key, {}).get(name) for key, _l, _s in labels) for name in names}
+    rows = [
+        Row(key=key, label=label, values=_finish(per_key.get(key, {}), measures, present), scope=row_scope)
+        for key, label, row_scope in labels
+    ]
+    total = Row(key="", label=str(_("合计")), values=_finish(total_raw, measures, present), scope=scope)
     return StatisticsTable(scope=scope, dimension=dimension, measures=measures, rows=rows, total=total)
-
-
-def _sum_rows(rows: list[Row], measures: list[Measure]) -> dict:
-    total: dict = {}
-    for measure in measures:
-        values = [row.values.get(measure.key) for row in rows]
-        if measure.key == "average_score" or measure.key in DERIVED:
-            total[measure.key] = None
-        elif any(value is not None for value in values):
-            start = Decimal("0.00") if any(isinstance(value, Decimal) for value in values) else 0
-            total[measure.key] = sum((value for value in values if value is not None), start)
-        else:
-            total[measure.key] = None
-    return total
 
 
 def summary(scope: Scope, *, today: datetime.date | None = None) -> dict:
     """The scope's totals only (one query per family): {measure key: value}."""
     today = today or timezone.localdate()
     measures = visible_measures(scope)
-    values: dict = {}
+    raw: dict = {}
     present: set[str] = set()
     for family in FAMILIES:
         if _applies(family, scope, None):
-            values.update(_family_figures(family, scope, None, today)[1])
+            raw.update(_family_figures(family, scope, None, today)[1])
             present.update(family.measures)
-    values = _with_zeros(_clean(values), measures, present)
-    _derive(values)
-    return values
+    return _finish(raw, measures, present)
 
 
 # --- concentration --------------------------------------------------------------------------------------------------

@@ -77,6 +77,8 @@ def world(db):
     ]:
         plist = PublishedPurchaseListFactory(department=department, year=year)
         items.append(PurchaseItemFactory(purchase_list=plist, budget=Decimal(budget), category=category))
+    # The 2026 Hohhot list also buys a technical service: it counts once in the total, once in each category.
+    PurchaseItemFactory(purchase_list=items[1].purchase_list, budget=Decimal("100000.00"), category="technical")
     # Never counted: a draft list and a withdrawn one.
     PurchaseItemFactory(purchase_list=PurchaseListFactory(department=hohhot_dept), budget=Decimal("999999.00"))
     PurchaseItemFactory(

@@ -11,7 +11,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from contracts.models import Contract, Deliverable, Payment, PurchaseItem
+from contracts.models import Contract, Deliverable, Payment, PurchaseItem, PurchaseList
 from evaluations.models import Evaluation
 from registry.models import Organization
 from stats.scope import Scope
@@ -41,7 +41,14 @@ def by_hand(scope: Scope, today: datetime.date, row_filter) -> dict:
         and (year is None or item.purchase_list.year == year)
         and row_filter("item", item)
     ]
-    figures["lists_published"] = len({item.purchase_list_id for item in items})
+    figures["lists_published"] = sum(
+        1
+        for plist in PurchaseList.objects.select_related("region").prefetch_related("items")
+        if plist.status == "published"
+        and _under(plist.region.path, prefix)
+        and (year is None or plist.year == year)
+        and row_filter("list", plist)
+    )
     figures["items_published"] = len(items)
     figures["budget"] = sum((item.budget for item in items), Decimal("0.00"))
 
@@ -111,6 +118,14 @@ def _row_filter(dimension: str, key: str):
 
     def admit(kind: str, record) -> bool:
         contract = record if kind == "contract" else None
+        if kind == "list":
+            if dimension == "region":
+                return f"/{key}/" in f"/{record.region.path}"
+            if dimension == "department":
+                return str(record.department_id) == key
+            if dimension == "category":
+                return any(item.category == key for item in record.items.all())
+            return dimension != "org_type"
         if dimension == "region":
             path = record.purchase_list.region.path if kind == "item" else contract.department.region.path
             return f"/{key}/" in f"/{path}"
@@ -158,9 +173,9 @@ def test_known_figures_with_amendments_drafts_and_withdrawn_lists(world):
     # 120,000 (amended twice, counted once at its current amount) + 80,000 + 150,000 + 300,000; the draft is not.
     assert values["contract_amount"] == Decimal("650000.00")
     assert values["contracts_signed"] == 4
-    # 300,000 + 200,000 + 400,000: neither the draft list's item nor the withdrawn list's.
-    assert values["budget"] == Decimal("900000.00")
-    assert values["contracted_share"] == Decimal("72.2")
+    # 300,000 + 100,000 + 200,000 + 400,000: neither the draft list's item nor the withdrawn list's.
+    assert values["budget"] == Decimal("1000000.00")
+    assert values["contracted_share"] == Decimal("65.0")
     assert values["lists_published"] == 3
     assert (values["accepted_on_time"], values["accepted_late"], values["returned"]) == (1, 1, 1)
     assert values["overdue"] == 2  # the returned one (due 10-31) and the submitted one (due 11-30)
@@ -212,7 +227,11 @@ def test_filters_narrow_every_family(world):
     today = world["today"]
     scope = Scope(region=region("150000"), year=2026, category="technical")
     values = summary(scope, today=today)
-    assert values["contracts_signed"] == 1 and values["budget"] == Decimal("200000.00")
+    assert values["contracts_signed"] == 1 and values["budget"] == Decimal("300000.00")
+    assert values["lists_published"] == 2
+    by_category = statistics_table(Scope(region=region("150000"), year=2026), "category", today=today)
+    assert by_category.total["lists_published"] == 3
+    assert sum(row["lists_published"] for row in by_category.rows) == 4
     # Organizations are not classified by service category: not applicable rather than a wrong zero.
     assert values["organizations_active"] is None
     department = Scope(region=region("150000"), year=2026, department_id=world["hohhot_dept"].pk)
