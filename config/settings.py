@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "contracts",
     "evaluations",
     "supervision",
+    "stats",
     "api",
     "portal",
 ]
