@@ -253,7 +253,8 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
-IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+# Formula safety is core.spreadsheets' job (its XLSXFormat/CSVFormat); the library's own escaping drops one "=" only.
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
 
 REST_FRAMEWORK = {
     # Token first: an API client without credentials is answered 401 with `WWW-Authenticate: Token`.
