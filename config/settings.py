@@ -4,6 +4,7 @@ Every value a deployment changes comes from an environment variable (see README.
 A misconfiguration stops the process with one clear line instead of a traceback.
 """
 
+import ipaddress
 import os
 import sys
 from pathlib import Path
@@ -224,12 +225,39 @@ if not DEBUG:
     if _env_bool("BEHIND_TLS_PROXY", False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-# Cache: per-process memory by default; CACHE_BACKEND=database shares it between web processes (run
-# `manage.py createcachetable` once), which the complaint rate limit needs when several processes serve.
-if os.environ.get("CACHE_BACKEND", "memory") == "database":
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "qiyue_cache"}}
-else:
+# Reverse proxies (TLS terminator, load balancer) whose X-Forwarded-For names the client: addresses or networks,
+# comma-separated. Only requests from these addresses have the header believed (core.clients.client_address).
+TRUSTED_PROXIES = _env_list("TRUSTED_PROXIES", "")
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        _refuse(f"TRUSTED_PROXIES holds {_proxy!r}, which is no address or network (e.g. 10.0.0.0/24) / 代理地址无效")
+
+# Cache shared by every web process (rate limits, sign-in lockout): CACHE_URL=redis://host:6379/0 uses Redis
+# (django-redis); without it, the database (table qiyue_cache, created by `migrate`). locmem:// keeps it per process
+# (development only).
+CACHE_URL = os.environ.get("CACHE_URL", "").strip()
+if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "qiyue",
+            "OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient"},
+        }
+    }
+elif CACHE_URL == "" or CACHE_URL.startswith("db://"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": CACHE_URL.removeprefix("db://") or "qiyue_cache",
+        }
+    }
+elif CACHE_URL == "locmem://":
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "qiyue"}}
+else:
+    _refuse(f"CACHE_URL={CACHE_URL!r} is not redis://…, db:// or locmem:// / CACHE_URL 无效")
 
 # The province this deployment serves (GB/T 2260 code): its leagues and cities head every region filter and the
 # public home's figures.
