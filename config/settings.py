@@ -125,6 +125,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "core.middleware.RefuseNulBytesMiddleware",
+    "core.middleware.RequestBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -318,6 +319,12 @@ EVALUATION_WARNING_YEARS = _env_int("EVALUATION_WARNING_YEARS", 1, minimum=0)
 SUPERVISION_SAMPLE_RATES = {"county": "3", "city": "4", "province": "5"}
 SUPERVISION_COMPLAINTS_PER_HOUR = _env_int("SUPERVISION_COMPLAINTS_PER_HOUR", 5, minimum=1)
 SUPERVISION_COMPLAINT_ATTACHMENT_MAX_MB = _env_int("SUPERVISION_COMPLAINT_ATTACHMENT_MAX_MB", 10, minimum=1)
+# Request bodies above a path's upload limit (+1 MB for the other fields) are refused before they are read
+# (core.middleware.RequestBodyLimitMiddleware); paths not listed take UPLOAD_MAX_MB.
+REQUEST_BODY_LIMITS_MB = [
+    ("/complaints/", min(SUPERVISION_COMPLAINT_ATTACHMENT_MAX_MB, UPLOAD_MAX_MB)),
+    ("/api/v1/complaints/", min(SUPERVISION_COMPLAINT_ATTACHMENT_MAX_MB, UPLOAD_MAX_MB)),
+]
 
 # Third-party apps.
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
