@@ -246,6 +246,10 @@ EVALUATION_WARNING_YEARS = _env_int("EVALUATION_WARNING_YEARS", 1)
 SUPERVISION_SAMPLE_RATES = {"county": "3", "city": "4", "province": "5"}
 SUPERVISION_COMPLAINTS_PER_HOUR = _env_int("SUPERVISION_COMPLAINTS_PER_HOUR", 5)
 SUPERVISION_COMPLAINT_ATTACHMENT_MAX_MB = _env_int("SUPERVISION_COMPLAINT_ATTACHMENT_MAX_MB", 10)
+# The least time (days) a rectification order leaves the organization, counted from the day it is recorded: a
+# back-dated order keeps its real issue date, but its deadline is at least this far from the day it is entered (a
+# local rule, configurable; 0 turns the check off, for loading historical orders).
+SUPERVISION_ORDER_MIN_DAYS = _env_int("SUPERVISION_ORDER_MIN_DAYS", 10)
 
 # Third-party apps.
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

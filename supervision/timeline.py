@@ -14,7 +14,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.db.models import F, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -219,23 +220,38 @@ def _orders_queryset():
 # --- contract ------------------------------------------------------------------------------------------------------
 
 
+def _signed_amount_subquery(contract_ref="pk"):
+    """The amount a contract was signed for: its first historied state after the draft (amendments come later)."""
+    signed = (
+        Contract.history.model.objects.filter(id=OuterRef(contract_ref))
+        .exclude(status=Contract.Status.DRAFT)
+        .order_by("history_date", "history_id")
+        .values("amount")[:1]
+    )
+    return Subquery(signed)
+
+
 def _contract_status_events(contract: Contract) -> list[TimelineEvent]:
     target = ("contract", contract.number)
     events = []
+    history = list(
+        contract.history.order_by("history_date", "history_id").values_list("status", "history_date", "amount")
+    )
+    signed_amount = next(
+        (amount for status, _day, amount in history if status != Contract.Status.DRAFT), contract.amount
+    )
     if contract.signed_on:
         events.append(
             TimelineEvent(
                 when=contract.signed_on,
                 kind="contract_signed",
-                title=_("签订合同，金额 %(amount)s 元") % {"amount": formatting.amount(contract.amount)},
+                title=_("签订合同，金额 %(amount)s 元") % {"amount": formatting.amount(signed_amount)},
                 detail=contract.department.name,
                 target=target,
             )
         )
     performing, previous = None, None
-    for status, history_date in contract.history.order_by("history_date", "history_id").values_list(
-        "status", "history_date"
-    ):
+    for status, history_date, _amount in history:
         if status == Contract.Status.PERFORMING and previous is not None and previous != status and not performing:
             performing = history_date
         previous = status
@@ -394,6 +410,7 @@ def organization_timeline(organization: Organization, *, user=None) -> list[Time
     insider = supervisor or bool(is_member_of(user, organization))
     events = _registry_events(organization)
     contracts = Contract.objects.filter(organization=organization).exclude(status=Contract.Status.DRAFT)
+    contracts = contracts.annotate(signed_amount=Coalesce(_signed_amount_subquery(), F("amount")))
     for contract in contracts.select_related("department"):
         target = ("contract", contract.number)
         events.append(
@@ -402,7 +419,7 @@ def organization_timeline(organization: Organization, *, user=None) -> list[Time
                 kind="contract_signed",
                 title=_("签订合同 %(number)s：%(title)s") % {"number": contract.number, "title": contract.title},
                 detail=_("%(department)s，%(amount)s 元")
-                % {"department": contract.department.name, "amount": formatting.amount(contract.amount)},
+                % {"department": contract.department.name, "amount": formatting.amount(contract.signed_amount)},
                 target=target,
             )
         )

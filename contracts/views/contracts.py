@@ -255,7 +255,11 @@ class ContractSignView(ContractActionView):
         form = context["form"]
         signed_on = getattr(form, "cleaned_data", {}).get("signed_on") or timezone.localdate()
         context["signed_on"] = signed_on
-        context["review"] = selectors.contract_signing_review(self.contract, signed_on=signed_on)
+        review = selectors.contract_signing_review(self.contract, signed_on=signed_on)
+        context["review"] = review
+        # A refused signing repeats the review's refusals as form errors: the page shows each once, in the review.
+        shown = set(review.messages)
+        context["form_errors"] = [error for error in form.non_field_errors() if error not in shown]
         return context
 
     def perform(self, data):
