@@ -4,7 +4,7 @@
 - The evaluator pool is kept by the registrars of the province (a provincial or national civil-affairs department)
   and superusers: who is in it and their affiliations decide which invitations a conflict of interest blocks. Every
   official may read it (with its record of changes); an evaluator keeps their own specialties and contact data.
-- An evaluation is run by the purchasers whose region covers the contract's department (and superusers).
+- An evaluation is run by the purchasers of the contract's department (and superusers).
 - An evaluator acts only on their own assignments; the contract's evidence and the score form open once they have
   accepted with a no-conflict declaration.
 - Nobody reads another evaluator's draft scores. Before finalization, the members of the evaluated organization see
@@ -27,7 +27,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import is_evaluator, is_member_of, is_official, is_purchaser, is_registrar, is_superuser
-from contracts.permissions import purchaser_covers_department
+from contracts.permissions import purchaser_of_department
 from core.services import refusal
 from core.workflow import Transition
 from evaluations.models import Assignment, Evaluation, IndicatorSet, PerformanceWarning
@@ -59,7 +59,7 @@ can_run_evaluations = is_superuser | is_purchaser
 
 @rules.predicate
 def can_create_evaluation(user, contract) -> bool:
-    return contract is not None and (is_superuser(user) or purchaser_covers_department(user, contract))
+    return contract is not None and (is_superuser(user) or purchaser_of_department(user, contract))
 
 
 @rules.predicate

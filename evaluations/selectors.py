@@ -251,13 +251,13 @@ def _with_assignment_counts(queryset: QuerySet[Evaluation]) -> QuerySet[Evaluati
 
 
 def evaluation_list_for(*, user) -> QuerySet[Evaluation]:
-    """Every evaluation (all statuses) an official runs: contracts of departments in a purchaser's region; all for
+    """Every evaluation (all statuses) an official runs: contracts of the purchaser's own department; all for
     superusers; none for anyone else. Annotated invited/accepted/submitted/ended counts."""
     queryset = Evaluation.objects.select_related(*_EVALUATION_RELATED).order_by("-created_at", "-pk")
     if user is not None and is_superuser(user):
         pass
     elif user is not None and is_purchaser(user):
-        queryset = queryset.filter(contract__department__region__path__startswith=user.department.region.path)
+        queryset = queryset.filter(contract__department_id=user.department_id)
     else:
         return queryset.none()
     return _with_assignment_counts(queryset)

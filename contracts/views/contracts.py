@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from accounts.permissions import is_purchaser, is_superuser, scope_to_region
+from accounts.permissions import is_purchaser, is_superuser
 from contracts import reports, selectors, services
 from contracts.access import access_contract_for_view, require_org_member, require_purchaser
 from contracts.filters import ContractFilter
@@ -108,7 +108,7 @@ class ContractManageView(LoginRequiredMixin, ContractListView):
         user = self.request.user
         if is_superuser(user):
             return selectors.contract_list_for(user=user)
-        return scope_to_region(selectors.contract_list_for(user=user, mine=True), user, "department__region")
+        return selectors.contract_list_for(user=user, mine=True).filter(department_id=user.department_id)
 
 
 class ContractMineView(LoginRequiredMixin, ContractListView):

@@ -66,18 +66,19 @@ class TestDrafting:
         assert draft_list.created_by == purchaser
         assert draft_list.history.first().history_user == purchaser
 
-    def test_only_purchasers_covering_the_region_write(self, department):
+    def test_only_the_departments_purchasers_write(self, purchaser, department):
         refused = [
             PurchaserFactory(department__region=region("150400")),
             PurchaserFactory(department__region=region("150102")),  # a county below the department's city
+            PurchaserFactory(department__region=region("150100")),  # another department of the same city
+            PurchaserFactory(department__region=region("150000")),  # a department of the province
             RegistrarFactory(department__region=region("150100")),
             AnonymousUser(),
         ]
         for actor in refused:
             with pytest.raises(PermissionDenied):
                 services.purchase_list_create(actor=actor, department=department, year=2026, title="目录")
-        provincial = PurchaserFactory(department__region=region("150000"))
-        assert services.purchase_list_create(actor=provincial, department=department, year=2026, title="目录").pk
+        assert services.purchase_list_create(actor=purchaser, department=department, year=2026, title="目录").pk
 
     def test_update_and_items_while_draft(self, purchaser, draft_list):
         services.purchase_list_update(actor=purchaser, purchase_list=draft_list, title="新标题", description="说明")
