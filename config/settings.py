@@ -328,6 +328,10 @@ REQUEST_BODY_LIMITS_MB = [
     ("/complaints/", min(SUPERVISION_COMPLAINT_ATTACHMENT_MAX_MB, UPLOAD_MAX_MB)),
     ("/api/v1/complaints/", min(SUPERVISION_COMPLAINT_ATTACHMENT_MAX_MB, UPLOAD_MAX_MB)),
 ]
+# The least time (days) a rectification order leaves the organization, counted from the day it is recorded: a
+# back-dated order keeps its real issue date, but its deadline is at least this far from the day it is entered (a
+# local rule, configurable; 0 turns the check off, for loading historical orders).
+SUPERVISION_ORDER_MIN_DAYS = _env_int("SUPERVISION_ORDER_MIN_DAYS", 10, minimum=0)
 
 # Third-party apps.
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

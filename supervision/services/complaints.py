@@ -252,6 +252,7 @@ def complaint_open_order(
     requirements: str,
     deadline: datetime.date | None,
     issued_on: datetime.date | None = None,
+    recorded_on: datetime.date | None = None,
 ) -> RectificationOrder:
     """Order the organization of an upheld complaint to put it right (one order per complaint)."""
     require(permissions.can_handle_complaint(actor, complaint), _("您无权办理该投诉举报。"))
@@ -265,4 +266,5 @@ def complaint_open_order(
         complaint=complaint,
         contract=complaint.contract,
         issued_on=issued_on,
+        recorded_on=recorded_on,
     )
