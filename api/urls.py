@@ -22,6 +22,7 @@ class ApiRouter(DefaultRouter):
 router = ApiRouter()
 router.register("organizations", views.OrganizationViewSet, basename="organization")
 router.register("credit-listings", views.CreditListingViewSet, basename="credit-listing")
+router.register("penalties", views.PenaltyViewSet, basename="penalty")
 router.register("purchase-lists", views.PurchaseListViewSet, basename="purchase-list")
 router.register("contracts", views.ContractViewSet, basename="contract")
 router.register("deliverables", views.DeliverableViewSet, basename="deliverable")

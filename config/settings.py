@@ -382,6 +382,8 @@ SPECTACULAR_SETTINGS = {
         "EvaluationKindEnum": "evaluations.models.Evaluation.Kind",
         "EvaluationGradeEnum": "evaluations.models.Evaluation.Grade",
         "ComplaintStatusEnum": "supervision.models.Complaint.Status",
+        "PenaltyKindEnum": "registry.models.Penalty.Kind",
+        "PenaltyStatusEnum": "registry.models.Penalty.Status",
     },
 }
 
