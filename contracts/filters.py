@@ -173,9 +173,6 @@ class ContractFilter(django_filters.FilterSet):
             condition |= Q(organization__uscc=code)
         return queryset.filter(condition)
 
-    def filter_region(self, queryset, name, value):
-        return queryset.filter(department__region__path__startswith=value.path) if value else queryset
-
     def filter_overdue(self, queryset, name, value):
         if value is True:
             return queryset.filter(overdue_count__gt=0)

@@ -68,14 +68,14 @@ def _purchaser_department_id(user) -> int | None:
 
 def managed_by(user, department_field: str = "department") -> Q | None:
     """Rows whose purchasing department (`department_field`) the user manages, as `can_manage_contract` decides it:
-    None for superusers (everything), the purchaser's region otherwise, nothing for anyone else. The 待办 items of
-    purchasers use it, so they are scoped exactly like the contract pages they link to."""
+    None for superusers (everything), the purchaser's own department otherwise, nothing for anyone else. The 待办
+    items of purchasers use it, so they are scoped exactly like the contract pages they link to."""
     if is_superuser(user):
         return None
-    path = _user_region_path(user)
-    if not path:
+    department_id = _purchaser_department_id(user)
+    if not department_id:
         return Q(pk__in=[])
-    return Q(**{f"{department_field}__region__path__startswith": path})
+    return Q(**{f"{department_field}_id": department_id})
 
 
 # Purchase lists ------------------------------------------------------------------------------------------------
