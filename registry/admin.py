@@ -18,7 +18,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export.admin import ImportExportMixin
-from import_export.formats import base_formats
 from import_export.results import RowResult
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -34,7 +33,7 @@ from registry.models import (
     Rating,
     Region,
 )
-from registry.resources import CSV, OrganizationResource
+from registry.resources import OrganizationResource
 from registry.services import REGISTRATION_FIELDS
 from registry.services.penalties import normalize_number, penalty_problems
 from registry.services.rules import already_listed_refusal
@@ -163,8 +162,8 @@ class OrganizationAdmin(ImportExportMixin, SimpleHistoryAdmin):
     autocomplete_fields = ("region", "registration_authority")
     inlines = (AnnualInspectionInline, RatingInline, CreditListingInline)
     resource_classes = [OrganizationResource]
-    import_formats = [base_formats.XLSX, CSV]
-    export_formats = [base_formats.XLSX, CSV]
+    import_formats = [spreadsheets.XLSXFormat, spreadsheets.CSVFormat]
+    export_formats = [spreadsheets.XLSXFormat, spreadsheets.CSVFormat]
 
     # Registrars (staff users with the registrar role) work on their own region; superusers on everything.
 

@@ -21,31 +21,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import resources, widgets
 from import_export.fields import Field
-from import_export.formats import base_formats
 
 from core import spreadsheets
 from registry import imports
 from registry.models import Department, Organization, Region
 from registry.uscc import normalize_uscc
-
-
-class CSV(base_formats.CSV):
-    """CSV as Chinese users have it: read as UTF-8 or GB 18030 (what Excel saves in China), written with a byte-order
-    mark so that Excel shows the Chinese text."""
-
-    def is_binary(self):
-        return True  # the admin hands over bytes, decoded here once the encoding is known
-
-    def get_read_mode(self):
-        return "rb"
-
-    def create_dataset(self, in_stream, **kwargs):
-        if isinstance(in_stream, bytes):
-            in_stream = in_stream.decode(spreadsheets.csv_encoding(in_stream[: 1 << 20]))
-        return super().create_dataset(in_stream, **kwargs)
-
-    def export_data(self, dataset, **kwargs):
-        return "\ufeff" + super().export_data(dataset, **kwargs)
 
 
 class CellWidget(widgets.Widget):

@@ -47,6 +47,14 @@ from api.serializers.evaluations import (
     IndicatorResultSerializer,
     evaluation_detail_data,
 )
+from api.serializers.me import (
+    NotificationQuerySerializer,
+    NotificationSerializer,
+    TodoGroupSerializer,
+    TodoItemSerializer,
+    TodoQuerySerializer,
+    TodoSerializer,
+)
 from api.serializers.registry import (
     ContactSerializer,
     CreditListingCreateSerializer,
@@ -91,6 +99,8 @@ __all__ = [
     "IndicatorResultSerializer",
     "InspectionSerializer",
     "MONEY",
+    "NotificationQuerySerializer",
+    "NotificationSerializer",
     "OrganizationDetailSerializer",
     "OrganizationRefSerializer",
     "OrganizationRegisterSerializer",
@@ -107,10 +117,14 @@ __all__ = [
     "PurchaseListSerializer",
     "RatingSerializer",
     "RegionSerializer",
+    "TodoGroupSerializer",
+    "TodoItemSerializer",
+    "TodoQuerySerializer",
+    "TodoSerializer",
     "UsccRelatedField",
     "absolute_url",
-    "request_user",
     "department_field",
     "evaluation_detail_data",
     "region_field",
+    "request_user",
 ]

@@ -432,6 +432,8 @@ def test_api_root_links_every_collection():
         "contracts",
         "evaluations",
         "complaints",
+        "penalties",
+        "statistics",
         "ocds/releases",
     }
     assert links["ocds/releases"].endswith("/api/v1/ocds/releases/")
