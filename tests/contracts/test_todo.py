@@ -106,4 +106,5 @@ def test_stale_drafts(purchaser, department, organization, chifeng_purchaser):
 
 def test_member_of_another_organization_sees_nothing(signed_contract):
     stranger = OrganizationMemberFactory()
-    assert todo_counts(stranger, datetime.date(2026, 9, 1)) == {}
+    contract_kinds = {key for key in todo_counts(stranger, datetime.date(2026, 9, 1)) if key.startswith("contracts.")}
+    assert contract_kinds == set()
