@@ -65,16 +65,15 @@ def _user_region_path(user) -> str | None:
     return user.department.region.path if is_purchaser(user) else None
 
 
-def managed_by(user, department_field: str = "department") -> Q | None:
-    """Rows whose purchasing department (`department_field`) the user manages, as `can_manage_contract` decides it:
-    None for superusers (everything), the purchaser's region otherwise, nothing for anyone else. The 待办 items of
-    purchasers use it, so they are scoped exactly like the contract pages they link to."""
+def department_work(user, department_field: str = "department") -> Q | None:
+    """Rows of the purchaser's own department: their work, as the 待办 lists it (None for superusers: everything;
+    nothing for anyone else). A subset of what `can_manage_contract` lets them open, so every item opens; a
+    provincial purchaser is not handed the acceptance of every county department's deliverables."""
     if is_superuser(user):
         return None
-    path = _user_region_path(user)
-    if not path:
+    if not is_purchaser(user):
         return Q(pk__in=[])
-    return Q(**{f"{department_field}__region__path__startswith": path})
+    return Q(**{f"{department_field}_id": user.department_id})
 
 
 # Purchase lists ------------------------------------------------------------------------------------------------

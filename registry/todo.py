@@ -1,12 +1,17 @@
 """The registry's kinds of to-do items (see notifications/todo.py): ratings running out and missing annual
-inspections for registrars (organizations in their region, as the registry's pages decide who manages them), and the
-organization's own certificate and rating for its members."""
+inspections for registrars, and the organization's own certificate and rating for its members.
+
+A registrar's items are the organizations their own bureau registered (the registration authority, 登记管理机关,
+inspects them) and the ratings their bureau awarded (it rates again). That is a subset of what the registry's pages
+let a registrar manage (every organization of their region), so every item opens; and a provincial registrar is not
+handed the work of every county bureau below them."""
 
 from __future__ import annotations
 
 import datetime
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -17,13 +22,30 @@ from registry.models import AnnualInspection, Organization, Rating
 EXPIRY_NOTICE_DAYS = 90
 
 
-def _managed(queryset, user, region_field: str):
-    """Rows the registrar manages (their region and below); everything for superusers."""
+def _managed(queryset, user, organization_prefix: str = ""):
+    """Organizations (or rows of organizations) the registrar's bureau registered, in their region; everything for
+    superusers."""
     if is_superuser(user):
         return queryset
     if not is_registrar(user):
         return queryset.none()
-    return queryset.filter(**{f"{region_field}__path__startswith": user.department.region.path})
+    return queryset.filter(
+        **{
+            f"{organization_prefix}registration_authority_id": user.department_id,
+            f"{organization_prefix}region__path__startswith": user.department.region.path,
+        }
+    )
+
+
+def _awarded_by(ratings, user):
+    """Ratings the registrar's bureau awarded (it is the one to rate again), of organizations in their region."""
+    if is_superuser(user):
+        return ratings
+    if not is_registrar(user):
+        return ratings.none()
+    return ratings.filter(
+        awarding_authority_id=user.department_id, organization__region__path__startswith=user.department.region.path
+    )
 
 
 def _latest_ratings(today: datetime.date):
@@ -43,7 +65,7 @@ def _latest_ratings(today: datetime.date):
 @todo.kind("registry.ratings_expiring", _("90 日内到期的评估等级"), role=todo.REGISTRAR, order=60)
 def ratings_expiring(user, today: datetime.date) -> todo.Source:
     return todo.Source(
-        rows=_managed(_latest_ratings(today), user, "organization__region"),
+        rows=_awarded_by(_latest_ratings(today), user),
         order_by=("valid_until", "pk"),
         item=lambda rating: todo.Item(
             title=rating.organization.name,
@@ -61,8 +83,10 @@ def annual_inspection_missing(user, today: datetime.date) -> todo.Source:
         status=Organization.Status.NORMAL, established_on__lte=datetime.date(last_year, 12, 31)
     ).exclude(Exists(AnnualInspection.objects.filter(organization=OuterRef("pk"), year=last_year)))
     return todo.Source(
-        rows=_managed(rows, user, "region"),
-        order_by=("established_on", "pk"),
+        rows=_managed(rows, user),
+        # Oldest first. The expression keeps PostgreSQL from walking the whole established_on index of the province
+        # for a LIMIT (the bureau's own organizations, found by its index, are few; sorting them is cheap).
+        order_by=(Coalesce("established_on", Value(datetime.date.min)), "pk"),
         item=lambda organization: todo.Item(
             title=organization.name,
             detail=_("%(year)s 年度") % {"year": last_year},
