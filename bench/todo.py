@@ -30,7 +30,7 @@ from core.services import today
 from notifications import todo
 from portal.officials import official_dashboard
 
-PAGES = {"bare": "accounts:password-change", "todo": "portal:todo"}
+PAGES = {"bare": "accounts:password-change", "todo": "portal:todo", "dashboard": "portal:official-dashboard"}
 
 
 def _users():
@@ -91,6 +91,6 @@ def main() -> None:
         client.force_login(user)
         results = {name: _time(client, reverse(url_name), runs) for name, url_name in PAGES.items()}
         for name, (median, p90, queries) in results.items():
-            print(f"  {name:<5} median {median:8.1f} ms   p90 {p90:8.1f} ms   {queries:3d} queries")
+            print(f"  {name:<9} median {median:8.1f} ms   p90 {p90:8.1f} ms   {queries:3d} queries")
         ratio = results["todo"][0] / results["bare"][0]
         print(f"  待办 / bare page (median): {ratio:.1f}×")
