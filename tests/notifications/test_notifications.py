@@ -146,3 +146,20 @@ def test_email_preferences(client):
 
 def test_anonymous_is_sent_to_login(client):
     assert client.get(reverse("notifications:list")).status_code == 302
+
+
+def test_withdrawn_record_shows_as_such(client):
+    from tests.factories import EvaluatorFactory
+
+    evaluator = EvaluatorFactory()
+    contract = ContractFactory(status="signed", signed_on="2026-02-20")
+    _notify([evaluator], contract)
+    notification = Notification.objects.get()
+    assert notification.target_available
+    contract.status = "withdrawn"  # as a withdrawn purchase list or assignment reads
+    contract.save(update_fields=["status"])
+    notification = Notification.objects.get()
+    assert not notification.target_available
+    client.force_login(evaluator)
+    page = client.get(reverse("notifications:list"))
+    assert 'data-testid="notification-gone"' in page.content.decode()
