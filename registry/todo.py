@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import is_registrar, is_superuser
 from notifications import todo
-from registry.models import AnnualInspection, Organization, Rating
+from registry.models import AnnualInspection, CreditListing, Organization, Rating
 
 EXPIRY_NOTICE_DAYS = 90
 
@@ -91,6 +91,38 @@ def annual_inspection_missing(user, today: datetime.date) -> todo.Source:
             title=organization.name,
             detail=_("%(year)s 年度") % {"year": last_year},
             url=reverse("registry:inspection-create", args=[organization.uscc]),
+        ),
+    )
+
+
+SERIOUS_LIST_YEARS = 2  # 民政部令第60号: removed after two years on the list without a new trigger
+
+
+def _years_before(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+@todo.kind("registry.serious_listings_due", _("列入严重违法失信名单满两年的组织"), role=todo.REGISTRAR, order=75)
+def serious_listings_due(user, today: datetime.date) -> todo.Source:
+    """Open serious-violation listings the registrar's bureau decided two years ago or more: the time to check
+    whether a new trigger occurred, and remove them if not (the removal stays the registrar's decision)."""
+    rows = CreditListing.objects.filter(
+        list_kind=CreditListing.List.SERIOUS,
+        removed_on__isnull=True,
+        listed_on__lte=_years_before(today, SERIOUS_LIST_YEARS),
+    ).select_related("organization")
+    if not is_superuser(user):
+        rows = rows.filter(deciding_authority_id=user.department_id) if is_registrar(user) else rows.none()
+    return todo.Source(
+        rows=rows,
+        order_by=("listed_on", "pk"),
+        item=lambda listing: todo.Item(
+            title=listing.organization.name,
+            detail=_("%(day)s 列入") % {"day": listing.listed_on.isoformat()},
+            url=reverse("registry:listing-remove", args=[listing.organization.uscc, listing.pk]),
         ),
     )
 
