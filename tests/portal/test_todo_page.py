@@ -172,3 +172,12 @@ def test_province_wide_registrar_query_count_is_constant(client):
     }
     items(25)
     assert _queries(client, url) == few
+
+
+def test_in_english(client, purchaser, department):
+    overdue_deliverables(department, 1)
+    client.force_login(purchaser)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    page = client.get(reverse("portal:todo")).content.decode()
+    assert "To-do" in page and "1 overdue" in page and "Due " in page
+    assert "待办事项" not in page
