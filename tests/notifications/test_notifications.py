@@ -163,3 +163,14 @@ def test_withdrawn_record_shows_as_such(client):
     client.force_login(evaluator)
     page = client.get(reverse("notifications:list"))
     assert 'data-testid="notification-gone"' in page.content.decode()
+
+
+def test_admin_lists_them_read_only(client, contract):
+    from tests.factories import SuperuserFactory
+
+    user = UserFactory()
+    _notify([user], contract)
+    client.force_login(SuperuserFactory())
+    page = client.get(reverse("admin:notifications_notification_changelist"))
+    assert page.status_code == 200 and contract.number in page.content.decode()
+    assert client.get(reverse("admin:notifications_notification_add")).status_code == 403
