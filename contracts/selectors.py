@@ -65,10 +65,10 @@ def _user_region_path(user) -> str | None:
     return user.department.region.path if is_purchaser(user) else None
 
 
-def department_work(user, department_field: str = "department") -> Q | None:
-    """Rows of the purchaser's own department: their work, as the 待办 lists it (None for superusers: everything;
-    nothing for anyone else). A subset of what `can_manage_contract` lets them open, so every item opens; a
-    provincial purchaser is not handed the acceptance of every county department's deliverables."""
+def managed_by(user, department_field: str = "department") -> Q | None:
+    """Rows whose purchasing department (`department_field`) is the purchaser's own: None for superusers (everything),
+    nothing for anyone else. The 待办 items of purchasers use it: their own department's work, never wider than what
+    `can_manage_contract` lets them open."""
     if is_superuser(user):
         return None
     if not is_purchaser(user):

@@ -1,7 +1,7 @@
 """The contracts' kinds of to-do items (see notifications/todo.py): what purchasers and organization members have to
 do about purchase lists, contracts, deliverables and payments.
 
-Purchasers' items are their own department's (`selectors.department_work`: a subset of what `can_manage_contract` lets
+Purchasers' items are their own department's (`selectors.managed_by`: a subset of what `can_manage_contract` lets
 them open), members' items their own organization's; each links to the page where the action is taken.
 """
 
@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from contracts.models import Contract, Deliverable, Payment, PurchaseList, Submission
-from contracts.selectors import department_work, overdue_condition
+from contracts.selectors import managed_by, overdue_condition
 from contracts.workflows import CONTRACT
 from core.services import now
 from notifications import todo
@@ -25,7 +25,7 @@ STALE_DRAFT_DAYS = 30  # drafts older than this are brought back to mind
 
 
 def _scoped(queryset, user, department_field: str):
-    visible = department_work(user, department_field)
+    visible = managed_by(user, department_field)
     return queryset if visible is None else queryset.filter(visible)
 
 

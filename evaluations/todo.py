@@ -1,7 +1,7 @@
 """The evaluations' kinds of to-do items (see notifications/todo.py): what purchasers have to do to run evaluations
 and decide on a 差, and what evaluators have to answer and score.
 
-Purchasers' items are their own department's contracts (`contracts.selectors.department_work`, a subset of what
+Purchasers' items are their own department's contracts (`contracts.selectors.managed_by`, a subset of what
 `can_create_evaluation` lets them open); evaluators' their own assignments.
 """
 
@@ -15,14 +15,14 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from contracts.models import Contract
-from contracts.selectors import department_work
+from contracts.selectors import managed_by
 from evaluations.models import Assignment, Evaluation, PerformanceWarning
 from evaluations.selectors import invitations_for_evaluator
 from notifications import todo
 
 
 def _scoped(queryset, user, department_field: str):
-    visible = department_work(user, department_field)
+    visible = managed_by(user, department_field)
     return queryset if visible is None else queryset.filter(visible)
 
 

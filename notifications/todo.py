@@ -5,7 +5,7 @@ Every app declares the kinds of work it creates in its own `todo.py`, one decora
     @todo.kind("contracts.submissions", _("待验收的履约提交"), role=todo.PURCHASER, order=110)
     def submissions_waiting(user, today) -> todo.Source:
         return todo.Source(
-            rows=Submission.objects.filter(...scoped exactly like the page the item links to...),
+            rows=Submission.objects.filter(...the user's own work, never wider than the page the item links to...),
             order_by=("deliverable__due_on", "pk"),
             overdue=Q(deliverable__due_on__lt=today),
             item=lambda submission: todo.Item(title=..., url=..., deadline=...),

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import is_official, is_registrar, is_superuser
-from contracts.selectors import department_work
+from contracts.selectors import managed_by
 from notifications import todo
 from supervision.models import Complaint, Inspection, RectificationOrder
 from supervision.selectors import listings_removable, overdue_order_condition
@@ -187,7 +187,7 @@ def contract_complaints(user, today: datetime.date) -> todo.Source:
     rows = Complaint.objects.filter(
         status__in=(Complaint.Status.RECEIVED, Complaint.Status.UNDER_REVIEW), contract__isnull=False
     ).select_related("organization")
-    own = department_work(user, "contract__department")
+    own = managed_by(user, "contract__department")
     if own is not None:
         rows = rows.filter(own)
     return todo.Source(
