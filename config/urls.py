@@ -17,6 +17,7 @@ urlpatterns = [
     path("contracts/<str:number>/ocds.json", api_views.OcdsContractReleasesView.as_view(), name="contract-ocds"),
     path("", include("contracts.urls")),
     path("", include("supervision.urls")),
+    path("statistics/", include("stats.urls")),
     path("api/", include("api.urls")),
     path("exports/", include("api.export_urls")),
     path("admin/", admin.site.urls),

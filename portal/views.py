@@ -6,23 +6,26 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.generic import TemplateView
 
 from accounts.permissions import is_official, is_superuser
 from core.services import today
 from notifications import todo
-from portal.dashboard import home_dashboard
+from portal.dashboard import home_dashboard, home_year
 from portal.navigation import items_for
 from portal.officials import official_dashboard
 
 
 class HomeView(TemplateView):
-    """The public home: what Qiyue records, and this year's figures for the province and each league and city."""
+    """The public home: what Qiyue records, and one year's figures (`?year=`, the current year by default) for the
+    province and each league and city."""
 
     template_name = "portal/home.html"
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "dashboard": home_dashboard()}
+        year = home_year(self.request.GET.get("year"), timezone.localdate())
+        return {**super().get_context_data(**kwargs), "dashboard": home_dashboard(year=year)}
 
 
 class WorkspaceView(LoginRequiredMixin, TemplateView):

@@ -65,6 +65,8 @@ from api.serializers.registry import (
     OrganizationRegisterSerializer,
     OrganizationSerializer,
     OrganizationUpdateSerializer,
+    PenaltyCreateSerializer,
+    PenaltySerializer,
     RatingSerializer,
 )
 from api.serializers.supervision import ComplaintCreateSerializer, ComplaintStatusSerializer
@@ -83,6 +85,8 @@ __all__ = [
     "CreditListingCreateSerializer",
     "CreditListingRemoveSerializer",
     "CreditListingSerializer",
+    "PenaltyCreateSerializer",
+    "PenaltySerializer",
     "DecisionSerializer",
     "DeliverableCreateSerializer",
     "DeliverableSerializer",

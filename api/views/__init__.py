@@ -12,7 +12,8 @@ from api.views.contracts import ContractViewSet, DeliverableViewSet, PurchaseLis
 from api.views.evaluations import EvaluationViewSet
 from api.views.me import MyNotificationListView, MyNotificationReadAllView, MyNotificationReadView, MyTodoView
 from api.views.ocds import OCDS_PACKAGE, OcdsContractReleasesView, OcdsDateRangeSerializer, OcdsReleasePackageView
-from api.views.registry import CreditListingViewSet, OrganizationViewSet
+from api.views.registry import CreditListingViewSet, OrganizationViewSet, PenaltyViewSet
+from api.views.statistics import StatisticsView
 from api.views.supervision import ComplaintViewSet
 
 __all__ = [
@@ -20,6 +21,7 @@ __all__ = [
     "ComplaintViewSet",
     "ContractViewSet",
     "CreditListingViewSet",
+    "PenaltyViewSet",
     "DeliverableViewSet",
     "ERRORS",
     "EvaluationViewSet",
@@ -33,6 +35,7 @@ __all__ = [
     "OcdsReleasePackageView",
     "OrganizationViewSet",
     "PurchaseListViewSet",
+    "StatisticsView",
     "TokenView",
     "parse",
 ]
