@@ -118,3 +118,33 @@ def test_member_sees_the_certificate_running_out(organization):
     assert todo_counts(member, DAY)["registry.certificate_expiring"] == (1, 0)
     assert todo_counts(member, datetime.date(2027, 2, 2))["registry.certificate_expiring"] == (1, 1)
     assert "registry.certificate_expiring" not in todo_counts(member, datetime.date(2026, 11, 1))
+
+
+def test_each_bureau_sees_the_organizations_it_registered(registrar, bureau):
+    """The province's registrar (region above Hohhot) is not handed the Hohhot bureau's inspections and ratings."""
+    provincial = RegistrarFactory(department=DepartmentFactory(region=region("150000")))
+    organization = OrganizationFactory(region=region("150102"), registration_authority=bureau)
+    RatingFactory(
+        organization=organization, awarded_on=datetime.date(2022, 1, 10), valid_until=datetime.date(2027, 1, 9)
+    )
+    assert todo_counts(registrar, DAY)["registry.inspection_missing"] == (1, 0)
+    assert todo_counts(registrar, DAY)["registry.ratings_expiring"] == (1, 0)
+    assert "registry.inspection_missing" not in todo_counts(provincial, DAY)
+    assert "registry.ratings_expiring" not in todo_counts(provincial, DAY)
+
+
+def test_serious_listing_two_years_on(registrar, organization, bureau, baotou_registrar):
+    from registry import services
+    from tests.factories import CreditListingFactory
+
+    listing = CreditListingFactory(
+        organization=organization, list_kind="serious", listed_on=datetime.date(2024, 12, 6), deciding_authority=bureau
+    )
+    assert "registry.serious_listings_due" not in todo_counts(registrar, datetime.date(2026, 12, 5))
+    assert todo_counts(registrar, DAY)["registry.serious_listings_due"] == (1, 0)
+    assert todo_urls(registrar, DAY, "registry.serious_listings_due") == [
+        reverse("registry:listing-remove", args=[organization.uscc, listing.pk])
+    ]
+    assert "registry.serious_listings_due" not in todo_counts(baotou_registrar, DAY)
+    services.credit_listing_remove(actor=registrar, listing=listing, removed_on=DAY, reason="满两年未再发生失信行为")
+    assert "registry.serious_listings_due" not in todo_counts(registrar, DAY)
