@@ -121,15 +121,15 @@ def test_member_sees_the_certificate_running_out(organization):
 
 
 def test_each_bureau_sees_the_organizations_it_registered(registrar, bureau):
-    """The province's registrar (region above Hohhot) is not handed the Hohhot bureau's inspections and ratings."""
+    """The province's registrar (region above Hohhot) is not handed the Hohhot bureau's reports and ratings."""
     provincial = RegistrarFactory(department=DepartmentFactory(region=region("150000")))
     organization = OrganizationFactory(region=region("150102"), registration_authority=bureau)
     RatingFactory(
         organization=organization, awarded_on=datetime.date(2022, 1, 10), valid_until=datetime.date(2027, 1, 9)
     )
-    assert todo_counts(registrar, DAY)["registry.inspection_missing"] == (1, 0)
+    assert todo_counts(registrar, DAY)["registry.annual_reports_overdue"] == (1, 1)
     assert todo_counts(registrar, DAY)["registry.ratings_expiring"] == (1, 0)
-    assert "registry.inspection_missing" not in todo_counts(provincial, DAY)
+    assert "registry.annual_reports_overdue" not in todo_counts(provincial, DAY)
     assert "registry.ratings_expiring" not in todo_counts(provincial, DAY)
 
 
