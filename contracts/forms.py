@@ -217,6 +217,16 @@ class SignForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
+class StartForm(forms.Form):
+    started_on = forms.DateField(
+        label=_("开始履行日期"), widget=DateInput(), help_text=_("承接主体实际开始提供服务的日期。")
+    )
+
+    def __init__(self, *args, **kwargs):
+        with_initial(kwargs, started_on=timezone.localdate())
+        super().__init__(*args, **kwargs)
+
+
 class CompleteForm(forms.Form):
     completed_on = forms.DateField(label=_("完成日期"), widget=DateInput())
 
@@ -281,7 +291,13 @@ class DocumentForm(forms.Form):
     file = forms.FileField(label=_("文件"), help_text=_("允许 PDF、JPG、PNG、DOCX、XLSX、ZIP 文件。"))
     title = forms.CharField(label=_("标题"), max_length=200, required=False, help_text=_("留空时使用文件名。"))
     kind = model_field(ContractDocument, "kind")
-    is_public = forms.BooleanField(label=_("向公众公开"), required=False)
+    # The contract text is a public record once the contract is signed: the box starts ticked for it.
+    is_public = forms.BooleanField(
+        label=_("向公众公开"),
+        required=False,
+        initial=True,
+        help_text=_("合同文本默认向公众公开；附件如含个人信息等不宜公开的内容，可取消勾选。"),
+    )
 
 
 class MultipleFileInput(forms.ClearableFileInput):

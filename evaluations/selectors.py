@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import is_official, is_purchaser, is_superuser
 from core.formatting import points
+from core.search import search_words
 from core.services import WRONG_STATE, lazy_message, refusal, require
 from evaluations import permissions, scoring
 from evaluations.models import (
@@ -586,3 +587,32 @@ def performance_eligibility_check(organization, on: datetime.date | None = None)
         for warning in warnings
     ]
     return [], texts
+
+
+EVALUATION_SEARCH_FIELDS = (
+    "contract__number",
+    "contract__title",
+    "contract__organization__name",
+    "contract__department__name",
+    "contract__organization__search_document",
+)
+
+
+def evaluation_search(query: str, *, user=None) -> QuerySet[Evaluation]:
+    """Evaluations the user may see (finalized ones for everyone; every status of the contracts of a purchaser's
+    region) whose contract's number, title, supplier or buyer contain every word of the query; newest first."""
+    words = search_words(query)
+    if not words:
+        return Evaluation.objects.none()
+    visible = Q(status=Evaluation.Status.FINALIZED)
+    if user is not None and is_superuser(user):
+        visible = Q()
+    elif user is not None and is_purchaser(user):
+        visible |= Q(contract__department__region__path__startswith=user.department.region.path)
+    queryset = Evaluation.objects.filter(visible).select_related(*_EVALUATION_RELATED)
+    for word in words:
+        condition = Q()
+        for name in EVALUATION_SEARCH_FIELDS:
+            condition |= Q(**{f"{name}__icontains": word})
+        queryset = queryset.filter(condition)
+    return queryset.order_by("-created_at", "-pk")

@@ -10,7 +10,6 @@ Charts are pygal SVG rendered on the server and inlined: no script, no external 
 from __future__ import annotations
 
 import datetime
-import xml.etree.ElementTree as ET
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -22,6 +21,7 @@ from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from pygal.etree import etree as pygal_etree
 from pygal.style import Style
 
 from contracts.models import Contract, Deliverable, PurchaseList
@@ -185,8 +185,9 @@ def svg(chart) -> SafeString:
         for child in list(parent):
             if isinstance(child.tag, str) and child.tag.rsplit("}", 1)[-1] == "script":
                 parent.remove(child)
-    # Text comes from the database (region names) and is escaped by the serializer.
-    return mark_safe(ET.tostring(tree, encoding="unicode"))
+    # Text comes from the database (region names) and is escaped by the serializer. pygal builds the tree with lxml
+    # when lxml is installed and with ElementTree otherwise; its own wrapper serializes either.
+    return mark_safe(pygal_etree.tostring(tree, encoding="unicode"))
 
 
 def _count_axis(largest: int) -> list[int]:
@@ -234,13 +235,15 @@ def city_grade_chart(cities: list[AreaFigures]) -> SafeString:
     chart.x_labels = [city.name for city in rows]
     labels = dict(Evaluation.Grade.choices)
     for grade in GRADES:
+        if not any(city.grades[grade] for city in rows):
+            continue  # a grade no city has would only add an empty legend entry
         chart.add(str(labels[grade]), [city.grades[grade] for city in rows])
     return svg(chart)
 
 
 def amount_chart(cities: list[AreaFigures], year: int) -> SafeString:
-    """Each city's contract amount this year in 万元 (the first city on top)."""
-    rows = list(reversed(cities))
+    """Each city's contract amount this year in 万元 (the first city on top); cities without contracts are left out."""
+    rows = [city for city in reversed(cities) if city.contracts_amount]
     chart = pygal.HorizontalBar(
         **_config(
             title=_("%(year)d 年各盟市签订合同金额（万元）") % {"year": year},

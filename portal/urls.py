@@ -6,5 +6,6 @@ app_name = "portal"
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
+    path("search/", views.SearchView.as_view(), name="search"),
     path("accounts/workspace/", views.WorkspaceView.as_view(), name="workspace"),
 ]

@@ -1,11 +1,12 @@
 """The roof's pages: the public home, the signed-in user's workspace, and the 403/404 pages."""
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.generic import TemplateView
 
 from portal.dashboard import home_dashboard
 from portal.navigation import items_for
+from portal.search import direct_hit, site_search
 
 
 class HomeView(TemplateView):
@@ -15,6 +16,25 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "dashboard": home_dashboard()}
+
+
+class SearchView(TemplateView):
+    """/search/?q=: one search across organizations, contracts, purchase-list items and evaluations; a code or
+    contract number goes straight to its page."""
+
+    template_name = "portal/search.html"
+
+    def get(self, request, *args, **kwargs):
+        query = request.GET.get("q", "").strip()
+        if query:
+            target = direct_hit(query, user=request.user)
+            if target:
+                return redirect(target)
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        query = self.request.GET.get("q", "").strip()
+        return {**super().get_context_data(**kwargs), "q": query, "results": site_search(query, user=self.request.user)}
 
 
 class WorkspaceView(LoginRequiredMixin, TemplateView):

@@ -229,10 +229,11 @@ def _contract_status_events(contract: Contract) -> list[TimelineEvent]:
                 target=target,
             )
         )
-    performing, previous = None, None
-    for status, history_date in contract.history.order_by("history_date", "history_id").values_list(
-        "status", "history_date"
-    ):
+    # The day performance began, as recorded with the action; contracts started before that date was recorded
+    # fall back to the moment of the status change in their history.
+    performing, previous = contract.performance_started_on, None
+    history = contract.history.order_by("history_date", "history_id").values_list("status", "history_date")
+    for status, history_date in history if performing is None else ():
         if status == Contract.Status.PERFORMING and previous is not None and previous != status and not performing:
             performing = history_date
         previous = status

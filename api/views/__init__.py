@@ -12,6 +12,7 @@ from api.views.contracts import ContractViewSet, DeliverableViewSet, PurchaseLis
 from api.views.evaluations import EvaluationViewSet
 from api.views.ocds import OCDS_PACKAGE, OcdsContractReleasesView, OcdsDateRangeSerializer, OcdsReleasePackageView
 from api.views.registry import CreditListingViewSet, OrganizationViewSet
+from api.views.search import SearchView
 from api.views.supervision import ComplaintViewSet
 
 __all__ = [
@@ -28,6 +29,7 @@ __all__ = [
     "OcdsReleasePackageView",
     "OrganizationViewSet",
     "PurchaseListViewSet",
+    "SearchView",
     "TokenView",
     "parse",
 ]
