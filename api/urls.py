@@ -34,6 +34,7 @@ urlpatterns = [
     path("v1/search/", views.SearchView.as_view(), name="search"),
     path("v1/auth/token/", views.TokenView.as_view(), name="token"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    # The docs page sits in the site frame (header, language, navigation) with an introduction above Swagger UI.
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema", template_name="api/docs.html"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema", template_name="api/redoc.html"), name="redoc"),
 ]

@@ -46,8 +46,8 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("登记社会组织"), "registry:organization-create", permissions.is_registrar, "work"),
     NavItem(
         _("批量导入社会组织"),
-        "admin:registry_organization_import",
-        lambda user: permissions.is_superuser(user) or (permissions.is_registrar(user) and user.is_staff),
+        "registry:organization-import",
+        lambda user: permissions.is_superuser(user) or permissions.is_registrar(user),
         "work",
     ),
     NavItem(_("合同管理"), "contracts:contract-manage", permissions.is_purchaser, "work"),

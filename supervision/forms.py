@@ -3,7 +3,10 @@ the form (next to its field where it names one)."""
 
 from __future__ import annotations
 
+import datetime
+
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
@@ -373,3 +376,34 @@ class ComplaintDecisionForm(forms.Form):
         help_text=_("投诉举报人凭查询码可以看到这段文字；不要写入个人信息。"),
     )
     internal_note = forms.CharField(label=_("内部备注（仅工作人员可见）"), required=False, widget=textarea(3))
+
+
+class ComplaintAcceptForm(forms.Form):
+    decided_on = forms.DateField(label=_("受理日期"), widget=DateInput())
+    handling_deadline = forms.DateField(
+        label=_("办理期限"),
+        widget=DateInput(),
+        help_text=_("在此日期前办结并答复投诉举报人；默认为受理日期后 %(days)d 日。"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        day = timezone.localdate()
+        days = settings.SUPERVISION_COMPLAINT_HANDLING_DAYS
+        initial = kwargs.setdefault("initial", {})
+        initial.setdefault("decided_on", day)
+        initial.setdefault("handling_deadline", day + datetime.timedelta(days=days))
+        super().__init__(*args, **kwargs)
+        self.fields["handling_deadline"].help_text = self.fields["handling_deadline"].help_text % {"days": days}
+
+
+class ComplaintNotAcceptForm(forms.Form):
+    decided_on = forms.DateField(label=_("决定日期"), widget=DateInput())
+    reason = forms.CharField(
+        label=_("不予受理的理由（向投诉举报人公开）"),
+        widget=textarea(4),
+        help_text=_("例如：不属于本机关职责范围，已告知向有权处理的机关提出。"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("decided_on", timezone.localdate())
+        super().__init__(*args, **kwargs)

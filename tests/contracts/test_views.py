@@ -525,7 +525,10 @@ class TestContractForms:
 
     def test_start_complete_and_terminate(self, client, purchaser, signed_contract):
         number = signed_contract.number
-        assert post_as(client, purchaser, reverse("contracts:contract-start", args=[number])).status_code == 302
+        start = reverse("contracts:contract-start", args=[number])
+        future = post_as(client, purchaser, start, {"started_on": (TODAY + datetime.timedelta(days=1)).isoformat()})
+        assert future.status_code == 200 and "晚于今天" in future.content.decode()
+        assert post_as(client, purchaser, start, {"started_on": TODAY.isoformat()}).status_code == 302
         signed_contract.refresh_from_db()
         assert signed_contract.status == Contract.Status.PERFORMING
 
@@ -745,7 +748,9 @@ def test_navigation_entries(client, purchaser, member):
 
 
 def test_messages_confirm_actions(client, purchaser, signed_contract):
-    response = post_as(client, purchaser, reverse("contracts:contract-start", args=[signed_contract.number]))
+    response = post_as(
+        client, purchaser, reverse("contracts:contract-start", args=[signed_contract.number]), {"started_on": TODAY}
+    )
     assert "合同已进入履行阶段。" in page_messages(response)
 
 
