@@ -8,16 +8,42 @@ SEARCH_FIELDS = ("name", "uscc", "legal_representative", "domicile", "supervisor
 BATCH = 2000
 
 
+def _columns(organization) -> tuple[str, str]:
+    return (
+        pinyin_sort_key(organization.name),
+        search_document([getattr(organization, field) or "" for field in SEARCH_FIELDS], names=[organization.name]),
+    )
+
+
 def fill_search_columns(apps, schema_editor):
-    """Compute the pinyin sort key and search document of every organization already stored."""
+    """Compute the pinyin sort key and search document of every organization already stored (on PostgreSQL through
+    COPY into a temporary table and one UPDATE: minutes less than row-by-row updates at provincial scale)."""
     Organization = apps.get_model("registry", "Organization")
-    rows = Organization.objects.using(schema_editor.connection.alias).order_by("pk").only("pk", *SEARCH_FIELDS)
+    connection = schema_editor.connection
+    rows = Organization.objects.using(connection.alias).order_by("pk").only("pk", *SEARCH_FIELDS)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "CREATE TEMPORARY TABLE organization_search_fill "
+                "(id bigint PRIMARY KEY, name_pinyin varchar(255), search_document text) ON COMMIT DROP"
+            )
+            last = 0
+            while True:  # a chunk read, then copied: one command at a time on the connection
+                chunk = list(rows.filter(pk__gt=last)[:BATCH])
+                if not chunk:
+                    break
+                last = chunk[-1].pk
+                with cursor.cursor.copy("COPY organization_search_fill FROM STDIN") as copy:
+                    for organization in chunk:
+                        copy.write_row((organization.pk, *_columns(organization)))
+            cursor.execute(
+                "UPDATE registry_organization AS o SET name_pinyin = f.name_pinyin, "
+                "search_document = f.search_document FROM organization_search_fill AS f WHERE o.id = f.id"
+            )
+        return
     batch = []
     for organization in rows.iterator(chunk_size=BATCH):
-        organization.name_pinyin = pinyin_sort_key(organization.name)
-        organization.search_document = search_document(
-            [getattr(organization, field) or "" for field in SEARCH_FIELDS], names=[organization.name]
-        )
+        organization.name_pinyin, organization.search_document = _columns(organization)
         batch.append(organization)
         if len(batch) == BATCH:
             Organization.objects.bulk_update(batch, ["name_pinyin", "search_document"])

@@ -614,14 +614,14 @@ def test_review_uphold_and_open_order(client, registrar, complaint):
     assert 'data-testid="accept"' in page and 'data-testid="start-review"' not in page
     response = client.post(
         reverse("supervision:complaint-accept", args=[complaint.pk]),
-        {"decided_on": "2026-12-01", "handling_deadline": "2027-01-30"},
+        {"decided_on": TODAY.isoformat(), "handling_deadline": (TODAY + datetime.timedelta(days=30)).isoformat()},
     )
     assert response.status_code == 302
     complaint.refresh_from_db()
     assert complaint.status == Complaint.Status.ACCEPTED
     assert (complaint.acceptance_decided_on, complaint.handling_deadline) == (
-        datetime.date(2026, 12, 1),
-        datetime.date(2027, 1, 30),
+        TODAY,
+        TODAY + datetime.timedelta(days=30),
     )
     assert 'data-testid="start-review"' in text_of(client.get(detail_url))
     client.post(reverse("supervision:complaint-review", args=[complaint.pk]))
