@@ -4,7 +4,6 @@ ValidationError is shown on the form (next to its field where it names one)."""
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -13,9 +12,8 @@ from accounts.permissions import is_superuser, scope_to_region
 from contracts import selectors
 from contracts.models import Contract, ContractDocument, Deliverable, PurchaseItem, PurchaseList
 from core import formatting
-from registry.forms import DateInput
-from registry.models import Department, Organization
-from registry.selectors import organization_get
+from registry.forms import DateInput, OrganizationLookupField
+from registry.models import Department
 
 
 def model_field(model, name: str, **kwargs) -> forms.Field:
@@ -106,24 +104,6 @@ class ItemImportForm(forms.Form):
 # ---- contracts -------------------------------------------------------------------------------------------------
 
 
-class OrganizationCodeField(forms.CharField):
-    """A registered organization, entered by its unified social credit code."""
-
-    def clean(self, value):
-        text = super().clean(value)
-        if not text:
-            return None
-        try:
-            return organization_get(uscc=text)
-        except Organization.DoesNotExist:
-            raise ValidationError(
-                _("没有统一社会信用代码为 %(uscc)s 的社会组织。"), code="unknown", params={"uscc": text}
-            ) from None
-
-    def prepare_value(self, value):
-        return value.uscc if isinstance(value, Organization) else value
-
-
 class PurchaseItemChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: PurchaseItem) -> str:
         purchase_list = obj.purchase_list
@@ -148,11 +128,9 @@ def contract_items(user, department_ids: list[int] | None = None, current: Purch
 
 class ContractForm(forms.Form):
     department = DepartmentChoiceField(label=_("购买主体"), queryset=Department.objects.none())
-    organization = OrganizationCodeField(
-        label=_("承接主体（统一社会信用代码）"),
-        max_length=40,
-        help_text=_("填写承接主体的18位统一社会信用代码。"),
-        widget=forms.TextInput(attrs={"class": "uscc", "autocomplete": "off"}),
+    organization = OrganizationLookupField(
+        label=_("承接主体"),
+        help_text=_("输入名称、拼音首字母或统一社会信用代码，从提示中选择。"),
     )
     purchase_item = PurchaseItemChoiceField(
         label=_("购买项目"),

@@ -225,3 +225,34 @@ def organization_search(query: str) -> QuerySet[Organization]:
         .annotate(rank=rank)
         .order_by("rank", "name_pinyin", "pk")
     )
+
+
+SUGGESTIONS = 10
+
+
+def organization_suggestions(text: str, *, limit: int = SUGGESTIONS) -> list[Organization]:
+    """What a type-ahead offers for `text`: the organizations /search/ would find (name, code, pinyin, initials),
+    exact matches first."""
+    if not search_words(text):
+        return []
+    return list(organization_search(text).only("pk", "name", "uscc", "region")[:limit])
+
+
+def organization_find(text: str) -> tuple[Organization | None, list[Organization]]:
+    """The one organization `text` names (a code, a suggestion's "名称（代码）", the exact name, or a search with one
+    result), or None with the candidates when the text names several."""
+    text = (text or "").strip()
+    if not text:
+        return None, []
+    code = normalize_uscc(text.rsplit("（", 1)[-1].rsplit("(", 1)[-1].rstrip("）)"))
+    if len(code) == 18:
+        found = Organization.objects.filter(uscc=code).first()
+        if found is not None:
+            return found, []
+    exact = list(Organization.objects.filter(name=text)[:2])
+    if len(exact) == 1:
+        return exact[0], []
+    candidates = organization_suggestions(text, limit=6)
+    if len(candidates) == 1:
+        return candidates[0], []
+    return None, candidates

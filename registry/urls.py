@@ -7,6 +7,7 @@ app_name = "registry"
 urlpatterns = [
     path("", views.OrganizationListView.as_view(), name="organization-list"),
     path("new/", views.OrganizationCreateView.as_view(), name="organization-create"),
+    path("suggest/", views.organization_suggestions, name="organization-suggestions"),
     path("import/", import_views.OrganizationImportView.as_view(), name="organization-import"),
     path("import/template.xlsx", import_views.organization_import_template, name="organization-import-template"),
     path("<str:uscc>/", views.OrganizationDetailView.as_view(), name="organization-detail"),
