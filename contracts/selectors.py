@@ -43,8 +43,9 @@ from contracts.models import (
 )
 from contracts.workflows import CONTRACT, PURCHASE_LIST
 from core import formatting
-from core.search import compact, search_words
+from core.search import compact, search_condition, search_words
 from core.services import WRONG_STATE, refusal, render_message
+from registry.models import Organization
 from registry.selectors import organization_eligibility
 
 MONEY = DecimalField(max_digits=14, decimal_places=2)
@@ -385,7 +386,13 @@ def _word_condition(word: str, fields: tuple[str, ...]) -> Q:
     return condition
 
 
-CONTRACT_SEARCH_FIELDS = ("number", "title", "organization__name", "department__name", "organization__search_document")
+def suppliers_matching(word: str) -> QuerySet:
+    """Ids of the organizations whose search document holds `word` (name, code, pinyin, initials; through the
+    registry's search indexes) — how a contract is found by its supplier."""
+    return Organization.objects.filter(search_condition([word], tokens_field="search_tokens")).values("pk")
+
+
+CONTRACT_SEARCH_FIELDS = ("number", "title", "department__name")
 ITEM_SEARCH_FIELDS = ("code", "service_name", "purchase_list__title", "purchase_list__department__name")
 
 
@@ -402,8 +409,8 @@ def contract_by_number(query: str, *, user=None) -> Contract | None:
 
 
 def contract_search(query: str, *, user=None) -> QuerySet[Contract]:
-    """Visible contracts whose number, title, supplier (name, its pinyin or initials) or buyer contain every word of
-    the query; a contract whose number or title is the query comes first, then the newest."""
+    """Visible contracts whose number, title, supplier (name, code, pinyin or initials) or buyer contain every word
+    of the query; a contract whose number or title is the query comes first, then the newest."""
     words = search_words(query)
     if not words:
         return Contract.objects.none()
@@ -412,7 +419,9 @@ def contract_search(query: str, *, user=None) -> QuerySet[Contract]:
     if visible is not None:
         queryset = queryset.filter(visible)
     for word in words:
-        queryset = queryset.filter(_word_condition(word, CONTRACT_SEARCH_FIELDS))
+        queryset = queryset.filter(
+            _word_condition(word, CONTRACT_SEARCH_FIELDS) | Q(organization_id__in=suppliers_matching(word))
+        )
     exact = Q(number__iexact=query.strip()) | Q(title=query.strip())
     rank = Case(When(exact, then=Value(0)), default=Value(1), output_field=IntegerField())
     return queryset.annotate(rank=rank).order_by("rank", F("signed_on").desc(nulls_last=True), "-number")

@@ -83,11 +83,42 @@ def search_document(texts: Iterable[str], *, names: Iterable[str] = ()) -> str:
     return " ".join(parts)
 
 
-def search_condition(words: Iterable[str], field: str = "search_document") -> Q:
-    """Every word occurs in the document (case-insensitively), in any order."""
+_CHINESE_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
+
+
+def is_short_chinese(word: str) -> bool:
+    """One or two Chinese characters: too short for a trigram index to narrow anything."""
+    return 1 <= len(word) <= 2 and bool(_CHINESE_RUN.fullmatch(word))
+
+
+def search_tokens(document: str) -> str:
+    """The segmented column beside the document: every Chinese character and every pair of adjacent characters,
+    separated by spaces. On PostgreSQL a GIN index over its tsvector finds one- and two-character words, which a
+    trigram index cannot."""
+    tokens: set[str] = set()
+    for run in _CHINESE_RUN.findall(document):
+        tokens.update(run)
+        tokens.update(run[index : index + 2] for index in range(len(run) - 1))
+    return " ".join(sorted(tokens))
+
+
+def search_condition(words: Iterable[str], field: str = "search_document", tokens_field: str | None = None) -> Q:
+    """Every word occurs in the document (case-insensitively), in any order.
+
+    With `tokens_field` on PostgreSQL, a word of one or two Chinese characters is looked up in the segmented column
+    (an exact token match there is the same as a substring match in the document) through its full-text GIN index;
+    longer words use the document's trigram index."""
+    from django.contrib.postgres.search import SearchQuery, SearchVector, SearchVectorExact
+    from django.db import connection
+
     condition = Q()
+    tokens = tokens_field is not None and connection.vendor == "postgresql"
     for word in words:
-        condition &= Q(**{f"{field}__contains": word})
+        if tokens and is_short_chinese(word):
+            vector = SearchVector(tokens_field, config="simple")
+            condition &= Q(SearchVectorExact(vector, SearchQuery(word, search_type="plain", config="simple")))
+        else:
+            condition &= Q(**{f"{field}__contains": word})
     return condition
 
 

@@ -22,6 +22,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import is_official, is_purchaser, is_superuser
+from contracts.selectors import suppliers_matching
 from core.formatting import points
 from core.search import search_words
 from core.services import WRONG_STATE, lazy_message, refusal, require
@@ -589,13 +590,7 @@ def performance_eligibility_check(organization, on: datetime.date | None = None)
     return [], texts
 
 
-EVALUATION_SEARCH_FIELDS = (
-    "contract__number",
-    "contract__title",
-    "contract__organization__name",
-    "contract__department__name",
-    "contract__organization__search_document",
-)
+EVALUATION_SEARCH_FIELDS = ("contract__number", "contract__title", "contract__department__name")
 
 
 def evaluation_search(query: str, *, user=None) -> QuerySet[Evaluation]:
@@ -614,5 +609,5 @@ def evaluation_search(query: str, *, user=None) -> QuerySet[Evaluation]:
         condition = Q()
         for name in EVALUATION_SEARCH_FIELDS:
             condition |= Q(**{f"{name}__icontains": word})
-        queryset = queryset.filter(condition)
+        queryset = queryset.filter(condition | Q(contract__organization_id__in=suppliers_matching(word)))
     return queryset.order_by("-created_at", "-pk")

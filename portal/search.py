@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
+from django.db.models import Count, Window
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -62,9 +63,11 @@ def direct_hit(query: str, *, user=None) -> str | None:
 
 
 def _group(kind, label, queryset, hit, more_url="") -> Group:
-    rows = list(queryset[: PER_GROUP + 1])
-    count = len(rows) if len(rows) <= PER_GROUP else queryset.count()
-    return Group(kind, label, count, [hit(row) for row in rows[:PER_GROUP]], more_url if count > PER_GROUP else "")
+    """The first PER_GROUP hits and the number of all of them, in one query (the database finds every match to
+    sort them anyway; COUNT(*) OVER () reports how many)."""
+    rows = list(queryset.annotate(total_hits=Window(Count("pk")))[:PER_GROUP])
+    count = rows[0].total_hits if rows else 0
+    return Group(kind, label, count, [hit(row) for row in rows], more_url if count > PER_GROUP else "")
 
 
 def site_search(query: str, *, user=None) -> SearchResults:

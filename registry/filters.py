@@ -99,7 +99,7 @@ class OrganizationFilter(django_filters.FilterSet):
         words = search_words(value)
         if not words:
             return queryset
-        return queryset.filter(search_condition(words))
+        return queryset.filter(search_condition(words, tokens_field="search_tokens"))
 
     def filter_region(self, queryset, name, value):
         return queryset.filter(region__path__startswith=value.path) if value else queryset

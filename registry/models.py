@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.search import pinyin_sort_key, search_document
+from core.search import pinyin_sort_key, search_document, search_tokens
 
 
 class Region(models.Model):
@@ -140,12 +140,13 @@ class Organization(models.Model):
     # for sorting, and the folded texts with the name's pinyin and initials for /search/ (core/search.py).
     name_pinyin = models.CharField(_("名称拼音"), max_length=255, blank=True, editable=False)
     search_document = models.TextField(_("检索文本"), blank=True, editable=False)
+    search_tokens = models.TextField(_("检索分词"), blank=True, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["updated_at", "name_pinyin", "search_document"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "name_pinyin", "search_document", "search_tokens"])
 
     # The texts /search/ looks in, besides the name's pinyin.
     SEARCH_FIELDS = ("name", "uscc", "legal_representative", "domicile", "supervisory_unit", "business_scope")
-    SEARCH_COLUMNS = ("name_pinyin", "search_document")
+    SEARCH_COLUMNS = ("name_pinyin", "search_document", "search_tokens")
 
     class Meta:
         verbose_name = _("社会组织")
@@ -159,7 +160,7 @@ class Organization(models.Model):
             models.Index(fields=["region", "name_pinyin"], name="organization_region_pinyin"),
             models.Index(fields=["name_pinyin"], name="organization_pinyin"),
         ]
-        # PostgreSQL also has a trigram index on search_document (migration 0002).
+        # PostgreSQL also has a trigram index on search_document and a full-text index on search_tokens (0002).
 
     def __str__(self) -> str:
         return self.name
@@ -177,9 +178,11 @@ class Organization(models.Model):
     def search_columns(cls, values) -> dict[str, str]:
         """The derived columns for a row given as {field name: value} (every writer of organizations uses it)."""
         name = values.get("name") or ""
+        document = search_document([values.get(field) or "" for field in cls.SEARCH_FIELDS], names=[name])
         return {
             "name_pinyin": pinyin_sort_key(name),
-            "search_document": search_document([values.get(field) or "" for field in cls.SEARCH_FIELDS], names=[name]),
+            "search_document": document,
+            "search_tokens": search_tokens(document),
         }
 
     @property

@@ -220,7 +220,7 @@ def organization_search(query: str) -> QuerySet[Organization]:
         output_field=IntegerField(),
     )
     return (
-        Organization.objects.filter(search_condition(words))
+        Organization.objects.filter(search_condition(words, tokens_field="search_tokens"))
         .select_related("region")
         .annotate(rank=rank)
         .order_by("rank", "name_pinyin", "pk")
