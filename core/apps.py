@@ -14,6 +14,8 @@ class CoreConfig(AppConfig):
     verbose_name = _("基础组件")
 
     def ready(self):
+        from core import checks  # noqa: F401  (registers the deployment checks)
+
         use_empty_choice_label()
 
 

@@ -26,7 +26,7 @@ from supervision.services.complaints import (
     complaint_not_accept,
     complaint_open_order,
     complaint_rate_limit_check,
-    complaint_rate_limit_record,
+    complaint_rate_limit_take,
     complaint_start_review,
     complaint_uphold,
 )
@@ -61,7 +61,7 @@ __all__ = [
     "complaint_file",
     "complaint_open_order",
     "complaint_rate_limit_check",
-    "complaint_rate_limit_record",
+    "complaint_rate_limit_take",
     "complaint_accept",
     "complaint_acceptance_due",
     "complaint_handling_deadline",
