@@ -279,6 +279,8 @@ def organization_find(text: str) -> tuple[Organization | None, list[Organization
     if len(candidates) == 1:
         return candidates[0], []
     return None, candidates
+
+
 # --- annual work reports ---------------------------------------------------------------------------------------------
 
 
