@@ -66,7 +66,7 @@ def _complaint_item(complaint: Complaint) -> todo.Item:
 
 
 def _order_title(order: RectificationOrder) -> str:
-    return _("整改通知 #%(pk)s") % {"pk": order.pk}
+    return _("整改通知 %(number)s") % {"number": order.label}
 
 
 # --- registrars ------------------------------------------------------------------------------------------------------

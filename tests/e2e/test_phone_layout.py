@@ -66,13 +66,21 @@ def test_pages_fit_a_phone(live_server, browser, demo):
     public.close()
 
     for username, paths in (
-        ("member_yg", [reverse("contracts:contract-detail", args=[contract.number]), reverse("portal:workspace")]),
+        (
+            "member_yg",
+            [
+                reverse("contracts:contract-detail", args=[contract.number]),
+                reverse("portal:workspace"),
+                reverse("portal:todo"),
+            ],
+        ),
         (
             "purchaser_hh",
             [
                 reverse("contracts:contract-detail", args=[contract.number]),
                 reverse("contracts:contract-manage"),
                 reverse("portal:workspace"),
+                reverse("portal:todo"),
             ],
         ),
         (scoring.evaluator.username, [reverse("evaluations:task-detail", args=[scoring.pk])]),
