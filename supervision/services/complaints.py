@@ -246,6 +246,7 @@ def complaint_accept(
     complaint.handling_deadline = handling_deadline
     complaint.handler = actor
     save(complaint, actor=actor)
+    notices.complaint_changed(complaint, actor=actor)
     return complaint
 
 
@@ -266,6 +267,7 @@ def complaint_not_accept(
     complaint.not_accepted_reason = reason
     complaint.handler = actor
     save(complaint, actor=actor, reason=reason)
+    notices.complaint_changed(complaint, actor=actor)
     return complaint
 
 

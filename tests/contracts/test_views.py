@@ -423,7 +423,7 @@ class TestContractForms:
         data = {"department": department.pk, **contract_data(organization), "organization": "51150100MJ0000000X"}
         response = post_as(client, purchaser, reverse("contracts:contract-create"), data)
         assert response.status_code == 200
-        assert "没有统一社会信用代码为 51150100MJ0000000X 的社会组织" in response.content.decode()
+        assert "没有找到“51150100MJ0000000X”" in response.content.decode()
 
     def test_item_of_another_department_is_refused(self, client, purchaser, department, organization):
         other_item = PurchaseItemFactory(purchase_list__department__region=region("150100"))
