@@ -16,6 +16,7 @@ class ApiRouter(DefaultRouter):
         view = super().get_api_root_view(api_urls)
         view.initkwargs["api_root_dict"]["ocds/releases"] = "ocds-releases"
         view.initkwargs["api_root_dict"]["statistics"] = "statistics"
+        view.initkwargs["api_root_dict"]["search"] = "search"
         return view
 
 
@@ -33,12 +34,14 @@ urlpatterns = [
     path("v1/", include(router.urls)),
     path("v1/ocds/releases/", views.OcdsReleasePackageView.as_view(), name="ocds-releases"),
     path("v1/statistics/", views.StatisticsView.as_view(), name="statistics"),
+    path("v1/search/", views.SearchView.as_view(), name="search"),
     path("v1/auth/token/", views.TokenView.as_view(), name="token"),
     path("v1/me/todo/", views.MyTodoView.as_view(), name="me-todo"),
     path("v1/me/notifications/", views.MyNotificationListView.as_view(), name="me-notifications"),
     path("v1/me/notifications/read-all/", views.MyNotificationReadAllView.as_view(), name="me-notifications-read-all"),
     path("v1/me/notifications/<int:pk>/read/", views.MyNotificationReadView.as_view(), name="me-notification-read"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    # The docs page sits in the site frame (header, language, navigation) with an introduction above Swagger UI.
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema", template_name="api/docs.html"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema", template_name="api/redoc.html"), name="redoc"),
 ]

@@ -335,6 +335,9 @@ REQUEST_BODY_LIMITS_MB = [
 # back-dated order keeps its real issue date, but its deadline is at least this far from the day it is entered (a
 # local rule, configurable; 0 turns the check off, for loading historical orders).
 SUPERVISION_ORDER_MIN_DAYS = _env_int("SUPERVISION_ORDER_MIN_DAYS", 10, minimum=0)
+# Days after filing within which a complaint is accepted or not, and days after acceptance within which it is closed.
+SUPERVISION_COMPLAINT_ACCEPTANCE_DAYS = _env_int("SUPERVISION_COMPLAINT_ACCEPTANCE_DAYS", 15, minimum=1)
+SUPERVISION_COMPLAINT_HANDLING_DAYS = _env_int("SUPERVISION_COMPLAINT_HANDLING_DAYS", 60, minimum=1)
 
 # Third-party apps.
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

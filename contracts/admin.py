@@ -109,6 +109,7 @@ class ContractAdmin(SimpleHistoryAdmin):
         "term_justification",
         "status",
         "signed_on",
+        "performance_started_on",
         "completed_on",
         "terminated_on",
         "termination_reason",

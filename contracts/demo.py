@@ -374,7 +374,10 @@ def _seed_contract(spec: DemoContract, departments: dict[str, Department], used:
         now=_at(spec.signed_on, 15),
     )
     if spec.state in ("performing", "completed", "terminated"):
-        services.contract_start_performance(actor=purchaser, contract=contract)
+        # Service began on the first day of the term (or at signing, if later), never after it closed or today.
+        last = min(spec.closed_on or timezone.localdate(), timezone.localdate())
+        started_on = max(spec.signed_on, min(contract.start_on, last))
+        services.contract_start_performance(actor=purchaser, contract=contract, started_on=started_on)
     if member is not None:
         _run_events(contract, spec, purchaser, member)
     if spec.state == "completed":

@@ -4,7 +4,6 @@ ValidationError is shown on the form (next to its field where it names one)."""
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -13,9 +12,8 @@ from accounts.permissions import is_purchaser, is_superuser
 from contracts import selectors
 from contracts.models import Contract, ContractDocument, Deliverable, PurchaseItem, PurchaseList
 from core import formatting
-from registry.forms import DateInput
-from registry.models import Department, Organization
-from registry.selectors import organization_get
+from registry.forms import DateInput, OrganizationLookupField
+from registry.models import Department
 
 
 def model_field(model, name: str, **kwargs) -> forms.Field:
@@ -108,24 +106,6 @@ class ItemImportForm(forms.Form):
 # ---- contracts -------------------------------------------------------------------------------------------------
 
 
-class OrganizationCodeField(forms.CharField):
-    """A registered organization, entered by its unified social credit code."""
-
-    def clean(self, value):
-        text = super().clean(value)
-        if not text:
-            return None
-        try:
-            return organization_get(uscc=text)
-        except Organization.DoesNotExist:
-            raise ValidationError(
-                _("没有统一社会信用代码为 %(uscc)s 的社会组织。"), code="unknown", params={"uscc": text}
-            ) from None
-
-    def prepare_value(self, value):
-        return value.uscc if isinstance(value, Organization) else value
-
-
 class PurchaseItemChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: PurchaseItem) -> str:
         purchase_list = obj.purchase_list
@@ -150,11 +130,9 @@ def contract_items(user, department_ids: list[int] | None = None, current: Purch
 
 class ContractForm(forms.Form):
     department = DepartmentChoiceField(label=_("购买主体"), queryset=Department.objects.none())
-    organization = OrganizationCodeField(
-        label=_("承接主体（统一社会信用代码）"),
-        max_length=40,
-        help_text=_("填写承接主体的18位统一社会信用代码。"),
-        widget=forms.TextInput(attrs={"class": "uscc", "autocomplete": "off"}),
+    organization = OrganizationLookupField(
+        label=_("承接主体"),
+        help_text=_("输入名称、拼音首字母或统一社会信用代码，从提示中选择。"),
     )
     purchase_item = PurchaseItemChoiceField(
         label=_("购买项目"),
@@ -216,6 +194,16 @@ class SignForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         with_initial(kwargs, signed_on=timezone.localdate())
+        super().__init__(*args, **kwargs)
+
+
+class StartForm(forms.Form):
+    started_on = forms.DateField(
+        label=_("开始履行日期"), widget=DateInput(), help_text=_("承接主体实际开始提供服务的日期。")
+    )
+
+    def __init__(self, *args, **kwargs):
+        with_initial(kwargs, started_on=timezone.localdate())
         super().__init__(*args, **kwargs)
 
 
@@ -283,7 +271,13 @@ class DocumentForm(forms.Form):
     file = forms.FileField(label=_("文件"), help_text=_("允许 PDF、JPG、PNG、DOCX、XLSX、ZIP 文件。"))
     title = forms.CharField(label=_("标题"), max_length=200, required=False, help_text=_("留空时使用文件名。"))
     kind = model_field(ContractDocument, "kind")
-    is_public = forms.BooleanField(label=_("向公众公开"), required=False)
+    # The contract text is a public record once the contract is signed: the box starts ticked for it.
+    is_public = forms.BooleanField(
+        label=_("向公众公开"),
+        required=False,
+        initial=True,
+        help_text=_("合同文本默认向公众公开；附件如含个人信息等不宜公开的内容，可取消勾选。"),
+    )
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -117,7 +117,7 @@ class PurchaseItem(models.Model):
     purchase_list = models.ForeignKey(
         PurchaseList, verbose_name=_("购买服务目录"), on_delete=models.CASCADE, related_name="items"
     )
-    code = models.CharField(_("项目编码"), max_length=30)
+    code = models.CharField(_("项目编号"), max_length=30)
     category = models.CharField(_("一级目录"), max_length=30, choices=Category.choices, db_index=True)
     subcategory = models.CharField(_("二级目录"), max_length=100, blank=True)
     service_name = models.CharField(_("服务名称"), max_length=200)
@@ -225,6 +225,7 @@ class Contract(models.Model):
     end_on = models.DateField(_("履行期限止"))
     term_justification = models.TextField(_("期限超过一年的理由"), blank=True)
     status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    performance_started_on = models.DateField(_("开始履行日期"), null=True, blank=True)
     completed_on = models.DateField(_("完成日期"), null=True, blank=True)
     terminated_on = models.DateField(_("终止日期"), null=True, blank=True)
     termination_reason = models.TextField(_("终止原因"), blank=True)

@@ -27,7 +27,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Replace, Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -43,7 +43,9 @@ from contracts.models import (
 )
 from contracts.workflows import CONTRACT, PURCHASE_LIST
 from core import formatting
+from core.search import compact, search_condition, search_words
 from core.services import WRONG_STATE, refusal, render_message
+from registry.models import Organization
 from registry.selectors import organization_eligibility
 
 MONEY = DecimalField(max_digits=14, decimal_places=2)
@@ -386,3 +388,94 @@ def contract_signing_review(contract: Contract, *, signed_on: datetime.date) -> 
                 )
             )
     return SigningReview(refusals=tuple(refusals), warnings=tuple(eligibility.warnings))
+
+
+# Search ----------------------------------------------------------------------------------------------------------
+
+
+def _word_condition(word: str, fields: tuple[str, ...]) -> Q:
+    condition = Q()
+    for field in fields:
+        condition |= Q(**{f"{field}__icontains": word})
+    return condition
+
+
+def suppliers_matching(word: str) -> QuerySet:
+    """Ids of the organizations whose search document holds `word` (name, code, pinyin, initials; through the
+    registry's search indexes) — how a contract is found by its supplier."""
+    return Organization.objects.filter(search_condition([word], tokens_field="search_tokens")).values("pk")
+
+
+CONTRACT_SEARCH_FIELDS = ("number", "title", "department__name")
+ITEM_SEARCH_FIELDS = ("code", "service_name", "purchase_list__title", "purchase_list__department__name")
+
+
+def contract_by_number(query: str, *, user=None) -> Contract | None:
+    """The visible contract whose number the query is, typed with or without dashes and spaces, in any case."""
+    code = compact(query)
+    if len(code) < 6:
+        return None
+    numbers = Contract.objects.annotate(compact_number=Replace(Upper("number"), Value("-"), Value("")))
+    visible = _visible_contract_filter(user)
+    if visible is not None:
+        numbers = numbers.filter(visible)
+    return numbers.filter(compact_number=code).first()
+
+
+def contract_search(query: str, *, user=None) -> QuerySet[Contract]:
+    """Visible contracts whose number, title, supplier (name, code, pinyin or initials) or buyer contain every word
+    of the query; a contract whose number or title is the query comes first, then the newest."""
+    words = search_words(query)
+    if not words:
+        return Contract.objects.none()
+    queryset = Contract.objects.select_related("organization", "department")
+    visible = _visible_contract_filter(user)
+    if visible is not None:
+        queryset = queryset.filter(visible)
+    for word in words:
+        queryset = queryset.filter(
+            _word_condition(word, CONTRACT_SEARCH_FIELDS) | Q(organization_id__in=suppliers_matching(word))
+        )
+    exact = Q(number__iexact=query.strip()) | Q(title=query.strip())
+    rank = Case(When(exact, then=Value(0)), default=Value(1), output_field=IntegerField())
+    return queryset.annotate(rank=rank).order_by("rank", F("signed_on").desc(nulls_last=True), "-number")
+
+
+def purchase_item_search(query: str, *, user=None) -> QuerySet[PurchaseItem]:
+    """Items of visible purchase lists whose code, service name, list title or department contain every word."""
+    words = search_words(query)
+    if not words:
+        return PurchaseItem.objects.none()
+    queryset = PurchaseItem.objects.filter(purchase_list__in=_visible_lists(user)).select_related(
+        "purchase_list__department"
+    )
+    for word in words:
+        queryset = queryset.filter(_word_condition(word, ITEM_SEARCH_FIELDS))
+    exact = Q(code__iexact=query.strip()) | Q(service_name=query.strip())
+    rank = Case(When(exact, then=Value(0)), default=Value(1), output_field=IntegerField())
+    return queryset.annotate(rank=rank).order_by("rank", "-purchase_list__year", "code", "pk")
+
+
+# What keeps a button disabled ---------------------------------------------------------------------------------
+
+
+def contract_completion_blocker(contract: Contract) -> str | None:
+    """Why the contract cannot be completed yet (contract_complete would refuse), or None. Reads the deliverables
+    the page has prefetched."""
+    open_count = sum(
+        1 for deliverable in contract.deliverables.all() if deliverable.status != Deliverable.Status.ACCEPTED
+    )
+    if open_count:
+        return _("尚有 %(count)d 项履约事项未验收") % {"count": open_count}
+    return None
+
+
+def contract_signing_blocker(contract: Contract) -> str | None:
+    """The deliverable rules of signing, checked before the signing page is opened (its review checks the rest)."""
+    shares = [deliverable.payment_share for deliverable in contract.deliverables.all()]
+    if not shares:
+        return _("尚未设定履约事项")
+    total = sum(shares, ZERO)
+    if total != HUNDRED:
+        return _("履约事项付款比例合计 %(total)s%%，须为 100%%") % {"total": f"{total:.2f}"}
+    return None

@@ -185,3 +185,31 @@ def now() -> datetime.datetime:
 def actor_or_none(actor):
     """The actor to store on a row's `…_by` field: a signed-in user, else nobody."""
     return actor if getattr(actor, "is_authenticated", False) else None
+
+
+DATE_IN_FUTURE = "date_in_future"
+DATE_BEFORE_PREVIOUS = "date_before_previous"
+
+
+def check_event_date(
+    day: datetime.date,
+    *,
+    field: str | None,
+    previous: datetime.date | None = None,
+    previous_label: Any = "",
+) -> datetime.date:
+    """The date a real-world event happened, as an action records it: not after today, and not before the previous
+    event of the record (`previous`, named by `previous_label`: "签订日期"). Returns the day; refuses with a coded
+    message on `field` otherwise."""
+    if day > today():
+        refuse(field, _("日期 %(day)s 晚于今天，不能登记尚未发生的事项。"), code=DATE_IN_FUTURE, day=day.isoformat())
+    if previous is not None and day < previous:
+        refuse(
+            field,
+            _("日期 %(day)s 早于%(previous_label)s %(previous)s。"),
+            code=DATE_BEFORE_PREVIOUS,
+            day=day.isoformat(),
+            previous=previous.isoformat(),
+            previous_label=previous_label,
+        )
+    return day

@@ -99,6 +99,9 @@ class Offer:
     style: str = "btn-outline-primary"
     testid: str = ""
     label: Any = None
+    # A precondition the table cannot see (every deliverable accepted before completing): returns why the action
+    # cannot be taken yet, or None. The button is then shown disabled with that reason instead of inviting a refusal.
+    blocked: Callable[[Any], Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -110,6 +113,7 @@ class Button:
     url: str
     style: str = "btn-outline-primary"
     testid: str = ""
+    reason: str = ""  # why it is disabled (empty: it may be taken now)
 
 
 def offered_buttons(
@@ -123,7 +127,8 @@ def offered_buttons(
 ) -> list[Button]:
     """The buttons of each transition the status allows (in the table's order) that the page offers and the user
     `may` take (the permissions.py predicate's answer for that action); `only` narrows the actions considered. An
-    action may offer several buttons (a sequence of offers)."""
+    action may offer several buttons (a sequence of offers). A button whose offer is `blocked` carries the reason
+    and is drawn disabled."""
     wanted = set(offers if only is None else only)
     buttons = []
     for transition in workflow.available(status):
@@ -132,5 +137,9 @@ def offered_buttons(
         choices = offers[transition.action]
         for offer in [choices] if isinstance(choices, Offer) else choices:
             label = offer.label or transition.label
-            buttons.append(Button(transition.action, label, offer.url(record), offer.style, offer.testid))
+            reason = offer.blocked(record) if offer.blocked is not None else None
+            style = offer.style.replace("btn-primary", "btn-outline-secondary") if reason else offer.style
+            buttons.append(
+                Button(transition.action, label, offer.url(record), style, offer.testid, str(reason) if reason else "")
+            )
     return buttons

@@ -22,7 +22,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import is_official, is_purchaser, is_superuser
+from contracts.selectors import suppliers_matching
 from core.formatting import points
+from core.search import search_words
 from core.services import WRONG_STATE, lazy_message, refusal, require
 from evaluations import permissions, scoring
 from evaluations.models import (
@@ -675,3 +677,26 @@ def evaluator_pool_changes(*, profile: EvaluatorProfile | None = None, limit: in
         )
     changes.sort(key=lambda change: change.when, reverse=True)
     return changes[:limit] if profile is None else changes
+
+
+EVALUATION_SEARCH_FIELDS = ("contract__number", "contract__title", "contract__department__name")
+
+
+def evaluation_search(query: str, *, user=None) -> QuerySet[Evaluation]:
+    """Evaluations the user may see (finalized ones for everyone; every status of the contracts of a purchaser's
+    region) whose contract's number, title, supplier or buyer contain every word of the query; newest first."""
+    words = search_words(query)
+    if not words:
+        return Evaluation.objects.none()
+    visible = Q(status=Evaluation.Status.FINALIZED)
+    if user is not None and is_superuser(user):
+        visible = Q()
+    elif user is not None and is_purchaser(user):
+        visible |= Q(contract__department__region__path__startswith=user.department.region.path)
+    queryset = Evaluation.objects.filter(visible).select_related(*_EVALUATION_RELATED)
+    for word in words:
+        condition = Q()
+        for name in EVALUATION_SEARCH_FIELDS:
+            condition |= Q(**{f"{name}__icontains": word})
+        queryset = queryset.filter(condition | Q(contract__organization_id__in=suppliers_matching(word)))
+    return queryset.order_by("-created_at", "-pk")

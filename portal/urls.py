@@ -6,6 +6,7 @@ app_name = "portal"
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
+    path("search/", views.SearchView.as_view(), name="search"),
     path("todo/", views.TodoView.as_view(), name="todo"),
     path("todo/dashboard/", views.OfficialDashboardView.as_view(), name="official-dashboard"),
     path("todo/<str:key>/", views.TodoKindView.as_view(), name="todo-kind"),

@@ -5,7 +5,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.generic import TemplateView
 
@@ -15,6 +15,7 @@ from notifications import todo
 from portal.dashboard import home_dashboard, home_year
 from portal.navigation import items_for
 from portal.officials import official_dashboard
+from portal.search import direct_hit, site_search
 
 
 class HomeView(TemplateView):
@@ -26,6 +27,25 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         year = home_year(self.request.GET.get("year"), timezone.localdate())
         return {**super().get_context_data(**kwargs), "dashboard": home_dashboard(year=year)}
+
+
+class SearchView(TemplateView):
+    """/search/?q=: one search across organizations, contracts, purchase-list items and evaluations; a code or
+    contract number goes straight to its page."""
+
+    template_name = "portal/search.html"
+
+    def get(self, request, *args, **kwargs):
+        query = request.GET.get("q", "").strip()
+        if query:
+            target = direct_hit(query, user=request.user)
+            if target:
+                return redirect(target)
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        query = self.request.GET.get("q", "").strip()
+        return {**super().get_context_data(**kwargs), "q": query, "results": site_search(query, user=self.request.user)}
 
 
 class WorkspaceView(LoginRequiredMixin, TemplateView):

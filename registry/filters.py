@@ -7,9 +7,9 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from core.search import search_condition, search_words
 from registry.models import Department, Organization, Rating, Region
 from registry.selectors import region_choices
-from registry.uscc import normalize_uscc
 
 NO_VALID_GRADE = "none"
 
@@ -60,9 +60,11 @@ def _year_input(placeholder) -> forms.NumberInput:
 
 class OrganizationFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
-        label=_("名称或统一社会信用代码"),
+        label=_("名称、信用代码或拼音"),
         method="filter_search",
-        widget=forms.TextInput(attrs={"placeholder": _("输入名称或信用代码的一部分"), "type": "search"}),
+        widget=forms.TextInput(
+            attrs={"placeholder": _("名称、信用代码、法定代表人、住所或拼音首字母"), "type": "search"}
+        ),
     )
     org_type = django_filters.ChoiceFilter(label=_("类型"), choices=Organization.Type.choices, empty_label=_("全部"))
     region = RegionFilter(
@@ -110,14 +112,12 @@ class OrganizationFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def filter_search(self, queryset, name, value):
-        text = value.strip()
-        if not text:
+        """Every word in the name, code, legal representative, address or business scope, or the name's pinyin or
+        initials (the same matching as /search/)."""
+        words = search_words(value)
+        if not words:
             return queryset
-        condition = Q(name__icontains=text)
-        code = normalize_uscc(text)
-        if code:
-            condition |= Q(uscc__icontains=code)
-        return queryset.filter(condition)
+        return queryset.filter(search_condition(words, tokens_field="search_tokens"))
 
     def filter_region(self, queryset, name, value):
         return queryset.filter(region__path__startswith=value.path) if value else queryset

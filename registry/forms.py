@@ -5,10 +5,13 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from accounts.permissions import is_registrar, is_superuser, scope_to_region
+from core.widgets import SuggestInput
 from registry.filters import RegionChoiceField
 from registry.models import (
     AnnualInspection,
@@ -20,6 +23,7 @@ from registry.models import (
     Rating,
     Region,
 )
+from registry.selectors import organization_find
 from registry.uscc import validate_organization_uscc
 
 
@@ -245,3 +249,45 @@ class AnnualReportReviewForm(forms.Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("initial", {"reviewed_on": timezone.localdate()})
         super().__init__(*args, **kwargs)
+
+
+class OrganizationLookupField(forms.CharField):
+    """An organization named by its unified social credit code, its name, or a suggestion's "名称（代码）"; suggestions
+    come as one types (name, code, pinyin or initials: registry.selectors.organization_suggestions)."""
+
+    default_error_messages = {
+        "unknown": _("没有找到“%(text)s”：请输入社会组织的全称或 18 位统一社会信用代码。"),
+        "ambiguous": _("“%(text)s”对应多个社会组织，请从中选择一个：%(names)s"),
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 200)
+        kwargs.setdefault(
+            "widget",
+            SuggestInput(
+                reverse_lazy("registry:organization-suggestions"),
+                attrs={"placeholder": _("名称、拼音首字母或统一社会信用代码")},
+            ),
+        )
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        text = super().clean(value)
+        if not text:
+            return None
+        organization, candidates = organization_find(text)
+        if organization is not None:
+            return organization
+        if candidates:
+            names = pgettext("enumeration separator", "、").join(
+                f"{candidate.name}（{candidate.uscc}）" for candidate in candidates
+            )
+            raise ValidationError(
+                self.error_messages["ambiguous"], code="ambiguous", params={"text": text, "names": names}
+            )
+        raise ValidationError(self.error_messages["unknown"], code="unknown", params={"text": text})
+
+    def prepare_value(self, value):
+        if isinstance(value, Organization):
+            return f"{value.name}（{value.uscc}）"
+        return value

@@ -16,6 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.search import pinyin_sort_key, search_document, search_tokens
+
 
 class Region(models.Model):
     """An administrative division from GB/T 2260, with a materialized path for one-query descendant lookups."""
@@ -136,20 +138,54 @@ class Organization(models.Model):
     status_reason = models.TextField(_("状态变更原因"), blank=True)
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    # Derived from the fields above whenever the organization is written (search_columns): the pinyin of the name
+    # for sorting, and the folded texts with the name's pinyin and initials for /search/ (core/search.py).
+    name_pinyin = models.CharField(_("名称拼音"), max_length=255, blank=True, editable=False)
+    search_document = models.TextField(_("检索文本"), blank=True, editable=False)
+    search_tokens = models.TextField(_("检索分词"), blank=True, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "name_pinyin", "search_document", "search_tokens"])
+
+    # The texts /search/ looks in, besides the name's pinyin.
+    SEARCH_FIELDS = ("name", "uscc", "legal_representative", "domicile", "supervisory_unit", "business_scope")
+    SEARCH_COLUMNS = ("name_pinyin", "search_document", "search_tokens")
 
     class Meta:
         verbose_name = _("社会组织")
         verbose_name_plural = _("社会组织")
-        ordering = ["name"]
+        ordering = ["name_pinyin", "pk"]
         constraints = [
             models.CheckConstraint(condition=Q(registered_funds__gte=0), name="organization_funds_not_negative"),
         ]
-        indexes = [models.Index(fields=["region", "status"], name="organization_region_status")]
+        indexes = [
+            models.Index(fields=["region", "status"], name="organization_region_status"),
+            models.Index(fields=["region", "name_pinyin"], name="organization_region_pinyin"),
+            models.Index(fields=["name_pinyin"], name="organization_pinyin"),
+        ]
+        # PostgreSQL also has a trigram index on search_document and a full-text index on search_tokens (0002).
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        # Keeping derived columns in step with their sources is storage, not a business rule.
+        for column, value in self.search_columns(self.__dict__).items():
+            setattr(self, column, value)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, *self.SEARCH_COLUMNS}
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def search_columns(cls, values) -> dict[str, str]:
+        """The derived columns for a row given as {field name: value} (every writer of organizations uses it)."""
+        name = values.get("name") or ""
+        document = search_document([values.get(field) or "" for field in cls.SEARCH_FIELDS], names=[name])
+        return {
+            "name_pinyin": pinyin_sort_key(name),
+            "search_document": document,
+            "search_tokens": search_tokens(document),
+        }
 
     @property
     def is_active(self) -> bool:

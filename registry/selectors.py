@@ -7,17 +7,19 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import BooleanField, Case, Exists, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import BooleanField, Case, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.permissions import is_org_member, is_registrar, is_superuser, scope_to_region
+from core.search import compact, search_condition, search_words
 from registry.models import AnnualInspection, AnnualReport, CreditListing, Organization, Penalty, Rating, Region
 from registry.uscc import normalize_uscc
 
 
 def organization_list(*, user=None) -> QuerySet[Organization]:
-    """Every organization (the directory is public), ordered by name, with what a directory row shows.
+    """Every organization (the directory is public), ordered by region (code) then the pinyin of the name, with what
+    a directory row shows.
 
     Annotations, each computed in the same query: `current_grade` and `current_grade_valid_until` (the latest rating
     valid today, or None), `on_credit_list` (any open listing), `on_serious_list` (an open serious-violation listing)
@@ -47,7 +49,7 @@ def organization_list(*, user=None) -> QuerySet[Organization]:
             on_serious_list=Exists(open_listings.filter(list_kind=CreditListing.List.SERIOUS)),
             user_can_manage=can_manage,
         )
-        .order_by("name", "pk")
+        .order_by("region__code", "name_pinyin", "pk")
     )
 
 
@@ -210,6 +212,73 @@ def region_choices(used_region_ids: QuerySet | None = None) -> QuerySet[Region]:
     if used_region_ids is not None:
         condition |= Q(pk__in=used_region_ids)
     return Region.objects.filter(condition).select_related("parent").order_by("code")
+
+
+# ---- search ----------------------------------------------------------------------------------------------------
+
+
+def organization_by_code(query: str) -> Organization | None:
+    """The organization whose 统一社会信用代码 the query is (spaces, full-width forms and lower case accepted)."""
+    code = compact(query)
+    if len(code) != 18:
+        return None
+    return Organization.objects.filter(uscc=code).first()
+
+
+def organization_search(query: str) -> QuerySet[Organization]:
+    """Organizations whose name, code, legal representative, address, supervisory unit or business scope contain
+    every word of the query (in any order), or whose name's pinyin or initials do (core/search.py).
+
+    Exact matches of the whole query on the name or the code come first, then names starting with the first word,
+    then the rest by pinyin. The directory is public: every organization may be found.
+    """
+    words = search_words(query)
+    if not words:
+        return Organization.objects.none()
+    code = compact(query)
+    rank = Case(
+        When(Q(name=query.strip()) | Q(uscc=code), then=Value(0)),
+        When(name__startswith=words[0], then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    return (
+        Organization.objects.filter(search_condition(words, tokens_field="search_tokens"))
+        .select_related("region")
+        .annotate(rank=rank)
+        .order_by("rank", "name_pinyin", "pk")
+    )
+
+
+SUGGESTIONS = 10
+
+
+def organization_suggestions(text: str, *, limit: int = SUGGESTIONS) -> list[Organization]:
+    """What a type-ahead offers for `text`: the organizations /search/ would find (name, code, pinyin, initials),
+    exact matches first."""
+    if not search_words(text):
+        return []
+    return list(organization_search(text).only("pk", "name", "uscc", "region")[:limit])
+
+
+def organization_find(text: str) -> tuple[Organization | None, list[Organization]]:
+    """The one organization `text` names (a code, a suggestion's "名称（代码）", the exact name, or a search with one
+    result), or None with the candidates when the text names several."""
+    text = (text or "").strip()
+    if not text:
+        return None, []
+    code = normalize_uscc(text.rsplit("（", 1)[-1].rsplit("(", 1)[-1].rstrip("）)"))
+    if len(code) == 18:
+        found = Organization.objects.filter(uscc=code).first()
+        if found is not None:
+            return found, []
+    exact = list(Organization.objects.filter(name=text)[:2])
+    if len(exact) == 1:
+        return exact[0], []
+    candidates = organization_suggestions(text, limit=6)
+    if len(candidates) == 1:
+        return candidates[0], []
+    return None, candidates
 
 
 # --- annual work reports ---------------------------------------------------------------------------------------------

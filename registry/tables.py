@@ -26,17 +26,17 @@ def region_label(region: Region) -> str:
 class OrganizationTable(tables.Table):
     name = tables.Column(
         linkify=lambda record: reverse("registry:organization-detail", args=[record.uscc]),
-        order_by=("name", "pk"),
+        order_by=("name_pinyin", "pk"),
         attrs={"th": {"class": "col-name"}, "td": {"class": "col-name"}},
     )
     uscc = tables.Column(attrs={"td": {"class": "uscc"}}, order_by=("uscc",))
-    org_type = tables.Column(order_by=("org_type", "name", "pk"))
+    org_type = tables.Column(order_by=("org_type", "name_pinyin", "pk"))
     legal_representative = tables.Column(orderable=False)
     registration_authority = tables.Column(orderable=False, attrs={"td": {"class": "col-authority"}})
-    region = tables.Column(order_by=("region__code", "name", "pk"))
-    established_on = tables.DateColumn(format="Y-m-d", order_by=("established_on", "name", "pk"))
-    current_grade = tables.Column(verbose_name=_("评估等级"), empty_values=(), order_by=("current_grade", "name", "pk"))
-    status = tables.Column(order_by=("status", "name", "pk"))
+    region = tables.Column(order_by=("region__code", "name_pinyin", "pk"))
+    established_on = tables.DateColumn(format="Y-m-d", order_by=("established_on", "name_pinyin", "pk"))
+    current_grade = tables.Column(verbose_name=_("评估等级"), empty_values=(), order_by=("current_grade", "name_pinyin", "pk"))
+    status = tables.Column(order_by=("status", "name_pinyin", "pk"))
     credit = tables.Column(verbose_name=_("信用名单"), empty_values=(), orderable=False, accessor="on_credit_list")
 
     class Meta:
@@ -74,7 +74,7 @@ class OrganizationTable(tables.Table):
     def order_current_grade(self, queryset, is_descending):
         """Organizations without a valid grade sort last both ways (PostgreSQL puts NULLs first when descending)."""
         grade = F("current_grade").desc(nulls_last=True) if is_descending else F("current_grade").asc(nulls_last=True)
-        return queryset.order_by(grade, "name", "pk"), True
+        return queryset.order_by(grade, "name_pinyin", "pk"), True
 
     def render_current_grade(self, record):
         if record.current_grade:

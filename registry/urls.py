@@ -1,12 +1,15 @@
 from django.urls import path
 
-from registry import views
+from registry import import_views, views
 
 app_name = "registry"
 
 urlpatterns = [
     path("", views.OrganizationListView.as_view(), name="organization-list"),
     path("new/", views.OrganizationCreateView.as_view(), name="organization-create"),
+    path("suggest/", views.organization_suggestions, name="organization-suggestions"),
+    path("import/", import_views.OrganizationImportView.as_view(), name="organization-import"),
+    path("import/template.xlsx", import_views.organization_import_template, name="organization-import-template"),
     path("<str:uscc>/", views.OrganizationDetailView.as_view(), name="organization-detail"),
     path("<str:uscc>/report.pdf", views.organization_report, name="organization-report"),
     path("<str:uscc>/edit/", views.OrganizationEditView.as_view(), name="organization-edit"),

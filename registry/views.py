@@ -149,6 +149,13 @@ class OrganizationDetailView(View):
         return render(request, self.template_name, context)
 
 
+def organization_suggestions(request):
+    """The <option>s of a type-ahead organization field (htmx sends the field's value under its own name)."""
+    text = next((value for value in request.GET.values() if value.strip()), "")
+    organizations = selectors.organization_suggestions(text)
+    return render(request, "registry/includes/organization_options.html", {"organizations": organizations})
+
+
 def organization_report(request, uscc):
     """The organization's credit report (社会组织信用报告) as a PDF named after its code."""
     from registry.reports import organization_credit_report

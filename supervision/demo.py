@@ -3,8 +3,8 @@
 The stories live in fixtures/demo/supervision_stories.json. In 呼和浩特市, 2026: the yearly random draw with its
 inspections; an on-site inspection by two officials of 呼和浩特市民政局 (registrar_hh and purchaser_hhmz) that found
 problems and led to an order, answered and verified; an order never answered, which the deadline check escalated to
-the activity-abnormal list; three complaints (one just received, one upheld that led to an order now answered and
-awaiting verification, one dismissed).
+the activity-abnormal list; four complaints (one just filed, one not accepted with the reason, one upheld that led to
+an order now answered and awaiting verification, one dismissed), each dated at filing, acceptance and closing.
 
 Organizations, users and contracts are taken from the registry and contracts demos (run those first): the organizations
 are looked up by name, falling back to other Hohhot organizations when a name is missing; members are the demo members
@@ -222,7 +222,8 @@ CONTACT_FIELDS = ("contact_name", "contact_phone", "contact_email")
 
 
 def seed_complaint(registrar, organization: Organization, story: dict) -> Complaint:
-    """One complaint of the stories, taken as far as its story goes: review, decision, order, answer."""
+    """One complaint of the stories, taken as far as its story goes: acceptance (or not), review, decision, order,
+    answer."""
     complaint = Complaint.objects.filter(organization=organization, subject=story["subject"]).first()
     if complaint is None:
         complaint = services.complaint_file(
@@ -233,7 +234,17 @@ def seed_complaint(registrar, organization: Organization, story: dict) -> Compla
             now=_at(story["filed_at"]),
             **{field: story[field] for field in CONTACT_FIELDS if field in story},
         )
-    if "review_at" in story and complaint.status == Complaint.Status.RECEIVED:
+    if "not_accepted" in story and complaint.status == Complaint.Status.RECEIVED:
+        services.complaint_not_accept(
+            actor=registrar,
+            complaint=complaint,
+            reason=story["not_accepted"]["reason"],
+            decided_on=_day(story["not_accepted"]["on"]),
+        )
+    if "accepted_on" in story and complaint.status == Complaint.Status.RECEIVED:
+        services.complaint_accept(actor=registrar, complaint=complaint, decided_on=_day(story["accepted_on"]))
+        complaint.refresh_from_db()
+    if "review_at" in story and complaint.status == Complaint.Status.ACCEPTED:
         services.complaint_start_review(actor=registrar, complaint=complaint, now=_at(story["review_at"]))
         complaint.refresh_from_db()
     decision = story.get("decision")

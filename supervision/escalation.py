@@ -80,10 +80,10 @@ def listing_reason(order: RectificationOrder) -> str:
     if len(requirements) > REASON_EXCERPT:
         requirements = requirements[:REASON_EXCERPT] + "…"
     with translation.override(settings.LANGUAGE_CODE):
-        return _("未在整改期限（%(deadline)s）内完成%(department)s整改通知 #%(number)d 的要求：%(requirements)s") % {
+        return _("未在整改期限（%(deadline)s）内完成%(department)s整改通知 %(number)s 的要求：%(requirements)s") % {
             "deadline": order.deadline.isoformat(),
             "department": order.department.name,
-            "number": order.pk,
+            "number": order.label,
             "requirements": requirements,
         }
 

@@ -3,19 +3,23 @@ the form (next to its field where it names one)."""
 
 from __future__ import annotations
 
+import datetime
+
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.text import format_lazy
-from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from contracts.forms import MultipleFileField
 from contracts.models import Contract
 from evaluations.models import Evaluation
 from registry.forms import DateInput
+from registry.forms import OrganizationLookupField as RegistryOrganizationLookupField
 from registry.models import Organization, Region
 from supervision import page_selectors
 from supervision.models import Complaint, Inspection, RectificationOrder
@@ -38,52 +42,8 @@ def name_with_detail(name, detail) -> str:
 # ---- choosing things by what people know of them ---------------------------------------------------------------
 
 
-class OrganizationLookupField(forms.CharField):
-    """An organization named by its unified social credit code, its name, or the "名称（代码）" of a suggestion."""
-
-    default_error_messages = {
-        "unknown": _("没有找到“%(text)s”：请输入社会组织的全称或 18 位统一社会信用代码。"),
-        "ambiguous": _("“%(text)s”对应多个社会组织，请从中选择一个：%(names)s"),
-    }
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("max_length", 200)
-        kwargs.setdefault(
-            "widget",
-            forms.TextInput(attrs={"autocomplete": "off", "placeholder": _("名称或统一社会信用代码")}),
-        )
-        super().__init__(**kwargs)
-
-    def widget_attrs(self, widget):
-        """Suggestions while typing: htmx fills the page's <datalist id="organization-suggestions">."""
-        return {
-            **super().widget_attrs(widget),
-            "list": "organization-suggestions",
-            "hx-get": reverse_lazy("supervision:organization-suggestions"),
-            "hx-trigger": "input changed delay:300ms",
-            "hx-target": "#organization-suggestions",
-        }
-
-    def clean(self, value):
-        text = super().clean(value)
-        if not text:
-            return None
-        organization, candidates = page_selectors.organization_find(text)
-        if organization is not None:
-            return organization
-        if candidates:
-            names = pgettext("enumeration separator", "、").join(
-                name_with_detail(candidate.name, candidate.uscc) for candidate in candidates
-            )
-            raise ValidationError(
-                self.error_messages["ambiguous"], code="ambiguous", params={"text": text, "names": names}
-            )
-        raise ValidationError(self.error_messages["unknown"], code="unknown", params={"text": text})
-
-    def prepare_value(self, value):
-        if isinstance(value, Organization):
-            return f"{value.name}（{value.uscc}）"
-        return value
+# The organization type-ahead of every form that names one (registry.forms.OrganizationLookupField).
+OrganizationLookupField = RegistryOrganizationLookupField
 
 
 class PublicContractField(forms.CharField):
@@ -373,3 +333,34 @@ class ComplaintDecisionForm(forms.Form):
         help_text=_("投诉举报人凭查询码可以看到这段文字；不要写入个人信息。"),
     )
     internal_note = forms.CharField(label=_("内部备注（仅工作人员可见）"), required=False, widget=textarea(3))
+
+
+class ComplaintAcceptForm(forms.Form):
+    decided_on = forms.DateField(label=_("受理日期"), widget=DateInput())
+    handling_deadline = forms.DateField(
+        label=_("办理期限"),
+        widget=DateInput(),
+        help_text=_("在此日期前办结并答复投诉举报人；默认为受理日期后 %(days)d 日。"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        day = timezone.localdate()
+        days = settings.SUPERVISION_COMPLAINT_HANDLING_DAYS
+        initial = kwargs.setdefault("initial", {})
+        initial.setdefault("decided_on", day)
+        initial.setdefault("handling_deadline", day + datetime.timedelta(days=days))
+        super().__init__(*args, **kwargs)
+        self.fields["handling_deadline"].help_text = self.fields["handling_deadline"].help_text % {"days": days}
+
+
+class ComplaintNotAcceptForm(forms.Form):
+    decided_on = forms.DateField(label=_("决定日期"), widget=DateInput())
+    reason = forms.CharField(
+        label=_("不予受理的理由（向投诉举报人公开）"),
+        widget=textarea(4),
+        help_text=_("例如：不属于本机关职责范围，已告知向有权处理的机关提出。"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("decided_on", timezone.localdate())
+        super().__init__(*args, **kwargs)

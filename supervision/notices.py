@@ -46,8 +46,8 @@ def order_answered(order: RectificationOrder, response: OrderResponse, *, actor)
         kind=Notification.Kind.ORDER_ANSWERED,
         target=order,
         stage=f"answered:{response.pk}",
-        title=_("%(organization)s 已答复整改通知 #%(pk)s，待核验"),
-        params={"organization": order.organization.name, "pk": order.pk},
+        title=_("%(organization)s 已答复整改通知 %(number)s，待核验"),
+        params={"organization": order.organization.name, "number": order.label},
         url=reverse("supervision:order-decide", args=[order.pk]),
         actor=actor,
     )
@@ -60,10 +60,10 @@ def order_decided(order: RectificationOrder, response: OrderResponse, *, actor) 
         kind=Notification.Kind.ORDER_VERIFIED if verified else Notification.Kind.ORDER_RETURNED,
         target=order,
         stage=f"{response.decision}:{response.pk}",
-        title=_("整改通知 #%(pk)s 的答复已核验通过")
+        title=_("整改通知 %(number)s 的答复已核验通过")
         if verified
-        else _("整改通知 #%(pk)s 的答复被退回，请在 %(deadline)s 前重新答复"),
-        params={"pk": order.pk, "deadline": order.deadline.isoformat()},
+        else _("整改通知 %(number)s 的答复被退回，请在 %(deadline)s 前重新答复"),
+        params={"number": order.label, "deadline": order.deadline.isoformat()},
         body=response.decision_reason,
         url=_order_url(order) if verified else reverse("supervision:order-answer", args=[order.pk]),
         actor=actor,

@@ -11,8 +11,8 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
 from contracts.models import Contract
+from registry import selectors as registry_selectors
 from registry.models import CreditListing, Organization, Region
-from registry.uscc import normalize_uscc
 
 ORGANIZATION_SUGGESTIONS = 10
 
@@ -27,35 +27,13 @@ def open_credit_listing_list() -> QuerySet[CreditListing]:
 
 
 def organization_search(text: str, *, limit: int = ORGANIZATION_SUGGESTIONS) -> list[Organization]:
-    """Organizations whose name contains `text` or whose code starts with it (the directory is public)."""
-    text = (text or "").strip()
-    if not text:
-        return []
-    condition = Q(name__icontains=text)
-    code = normalize_uscc(text)
-    if code:
-        condition |= Q(uscc__startswith=code)
-    return list(Organization.objects.filter(condition).only("pk", "name", "uscc").order_by("name", "pk")[:limit])
+    """Suggestions for a typed organization (name, code, pinyin or initials; the directory is public)."""
+    return registry_selectors.organization_suggestions(text, limit=limit)
 
 
 def organization_find(text: str) -> tuple[Organization | None, list[Organization]]:
-    """The one organization `text` names (a code, "名称（代码）", the exact name or a unique part of it), or None with
-    the candidates when the text is ambiguous."""
-    text = (text or "").strip()
-    if not text:
-        return None, []
-    code = normalize_uscc(text.rsplit("（", 1)[-1].rsplit("(", 1)[-1].rstrip("）)"))
-    if len(code) == 18:
-        found = Organization.objects.filter(uscc=code).first()
-        if found is not None:
-            return found, []
-    exact = list(Organization.objects.filter(name=text)[:2])
-    if len(exact) == 1:
-        return exact[0], []
-    candidates = organization_search(text, limit=6)
-    if len(candidates) == 1:
-        return candidates[0], []
-    return None, candidates
+    """The one organization `text` names, or None with the candidates (registry.selectors.organization_find)."""
+    return registry_selectors.organization_find(text)
 
 
 def public_contract_get(number: str) -> Contract | None:

@@ -123,7 +123,7 @@ def _order_item(order: RectificationOrder, stage: str) -> ReminderItem:
         kind=ReminderLog.Kind.ORDER,
         object_id=order.pk,
         stage=stage,
-        title=f"#{order.pk} {order.department.name}：{_excerpt(order.requirements)}",
+        title=f"{order.label} {order.department.name}：{_excerpt(order.requirements)}",
         organization=order.organization.name,
         day=order.deadline,
         region=order.organization.region,

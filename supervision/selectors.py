@@ -11,6 +11,7 @@ import datetime
 import re
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import (
     BooleanField,
     Case,
@@ -25,6 +26,7 @@ from django.db.models import (
     When,
 )
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.permissions import is_official, is_org_member, is_registrar, is_superuser
 from registry.models import CreditListing, Organization
@@ -225,7 +227,7 @@ def order_escalation(order: RectificationOrder) -> OrderListing | None:
 def complaint_queue(*, user) -> QuerySet[Complaint]:
     """Complaints about organizations in the official's region (superusers: all; everyone else: none).
 
-    Open ones first (received, then under review), newest first within each status.
+    Open ones first (filed and awaiting acceptance, then accepted or under review), newest first within each status.
     """
     if is_superuser(user):
         queryset = Complaint.objects.all()
@@ -235,6 +237,7 @@ def complaint_queue(*, user) -> QuerySet[Complaint]:
         queryset = Complaint.objects.none()
     status_order = Case(
         When(status=Complaint.Status.RECEIVED, then=Value(0)),
+        When(status=Complaint.Status.ACCEPTED, then=Value(1)),
         When(status=Complaint.Status.UNDER_REVIEW, then=Value(1)),
         default=Value(2),
         output_field=IntegerField(),
@@ -252,6 +255,58 @@ def complaint_get(*, pk: int, user) -> Complaint:
 
 
 @dataclass(frozen=True)
+class ComplaintStep:
+    """One step of a complaint's handling as the tracking page lists it: done (with its date), or still to come
+    (with the day it is due, if any)."""
+
+    label: str
+    day: datetime.date | None = None
+    due: datetime.date | None = None
+    note: str = ""
+
+    @property
+    def done(self) -> bool:
+        return self.day is not None
+
+    @property
+    def overdue(self) -> bool:
+        return self.day is None and self.due is not None and self.due < timezone.localdate()
+
+
+def complaint_steps(complaint: Complaint) -> list[ComplaintStep]:
+    """已提交 → 已受理 (or 不予受理) → 调查核实中 → 已办结, each with its date; the next step with its due day."""
+    acceptance_days = settings.SUPERVISION_COMPLAINT_ACCEPTANCE_DAYS
+    filed = timezone.localdate(complaint.received_at)
+    steps = [ComplaintStep(gettext("已提交"), filed)]
+    status = Complaint.Status
+    if complaint.status == status.NOT_ACCEPTED:
+        steps.append(
+            ComplaintStep(gettext("不予受理"), complaint.acceptance_decided_on, note=complaint.not_accepted_reason)
+        )
+        return steps
+    accepted_day = complaint.acceptance_decided_on
+    if accepted_day is None and complaint.status != status.RECEIVED:
+        accepted_day = timezone.localdate(complaint.review_started_at) if complaint.review_started_at else None
+    deadline = complaint.handling_deadline
+    steps.append(
+        ComplaintStep(
+            gettext("已受理"),
+            accepted_day if complaint.status != status.RECEIVED else None,
+            due=filed + datetime.timedelta(days=acceptance_days) if complaint.status == status.RECEIVED else None,
+            note=gettext("办理期限：%(day)s") % {"day": deadline.isoformat()} if deadline else "",
+        )
+    )
+    review_day = timezone.localdate(complaint.review_started_at) if complaint.review_started_at else None
+    steps.append(ComplaintStep(gettext("调查核实中"), review_day))
+    decided_day = timezone.localdate(complaint.decided_at) if complaint.decided_at else None
+    closing = gettext("已办结")
+    if complaint.is_decided:
+        closing = str(complaint.get_status_display())
+    steps.append(ComplaintStep(closing, decided_day, due=deadline if not complaint.is_decided else None))
+    return steps
+
+
+@dataclass(frozen=True)
 class ComplaintStatus:
     """What the public lookup by tracking code shows: never the contact data, the text or internal notes."""
 
@@ -265,6 +320,9 @@ class ComplaintStatus:
     decided_at: datetime.datetime | None
     reasoning: str
     order_issued: bool
+    steps: tuple[ComplaintStep, ...] = ()
+    handling_deadline: datetime.date | None = None
+    not_accepted_reason: str = ""
 
 
 def normalize_tracking_code(code: str) -> str:
@@ -292,6 +350,9 @@ def complaint_lookup(*, tracking_code: str) -> ComplaintStatus:
         decided_at=complaint.decided_at,
         reasoning=complaint.reasoning if complaint.is_decided else "",
         order_issued=complaint.has_order,
+        steps=tuple(complaint_steps(complaint)),
+        handling_deadline=complaint.handling_deadline,
+        not_accepted_reason=complaint.not_accepted_reason,
     )
 
 

@@ -23,6 +23,8 @@ BADGES = {
     RectificationOrder.Status.VERIFIED: "text-bg-success",
     RectificationOrder.Status.RETURNED: "text-bg-warning",
     Complaint.Status.RECEIVED: "text-bg-primary",
+    Complaint.Status.ACCEPTED: "text-bg-info",
+    Complaint.Status.NOT_ACCEPTED: "text-bg-secondary",
     Complaint.Status.UNDER_REVIEW: "text-bg-info",
     Complaint.Status.UPHELD: "text-bg-danger",
     Complaint.Status.DISMISSED: "text-bg-secondary",
@@ -106,10 +108,10 @@ def order_status(record) -> str:
 
 class OrderTable(tables.Table):
     number = tables.Column(
-        verbose_name=_("编号"),
-        accessor="pk",
+        verbose_name=_("文号"),
+        accessor="label",
         linkify=lambda record: reverse("supervision:order-detail", args=[record.pk]),
-        order_by=("pk",),
+        order_by=("department__name", "document_year", "document_sequence", "pk"),
     )
     organization = tables.Column(linkify=organization_url, order_by=("organization__name", "pk"))
     source = tables.Column(order_by=("source", "pk"))

@@ -129,15 +129,15 @@ def _order_events(orders, insider: bool) -> list[TimelineEvent]:
         public = order.status == RectificationOrder.Status.VERIFIED or escalation is not None
         if not (insider or public):
             continue
-        number = order.pk
+        number = order.label
         events.append(
             TimelineEvent(
                 when=order.issued_on,
                 kind="order_issued",
-                title=_("%(department)s下达整改通知 #%(number)d（期限 %(deadline)s）")
+                title=_("%(department)s下达整改通知 %(number)s（期限 %(deadline)s）")
                 % {"department": order.department.name, "number": number, "deadline": order.deadline.isoformat()},
                 detail=_excerpt(order.requirements),
-                target=("order", number),
+                target=("order", order.pk),
             )
         )
         for response in order.responses.all():
@@ -146,9 +146,9 @@ def _order_events(orders, insider: bool) -> list[TimelineEvent]:
                     TimelineEvent(
                         when=response.responded_at,
                         kind="order_answered",
-                        title=_("答复整改通知 #%(number)d") % {"number": number},
+                        title=_("答复整改通知 %(number)s") % {"number": number},
                         detail=_excerpt(response.text),
-                        target=("order", number),
+                        target=("order", order.pk),
                     )
                 )
             if response.decision == OrderResponse.Decision.RETURNED and insider:
@@ -156,9 +156,9 @@ def _order_events(orders, insider: bool) -> list[TimelineEvent]:
                     TimelineEvent(
                         when=response.decided_at,
                         kind="order_returned",
-                        title=_("整改通知 #%(number)d 的答复被退回") % {"number": number},
+                        title=_("整改通知 %(number)s 的答复被退回") % {"number": number},
                         detail=_excerpt(response.decision_reason),
-                        target=("order", number),
+                        target=("order", order.pk),
                     )
                 )
             if response.decision == OrderResponse.Decision.VERIFIED:
@@ -166,9 +166,9 @@ def _order_events(orders, insider: bool) -> list[TimelineEvent]:
                     TimelineEvent(
                         when=order.verified_on or response.decided_at,
                         kind="order_verified",
-                        title=_("整改通知 #%(number)d 整改完成，经核验通过") % {"number": number},
+                        title=_("整改通知 %(number)s 整改完成，经核验通过") % {"number": number},
                         detail=_excerpt(response.decision_reason),
-                        target=("order", number),
+                        target=("order", order.pk),
                     )
                 )
         if order.overdue_marked_at:
@@ -176,9 +176,9 @@ def _order_events(orders, insider: bool) -> list[TimelineEvent]:
                 TimelineEvent(
                     when=order.overdue_marked_at,
                     kind="order_overdue",
-                    title=_("整改通知 #%(number)d 逾期未完成整改") % {"number": number},
+                    title=_("整改通知 %(number)s 逾期未完成整改") % {"number": number},
                     detail=order.deadline.isoformat(),
-                    target=("order", number),
+                    target=("order", order.pk),
                 )
             )
     return events
@@ -250,8 +250,10 @@ def _contract_status_events(contract: Contract) -> list[TimelineEvent]:
                 target=target,
             )
         )
-    performing, previous = None, None
-    for status, history_date, _amount in history:
+    # The day performance began, as recorded with the action; contracts started before that date was recorded
+    # fall back to the moment of the status change in their history.
+    performing, previous = contract.performance_started_on, None
+    for status, history_date, _amount in history if performing is None else ():
         if status == Contract.Status.PERFORMING and previous is not None and previous != status and not performing:
             performing = history_date
         previous = status

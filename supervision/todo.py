@@ -43,7 +43,10 @@ def _start_of(day: datetime.date) -> datetime.datetime:
 
 
 def complaint_deadline(complaint: Complaint) -> datetime.date:
-    """The day by which the complaint's current step is due: acceptance (start of the review) or its outcome."""
+    """The day by which the complaint's current step is due: the acceptance decision, or its outcome (the handling
+    deadline set at acceptance; for complaints accepted before it was recorded, 60 days from receipt)."""
+    if complaint.status != Complaint.Status.RECEIVED and complaint.handling_deadline is not None:
+        return complaint.handling_deadline
     days = COMPLAINT_ACCEPT_DAYS if complaint.status == Complaint.Status.RECEIVED else COMPLAINT_CLOSE_DAYS
     return timezone.localdate(complaint.received_at) + datetime.timedelta(days=days)
 
@@ -51,8 +54,11 @@ def complaint_deadline(complaint: Complaint) -> datetime.date:
 def _complaint_overdue(today: datetime.date) -> Q:
     accept_by = _start_of(today - datetime.timedelta(days=COMPLAINT_ACCEPT_DAYS))
     close_by = _start_of(today - datetime.timedelta(days=COMPLAINT_CLOSE_DAYS))
-    return Q(status=Complaint.Status.RECEIVED, received_at__lt=accept_by) | Q(
-        status=Complaint.Status.UNDER_REVIEW, received_at__lt=close_by
+    in_handling = Q(status__in=(Complaint.Status.ACCEPTED, Complaint.Status.UNDER_REVIEW))
+    return (
+        Q(status=Complaint.Status.RECEIVED, received_at__lt=accept_by)
+        | (in_handling & Q(handling_deadline__lt=today))
+        | (in_handling & Q(handling_deadline__isnull=True, received_at__lt=close_by))
     )
 
 
@@ -66,7 +72,7 @@ def _complaint_item(complaint: Complaint) -> todo.Item:
 
 
 def _order_title(order: RectificationOrder) -> str:
-    return _("整改通知 #%(pk)s") % {"pk": order.pk}
+    return _("整改通知 %(number)s") % {"number": order.label}
 
 
 # --- registrars ------------------------------------------------------------------------------------------------------
@@ -74,9 +80,7 @@ def _order_title(order: RectificationOrder) -> str:
 
 @todo.kind("supervision.complaints_received", _("待受理的投诉举报"), role=todo.REGISTRAR, order=10)
 def complaints_received(user, today: datetime.date) -> todo.Source:
-    rows = Complaint.objects.filter(status__in=COMPLAINT.statuses_allowing("start_review")).select_related(
-        "organization"
-    )
+    rows = Complaint.objects.filter(status__in=COMPLAINT.statuses_allowing("accept")).select_related("organization")
     return todo.Source(
         rows=_in_region(rows, user),
         order_by=("received_at", "pk"),
@@ -87,7 +91,9 @@ def complaints_received(user, today: datetime.date) -> todo.Source:
 
 @todo.kind("supervision.complaints_reviewing", _("核实中待办结的投诉举报"), role=todo.REGISTRAR, order=20)
 def complaints_under_review(user, today: datetime.date) -> todo.Source:
-    rows = Complaint.objects.filter(status=Complaint.Status.UNDER_REVIEW).select_related("organization")
+    rows = Complaint.objects.filter(
+        status__in=(Complaint.Status.ACCEPTED, Complaint.Status.UNDER_REVIEW)
+    ).select_related("organization")
     return todo.Source(
         rows=_in_region(rows, user),
         order_by=("received_at", "pk"),

@@ -62,6 +62,12 @@ order_patterns = [
 complaint_patterns = [
     path("supervision/complaints/", complaints.ComplaintQueueView.as_view(), name="complaint-queue"),
     path("supervision/complaints/<int:pk>/", complaints.ComplaintDetailView.as_view(), name="complaint-detail"),
+    path("supervision/complaints/<int:pk>/accept/", complaints.ComplaintAcceptView.as_view(), name="complaint-accept"),
+    path(
+        "supervision/complaints/<int:pk>/not-accept/",
+        complaints.ComplaintNotAcceptView.as_view(),
+        name="complaint-not-accept",
+    ),
     path("supervision/complaints/<int:pk>/review/", complaints.ComplaintReviewView.as_view(), name="complaint-review"),
     path("supervision/complaints/<int:pk>/decide/", complaints.ComplaintDecideView.as_view(), name="complaint-decide"),
     path("supervision/complaints/<int:pk>/order/", complaints.ComplaintOrderView.as_view(), name="complaint-order"),

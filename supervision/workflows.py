@@ -10,8 +10,9 @@ in the services.
     inspection:  planned ──complete──▶ completed            (update: planned only; issue_order: completed)
     order:       issued ──answer──▶ answered ──verify──▶ verified
                                    answered ──return──▶ returned ──answer──▶ answered …
-    complaint:   received ──start_review──▶ under_review ──uphold──▶ upheld (open_order)
-                                                        ──dismiss──▶ dismissed
+    complaint:   received ──accept──▶ accepted ──start_review──▶ under_review ──uphold──▶ upheld (open_order)
+                                                                           under_review ──dismiss──▶ dismissed
+                 received ──not_accept──▶ not_accepted
 """
 
 from __future__ import annotations
@@ -46,7 +47,9 @@ ORDER = Workflow(
 COMPLAINT = Workflow(
     Complaint.Status,
     [
-        Transition("start_review", _("开始核实"), {_Complaint.RECEIVED}, _Complaint.UNDER_REVIEW),
+        Transition("accept", _("受理"), {_Complaint.RECEIVED}, _Complaint.ACCEPTED),
+        Transition("not_accept", _("不予受理"), {_Complaint.RECEIVED}, _Complaint.NOT_ACCEPTED),
+        Transition("start_review", _("开始核实"), {_Complaint.ACCEPTED}, _Complaint.UNDER_REVIEW),
         Transition("uphold", _("作出核实结论"), {_Complaint.UNDER_REVIEW}, _Complaint.UPHELD),
         Transition("dismiss", _("作出核实结论"), {_Complaint.UNDER_REVIEW}, _Complaint.DISMISSED),
         Transition("open_order", _("下达整改通知"), {_Complaint.UPHELD}),

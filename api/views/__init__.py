@@ -13,6 +13,7 @@ from api.views.evaluations import EvaluationViewSet
 from api.views.me import MyNotificationListView, MyNotificationReadAllView, MyNotificationReadView, MyTodoView
 from api.views.ocds import OCDS_PACKAGE, OcdsContractReleasesView, OcdsDateRangeSerializer, OcdsReleasePackageView
 from api.views.registry import CreditListingViewSet, OrganizationViewSet, PenaltyViewSet
+from api.views.search import SearchView
 from api.views.statistics import StatisticsView
 from api.views.supervision import ComplaintViewSet
 
@@ -35,6 +36,7 @@ __all__ = [
     "OcdsReleasePackageView",
     "OrganizationViewSet",
     "PurchaseListViewSet",
+    "SearchView",
     "StatisticsView",
     "TokenView",
     "parse",

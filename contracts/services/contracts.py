@@ -22,7 +22,7 @@ from contracts.selectors import (
 from contracts.services.common import delete_stored, require_manager
 from contracts.workflows import CONTRACT
 from core import formatting
-from core.services import actor_or_none, apply_fields, lock, refusal, refuse, require, save, today
+from core.services import actor_or_none, apply_fields, check_event_date, lock, refusal, refuse, require, save, today
 
 CONTRACT_FIELDS = (
     "title",
@@ -162,10 +162,15 @@ def contract_sign(
 
 
 @transaction.atomic
-def contract_start_performance(*, actor, contract: Contract) -> Contract:
+def contract_start_performance(*, actor, contract: Contract, started_on: datetime.date | None = None) -> Contract:
+    """Signed → performing, on the day the service actually began (today by default; not in the future, not before
+    the signing)."""
     require_manager(actor, contract)
     lock(contract)
     CONTRACT.check("start", contract.status)
+    contract.performance_started_on = check_event_date(
+        started_on or today(), field="started_on", previous=contract.signed_on, previous_label=_("签订日期")
+    )
     contract.status = Contract.Status.PERFORMING
     save(contract, actor=actor)
     return contract
@@ -188,6 +193,12 @@ def contract_complete(*, actor, contract: Contract, completed_on: datetime.date 
         )
     completed_on = completed_on or today()
     _refuse_before_signing(completed_on, contract, _("完成日期不能早于签订日期 %(day)s。"))
+    check_event_date(
+        completed_on,
+        field="completed_on",
+        previous=contract.performance_started_on,
+        previous_label=_("开始履行日期"),
+    )
     contract.status = Contract.Status.COMPLETED
     contract.completed_on = completed_on
     save(contract, actor=actor)
@@ -205,6 +216,7 @@ def contract_terminate(
         refuse(None, _("终止合同须填写原因。"), code="reason_required")
     terminated_on = terminated_on or today()
     _refuse_before_signing(terminated_on, contract, _("终止日期不能早于签订日期 %(day)s。"))
+    check_event_date(terminated_on, field="terminated_on")
     contract.status = Contract.Status.TERMINATED
     contract.terminated_on = terminated_on
     contract.termination_reason = reason.strip()

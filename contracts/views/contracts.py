@@ -15,7 +15,7 @@ from accounts.permissions import is_purchaser, is_superuser
 from contracts import reports, selectors, services
 from contracts.access import access_contract_for_view, require_org_member, require_purchaser
 from contracts.filters import ContractFilter
-from contracts.forms import AmendForm, CompleteForm, ContractForm, PaymentForm, SignForm, TerminateForm
+from contracts.forms import AmendForm, CompleteForm, ContractForm, PaymentForm, SignForm, StartForm, TerminateForm
 from contracts.models import Contract
 from contracts.permissions import (
     can_amend_contract,
@@ -42,11 +42,15 @@ CONTRACT_OFFERS = {
     "update": Offer(_contract_link("contract-edit")),
     "add_deliverable": Offer(_contract_link("deliverable-create"), testid="deliverable-create"),
     "start": Offer(_contract_link("contract-start"), "btn-primary", "contract-start"),
-    "complete": Offer(_contract_link("contract-complete"), "btn-primary"),
+    "complete": Offer(
+        _contract_link("contract-complete"), "btn-primary", blocked=selectors.contract_completion_blocker
+    ),
     "record_payment": Offer(_contract_link("payment-create")),
     "amend": Offer(_contract_link("contract-amend"), label=gettext_lazy("合同变更")),
     "add_document": Offer(_contract_link("document-create")),
-    "sign": Offer(_contract_link("contract-sign"), "btn-primary", "contract-sign"),
+    "sign": Offer(
+        _contract_link("contract-sign"), "btn-primary", "contract-sign", blocked=selectors.contract_signing_blocker
+    ),
     "delete": Offer(_contract_link("contract-delete"), "btn-outline-danger"),
     "terminate": Offer(_contract_link("contract-terminate"), "btn-outline-danger"),
 }
@@ -274,13 +278,15 @@ class ContractSignView(ContractActionView):
 
 
 class ContractStartView(ContractActionView):
-    form_class = ConfirmForm
+    form_class = StartForm
     title = gettext_lazy("开始履行")
     submit_label = gettext_lazy("开始履行")
     intro_template = "contracts/includes/start_intro.html"
 
     def perform(self, data):
-        services.contract_start_performance(actor=self.request.user, contract=self.contract)
+        services.contract_start_performance(
+            actor=self.request.user, contract=self.contract, started_on=data["started_on"]
+        )
         self.success_message = _("合同已进入履行阶段。")
         return contract_url(self.contract)
 

@@ -108,6 +108,10 @@ class _Importer:
                 organization.status_reason = self.status_reason
                 changes += ["status_changed_on", "status_reason"]
             organization.updated_at = self.now
+            if any(name in Organization.SEARCH_FIELDS for name in changes):
+                for column, value in Organization.search_columns(organization.__dict__).items():
+                    setattr(organization, column, value)
+                changes += list(Organization.SEARCH_COLUMNS)
             changed_fields.update(changes)
             updates.append(organization)
         self.result.created += len(creates)

@@ -127,6 +127,8 @@ class NewOrganizationWriter:
     def write(self, rows: list[dict[str, Any]]) -> None:
         """Insert `rows` (model attname -> value; columns the file left out take the field's default)."""
         cells = self.cells
+        for row in rows:
+            row.update(Organization.search_columns(row))
         values = [[cell(row) for cell in cells] for row in rows]
         with self.connection.cursor() as cursor:
             if self.in_process:

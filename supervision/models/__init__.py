@@ -11,7 +11,13 @@ from core.uploads import upload_to  # named by old migrations as supervision.mod
 from supervision.models.complaints import Complaint
 from supervision.models.draws import SampleDraw, SampleDrawEntry
 from supervision.models.inspections import Inspection, InspectionAttachment
-from supervision.models.orders import OrderListing, OrderResponse, OrderResponseFile, RectificationOrder
+from supervision.models.orders import (
+    OrderListing,
+    OrderNumberSequence,
+    OrderResponse,
+    OrderResponseFile,
+    RectificationOrder,
+)
 from supervision.models.records import DeliverableOverdueFlag, ReminderLog
 
 __all__ = [
@@ -20,6 +26,7 @@ __all__ = [
     "Inspection",
     "InspectionAttachment",
     "OrderListing",
+    "OrderNumberSequence",
     "OrderResponse",
     "OrderResponseFile",
     "RectificationOrder",

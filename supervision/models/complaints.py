@@ -16,12 +16,16 @@ class Complaint(models.Model):
     """A complaint or report (投诉举报) from the public about an organization or one of its contracts."""
 
     class Status(models.TextChoices):
-        RECEIVED = "received", _("已受理")
+        # Filing is not acceptance: 受理 is the department's decision, with a date and a handling deadline.
+        RECEIVED = "received", _("已提交")
+        ACCEPTED = "accepted", _("已受理")
+        NOT_ACCEPTED = "not_accepted", _("不予受理")
         UNDER_REVIEW = "under_review", _("调查核实中")
-        UPHELD = "upheld", _("属实")
-        DISMISSED = "dismissed", _("不属实")
+        UPHELD = "upheld", _("已办结：属实")
+        DISMISSED = "dismissed", _("已办结：不属实")
 
     DECIDED_STATUSES = (Status.UPHELD, Status.DISMISSED)
+    OPEN_STATUSES = (Status.RECEIVED, Status.ACCEPTED, Status.UNDER_REVIEW)
 
     tracking_code = models.CharField(_("查询码"), max_length=12, unique=True, editable=False)
     organization = models.ForeignKey(
@@ -47,7 +51,7 @@ class Complaint(models.Model):
     status = models.CharField(
         _("办理状态"), max_length=15, choices=Status.choices, default=Status.RECEIVED, db_index=True
     )
-    received_at = models.DateTimeField(_("受理时间"), default=timezone.now, db_index=True)
+    received_at = models.DateTimeField(_("提交时间"), default=timezone.now, db_index=True)
     handler = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("承办人"),
@@ -56,6 +60,10 @@ class Complaint(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # The acceptance decision (受理 or 不予受理): its day, and for an accepted complaint the handling deadline.
+    acceptance_decided_on = models.DateField(_("受理决定日期"), null=True, blank=True)
+    handling_deadline = models.DateField(_("办理期限"), null=True, blank=True)
+    not_accepted_reason = models.TextField(_("不予受理理由"), blank=True)
     review_started_at = models.DateTimeField(_("开始核实时间"), null=True, blank=True)
     decided_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
     decided_by = models.ForeignKey(
@@ -77,9 +85,14 @@ class Complaint(models.Model):
         ordering = ["-received_at", "-pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status__in=["received", "under_review"])
+                condition=Q(status__in=["received", "accepted", "not_accepted", "under_review"])
                 | (Q(decided_at__isnull=False) & Q(decided_by__isnull=False) & ~Q(reasoning="")),
                 name="complaint_decision_complete",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="not_accepted")
+                | (Q(acceptance_decided_on__isnull=False) & ~Q(not_accepted_reason="")),
+                name="complaint_not_accepted_has_reason",
             ),
             models.CheckConstraint(
                 condition=Q(status="received") | Q(handler__isnull=False), name="complaint_review_has_handler"

@@ -78,6 +78,11 @@ class RectificationOrder(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("下达人"), on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(_("登记时间"), default=timezone.now)
+    # The document number (文号) `呼民监改〔2026〕3号`: the issuing department's abbreviation, the year of issue and a
+    # sequence gap-free per department and year (services.orders allocates it from OrderNumberSequence).
+    document_number = models.CharField(_("文号"), max_length=60, blank=True, db_index=True)
+    document_year = models.PositiveSmallIntegerField(_("文号年度"), null=True, blank=True)
+    document_sequence = models.PositiveIntegerField(_("文号序号"), null=True, blank=True)
 
     history = HistoricalRecords()
 
@@ -103,11 +108,19 @@ class RectificationOrder(models.Model):
             models.CheckConstraint(
                 condition=~Q(source="evaluation") | Q(evaluation__isnull=False), name="order_evaluation_source"
             ),
+            models.UniqueConstraint(
+                fields=["department", "document_year", "document_sequence"], name="order_document_number_unique"
+            ),
         ]
         indexes = [models.Index(fields=["status", "deadline"], name="order_status_deadline")]
 
     def __str__(self) -> str:
-        return _("整改通知 #%(number)s %(organization)s") % {"number": self.pk, "organization": self.organization}
+        return _("整改通知 %(number)s %(organization)s") % {"number": self.label, "organization": self.organization}
+
+    @property
+    def label(self) -> str:
+        """How the order is cited: its document number (or #id for an order issued before numbers existed)."""
+        return self.document_number or f"#{self.pk}"
 
     @property
     def is_open(self) -> bool:
@@ -233,3 +246,21 @@ class OrderListing(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order} → {self.listing}"
+
+
+class OrderNumberSequence(models.Model):
+    """The last document sequence number given out per issuing department and year (an internal counter)."""
+
+    department = models.ForeignKey(
+        "registry.Department", verbose_name=_("下达部门"), on_delete=models.CASCADE, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    last_value = models.PositiveIntegerField(_("已用序号"), default=0)
+
+    class Meta:
+        verbose_name = _("整改通知文号序列")
+        verbose_name_plural = _("整改通知文号序列")
+        constraints = [models.UniqueConstraint(fields=["department", "year"], name="order_number_sequence_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.department_id}-{self.year}: {self.last_value}"

@@ -16,10 +16,14 @@ from supervision.services.complaints import (
     RATE_LIMITED,
     TRACKING_ALPHABET,
     TRACKING_CODE_LENGTH,
+    complaint_accept,
+    complaint_acceptance_due,
     complaint_attachment_max_bytes,
     complaint_attachment_max_mb,
     complaint_dismiss,
     complaint_file,
+    complaint_handling_deadline,
+    complaint_not_accept,
     complaint_open_order,
     complaint_rate_limit_check,
     complaint_rate_limit_take,
@@ -34,7 +38,14 @@ from supervision.services.inspections import (
     inspection_plan,
     inspection_update,
 )
-from supervision.services.orders import order_answer, order_issue, order_return, order_verify
+from supervision.services.orders import (
+    allocate_order_number,
+    department_abbreviation,
+    order_answer,
+    order_issue,
+    order_return,
+    order_verify,
+)
 
 __all__ = [
     "COMPLAINT_SUBJECT_MAX",
@@ -51,6 +62,10 @@ __all__ = [
     "complaint_open_order",
     "complaint_rate_limit_check",
     "complaint_rate_limit_take",
+    "complaint_accept",
+    "complaint_acceptance_due",
+    "complaint_handling_deadline",
+    "complaint_not_accept",
     "complaint_start_review",
     "complaint_uphold",
     "inspection_attachment_add",
@@ -59,6 +74,8 @@ __all__ = [
     "inspection_update",
     "order_answer",
     "order_issue",
+    "allocate_order_number",
+    "department_abbreviation",
     "order_return",
     "order_verify",
     "sample_draw_create",

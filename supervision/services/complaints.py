@@ -1,8 +1,9 @@
 """Complaints (投诉举报): filed by anyone, without logging in, and handled by the officials of the organization's
 region.
 
-    received ──start_review──▶ under_review ──uphold──▶ upheld ──open_order──▶ (one rectification order)
-                                            ──dismiss──▶ dismissed        (supervision.workflows.COMPLAINT)
+    received ──accept──▶ accepted ──start_review──▶ under_review ──uphold──▶ upheld ──open_order──▶ (one order)
+                                                               under_review ──dismiss──▶ dismissed
+    received ──not_accept──▶ not_accepted (with the reason)             (supervision.workflows.COMPLAINT)
 
 `complaint_file` takes no permission, only an optional client key (the caller's IP address) for the hourly rate limit,
 which refuses with the code `rate_limited`. The filing is counted before anything else is done (accounts.ratelimit:
@@ -17,11 +18,12 @@ import secrets
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts import ratelimit
 from contracts.models import Contract
-from core.services import Refusals, lock, refuse, require, save
+from core.services import Refusals, check_event_date, lock, refuse, require, save, today
 from core.services import now as current_time
 from registry.models import Organization
 from supervision import notices, permissions
@@ -195,9 +197,83 @@ def _require_handler(actor, complaint: Complaint) -> None:
     require(permissions.can_handle_complaint(actor, complaint), _("您无权办理该投诉举报。"))
 
 
+def complaint_handling_deadline(decided_on: datetime.date) -> datetime.date:
+    """The default handling deadline of a complaint accepted on `decided_on`."""
+    return decided_on + datetime.timedelta(days=settings.SUPERVISION_COMPLAINT_HANDLING_DAYS)
+
+
+def complaint_acceptance_due(complaint: Complaint) -> datetime.date:
+    """The day by which the acceptance decision is due."""
+    return timezone.localdate(complaint.received_at) + datetime.timedelta(
+        days=settings.SUPERVISION_COMPLAINT_ACCEPTANCE_DAYS
+    )
+
+
+def _acceptance_day(complaint: Complaint, decided_on: datetime.date | None) -> datetime.date:
+    return check_event_date(
+        decided_on or today(),
+        field="decided_on",
+        previous=timezone.localdate(complaint.received_at),
+        previous_label=_("提交日期"),
+    )
+
+
+@transaction.atomic
+def complaint_accept(
+    *,
+    actor,
+    complaint: Complaint,
+    decided_on: datetime.date | None = None,
+    handling_deadline: datetime.date | None = None,
+) -> Complaint:
+    """受理: the department takes the complaint on, on `decided_on` (today by default), to be closed by the handling
+    deadline (SUPERVISION_COMPLAINT_HANDLING_DAYS after acceptance unless given). The accepting official handles it."""
+    _require_handler(actor, complaint)
+    lock(complaint)
+    COMPLAINT.check("accept", complaint.status)
+    decided_on = _acceptance_day(complaint, decided_on)
+    handling_deadline = handling_deadline or complaint_handling_deadline(decided_on)
+    if handling_deadline < decided_on:
+        refuse(
+            "handling_deadline",
+            _("办理期限 %(deadline)s 早于受理日期 %(day)s。"),
+            code="deadline_before_decision",
+            deadline=handling_deadline.isoformat(),
+            day=decided_on.isoformat(),
+        )
+    complaint.status = Complaint.Status.ACCEPTED
+    complaint.acceptance_decided_on = decided_on
+    complaint.handling_deadline = handling_deadline
+    complaint.handler = actor
+    save(complaint, actor=actor)
+    notices.complaint_changed(complaint, actor=actor)
+    return complaint
+
+
+@transaction.atomic
+def complaint_not_accept(
+    *, actor, complaint: Complaint, reason: str, decided_on: datetime.date | None = None
+) -> Complaint:
+    """不予受理: the complaint is outside the department's remit or lacks what it needs; the reason is shown to the
+    complainant on the tracking page."""
+    _require_handler(actor, complaint)
+    lock(complaint)
+    COMPLAINT.check("not_accept", complaint.status)
+    reason = (reason or "").strip()
+    if not reason:
+        refuse("reason", _("请写明不予受理的理由（将向投诉举报人公开）。"), code="required")
+    complaint.acceptance_decided_on = _acceptance_day(complaint, decided_on)
+    complaint.status = Complaint.Status.NOT_ACCEPTED
+    complaint.not_accepted_reason = reason
+    complaint.handler = actor
+    save(complaint, actor=actor, reason=reason)
+    notices.complaint_changed(complaint, actor=actor)
+    return complaint
+
+
 @transaction.atomic
 def complaint_start_review(*, actor, complaint: Complaint, now: datetime.datetime | None = None) -> Complaint:
-    """An official takes the complaint up: received → under review."""
+    """The investigation begins: accepted → under review (the official starting it becomes the handler)."""
     _require_handler(actor, complaint)
     lock(complaint)
     COMPLAINT.check("start_review", complaint.status)

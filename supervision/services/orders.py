@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -21,9 +22,16 @@ from contracts.models import Contract
 from core.services import Refusals, lock, refuse, require, save
 from core.services import now as current_time
 from core.services import today as current_day
-from registry.models import Organization
+from registry.models import Department, Organization
 from supervision import notices, permissions
-from supervision.models import Complaint, Inspection, OrderResponse, OrderResponseFile, RectificationOrder
+from supervision.models import (
+    Complaint,
+    Inspection,
+    OrderNumberSequence,
+    OrderResponse,
+    OrderResponseFile,
+    RectificationOrder,
+)
 from supervision.services.common import check_contract, check_files, check_not_future
 from supervision.workflows import COMPLAINT, ORDER
 
@@ -74,6 +82,35 @@ def _check_evaluation_source(refusals: Refusals, evaluation, organization: Organ
             _("只有已定稿且评价等级为“差”的绩效评价可以作为整改来源。"),
             code="source_not_poor",
         )
+
+
+DOCUMENT_KIND = "监改"  # 监督整改: the kind of document in the number
+
+
+def department_abbreviation(department: Department) -> str:
+    """The issuer part of a document number: the first character of the department's region and of its function —
+    "民" for a civil-affairs department (呼和浩特市民政局 → 呼民), otherwise the first character of the name after
+    the region (呼和浩特市卫生健康委员会 → 呼卫)."""
+    region = department.region.name
+    if department.kind == Department.Kind.CIVIL_AFFAIRS:
+        function = "民"
+    else:
+        rest = department.name[len(region) :] if department.name.startswith(region) else department.name
+        function = rest[:1]
+    return f"{region[:1]}{function}"
+
+
+def allocate_order_number(department: Department, year: int) -> tuple[int, str]:
+    """The next sequence of the department's orders in `year` and its document number (呼民监改〔2026〕3号).
+
+    The counter row's UPDATE holds a row lock until the issuing transaction ends: concurrent issuers of one
+    department wait for each other, and a transaction that fails gives its number back, so the numbers are unique
+    and without gaps."""
+    OrderNumberSequence.objects.get_or_create(department=department, year=year)
+    counter = OrderNumberSequence.objects.filter(department=department, year=year)
+    counter.update(last_value=F("last_value") + 1)
+    sequence = counter.values_list("last_value", flat=True).get()
+    return sequence, f"{department_abbreviation(department)}{DOCUMENT_KIND}〔{year}〕{sequence}号"
 
 
 def _check_minimum_period(refusals: Refusals, deadline: datetime.date, recorded_on: datetime.date) -> None:
@@ -171,6 +208,8 @@ def order_issue(
         issued_by=actor,
         created_at=current_time(),
     )
+    order.document_sequence, order.document_number = allocate_order_number(actor.department, issued_on.year)
+    order.document_year = issued_on.year
     save(order, actor=actor)
     notices.order_issued(order, actor=actor)
     return order

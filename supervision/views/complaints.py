@@ -13,7 +13,7 @@ from django.views import View
 from core.views import ConfirmForm, paginate_table, stored_file_response
 from supervision import access, permissions, selectors, services
 from supervision.filters import ComplaintFilter
-from supervision.forms import ComplaintDecisionForm, OrderForm
+from supervision.forms import ComplaintAcceptForm, ComplaintDecisionForm, ComplaintNotAcceptForm, OrderForm
 from supervision.models import Complaint
 from supervision.tables import ComplaintTable
 from supervision.views.base import ActionView, complaint_url, order_url, require
@@ -48,7 +48,10 @@ class ComplaintDetailView(LoginRequiredMixin, View):
             "orders": orders,
             "show_contact": permissions.can_view_complaint_contact(user, complaint),
             "can_handle": can_handle,
+            "can_accept": "accept" in actions,
+            "can_not_accept": "not_accept" in actions,
             "can_start_review": "start_review" in actions,
+            "steps": selectors.complaint_steps(complaint),
             "decision_form": ComplaintDecisionForm() if "uphold" in actions else None,
             # One order per complaint: the button goes once the order is issued.
             "can_open_order": "open_order" in actions and not orders,
@@ -77,6 +80,32 @@ class ComplaintActionView(ActionView):
         return context
 
 
+class ComplaintAcceptView(ComplaintActionView):
+    form_class = ComplaintAcceptForm
+    title = gettext_lazy("受理投诉举报")
+    submit_label = gettext_lazy("受理")
+    intro_template = "supervision/includes/complaint_summary.html"
+
+    def perform(self, data):
+        complaint = services.complaint_accept(actor=self.request.user, complaint=self.complaint, **data)
+        self.success_message = _("已受理，办理期限 %(deadline)s；您是该投诉举报的承办人。") % {
+            "deadline": complaint.handling_deadline.isoformat()
+        }
+        return complaint_url(complaint)
+
+
+class ComplaintNotAcceptView(ComplaintActionView):
+    form_class = ComplaintNotAcceptForm
+    title = gettext_lazy("不予受理")
+    submit_label = gettext_lazy("决定不予受理")
+    intro_template = "supervision/includes/complaint_summary.html"
+
+    def perform(self, data):
+        services.complaint_not_accept(actor=self.request.user, complaint=self.complaint, **data)
+        self.success_message = _("已决定不予受理，理由将向投诉举报人公开。")
+        return complaint_url(self.complaint)
+
+
 class ComplaintReviewView(ComplaintActionView):
     form_class = ConfirmForm
     title = gettext_lazy("开始核实")
@@ -85,7 +114,7 @@ class ComplaintReviewView(ComplaintActionView):
 
     def perform(self, data):
         services.complaint_start_review(actor=self.request.user, complaint=self.complaint)
-        self.success_message = _("已开始核实，您是该投诉举报的承办人。")
+        self.success_message = _("已开始调查核实，您是该投诉举报的承办人。")
         return complaint_url(self.complaint)
 
 
@@ -117,8 +146,8 @@ class ComplaintOrderView(ComplaintActionView):
 
     def perform(self, data):
         order = services.complaint_open_order(actor=self.request.user, complaint=self.complaint, **data)
-        self.success_message = _("已下达整改通知 #%(number)d，整改期限 %(deadline)s。") % {
-            "number": order.pk,
+        self.success_message = _("已下达整改通知 %(number)s，整改期限 %(deadline)s。") % {
+            "number": order.label,
             "deadline": order.deadline.isoformat(),
         }
         return order_url(order)

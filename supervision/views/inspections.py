@@ -182,8 +182,8 @@ class OrderFromInspectionView(InspectionActionView):
             inspection=self.inspection,
             **data,
         )
-        self.success_message = _("已下达整改通知 #%(number)d，整改期限 %(deadline)s。") % {
-            "number": order.pk,
+        self.success_message = _("已下达整改通知 %(number)s，整改期限 %(deadline)s。") % {
+            "number": order.label,
             "deadline": order.deadline.isoformat(),
         }
         return order_url(order)

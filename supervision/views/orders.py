@@ -81,8 +81,8 @@ class OrderIssueView(OrganizationActionView):
 
     def perform(self, data):
         order = services.order_issue(actor=self.request.user, organization=self.organization, **data)
-        self.success_message = _("已下达整改通知 #%(number)d，整改期限 %(deadline)s。") % {
-            "number": order.pk,
+        self.success_message = _("已下达整改通知 %(number)s，整改期限 %(deadline)s。") % {
+            "number": order.label,
             "deadline": order.deadline.isoformat(),
         }
         return order_url(order)
@@ -168,7 +168,7 @@ class OrderDecideView(OrderActionView):
     def perform(self, data):
         if data["decision"] == OrderDecisionForm.VERIFY:
             services.order_verify(actor=self.request.user, order=self.order, comment=data["comment"])
-            self.success_message = _("整改通知 #%(number)d 已核验通过，整改完成。") % {"number": self.order.pk}
+            self.success_message = _("整改通知 %(number)s 已核验通过，整改完成。") % {"number": self.order.label}
         else:
             services.order_return(actor=self.request.user, order=self.order, reason=data["comment"])
             self.success_message = _("已退回整改答复，社会组织须重新整改并答复。")

@@ -435,5 +435,6 @@ def test_api_root_links_every_collection():
         "penalties",
         "statistics",
         "ocds/releases",
+        "search",
     }
     assert links["ocds/releases"].endswith("/api/v1/ocds/releases/")

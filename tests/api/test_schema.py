@@ -62,3 +62,11 @@ def test_schema_endpoint_serves_openapi():
     response = APIClient().get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
     assert response.status_code == 200
     assert response.json()["info"]["title"] == "Qiyue API"
+
+
+@pytest.mark.django_db
+def test_documentation_page_sits_in_the_site_frame_with_an_introduction():
+    html = APIClient().get("/api/docs/", HTTP_ACCEPT="text/html").content.decode()
+    assert 'data-nav="main"' in html and 'data-testid="language-form"' in html  # header, language, way back
+    assert 'data-testid="api-intro"' in html and "Authorization: Token" in html
+    assert "curl" in html and "/api/v1/ocds/releases/" in html and 'id="swagger-ui"' in html

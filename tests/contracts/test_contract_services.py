@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from contracts import services
 from contracts.models import Amendment, Contract, Deliverable
@@ -352,7 +353,9 @@ class TestSigningRefused:
 
 class TestTransitions:
     def test_start_complete(self, purchaser, member, signed_contract):
-        services.contract_start_performance(actor=purchaser, contract=signed_contract)
+        services.contract_start_performance(
+            actor=purchaser, contract=signed_contract, started_on=datetime.date(2026, 3, 1)
+        )
         assert signed_contract.status == Contract.Status.PERFORMING
         with pytest.raises(ValidationError) as excinfo:
             services.contract_complete(actor=purchaser, contract=signed_contract)
@@ -566,3 +569,50 @@ def test_eligible_organization_helper_has_no_warnings():
     from registry.selectors import organization_eligibility
 
     assert organization_eligibility(eligible_organization(), on=SIGNED_ON).warnings == ()
+
+
+class TestEventDates:
+    """An action records the day its event happened: today by default, never in the future, never before the
+    event before it; the timeline follows those days."""
+
+    def test_start_on_a_past_day_orders_the_timeline(self, purchaser, signed_contract):
+        from supervision.timeline import contract_timeline
+
+        services.contract_start_performance(
+            actor=purchaser, contract=signed_contract, started_on=datetime.date(2026, 3, 1)
+        )
+        signed_contract.refresh_from_db()
+        assert signed_contract.performance_started_on == datetime.date(2026, 3, 1)
+        events = [event for event in contract_timeline(signed_contract) if event.kind == "contract_performing"]
+        assert [event.day for event in events] == [datetime.date(2026, 3, 1)]
+
+    def test_start_defaults_to_today(self, purchaser, signed_contract):
+        services.contract_start_performance(actor=purchaser, contract=signed_contract)
+        assert signed_contract.performance_started_on == timezone.localdate()
+
+    def test_future_day_refused(self, purchaser, signed_contract):
+        tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+        with pytest.raises(ValidationError) as excinfo:
+            services.contract_start_performance(actor=purchaser, contract=signed_contract, started_on=tomorrow)
+        assert all_codes(excinfo.value) == {"date_in_future"}
+        assert "晚于今天" in excinfo.value.message_dict["started_on"][0]
+        signed_contract.refresh_from_db()
+        assert signed_contract.status == Contract.Status.SIGNED
+
+    def test_day_before_the_previous_event_refused(self, purchaser, signed_contract):
+        before = signed_contract.signed_on - datetime.timedelta(days=1)
+        with pytest.raises(ValidationError) as excinfo:
+            services.contract_start_performance(actor=purchaser, contract=signed_contract, started_on=before)
+        assert all_codes(excinfo.value) == {"date_before_previous"}
+        assert "早于签订日期" in excinfo.value.message_dict["started_on"][0]
+
+    def test_completion_not_before_start(self, purchaser, signed_contract):
+        services.contract_start_performance(
+            actor=purchaser, contract=signed_contract, started_on=datetime.date(2026, 6, 1)
+        )
+        signed_contract.deliverables.update(status=Deliverable.Status.ACCEPTED, accepted_at="2026-09-01T10:00+08:00")
+        with pytest.raises(ValidationError) as excinfo:
+            services.contract_complete(
+                actor=purchaser, contract=signed_contract, completed_on=datetime.date(2026, 5, 31)
+            )
+        assert all_codes(excinfo.value) == {"date_before_previous"}

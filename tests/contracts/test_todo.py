@@ -80,9 +80,7 @@ def test_contract_ending_within_30_days(signed_contract, purchaser):
     assert "contracts.ending" not in todo_counts(purchaser, datetime.date(2027, 1, 28))
     assert todo_counts(purchaser, datetime.date(2027, 1, 29))["contracts.ending"] == (1, 0)
     services.contract_start_performance(actor=purchaser, contract=signed_contract)
-    services.contract_terminate(
-        actor=purchaser, contract=signed_contract, terminated_on=datetime.date(2027, 1, 29), reason="服务需求调整"
-    )
+    services.contract_terminate(actor=purchaser, contract=signed_contract, reason="服务需求调整")
     assert "contracts.ending" not in todo_counts(purchaser, datetime.date(2027, 1, 29))
 
 

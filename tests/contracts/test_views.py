@@ -423,7 +423,7 @@ class TestContractForms:
         data = {"department": department.pk, **contract_data(organization), "organization": "51150100MJ0000000X"}
         response = post_as(client, purchaser, reverse("contracts:contract-create"), data)
         assert response.status_code == 200
-        assert "没有统一社会信用代码为 51150100MJ0000000X 的社会组织" in response.content.decode()
+        assert "没有找到“51150100MJ0000000X”" in response.content.decode()
 
     def test_item_of_another_department_is_refused(self, client, purchaser, department, organization):
         other_item = PurchaseItemFactory(purchase_list__department__region=region("150100"))
@@ -528,7 +528,10 @@ class TestContractForms:
 
     def test_start_complete_and_terminate(self, client, purchaser, signed_contract):
         number = signed_contract.number
-        assert post_as(client, purchaser, reverse("contracts:contract-start", args=[number])).status_code == 302
+        start = reverse("contracts:contract-start", args=[number])
+        future = post_as(client, purchaser, start, {"started_on": (TODAY + datetime.timedelta(days=1)).isoformat()})
+        assert future.status_code == 200 and "晚于今天" in future.content.decode()
+        assert post_as(client, purchaser, start, {"started_on": TODAY.isoformat()}).status_code == 302
         signed_contract.refresh_from_db()
         assert signed_contract.status == Contract.Status.PERFORMING
 
@@ -748,7 +751,9 @@ def test_navigation_entries(client, purchaser, member):
 
 
 def test_messages_confirm_actions(client, purchaser, signed_contract):
-    response = post_as(client, purchaser, reverse("contracts:contract-start", args=[signed_contract.number]))
+    response = post_as(
+        client, purchaser, reverse("contracts:contract-start", args=[signed_contract.number]), {"started_on": TODAY}
+    )
     assert "合同已进入履行阶段。" in page_messages(response)
 
 

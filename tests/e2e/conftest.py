@@ -71,7 +71,8 @@ def browser_context_args(browser_context_args):
 
 @pytest.fixture
 def regions(transactional_db):
-    """Live-server tests flush the database after each test, so the regions are loaded again for each."""
+    """Live-server tests flush the database after each test, so the regions are loaded again for each (without the
+    registration authorities, as for every test database: tests create the departments they name)."""
     call_command("load_regions", without_authorities=True, verbosity=0, stdout=open(os.devnull, "w"))
 
 

@@ -70,7 +70,9 @@ def test_poor_grade_waits_for_a_payment_decision(purchaser, scoring):
 
 
 def test_completed_contract_without_an_evaluation(purchaser, contract, indicator_set):
-    contract_services.contract_start_performance(actor=purchaser, contract=contract)
+    contract_services.contract_start_performance(
+        actor=purchaser, contract=contract, started_on=datetime.date(2026, 3, 1)
+    )
     contract_services.contract_complete(actor=purchaser, contract=contract, completed_on=datetime.date(2026, 10, 31))
     assert todo_counts(purchaser, NOV_1)["evaluations.unevaluated"] == (1, 0)
     assert todo_urls(purchaser, NOV_1, "evaluations.unevaluated") == [

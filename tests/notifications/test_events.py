@@ -143,8 +143,10 @@ def test_complaint_reaches_its_handlers_at_each_status(registrar, organization, 
     assert kinds(registrar) == [Notification.Kind.COMPLAINT]
     assert kinds(purchaser) == [Notification.Kind.COMPLAINT]
     assert kinds(baotou) == []
-    supervision_services.complaint_start_review(actor=registrar, complaint=complaint)
+    supervision_services.complaint_accept(actor=registrar, complaint=complaint)
     assert kinds(purchaser) == [Notification.Kind.COMPLAINT] * 2
+    supervision_services.complaint_start_review(actor=registrar, complaint=complaint)
+    assert kinds(purchaser) == [Notification.Kind.COMPLAINT] * 3
     assert Notification.objects.filter(recipient=registrar).count() == 1  # the actor
 
 

@@ -278,7 +278,7 @@ def test_directory_annotations():
         organization=serious, list_kind=CreditListing.List.SERIOUS, listed_on=datetime.date(2026, 1, 1)
     )
     rows = {organization.name: organization for organization in organization_list()}
-    assert list(rows) == ["丙", "乙", "甲"]  # ordered by name
+    assert list(rows) == ["丙", "甲", "乙"]  # ordered by the pinyin of the name: bing, jia, yi
     assert (rows["甲"].current_grade, rows["甲"].current_grade_valid_until) == ("5A", current.valid_until)
     assert (rows["甲"].on_credit_list, rows["甲"].on_serious_list) == (False, False)
     assert rows["乙"].current_grade is None

@@ -153,8 +153,10 @@ def test_tracking_lookup_shows_status_and_public_reasoning_only(client, organiza
 
     response = client.get(track, {"code": complaint.tracking_code.lower()[:6] + "-" + complaint.tracking_code[6:]})
     html = text_of(response)
-    assert "已受理" in html and "服务人员未按约定上门" in html
+    assert "已提交" in html and "服务人员未按约定上门" in html
+    assert "已受理" in html  # the next step, not yet taken
 
+    services.complaint_accept(actor=registrar, complaint=complaint)
     services.complaint_start_review(actor=registrar, complaint=complaint)
     services.complaint_uphold(
         actor=registrar, complaint=complaint, reasoning="经核实属实，已责令整改。", internal_note="负责人态度消极"

@@ -123,6 +123,7 @@ def test_lookup_shows_status_and_public_reasoning_only(organization, registrar):
     assert status.organization_name == organization.name
     for hidden in ("王女士", "13912345678", "wang@example.cn", "上门服务均未到岗"):
         assert hidden not in repr(status)
+    services.complaint_accept(actor=registrar, complaint=complaint)
     services.complaint_start_review(actor=registrar, complaint=complaint, now=at(2026, 11, 21))
     assert complaint_lookup(tracking_code=complaint.tracking_code).reasoning == ""
     services.complaint_uphold(
@@ -133,7 +134,7 @@ def test_lookup_shows_status_and_public_reasoning_only(organization, registrar):
         now=at(2026, 11, 22),
     )
     status = complaint_lookup(tracking_code=complaint.tracking_code)
-    assert status.status_label == "属实" and status.reasoning == "经核实属实，已责令整改"
+    assert status.status_label == "已办结：属实" and status.reasoning == "经核实属实，已责令整改"
     assert "走访三户" not in repr(status)
     with pytest.raises(Complaint.DoesNotExist):
         complaint_lookup(tracking_code="ZZZZZZZZZZZZ")
@@ -146,7 +147,8 @@ def test_state_machine_and_order(organization, registrar, member):
     with pytest.raises(ValidationError) as error:
         services.complaint_uphold(actor=registrar, complaint=complaint, reasoning="属实")
     assert all_codes(error.value) == {"wrong_state"}
-    assert error.value.messages == ["当前状态为“已受理”，不能作出核实结论。"]
+    assert error.value.messages == ["当前状态为“已提交”，不能作出核实结论。"]
+    services.complaint_accept(actor=registrar, complaint=complaint)
     services.complaint_start_review(actor=registrar, complaint=complaint)
     assert complaint.handler == registrar
     with pytest.raises(ValidationError) as error:
@@ -175,6 +177,7 @@ def test_state_machine_and_order(organization, registrar, member):
 
 def test_dismiss(organization, purchaser):
     complaint = file(organization)
+    services.complaint_accept(actor=purchaser, complaint=complaint)
     services.complaint_start_review(actor=purchaser, complaint=complaint)
     services.complaint_dismiss(actor=purchaser, complaint=complaint, reasoning="经核实，服务记录完整，投诉不属实")
     complaint.refresh_from_db()
@@ -206,6 +209,7 @@ def test_contact_data_visible_only_to_handling_officials(
 def test_queue_and_get_are_scoped(organization, registrar, county_registrar, baotou_registrar, member):
     first = file(organization, now=at(2026, 11, 1))
     second = file(organization, now=at(2026, 11, 2))
+    services.complaint_accept(actor=registrar, complaint=first)
     services.complaint_start_review(actor=registrar, complaint=first)
     services.complaint_dismiss(actor=registrar, complaint=first, reasoning="不属实")
     assert list(complaint_queue(user=registrar)) == [second, first]

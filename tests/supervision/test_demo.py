@@ -38,7 +38,16 @@ def test_seed_builds_the_stories_and_is_idempotent():
     assert overdue.escalation.listing.list_kind == CreditListing.List.ABNORMAL
     assert overdue.escalation.listing.deciding_authority.code == "HHMZ"
 
-    assert set(Complaint.objects.values_list("status", flat=True)) == {"received", "upheld", "dismissed"}
+    assert set(Complaint.objects.values_list("status", flat=True)) == {
+        "received",
+        "not_accepted",
+        "upheld",
+        "dismissed",
+    }
+    upheld = Complaint.objects.get(status="upheld")
+    assert upheld.acceptance_decided_on is not None and upheld.handling_deadline is not None
+    assert Complaint.objects.get(status="not_accepted").not_accepted_reason
+    assert all(order.document_number.endswith("号") for order in RectificationOrder.objects.all())
     assert Complaint.objects.get(status="upheld").orders.get().status == "answered"
 
     demo.seed()

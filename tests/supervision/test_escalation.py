@@ -56,7 +56,7 @@ def test_overdue_order_is_listed_once_with_the_order_as_reason(order, organizati
     assert listing.list_kind == CreditListing.List.ABNORMAL
     assert listing.listed_on == AFTER
     assert listing.deciding_authority == registrar.department
-    assert f"#{order.pk}" in listing.reason and DEADLINE.isoformat() in listing.reason
+    assert order.document_number in listing.reason and DEADLINE.isoformat() in listing.reason
     assert report.marked_orders == [order.pk]
     assert report.listings_created == [(order.pk, listing.pk)]
     order.refresh_from_db()

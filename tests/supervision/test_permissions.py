@@ -187,6 +187,7 @@ def test_complaint_contact_follows_the_assignment(users, organization, registrar
     complaint = ComplaintFactory(organization=organization, contact_phone="13700001111")
     other_purchaser = type(purchaser).objects.get(pk=purchaser.pk)
     assert not permissions.can_view_complaint_contact(purchaser, complaint)
+    services.complaint_accept(actor=purchaser, complaint=complaint)
     services.complaint_start_review(actor=purchaser, complaint=complaint)
     complaint.refresh_from_db()
     assert complaint.handler == purchaser

@@ -56,7 +56,7 @@ def test_member_hears_of_order_deadline_within_three_days(order, member):
     assert send_reminders(on=datetime.date(2026, 10, 27)).emails_sent == 0
     send_reminders(on=datetime.date(2026, 10, 28))
     [message] = mails_to("member@example.cn")
-    assert f"#{order.pk}" in message.body and "活动异常名录" in message.body
+    assert order.document_number in message.body and "活动异常名录" in message.body
     assert send_reminders(on=datetime.date(2026, 10, 29)).emails_sent == 0
 
 
@@ -75,9 +75,9 @@ def test_officials_of_the_region_hear_of_overdue_items_once(
     assert member.username not in recipients
     # Registrars hear of the order; purchasers of the order and of the deliverable.
     [to_registrar] = mails_to("registrar@example.cn")
-    assert f"#{order.pk}" in to_registrar.body and deliverable.title not in to_registrar.body
+    assert order.document_number in to_registrar.body and deliverable.title not in to_registrar.body
     [to_purchaser] = mails_to("buyer@example.cn")
-    assert f"#{order.pk}" in to_purchaser.body and deliverable.title in to_purchaser.body
+    assert order.document_number in to_purchaser.body and deliverable.title in to_purchaser.body
     assert send_reminders(on=datetime.date(2026, 11, 3)).emails_sent == 0
     assert ReminderLog.objects.filter(stage=ReminderLog.Stage.OVERDUE, recipient=purchaser).count() == 2
 

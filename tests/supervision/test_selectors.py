@@ -65,6 +65,7 @@ def test_public_summary(registrar, member, organization):
 
     ComplaintFactory(organization=organization, status="received")
     upheld = ComplaintFactory(organization=organization)
+    services.complaint_accept(actor=registrar, complaint=upheld)
     services.complaint_start_review(actor=registrar, complaint=upheld)
     services.complaint_uphold(actor=registrar, complaint=upheld, reasoning="属实")
 

@@ -34,6 +34,12 @@ def test_complaint_waits_for_acceptance_then_for_an_outcome(registrar, organizat
     assert group.items[0].url == reverse("supervision:complaint-detail", args=[complaint.pk])
     assert not _supervision(todo_counts(baotou_registrar, datetime.date(2026, 10, 17)))
 
+    services.complaint_accept(
+        actor=registrar,
+        complaint=complaint,
+        decided_on=datetime.date(2026, 10, 17),
+        handling_deadline=datetime.date(2026, 11, 30),
+    )
     services.complaint_start_review(actor=registrar, complaint=complaint, now=at(2026, 10, 17))
     counts = todo_counts(registrar, datetime.date(2026, 10, 17))
     assert "supervision.complaints_received" not in counts

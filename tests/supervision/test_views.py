@@ -610,6 +610,19 @@ def test_removable_listings_link_to_the_registry_removal(client, registrar, memb
 def test_review_uphold_and_open_order(client, registrar, complaint):
     client.force_login(registrar)
     detail_url = reverse("supervision:complaint-detail", args=[complaint.pk])
+    page = text_of(client.get(detail_url))
+    assert 'data-testid="accept"' in page and 'data-testid="start-review"' not in page
+    response = client.post(
+        reverse("supervision:complaint-accept", args=[complaint.pk]),
+        {"decided_on": TODAY.isoformat(), "handling_deadline": (TODAY + datetime.timedelta(days=30)).isoformat()},
+    )
+    assert response.status_code == 302
+    complaint.refresh_from_db()
+    assert complaint.status == Complaint.Status.ACCEPTED
+    assert (complaint.acceptance_decided_on, complaint.handling_deadline) == (
+        TODAY,
+        TODAY + datetime.timedelta(days=30),
+    )
     assert 'data-testid="start-review"' in text_of(client.get(detail_url))
     client.post(reverse("supervision:complaint-review", args=[complaint.pk]))
     complaint.refresh_from_db()
@@ -647,6 +660,7 @@ def test_review_uphold_and_open_order(client, registrar, complaint):
 
 
 def test_dismiss_a_complaint(client, purchaser, complaint):
+    services.complaint_accept(actor=purchaser, complaint=complaint)
     services.complaint_start_review(actor=purchaser, complaint=complaint)
     client.force_login(purchaser)
     client.post(

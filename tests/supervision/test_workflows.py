@@ -21,7 +21,9 @@ def test_order_table():
 
 
 def test_complaint_table():
-    assert actions_for(COMPLAINT, Complaint.Status.RECEIVED) == {"start_review"}
+    assert actions_for(COMPLAINT, Complaint.Status.RECEIVED) == {"accept", "not_accept"}
+    assert actions_for(COMPLAINT, Complaint.Status.ACCEPTED) == {"start_review"}
+    assert actions_for(COMPLAINT, Complaint.Status.NOT_ACCEPTED) == frozenset()
     assert actions_for(COMPLAINT, Complaint.Status.UNDER_REVIEW) == {"uphold", "dismiss"}
     assert actions_for(COMPLAINT, Complaint.Status.UPHELD) == {"open_order"}
     assert actions_for(COMPLAINT, Complaint.Status.DISMISSED) == set()

@@ -1,0 +1,111 @@
+"""`/api/v1/search/?q=`: the site's one search (organizations, contracts, purchase-list items, evaluations) for
+programs, built from the same selectors as the /search/ page and showing the caller what the page would."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Window
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from contracts.selectors import contract_by_number, contract_search, purchase_item_search
+from core.search import search_words
+from evaluations.selectors import evaluation_search
+from registry.selectors import organization_by_code, organization_search
+
+PER_KIND = 20
+
+
+def _group(queryset, row) -> dict:
+    """The first PER_KIND hits and the number of all of them, in one query (COUNT(*) OVER ())."""
+    rows = list(queryset.annotate(total_hits=Window(Count("pk")))[:PER_KIND])
+    return {"count": rows[0].total_hits if rows else 0, "results": [row(record) for record in rows]}
+
+
+class SearchView(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        summary=_("检索：社会组织、合同、购买服务项目、绩效评价"),
+        description=_(
+            "多个词以空格分开，须全部出现（顺序不限）；可用名称的全拼或拼音首字母。"
+            "查询为统一社会信用代码或合同编号（可含空格、小写）时，`match` 给出该记录。"
+            "公众只看到公开的记录，工作人员另可看到本辖区的草稿。每类最多 20 条。"
+        ),
+        tags=["search"],
+        parameters=[OpenApiParameter("q", str, required=True, description=_("检索词"))],
+        responses={200: OpenApiResponse(response=OpenApiTypes.OBJECT)},
+    )
+    def get(self, request):
+        query = request.query_params.get("q", "").strip()
+        user = request.user
+        match = None
+        organization = organization_by_code(query) if query else None
+        contract = contract_by_number(query, user=user) if query and organization is None else None
+        if organization is not None:
+            match = {
+                "kind": "organization",
+                "code": organization.uscc,
+                "name": organization.name,
+                "url": reverse("registry:organization-detail", args=[organization.uscc]),
+            }
+        elif contract is not None:
+            match = {
+                "kind": "contract",
+                "code": contract.number,
+                "name": contract.title,
+                "url": reverse("contracts:contract-detail", args=[contract.number]),
+            }
+        body = {"query": query, "words": search_words(query), "match": match}
+        if not body["words"]:
+            return Response(
+                {**body, "organizations": None, "contracts": None, "purchase_items": None, "evaluations": None}
+            )
+        body["organizations"] = _group(
+            organization_search(query),
+            lambda o: {
+                "uscc": o.uscc,
+                "name": o.name,
+                "region": o.region.name,
+                "status": o.status,
+                "url": reverse("registry:organization-detail", args=[o.uscc]),
+            },
+        )
+        body["contracts"] = _group(
+            contract_search(query, user=user),
+            lambda c: {
+                "number": c.number,
+                "title": c.title,
+                "supplier": c.organization.name,
+                "buyer": c.department.name,
+                "status": c.status,
+                "url": reverse("contracts:contract-detail", args=[c.number]),
+            },
+        )
+        body["purchase_items"] = _group(
+            purchase_item_search(query, user=user),
+            lambda i: {
+                "code": i.code,
+                "service_name": i.service_name,
+                "purchase_list": i.purchase_list.title,
+                "purchase_list_id": i.purchase_list_id,
+                "url": reverse("contracts:purchase-list-detail", args=[i.purchase_list_id]),
+            },
+        )
+        body["evaluations"] = _group(
+            evaluation_search(query, user=user),
+            lambda e: {
+                "id": e.pk,
+                "contract": e.contract.number,
+                "title": e.contract.title,
+                "year": e.year,
+                "status": e.status,
+                "grade": e.grade,
+                "url": reverse("evaluations:evaluation-detail", args=[e.pk]),
+            },
+        )
+        return Response(body)

@@ -1,0 +1,128 @@
+"""What Chinese users type into a search box, turned into conditions every app's search selector shares.
+
+A record that can be searched stores two derived columns, written with the record (see `pinyin_sort_key` and
+`search_document`):
+
+- a sort key: the pinyin of its name, syllable by syllable (`hu he hao te shi …`), so that lists sort the way a
+  Chinese reader expects (阿拉善盟 before 包头市 before 呼和浩特市) rather than by code point;
+- a search document: the searchable texts folded to one case, followed by the name's full pinyin
+  (`huhehaoteshi…`) and its initials (`hhhts…`). A query's words must each occur in it, in any order
+  (`search_condition`), so "赛罕 阳光", "yangguang" and "ygshgz" all find 呼和浩特市赛罕区阳光社会工作服务中心.
+
+On PostgreSQL the document carries a trigram (pg_trgm) GIN index, which serves `ILIKE '%…%'` for any word of three
+characters or more; docs/benchmarks.md has the measurements. On SQLite the same condition is a plain scan.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from django.db.models import Q
+from pypinyin import Style, lazy_pinyin
+
+MAX_WORDS = 6
+MAX_QUERY_LENGTH = 100
+# Short forms people type for long words of organization names ("阳光社工" for 阳光社会工作服务中心): a name's
+# document also holds the name with these replaced.
+ABBREVIATIONS = (("社会工作", "社工"), ("志愿服务", "志愿"), ("养老服务", "养老"))
+_SEPARATORS = re.compile(r"[\s,，、;；]+")
+_NOT_LATIN = re.compile(r"[^0-9a-z]+")
+
+
+def fold(text: str) -> str:
+    """Full-width forms to half-width, one case: what a document stores and a query word is compared with."""
+    return unicodedata.normalize("NFKC", text or "").casefold()
+
+
+def search_words(query: str) -> list[str]:
+    """The words of a query (split at spaces and Chinese or Latin separators), folded, at most MAX_WORDS."""
+    words = []
+    for word in _SEPARATORS.split(fold(query)[:MAX_QUERY_LENGTH]):
+        if word and word not in words:
+            words.append(word)
+    return words[:MAX_WORDS]
+
+
+def compact(text: str) -> str:
+    """Letters and digits only, upper case: how codes (统一社会信用代码, contract numbers) are compared."""
+    return re.sub(r"[^0-9A-Z]", "", fold(text).upper())
+
+
+def _syllables(text: str) -> list[str]:
+    return [_NOT_LATIN.sub("", syllable) for syllable in lazy_pinyin(fold(text), errors="default")]
+
+
+def pinyin_sort_key(text: str, max_length: int = 255) -> str:
+    """The text's pinyin syllables separated by spaces (`hu he hao te shi`); Latin letters and digits kept as they
+    are. Sorting by it orders Chinese names alphabetically by pinyin."""
+    return " ".join(syllable for syllable in _syllables(text) if syllable)[:max_length]
+
+
+def pinyin_forms(text: str) -> tuple[str, str]:
+    """(full pinyin without spaces, initials): `huhehaoteshi`, `hhhts`."""
+    full = "".join(_syllables(text))
+    initials = "".join(
+        _NOT_LATIN.sub("", letter) for letter in lazy_pinyin(fold(text), style=Style.FIRST_LETTER, errors="default")
+    )
+    return full, initials
+
+
+def search_document(texts: Iterable[str], *, names: Iterable[str] = ()) -> str:
+    """The stored search column: every text folded, then each name's full pinyin and initials."""
+    parts = [fold(text) for text in texts if text]
+    for name in names:
+        if name:
+            short = fold(name)
+            for long, abbreviation in ABBREVIATIONS:
+                short = short.replace(long, abbreviation)
+            if short != fold(name):
+                parts.append(short)
+            parts.extend(pinyin_forms(name))
+    return " ".join(parts)
+
+
+_CHINESE_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
+
+
+def is_short_chinese(word: str) -> bool:
+    """One or two Chinese characters: too short for a trigram index to narrow anything."""
+    return 1 <= len(word) <= 2 and bool(_CHINESE_RUN.fullmatch(word))
+
+
+def search_tokens(document: str) -> str:
+    """The segmented column beside the document: every Chinese character and every pair of adjacent characters,
+    separated by spaces. On PostgreSQL a GIN index over its tsvector finds one- and two-character words, which a
+    trigram index cannot."""
+    tokens: set[str] = set()
+    for run in _CHINESE_RUN.findall(document):
+        tokens.update(run)
+        tokens.update(run[index : index + 2] for index in range(len(run) - 1))
+    return " ".join(sorted(tokens))
+
+
+def search_condition(words: Iterable[str], field: str = "search_document", tokens_field: str | None = None) -> Q:
+    """Every word occurs in the document (case-insensitively), in any order.
+
+    With `tokens_field` on PostgreSQL, a word of one or two Chinese characters is looked up in the segmented column
+    (an exact token match there is the same as a substring match in the document) through its full-text GIN index;
+    longer words use the document's trigram index."""
+    from django.contrib.postgres.search import SearchQuery, SearchVector, SearchVectorExact
+    from django.db import connection
+
+    condition = Q()
+    tokens = tokens_field is not None and connection.vendor == "postgresql"
+    for word in words:
+        if tokens and is_short_chinese(word):
+            vector = SearchVector(tokens_field, config="simple")
+            condition &= Q(SearchVectorExact(vector, SearchQuery(word, search_type="plain", config="simple")))
+        else:
+            condition &= Q(**{f"{field}__contains": word})
+    return condition
+
+
+def matches_all(words: Iterable[str], *texts: str) -> bool:
+    """The same test in Python (for records whose document is built on the fly)."""
+    haystack = " ".join(fold(text) for text in texts if text)
+    return all(word in haystack for word in words)

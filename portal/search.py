@@ -1,0 +1,126 @@
+"""One search across the public record (/search/ and /api/v1/search/ share the idea, each composing the apps'
+search selectors): organizations, contracts, purchase-list items and evaluations, grouped by kind with counts.
+
+A query that is an organization's 统一社会信用代码 or a contract's number (with spaces, dashes or lower case) leads
+straight to that record's page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.db.models import Count, Window
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from contracts.selectors import contract_by_number, contract_search, purchase_item_search
+from core.search import search_words
+from evaluations.selectors import evaluation_search
+from registry.selectors import organization_by_code, organization_search
+from registry.tables import region_label
+
+PER_GROUP = 20
+
+
+@dataclass
+class Hit:
+    title: str
+    url: str
+    detail: str = ""
+    code: str = ""
+
+
+@dataclass
+class Group:
+    kind: str
+    label: object
+    count: int
+    hits: list[Hit] = field(default_factory=list)
+    more_url: str = ""
+
+
+@dataclass
+class SearchResults:
+    query: str
+    words: list[str]
+    groups: list[Group]
+
+    @property
+    def total(self) -> int:
+        return sum(group.count for group in self.groups)
+
+
+def direct_hit(query: str, *, user=None) -> str | None:
+    """The page of the organization or contract whose code or number the query is, if any."""
+    organization = organization_by_code(query)
+    if organization is not None:
+        return reverse("registry:organization-detail", args=[organization.uscc])
+    contract = contract_by_number(query, user=user)
+    if contract is not None:
+        return reverse("contracts:contract-detail", args=[contract.number])
+    return None
+
+
+def _group(kind, label, queryset, hit, more_url="") -> Group:
+    """The first PER_GROUP hits and the number of all of them, in one query (the database finds every match to
+    sort them anyway; COUNT(*) OVER () reports how many)."""
+    rows = list(queryset.annotate(total_hits=Window(Count("pk")))[:PER_GROUP])
+    count = rows[0].total_hits if rows else 0
+    return Group(kind, label, count, [hit(row) for row in rows], more_url if count > PER_GROUP else "")
+
+
+def site_search(query: str, *, user=None) -> SearchResults:
+    words = search_words(query)
+    if not words:
+        return SearchResults(query, words, [])
+    encoded = urlencode({"q": query})
+    groups = [
+        _group(
+            "organizations",
+            _("社会组织"),
+            organization_search(query),
+            lambda o: Hit(
+                o.name,
+                reverse("registry:organization-detail", args=[o.uscc]),
+                f"{region_label(o.region)} · {o.legal_representative}",
+                o.uscc,
+            ),
+            f"{reverse('registry:organization-list')}?{encoded}",
+        ),
+        _group(
+            "contracts",
+            _("合同"),
+            contract_search(query, user=user),
+            lambda c: Hit(
+                c.title,
+                reverse("contracts:contract-detail", args=[c.number]),
+                f"{c.organization.name} · {c.department.name} · {c.get_status_display()}",
+                c.number,
+            ),
+        ),
+        _group(
+            "purchase_items",
+            _("购买服务项目"),
+            purchase_item_search(query, user=user),
+            lambda i: Hit(
+                i.service_name,
+                reverse("contracts:purchase-list-detail", args=[i.purchase_list_id]),
+                f"{i.purchase_list.title} · {i.purchase_list.department.name}",
+                i.code,
+            ),
+        ),
+        _group(
+            "evaluations",
+            _("绩效评价"),
+            evaluation_search(query, user=user),
+            lambda e: Hit(
+                f"{e.contract.title}（{e.year}）",
+                reverse("evaluations:evaluation-detail", args=[e.pk]),
+                f"{e.contract.organization.name} · {e.get_status_display()}"
+                + (f" · {e.get_grade_display()}" if e.grade else ""),
+                e.contract.number,
+            ),
+        ),
+    ]
+    return SearchResults(query, words, groups)
