@@ -35,7 +35,9 @@ class OrganizationTable(tables.Table):
     registration_authority = tables.Column(orderable=False, attrs={"td": {"class": "col-authority"}})
     region = tables.Column(order_by=("region__code", "name_pinyin", "pk"))
     established_on = tables.DateColumn(format="Y-m-d", order_by=("established_on", "name_pinyin", "pk"))
-    current_grade = tables.Column(verbose_name=_("评估等级"), empty_values=(), order_by=("current_grade", "name_pinyin", "pk"))
+    current_grade = tables.Column(
+        verbose_name=_("评估等级"), empty_values=(), order_by=("current_grade", "name_pinyin", "pk")
+    )
     status = tables.Column(order_by=("status", "name_pinyin", "pk"))
     credit = tables.Column(verbose_name=_("信用名单"), empty_values=(), orderable=False, accessor="on_credit_list")
 
