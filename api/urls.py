@@ -15,6 +15,7 @@ class ApiRouter(DefaultRouter):
     def get_api_root_view(self, api_urls=None):
         view = super().get_api_root_view(api_urls)
         view.initkwargs["api_root_dict"]["ocds/releases"] = "ocds-releases"
+        view.initkwargs["api_root_dict"]["ocds/records"] = "ocds-records"
         return view
 
 
@@ -30,6 +31,7 @@ router.register("complaints", views.ComplaintViewSet, basename="complaint")
 urlpatterns = [
     path("v1/", include(router.urls)),
     path("v1/ocds/releases/", views.OcdsReleasePackageView.as_view(), name="ocds-releases"),
+    path("v1/ocds/records/", views.OcdsRecordPackageView.as_view(), name="ocds-records"),
     path("v1/auth/token/", views.TokenView.as_view(), name="token"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),

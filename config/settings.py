@@ -5,8 +5,10 @@ A misconfiguration stops the process with one clear line instead of a traceback.
 """
 
 import os
+import re
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 import dj_email_url
@@ -45,6 +47,17 @@ def _env_int(name: str, default: int) -> int:
     except ValueError:
         _refuse(f"{name}={raw!r} is not an integer / {name} 不是整数")
         return default
+
+
+def _env_url(name: str, default: str) -> str:
+    """An absolute http(s) address, or empty; anything else stops start-up."""
+    raw = os.environ.get(name, default).strip()
+    if not raw:
+        return ""
+    parts = urlsplit(raw)
+    if parts.scheme not in {"http", "https"} or not parts.netloc or any(char.isspace() for char in raw):
+        _refuse(f"{name}={raw!r} is not an absolute http(s) URL / {name} 不是有效的网址")
+    return raw
 
 
 DEBUG = _env_bool("DEBUG", False)
@@ -302,9 +315,19 @@ TASKS = {
 # Exports with more rows than this are built in the background (api.exports.build_export).
 EXPORT_BACKGROUND_THRESHOLD = _env_int("EXPORT_BACKGROUND_THRESHOLD", 2000)
 
-# Open data: the OCDS ocid prefix registered for this publisher.
-OCDS_OCID_PREFIX = os.environ.get("OCDS_OCID_PREFIX", "ocds-qiyue00")
+# Open data (OCDS 1.1). The ocid prefix is the one the Open Contracting Partnership registered for this publisher:
+# "ocds-" and six lower-case letters or digits. The licence and the publication policy are the addresses of the
+# published texts; a malformed value stops start-up.
+OCDS_OCID_PREFIX = os.environ.get("OCDS_OCID_PREFIX", "ocds-qiyue1")
+if not re.fullmatch(r"ocds-[a-z0-9]{6}", OCDS_OCID_PREFIX):
+    _refuse(
+        f"OCDS_OCID_PREFIX={OCDS_OCID_PREFIX!r} is not a registered ocid prefix (ocds- and 6 lower-case letters or "
+        "digits, e.g. ocds-213czf) / OCDS_OCID_PREFIX 应为 ocds- 加 6 位小写字母或数字"
+    )
 OCDS_PUBLISHER_NAME = os.environ.get("OCDS_PUBLISHER_NAME", "内蒙古自治区民政厅")
+OCDS_PUBLISHER_URI = _env_url("OCDS_PUBLISHER_URI", "")
+OCDS_LICENSE = _env_url("OCDS_LICENSE", "https://creativecommons.org/licenses/by/4.0/")
+OCDS_PUBLICATION_POLICY = _env_url("OCDS_PUBLICATION_POLICY", "")
 
 LOGGING = {
     "version": 1,

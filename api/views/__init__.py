@@ -10,7 +10,13 @@ from api.views.auth import TokenView
 from api.views.common import ERRORS, ApiViewSet, parse
 from api.views.contracts import ContractViewSet, DeliverableViewSet, PurchaseListViewSet
 from api.views.evaluations import EvaluationViewSet
-from api.views.ocds import OCDS_PACKAGE, OcdsContractReleasesView, OcdsDateRangeSerializer, OcdsReleasePackageView
+from api.views.ocds import (
+    OCDS_PACKAGE,
+    OcdsContractReleasesView,
+    OcdsDateRangeSerializer,
+    OcdsRecordPackageView,
+    OcdsReleasePackageView,
+)
 from api.views.registry import CreditListingViewSet, OrganizationViewSet
 from api.views.supervision import ComplaintViewSet
 
@@ -25,6 +31,7 @@ __all__ = [
     "OCDS_PACKAGE",
     "OcdsContractReleasesView",
     "OcdsDateRangeSerializer",
+    "OcdsRecordPackageView",
     "OcdsReleasePackageView",
     "OrganizationViewSet",
     "PurchaseListViewSet",

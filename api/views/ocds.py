@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -32,13 +33,48 @@ OCDS_PACKAGE = OpenApiResponse(
     response=OpenApiTypes.OBJECT,
     description=_(
         "OCDS 1.1 release package（https://standard.open-contracting.org/1.1/en/schema/release_package/）："
-        "每份已签订合同一个 ocid（前缀 + 合同编号），承接主体以统一社会信用代码标识（scheme CN-USCC）。"
+        "每份已签订合同一个 ocid（前缀 + 合同编号），购买主体和承接主体以统一社会信用代码标识（scheme CN-USCI）。"
+        "分页信息在 HTTP 头 Link（rel=next/prev）和 X-Total-Count 中，不在发布包内。"
     ),
 )
+OCDS_RECORDS = OpenApiResponse(
+    response=OpenApiTypes.OBJECT,
+    description=_(
+        "OCDS 1.1 record package：每个 ocid 一条 record，列出其全部 release 的链接，并附 ocdsmerge 合并的"
+        " compiledRelease（当前状态）。分页信息在 HTTP 头 Link 和 X-Total-Count 中。"
+    ),
+)
+PAGE_PARAMETERS = [
+    OpenApiParameter("page", int, description=str(ApiPagination.page_query_description)),
+    OpenApiParameter("page_size", int, description=str(ApiPagination.page_size_query_description)),
+]
 
 
 def _base_url(request) -> str:
     return request.build_absolute_uri("/")
+
+
+def _paged(response: Response, paginator: ApiPagination) -> Response:
+    """Paging as HTTP headers (RFC 8288 `Link`), so the body stays a valid OCDS package."""
+    links = [
+        f'<{url}>; rel="{rel}"'
+        for rel, url in (("next", paginator.get_next_link()), ("prev", paginator.get_previous_link()))
+        if url
+    ]
+    if links:
+        response["Link"] = ", ".join(links)
+    response["X-Total-Count"] = str(paginator.page.paginator.count)
+    return response
+
+
+def _dated_releases(contracts, *, base_url: str, date_from, date_to) -> list[dict]:
+    releases = []
+    for contract in contracts:
+        for release in ocds.contract_releases(contract, base_url=base_url):
+            day = datetime.datetime.fromisoformat(release["date"]).date()
+            if (date_from is None or day >= date_from) and (date_to is None or day <= date_to):
+                releases.append(release)
+    return releases
 
 
 class OcdsReleasePackageView(APIView):
@@ -51,11 +87,7 @@ class OcdsReleasePackageView(APIView):
     @extend_schema(
         summary=_("OCDS 发布包：全部已签订合同"),
         tags=["open data"],
-        parameters=[
-            OcdsDateRangeSerializer,
-            OpenApiParameter("page", int, description=str(ApiPagination.page_query_description)),
-            OpenApiParameter("page_size", int, description=str(ApiPagination.page_size_query_description)),
-        ],
+        parameters=[OcdsDateRangeSerializer, *PAGE_PARAMETERS],
         responses={200: OCDS_PACKAGE, 400: ERRORS[400], 404: ERRORS[404]},
     )
     def get(self, request):
@@ -65,20 +97,38 @@ class OcdsReleasePackageView(APIView):
         date_to: datetime.date | None = dates.validated_data.get("date_to")
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(ocds_contract_list(date_from=date_from, date_to=date_to), request, view=self)
+        releases = _dated_releases(page, base_url=_base_url(request), date_from=date_from, date_to=date_to)
+        package = ocds.release_package(releases, uri=request.build_absolute_uri())
+        return _paged(Response(package), paginator)
+
+
+class OcdsRecordPackageView(APIView):
+    """Every signed contract's record (its releases linked and compiled), page by page (contracts oldest first)."""
+
+    permission_classes = [AllowAny]
+    renderer_classes = [JSONRenderer]
+    pagination_class = ApiPagination
+
+    @extend_schema(
+        summary=_("OCDS 记录包：全部已签订合同的 record"),
+        tags=["open data"],
+        parameters=PAGE_PARAMETERS,
+        responses={200: OCDS_RECORDS, 404: ERRORS[404]},
+    )
+    def get(self, request):
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(ocds_contract_list(), request, view=self)
         base_url = _base_url(request)
-        releases = []
+        records = []
+        packages = []
         for contract in page:
-            for release in ocds.contract_releases(contract, base_url=base_url):
-                day = datetime.datetime.fromisoformat(release["date"]).date()
-                if (date_from is None or day >= date_from) and (date_to is None or day <= date_to):
-                    releases.append(release)
-        links = {
-            key: value
-            for key, value in (("next", paginator.get_next_link()), ("prev", paginator.get_previous_link()))
-            if value
-        }
-        package = ocds.release_package(releases, uri=request.build_absolute_uri(), links=links or None)
-        return Response(package)
+            releases = ocds.contract_releases(contract, base_url=base_url)
+            if releases:
+                package_url = request.build_absolute_uri(reverse("contract-ocds", args=[contract.number]))
+                packages.append(package_url)
+                records.append(ocds.record(releases, package_url=package_url))
+        package = ocds.record_package(records, uri=request.build_absolute_uri(), packages=packages)
+        return _paged(Response(package), paginator)
 
 
 class OcdsContractReleasesView(APIView):
