@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "core",
+    "verification",
     "accounts",
     "registry",
     "contracts",
@@ -328,6 +329,8 @@ OCDS_PUBLISHER_NAME = os.environ.get("OCDS_PUBLISHER_NAME", "内蒙古自治区�
 OCDS_PUBLISHER_URI = _env_url("OCDS_PUBLISHER_URI", "")
 OCDS_LICENSE = _env_url("OCDS_LICENSE", "https://creativecommons.org/licenses/by/4.0/")
 OCDS_PUBLICATION_POLICY = _env_url("OCDS_PUBLICATION_POLICY", "")
+# The site's public address, printed on documents (verification links and QR codes); empty: the request's host.
+SITE_URL = _env_url("SITE_URL", "")
 
 LOGGING = {
     "version": 1,

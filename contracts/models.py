@@ -11,6 +11,7 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -345,6 +346,14 @@ class ContractDocument(StoredFile):
 
     def __str__(self) -> str:
         return self.title
+
+    def public_link(self) -> tuple[str, str] | None:
+        """A public document of a signed contract is published on the contract's page."""
+        if not (self.is_public and self.contract.is_public):
+            return None
+        return f"{self.contract.number} {self.contract.title}：{self.title}", reverse(
+            "contracts:contract-detail", args=[self.contract.number]
+        )
 
 
 class Deliverable(models.Model):

@@ -166,6 +166,7 @@ def complaint_file(
         complaint.attachment_name = check.original_name
         complaint.attachment_size = check.size
         complaint.attachment_content_type = check.content_type
+        complaint.attachment_sha256 = check.sha256
     save(complaint, actor=actor)
     if client_key:
         complaint_rate_limit_record(client_key, now=now)
