@@ -230,6 +230,14 @@ class Contract(models.Model):
     terminated_on = models.DateField(_("终止日期"), null=True, blank=True)
     termination_reason = models.TextField(_("终止原因"), blank=True)
     eligibility_acknowledged_warnings = models.TextField(_("签订时已确认的资格提示"), blank=True)
+    text_version = models.ForeignKey(
+        "contracts.ContractTemplate",
+        verbose_name=_("签订的合同文本版本"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("创建人"),
@@ -301,6 +309,37 @@ class Contract(models.Model):
     @property
     def term_exceeds_one_year(self) -> bool:
         return not self.term_within(1)
+
+
+class ContractTemplate(models.Model):
+    """One version of the model contract text (政府购买服务合同示范文本). Versions are never changed: saving the text
+    makes the next version, and a signed contract keeps the version it was signed on (Contract.text_version).
+
+    The text is plain: a line starting with "# " is a heading, "{{名称}}" a placeholder filled from the contract
+    (contracts.contract_text.PLACEHOLDERS), a placeholder alone on a line that names a table puts the table there."""
+
+    version = models.PositiveIntegerField(_("版本"), unique=True)
+    title = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("合同文本"))
+    note = models.CharField(_("修订说明"), max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("修订人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("修订时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("合同示范文本")
+        verbose_name_plural = _("合同示范文本")
+        ordering = ["-version"]
+        constraints = [models.CheckConstraint(condition=Q(version__gte=1), name="contract_template_version_from_one")]
+
+    def __str__(self) -> str:
+        return f"{self.title}（{self.version}）"
 
 
 class ContractNumberSequence(models.Model):

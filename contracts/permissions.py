@@ -14,8 +14,10 @@ from __future__ import annotations
 from typing import Callable
 
 import rules
+from django.conf import settings
 
-from accounts.permissions import is_member_of, is_purchaser, is_superuser, user_covers_region
+from accounts.permissions import is_member_of, is_official, is_purchaser, is_superuser, user_covers_region
+from registry.models import Department
 
 EvidenceCheck = Callable[[object, object], bool]
 _evidence_viewer_checks: list[EvidenceCheck] = []
@@ -38,6 +40,19 @@ def purchaser_covers_department(user, obj) -> bool:
     return is_purchaser(user) and user_covers_region(user, _department_region(obj))
 
 
+@rules.predicate
+def keeps_model_contract(user) -> bool:
+    """Officials of a finance department (财政部门) or of the home province's civil-affairs department keep the model
+    contract text."""
+    department = getattr(user, "department", None) if is_official(user) else None
+    if department is None:
+        return False
+    if department.kind == Department.Kind.FINANCE:
+        return True
+    return department.kind == Department.Kind.CIVIL_AFFAIRS and department.region.code == settings.HOME_PROVINCE_CODE
+
+
+can_edit_contract_template = is_superuser | keeps_model_contract
 can_create_purchase_list = is_superuser | purchaser_covers_department
 can_edit_purchase_list = is_superuser | purchaser_covers_department
 can_create_contract = is_superuser | purchaser_covers_department
@@ -100,6 +115,7 @@ def can_download_submission_file(user, submission_file) -> bool:
 
 
 for _name, _predicate in {
+    "can_edit_contract_template": can_edit_contract_template,
     "can_create_purchase_list": can_create_purchase_list,
     "can_edit_purchase_list": can_edit_purchase_list,
     "can_view_purchase_list": can_view_purchase_list,

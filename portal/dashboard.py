@@ -10,7 +10,6 @@ Charts are pygal SVG rendered on the server and inlined: no script, no external 
 from __future__ import annotations
 
 import datetime
-import xml.etree.ElementTree as ET
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -22,6 +21,7 @@ from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from pygal.etree import etree as pygal_etree
 from pygal.style import Style
 
 from contracts.models import Contract, Deliverable, PurchaseList
@@ -186,7 +186,9 @@ def svg(chart) -> SafeString:
             if isinstance(child.tag, str) and child.tag.rsplit("}", 1)[-1] == "script":
                 parent.remove(child)
     # Text comes from the database (region names) and is escaped by the serializer.
-    return mark_safe(ET.tostring(tree, encoding="unicode"))
+    # pygal builds the tree with lxml when lxml is installed (it is, for the OCDS validator): serialize it with
+    # pygal's own wrapper, which speaks whichever library built it.
+    return mark_safe(pygal_etree.tostring(tree, encoding="unicode"))
 
 
 def _count_axis(largest: int) -> list[int]:
