@@ -30,6 +30,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal, InvalidOperation
 from itertools import groupby
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import ocdsmerge
 from django.conf import settings
@@ -37,6 +38,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from contracts.models import Amendment, Contract, ContractDocument, Deliverable, Payment, PurchaseItem
+from evaluations.models import Evaluation
 
 OCDS_VERSION = "1.1"
 CURRENCY = "CNY"
@@ -74,6 +76,17 @@ DOCUMENT_TYPE = {
 }
 
 CLOSED_STATUSES = (Contract.Status.COMPLETED, Contract.Status.TERMINATED)
+
+# Evaluation kind -> the Qiyue extension's PerformanceEvaluation.type.
+EVALUATION_TYPE = {
+    Evaluation.Kind.MID_TERM: "midTerm",
+    Evaluation.Kind.FINAL: "final",
+    Evaluation.Kind.ANNUAL: "annual",
+}
+
+# The Qiyue extension (performance evaluations, file fingerprints): its files live in the repository and are served
+# by the site (api:ocds-extension); every package lists it.
+EXTENSION_DIR = Path(__file__).resolve().parent / "ocds_extension"
 
 
 # --- values ---------------------------------------------------------------------------------------------------------
@@ -269,6 +282,7 @@ def payment_transaction(payment: Payment, contract: Contract) -> dict:
 def implementation_events(contract: Contract, today: datetime.date) -> list[datetime.date]:
     """The days on which the implementation changed: payments, acceptances, deliverables falling overdue."""
     days = [payment.paid_on for payment in contract.payments.all()]
+    days += [timezone.localtime(evaluation.finalized_at).date() for evaluation in finalized_evaluations(contract)]
     for deliverable in contract.deliverables.all():
         if deliverable.status == Deliverable.Status.ACCEPTED and deliverable.accepted_at is not None:
             days.append(timezone.localtime(deliverable.accepted_at).date())
@@ -277,13 +291,49 @@ def implementation_events(contract: Contract, today: datetime.date) -> list[date
     return days
 
 
-def implementation(contract: Contract, today: datetime.date, *, as_signed: bool = False) -> dict:
+def finalized_evaluations(contract: Contract) -> list[Evaluation]:
+    """The contract's finalized (public) evaluations, oldest first (prefetched by api.selectors)."""
+    return [evaluation for evaluation in contract.evaluations.all() if evaluation.is_finalized]
+
+
+def evaluation_document(evaluation: Evaluation, base_url: str) -> dict:
+    return {
+        "id": f"evaluation-{evaluation.pk}",
+        "documentType": "physicalProgressReport",
+        "title": f"绩效评价报告（{_zh(evaluation.get_kind_display())}）",
+        "url": base_url.rstrip("/") + reverse("evaluations:evaluation-report", args=[evaluation.pk]),
+        "datePublished": moment(evaluation.finalized_at),
+        "format": "application/pdf",
+        "language": LANGUAGE,
+    }
+
+
+def performance_evaluation(evaluation: Evaluation) -> dict:
+    """The result as the Qiyue extension's PerformanceEvaluation (api/ocds_extension)."""
+    return {
+        "id": str(evaluation.pk),
+        "type": EVALUATION_TYPE[evaluation.kind],
+        "typeDetails": _zh(evaluation.get_kind_display()),
+        "period": period(evaluation.period_start_on, evaluation.period_end_on),
+        "date": moment(evaluation.finalized_at),
+        "score": float(evaluation.score),
+        "grade": evaluation.grade,
+        "gradeDetails": _zh(evaluation.get_grade_display()),
+        "evaluatorCount": evaluation.evaluator_count,
+        "reportDocumentID": f"evaluation-{evaluation.pk}",
+    }
+
+
+def implementation(contract: Contract, today: datetime.date, *, as_signed: bool = False, base_url: str = "") -> dict:
     deliverables = list(contract.deliverables.all())
     if as_signed:
         return {"milestones": [milestone(deliverable, "scheduled") for deliverable in deliverables]}
+    evaluations = finalized_evaluations(contract)
     return {
         "milestones": [milestone(item, milestone_status(item, contract, today)) for item in deliverables],
         "transactions": [payment_transaction(payment, contract) for payment in contract.payments.all()],
+        "documents": [evaluation_document(evaluation, base_url) for evaluation in evaluations],
+        "performanceEvaluations": [performance_evaluation(evaluation) for evaluation in evaluations],
     }
 
 
@@ -304,6 +354,7 @@ def document(doc: ContractDocument, base_url: str) -> dict:
         "datePublished": moment(doc.uploaded_at),
         "format": doc.content_type or None,
         "language": LANGUAGE,
+        "sha256": doc.sha256 or None,
     }
 
 
@@ -536,7 +587,7 @@ def contract_releases(contract: Contract, *, base_url: str, today: datetime.date
         section = _contract_section(contract, current, status="active", base_url=base_url)
         if amendments:
             section["amendments"] = list(amendments)
-        section["implementation"] = implementation(contract, today)
+        section["implementation"] = implementation(contract, today, base_url=base_url)
         release["contracts"] = [section]
         releases.append(release)
 
@@ -556,16 +607,26 @@ def contract_releases(contract: Contract, *, base_url: str, today: datetime.date
             section["description"] = f"{contract.description}\n{contract.termination_reason}".strip()
         if amendments:
             section["amendments"] = list(amendments)
-        section["implementation"] = implementation(contract, today)
+        section["implementation"] = implementation(contract, today, base_url=base_url)
         release["contracts"] = [section]
         releases.append(release)
     return [prune(release) for release in releases]
+
+
+def extension_url(base_url: str) -> str:
+    return base_url.rstrip("/") + reverse("api:ocds-extension", args=["extension.json"])
+
+
+def _origin(uri: str) -> str:
+    parts = urlsplit(uri)
+    return f"{parts.scheme}://{parts.netloc}/"
 
 
 def _package_metadata(uri: str, published: str) -> dict:
     metadata = {
         "uri": uri,
         "version": OCDS_VERSION,
+        "extensions": [extension_url(_origin(uri))],
         "publishedDate": published,
         "publisher": {"name": settings.OCDS_PUBLISHER_NAME, "uri": settings.OCDS_PUBLISHER_URI},
         "license": settings.OCDS_LICENSE,
@@ -632,4 +693,4 @@ def record_package(records: list[dict], *, uri: str, packages: list[str] | None 
 
 def local_extension_folders(base_url: str) -> dict[str, Path]:
     """URL prefix -> repository folder of every extension Qiyue publishes (for validating without a download)."""
-    return {}
+    return {extension_url(base_url).rsplit("/", 1)[0] + "/": EXTENSION_DIR}

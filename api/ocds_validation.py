@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import io
 import json
 import tempfile
 import zipfile
@@ -20,10 +21,12 @@ from pathlib import Path
 from unittest import mock
 from urllib.parse import urlsplit
 
+import json_merge_patch
 import jsonschema
 import requests
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
+from urllib3 import HTTPResponse
 
 PACKAGE_SCHEMA = "release-package-schema.json"
 RELEASE_SCHEMA = "release-schema.json"
@@ -71,10 +74,48 @@ def _uri(value) -> bool:
     return True
 
 
-def schema_errors(package: dict, folder: Path) -> list[str]:
-    """Every jsonschema error of the package, as 'path: message' lines."""
+def patched_release_schema(folder: Path, extension_dirs: list[Path] = ()) -> dict:
+    """The core release schema with each extension's release-schema.json applied (JSON Merge Patch, RFC 7386)."""
+    schema = _load(folder / RELEASE_SCHEMA)
+    for extension in extension_dirs:
+        schema = json_merge_patch.merge(schema, _load(Path(extension) / RELEASE_SCHEMA))
+    return schema
+
+
+def extension_errors(extension_dir: Path, folder: Path, standard_zip: Path | None = None) -> list[str]:
+    """What is wrong with an extension: its metadata, its patch, and the patched release schema (a valid JSON Schema
+    draft 4 and, when the standard's ZIP is given, valid against the OCDS meta-schema)."""
+    errors = []
+    metadata = _load(extension_dir / "extension.json")
+    for field in ("name", "description", "schemas", "compatibility"):
+        if not metadata.get(field):
+            errors.append(f"extension.json: {field} is missing")
+    if RELEASE_SCHEMA not in metadata.get("schemas", []) or not (extension_dir / RELEASE_SCHEMA).is_file():
+        errors.append(f"extension.json: {RELEASE_SCHEMA} must be listed and present")
+        return errors
+    if "1.1" not in metadata.get("compatibility", []):
+        errors.append("extension.json: compatibility must include 1.1")
+    schema = patched_release_schema(folder, [extension_dir])
+    try:
+        jsonschema.Draft4Validator.check_schema(schema)
+    except jsonschema.SchemaError as error:
+        errors.append(f"patched release schema: {error.message}")
+    if standard_zip is not None:
+        with zipfile.ZipFile(standard_zip) as archive:
+            name = next(item for item in archive.namelist() if item.endswith("/schema/meta-schema.json"))
+            meta_schema = json.loads(archive.read(name))
+        validator = jsonschema.Draft4Validator(meta_schema)
+        errors += [
+            f"patched release schema against the OCDS meta-schema: {'/'.join(map(str, e.absolute_path))}: {e.message}"
+            for e in validator.iter_errors(schema)
+        ]
+    return errors
+
+
+def schema_errors(package: dict, folder: Path, extension_dirs: list[Path] = ()) -> list[str]:
+    """Every jsonschema error of the package (against the release schema patched by `extension_dirs`)."""
     package_schema = _load(folder / PACKAGE_SCHEMA)
-    release_schema = _load(folder / RELEASE_SCHEMA)
+    release_schema = patched_release_schema(folder, extension_dirs)
     registry = Registry().with_resource(
         release_schema["id"], Resource.from_contents(release_schema, default_specification=DRAFT4)
     )
@@ -134,8 +175,10 @@ def release_id_errors(package: dict) -> list[str]:
     return errors
 
 
-def validate_package(package: dict, folder: Path) -> list[str]:
-    return schema_errors(package, folder) + codelist_errors(package, folder) + release_id_errors(package)
+def validate_package(package: dict, folder: Path, extension_dirs: list[Path] = ()) -> list[str]:
+    return (
+        schema_errors(package, folder, extension_dirs) + codelist_errors(package, folder) + release_id_errors(package)
+    )
 
 
 # --- the official validator ---------------------------------------------------------------------------------------
@@ -155,16 +198,21 @@ class LocalFilesAdapter(requests.adapters.BaseAdapter):
         for prefix, folder in self.folders.items():
             if request.url.startswith(prefix):
                 path = (folder / request.url[len(prefix) :].split("?")[0]).resolve()
+                found = path.is_file() and path.is_relative_to(folder.resolve())
+                content = path.read_bytes() if found else b""
                 response = requests.Response()
                 response.url = request.url
                 response.request = request
-                if path.is_file() and path.is_relative_to(folder.resolve()):
-                    response.status_code = 200
-                    response._content = path.read_bytes()
-                else:
-                    response.status_code = 404
-                    response._content = b""
-                response.reason = "OK" if response.status_code == 200 else "Not Found"
+                response.status_code = 200 if found else 404
+                response.reason = "OK" if found else "Not Found"
+                response.raw = HTTPResponse(
+                    body=io.BytesIO(content),
+                    status=response.status_code,
+                    reason=response.reason,
+                    preload_content=False,
+                    request_url=request.url,
+                )
+                response._content = content
                 return response
         raise requests.ConnectionError(f"no download during validation: {request.url}")
 

@@ -16,6 +16,7 @@ from api.views.ocds import (
     OcdsDateRangeSerializer,
     OcdsRecordPackageView,
     OcdsReleasePackageView,
+    ocds_extension_file,
 )
 from api.views.registry import CreditListingViewSet, OrganizationViewSet
 from api.views.supervision import ComplaintViewSet
@@ -33,6 +34,7 @@ __all__ = [
     "OcdsDateRangeSerializer",
     "OcdsRecordPackageView",
     "OcdsReleasePackageView",
+    "ocds_extension_file",
     "OrganizationViewSet",
     "PurchaseListViewSet",
     "TokenView",

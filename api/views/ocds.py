@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime
+import json
 
+from django.http import Http404, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -149,3 +151,21 @@ class OcdsContractReleasesView(APIView):
             raise ApiError.not_found(_("没有该编号的已签订合同。")) from None
         releases = ocds.contract_releases(contract, base_url=_base_url(request))
         return Response(ocds.release_package(releases, uri=request.build_absolute_uri()))
+
+
+EXTENSION_FILES = {"extension.json": "application/json", "release-schema.json": "application/json", "README.md": None}
+
+
+def ocds_extension_file(request, name: str):
+    """The files of Qiyue's OCDS extension (listed in every package), from the repository; extension.json names the
+    README on this site."""
+    if name not in EXTENSION_FILES:
+        raise Http404
+    path = ocds.EXTENSION_DIR / name
+    if name == "extension.json":
+        metadata = json.loads(path.read_text(encoding="utf-8"))
+        readme = request.build_absolute_uri(reverse("api:ocds-extension", args=["README.md"]))
+        metadata["documentationUrl"] = {"en": readme}
+        return JsonResponse(metadata, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    content_type = EXTENSION_FILES[name] or "text/markdown; charset=utf-8"
+    return HttpResponse(path.read_bytes(), content_type=content_type)

@@ -406,5 +406,6 @@ def test_api_root_links_every_collection():
         "evaluations",
         "complaints",
         "ocds/releases",
+        "ocds/records",
     }
     assert links["ocds/releases"].endswith("/api/v1/ocds/releases/")

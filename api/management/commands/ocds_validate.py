@@ -21,7 +21,14 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from api import ocds
-from api.ocds_validation import PACKAGE_SCHEMA, RELEASE_SCHEMA, STANDARD_ZIP, cove_findings, validate_package
+from api.ocds_validation import (
+    PACKAGE_SCHEMA,
+    RELEASE_SCHEMA,
+    STANDARD_ZIP,
+    cove_findings,
+    extension_errors,
+    validate_package,
+)
 from api.selectors import ocds_contract_list
 
 # OCDS_SCHEMA_DIR names the folder; by default shared/ocds-1.1 beside the repository (as CI lays it out).
@@ -71,7 +78,8 @@ class Command(BaseCommand):
         record_package = ocds.record_package(records, uri=f"{base_url}api/v1/ocds/records/", packages=packages)
         if output:
             Path(output).write_text(json.dumps(package, ensure_ascii=False, indent=2), encoding="utf-8")
-        errors = validate_package(package, folder)
+        errors = [f"extension: {error}" for error in extension_errors(ocds.EXTENSION_DIR, folder, zip_path)]
+        errors += validate_package(package, folder, [ocds.EXTENSION_DIR])
         local = ocds.local_extension_folders(base_url)
         errors += [f"release package: {finding}" for finding in cove_findings(package, zip_path, local_urls=local)]
         errors += [
