@@ -32,6 +32,8 @@ urlpatterns = [
     path("v1/", include(router.urls)),
     path("v1/ocds/releases/", views.OcdsReleasePackageView.as_view(), name="ocds-releases"),
     path("v1/ocds/records/", views.OcdsRecordPackageView.as_view(), name="ocds-records"),
+    path("v1/ocds/dump/", views.OcdsDumpView.as_view(), name="ocds-dump"),
+    path("v1/ocds/dump/<str:name>", views.ocds_dump_file, name="ocds-dump-file"),
     path("ocds/extension/<str:name>", views.ocds_extension_file, name="ocds-extension"),
     path("v1/auth/token/", views.TokenView.as_view(), name="token"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -14,8 +14,10 @@ from api.views.ocds import (
     OCDS_PACKAGE,
     OcdsContractReleasesView,
     OcdsDateRangeSerializer,
+    OcdsDumpView,
     OcdsRecordPackageView,
     OcdsReleasePackageView,
+    ocds_dump_file,
     ocds_extension_file,
 )
 from api.views.registry import CreditListingViewSet, OrganizationViewSet
@@ -35,6 +37,8 @@ __all__ = [
     "OcdsRecordPackageView",
     "OcdsReleasePackageView",
     "ocds_extension_file",
+    "OcdsDumpView",
+    "ocds_dump_file",
     "OrganizationViewSet",
     "PurchaseListViewSet",
     "TokenView",

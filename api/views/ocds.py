@@ -5,23 +5,27 @@ from __future__ import annotations
 import datetime
 import json
 
-from django.http import Http404, HttpResponse, JsonResponse
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
+from rest_framework.exceptions import NotAuthenticated
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api import ocds
+from accounts.permissions import is_official, is_superuser
+from api import ocds, ocds_dump
 from api.exceptions import ApiError
 from api.pagination import ApiPagination
 from api.selectors import ocds_contract_get, ocds_contract_list
 from api.views.common import ERRORS
 from contracts.models import Contract
+from verification.services import site_url
 
 # --- OCDS --------------------------------------------------------------------------------------------------------
 
@@ -169,3 +173,51 @@ def ocds_extension_file(request, name: str):
         return JsonResponse(metadata, json_dumps_params={"ensure_ascii": False, "indent": 2})
     content_type = EXTENSION_FILES[name] or "text/markdown; charset=utf-8"
     return HttpResponse(path.read_bytes(), content_type=content_type)
+
+
+class OcdsDumpView(APIView):
+    """The bulk files (all releases and records, JSON Lines and packages): GET lists what was last built; an official
+    POSTs to have them rebuilt in the background."""
+
+    permission_classes = [AllowAny]
+    renderer_classes = [JSONRenderer]
+
+    @extend_schema(
+        summary=_("OCDS 批量数据文件：全部 release 和 record（JSON Lines 与发布包格式）"),
+        tags=["open data"],
+        responses={200: OpenApiTypes.OBJECT, 404: ERRORS[404]},
+    )
+    def get(self, request):
+        manifest = ocds_dump.read_manifest()
+        if manifest is None:
+            raise ApiError.not_found(_("批量数据文件尚未生成。"))
+        for name, details in manifest["files"].items():
+            details["url"] = request.build_absolute_uri(reverse("api:ocds-dump-file", args=[name]))
+        return Response(manifest)
+
+    @extend_schema(
+        summary=_("重新生成 OCDS 批量数据文件（后台，工作人员）"),
+        tags=["open data"],
+        request=None,
+        responses={202: OpenApiTypes.OBJECT, 401: ERRORS[401], 403: ERRORS[403]},
+    )
+    def post(self, request):
+        if not request.user.is_authenticated:
+            raise NotAuthenticated
+        if not (is_official(request.user) or is_superuser(request.user)):
+            raise ApiError.lazy(
+                status_code=403, code="permission_denied", message=_("只有工作人员可以重新生成批量数据文件。")
+            )
+        base_url = site_url(request)
+        transaction.on_commit(lambda: ocds_dump.build_ocds_dump.enqueue(base_url))
+        return Response({"status": "queued"}, status=202)
+
+
+def ocds_dump_file(request, name: str):
+    """One built bulk file."""
+    if name not in ocds_dump.FILES:
+        raise Http404
+    path = ocds_dump.dump_folder() / name
+    if not path.is_file():
+        raise Http404
+    return FileResponse(path.open("rb"), as_attachment=True, filename=name, content_type="application/gzip")
