@@ -369,10 +369,28 @@ def _contract_section(contract: Contract, state: dict, *, status: str, base_url:
         "value": money(state["amount"]),
         "dateSigned": day_start(contract.signed_on) if contract.signed_on else None,
         "documents": [
-            document(doc, base_url) for doc in contract.documents.all() if doc.is_public and contract.is_public
+            *contract_text_documents(contract, base_url),
+            *(document(doc, base_url) for doc in contract.documents.all() if doc.is_public and contract.is_public),
         ],
     }
     return {key: value for key, value in section.items() if value not in (None, [])}
+
+
+def contract_text_documents(contract: Contract, base_url: str) -> list[dict]:
+    """The contract text Qiyue generates from the model-contract version the contract was signed on."""
+    if contract.text_version is None or contract.signed_on is None:
+        return []
+    return [
+        {
+            "id": "contract-text",
+            "documentType": "contractSigned",
+            "title": f"合同文本（依据示范文本第 {contract.text_version.version} 版生成）",
+            "url": base_url.rstrip("/") + reverse("contracts:contract-pdf", args=[contract.number]),
+            "datePublished": day_start(contract.signed_on),
+            "format": "application/pdf",
+            "language": LANGUAGE,
+        }
+    ]
 
 
 def purchase_list_path(purchase_list_id: int) -> str:

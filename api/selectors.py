@@ -18,6 +18,7 @@ def _with_release_data(queryset: QuerySet[Contract]) -> QuerySet[Contract]:
         "organization__region__parent__parent__parent",
         "purchase_item__purchase_list",
         "purchase_item__origin__purchase_list",
+        "text_version",
     ).prefetch_related(
         Prefetch("deliverables", queryset=Deliverable.objects.order_by("due_on", "pk")),
         Prefetch("payments", queryset=Payment.objects.order_by("instalment")),

@@ -195,8 +195,12 @@ def test_performed_contract_releases(prefix, performed_contract):
         "supplier",
         "payee",
     }
-    # Only the public document, with its download address.
-    (document,) = contract["documents"]
+    # The contract text Qiyue generates, then only the public uploaded document, with its download address.
+    text, document = contract["documents"]
+    assert text["id"] == "contract-text" and text["url"].endswith(
+        f"/contracts/{performed_contract.number}/contract.pdf"
+    )
+    assert "示范文本第 1 版" in text["title"]
     assert document["title"] == "合同正本" and document["documentType"] == "contractSigned"
     assert document["url"].startswith(f"https://qiyue.example.cn/contracts/{performed_contract.number}/documents/")
 

@@ -71,7 +71,8 @@ def test_evaluation_results_and_fingerprints_are_published(evaluated, signed_con
     (report,) = latest["implementation"]["documents"]
     assert report["id"] == result["reportDocumentID"]
     assert report["url"] == f"{BASE}evaluations/{evaluated.pk}/report.pdf"
-    (document,) = latest["documents"]
+    text, document = latest["documents"]
+    assert text["documentType"] == "contractSigned" and "sha256" not in text
     assert len(document["sha256"]) == 64
     if SCHEMA_DIR.is_dir():
         assert validate_package(package, SCHEMA_DIR, [ocds.EXTENSION_DIR]) == []
