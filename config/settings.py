@@ -13,6 +13,10 @@ from urllib.parse import urlsplit
 import dj_database_url
 import dj_email_url
 
+# openpyxl writes with its own XML writer even though lxml is installed (python-docx and the OCDS validator need lxml):
+# its lxml writer treats line breaks in cell text differently. Set before anything imports openpyxl.
+os.environ.setdefault("OPENPYXL_LXML", "False")
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 

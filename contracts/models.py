@@ -332,6 +332,8 @@ class ContractTemplate(models.Model):
     )
     created_at = models.DateTimeField(_("修订时间"), default=timezone.now)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("合同示范文本")
         verbose_name_plural = _("合同示范文本")

@@ -54,7 +54,9 @@ class ContractTemplateForm(forms.Form):
     body = forms.CharField(
         label=gettext_lazy("合同文本"),
         widget=forms.Textarea(attrs={"rows": 30, "class": "font-monospace"}),
-        help_text=gettext_lazy("以“# ”开头的行是条款标题；{{占位符}} 由合同的数据填入，可用的占位符见示范文本页面。"),
+        help_text=gettext_lazy(
+            "以“# ”开头的行是条款标题；占位符（如 {{甲方}}）由合同的数据填入，可用的占位符见示范文本页面。"
+        ),
     )
     note = forms.CharField(label=gettext_lazy("修订说明"), max_length=300, required=False)
 
