@@ -10,6 +10,7 @@ from api.views.auth import TokenView
 from api.views.common import ERRORS, ApiViewSet, parse
 from api.views.contracts import ContractViewSet, DeliverableViewSet, PurchaseListViewSet
 from api.views.evaluations import EvaluationViewSet
+from api.views.me import MyNotificationListView, MyNotificationReadAllView, MyNotificationReadView, MyTodoView
 from api.views.ocds import (
     OCDS_PACKAGE,
     OcdsContractReleasesView,
@@ -20,7 +21,8 @@ from api.views.ocds import (
     ocds_dump_file,
     ocds_extension_file,
 )
-from api.views.registry import CreditListingViewSet, OrganizationViewSet
+from api.views.registry import CreditListingViewSet, OrganizationViewSet, PenaltyViewSet
+from api.views.statistics import StatisticsView
 from api.views.supervision import ComplaintViewSet
 
 __all__ = [
@@ -28,9 +30,14 @@ __all__ = [
     "ComplaintViewSet",
     "ContractViewSet",
     "CreditListingViewSet",
+    "PenaltyViewSet",
     "DeliverableViewSet",
     "ERRORS",
     "EvaluationViewSet",
+    "MyNotificationListView",
+    "MyNotificationReadAllView",
+    "MyNotificationReadView",
+    "MyTodoView",
     "OCDS_PACKAGE",
     "OcdsContractReleasesView",
     "OcdsDateRangeSerializer",
@@ -41,6 +48,7 @@ __all__ = [
     "ocds_dump_file",
     "OrganizationViewSet",
     "PurchaseListViewSet",
+    "StatisticsView",
     "TokenView",
     "parse",
 ]
