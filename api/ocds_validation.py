@@ -12,17 +12,26 @@ from __future__ import annotations
 
 import csv
 import datetime
+import io
 import json
+import tempfile
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+from unittest import mock
 from urllib.parse import urlsplit
 
+import json_merge_patch
 import jsonschema
+import requests
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
+from urllib3 import HTTPResponse
 
 PACKAGE_SCHEMA = "release-package-schema.json"
 RELEASE_SCHEMA = "release-schema.json"
+STANDARD_ZIP = "standard-1__1__5.zip"
+STANDARD_SCHEMA_URL = "https://standard.open-contracting.org/schema/1__1__5/"
 
 
 def _load(path: Path) -> dict:
@@ -65,10 +74,48 @@ def _uri(value) -> bool:
     return True
 
 
-def schema_errors(package: dict, folder: Path) -> list[str]:
-    """Every jsonschema error of the package, as 'path: message' lines."""
+def patched_release_schema(folder: Path, extension_dirs: list[Path] = ()) -> dict:
+    """The core release schema with each extension's release-schema.json applied (JSON Merge Patch, RFC 7386)."""
+    schema = _load(folder / RELEASE_SCHEMA)
+    for extension in extension_dirs:
+        schema = json_merge_patch.merge(schema, _load(Path(extension) / RELEASE_SCHEMA))
+    return schema
+
+
+def extension_errors(extension_dir: Path, folder: Path, standard_zip: Path | None = None) -> list[str]:
+    """What is wrong with an extension: its metadata, its patch, and the patched release schema (a valid JSON Schema
+    draft 4 and, when the standard's ZIP is given, valid against the OCDS meta-schema)."""
+    errors = []
+    metadata = _load(extension_dir / "extension.json")
+    for field in ("name", "description", "schemas", "compatibility"):
+        if not metadata.get(field):
+            errors.append(f"extension.json: {field} is missing")
+    if RELEASE_SCHEMA not in metadata.get("schemas", []) or not (extension_dir / RELEASE_SCHEMA).is_file():
+        errors.append(f"extension.json: {RELEASE_SCHEMA} must be listed and present")
+        return errors
+    if "1.1" not in metadata.get("compatibility", []):
+        errors.append("extension.json: compatibility must include 1.1")
+    schema = patched_release_schema(folder, [extension_dir])
+    try:
+        jsonschema.Draft4Validator.check_schema(schema)
+    except jsonschema.SchemaError as error:
+        errors.append(f"patched release schema: {error.message}")
+    if standard_zip is not None:
+        with zipfile.ZipFile(standard_zip) as archive:
+            name = next(item for item in archive.namelist() if item.endswith("/schema/meta-schema.json"))
+            meta_schema = json.loads(archive.read(name))
+        validator = jsonschema.Draft4Validator(meta_schema)
+        errors += [
+            f"patched release schema against the OCDS meta-schema: {'/'.join(map(str, e.absolute_path))}: {e.message}"
+            for e in validator.iter_errors(schema)
+        ]
+    return errors
+
+
+def schema_errors(package: dict, folder: Path, extension_dirs: list[Path] = ()) -> list[str]:
+    """Every jsonschema error of the package (against the release schema patched by `extension_dirs`)."""
     package_schema = _load(folder / PACKAGE_SCHEMA)
-    release_schema = _load(folder / RELEASE_SCHEMA)
+    release_schema = patched_release_schema(folder, extension_dirs)
     registry = Registry().with_resource(
         release_schema["id"], Resource.from_contents(release_schema, default_specification=DRAFT4)
     )
@@ -128,5 +175,95 @@ def release_id_errors(package: dict) -> list[str]:
     return errors
 
 
-def validate_package(package: dict, folder: Path) -> list[str]:
-    return schema_errors(package, folder) + codelist_errors(package, folder) + release_id_errors(package)
+def validate_package(package: dict, folder: Path, extension_dirs: list[Path] = ()) -> list[str]:
+    return (
+        schema_errors(package, folder, extension_dirs) + codelist_errors(package, folder) + release_id_errors(package)
+    )
+
+
+# --- the official validator ---------------------------------------------------------------------------------------
+
+
+class LocalFilesAdapter(requests.adapters.BaseAdapter):
+    """A `requests` transport that answers from local folders and refuses every other address.
+
+    `folders` maps URL prefixes to folders: the validator reads an extension listed in a package by its public URL,
+    and this adapter gives it the repository's copy of that extension instead of the network."""
+
+    def __init__(self, folders: dict[str, Path]) -> None:
+        super().__init__()
+        self.folders = folders
+
+    def send(self, request, **kwargs):
+        for prefix, folder in self.folders.items():
+            if request.url.startswith(prefix):
+                path = (folder / request.url[len(prefix) :].split("?")[0]).resolve()
+                found = path.is_file() and path.is_relative_to(folder.resolve())
+                content = path.read_bytes() if found else b""
+                response = requests.Response()
+                response.url = request.url
+                response.request = request
+                response.status_code = 200 if found else 404
+                response.reason = "OK" if found else "Not Found"
+                response.raw = HTTPResponse(
+                    body=io.BytesIO(content),
+                    status=response.status_code,
+                    reason=response.reason,
+                    preload_content=False,
+                    request_url=request.url,
+                )
+                response._content = content
+                return response
+        raise requests.ConnectionError(f"no download during validation: {request.url}")
+
+    def close(self) -> None:
+        pass
+
+
+def cove_findings(package: dict, standard_zip: Path, *, local_urls: dict[str, Path] | None = None) -> list[str]:
+    """What the official OCDS validator (libcoveocds) finds in a release or record package, one line each.
+
+    Schema errors (core schema with the package's extensions applied), every additional check, values outside closed
+    codelists, fields that neither the schema nor an extension defines, and extensions it cannot read. The standard
+    comes from `standard_zip` (the standard's repository as one ZIP); extension URLs listed in the package are served
+    from `local_urls` (URL prefix -> folder); nothing is downloaded."""
+    from libcoveocds.api import ocds_json_output
+    from libcoveocds.config import LibCoveOCDSConfig
+
+    config = LibCoveOCDSConfig()
+    config.config.update(
+        {"standard_zip": f"file://{Path(standard_zip).resolve()}", "additional_checks": "all", "context": "api"}
+    )
+    with tempfile.TemporaryDirectory() as work:
+        # The record package schema refers to the versioned-release schema by its URL: answer it from the ZIP.
+        schema_folder = Path(work) / "schema"
+        with zipfile.ZipFile(standard_zip) as archive:
+            for name in archive.namelist():
+                parts = Path(name).parts
+                if len(parts) == 3 and parts[1] == "schema" and name.endswith(".json"):
+                    schema_folder.mkdir(exist_ok=True)
+                    (schema_folder / parts[2]).write_bytes(archive.read(name))
+        adapter = LocalFilesAdapter({STANDARD_SCHEMA_URL: schema_folder, **(local_urls or {})})
+        # Every HTTP request made while validating (ocdsextensionregistry's session, jsonref's requests.get) goes
+        # through the local adapter.
+        with mock.patch.object(requests.Session, "get_adapter", lambda session, url: adapter):
+            output = Path(work) / "output"
+            output.mkdir()
+            result = ocds_json_output(str(output), json_data=package, lib_cove_ocds_config=config)
+    findings = [
+        f"schema: {error.get('path') or error.get('field')}: {error.get('description')} ({error.get('value')!r})"
+        for error in result.get("validation_errors", [])
+    ]
+    for check, items in (result.get("additional_checks") or {}).items():
+        findings.extend(f"additional check {check}: {item.get('json_location', item)}" for item in items)
+    for codelist, details in (result.get("additional_closed_codelist_values") or {}).items():
+        findings.append(f"closed codelist {codelist}: {details.get('values')}")
+    findings.extend(
+        f"field not in the schema or an extension: {field['path']}/{field['field']}"
+        for field in result.get("additional_fields") or []
+    )
+    invalid = (result.get("extensions") or {}).get("invalid_extensions") or []
+    findings.extend(f"extension {url}: {message}" for url, message in invalid)
+    if result.get("json_deref_error"):
+        findings.append(f"schema could not be read: {result['json_deref_error']}")
+    return findings

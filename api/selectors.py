@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from contracts.models import Amendment, Contract, ContractDocument, Deliverable, Payment
+from evaluations.models import Evaluation
 
 
 def _with_release_data(queryset: QuerySet[Contract]) -> QuerySet[Contract]:
@@ -16,11 +17,17 @@ def _with_release_data(queryset: QuerySet[Contract]) -> QuerySet[Contract]:
         "department__region__parent__parent__parent",
         "organization__region__parent__parent__parent",
         "purchase_item__purchase_list",
+        "purchase_item__origin__purchase_list",
+        "text_version",
     ).prefetch_related(
         Prefetch("deliverables", queryset=Deliverable.objects.order_by("due_on", "pk")),
         Prefetch("payments", queryset=Payment.objects.order_by("instalment")),
         Prefetch("amendments", queryset=Amendment.objects.order_by("amended_on", "pk")),
         Prefetch("documents", queryset=ContractDocument.objects.filter(is_public=True).order_by("uploaded_at", "pk")),
+        Prefetch(
+            "evaluations",
+            queryset=Evaluation.objects.filter(status=Evaluation.Status.FINALIZED).order_by("finalized_at", "pk"),
+        ),
     )
 
 
@@ -46,6 +53,11 @@ def _activity_since(day: datetime.date) -> Q:
         | Exists(Payment.objects.filter(contract=contract, paid_on__gte=day))
         | Exists(Deliverable.objects.filter(contract=contract, accepted_at__gte=_start_of(day)))
         | Exists(overdue_since)
+        | Exists(
+            Evaluation.objects.filter(
+                contract=contract, status=Evaluation.Status.FINALIZED, finalized_at__gte=_start_of(day)
+            )
+        )
     )
 
 

@@ -15,6 +15,7 @@ class ApiRouter(DefaultRouter):
     def get_api_root_view(self, api_urls=None):
         view = super().get_api_root_view(api_urls)
         view.initkwargs["api_root_dict"]["ocds/releases"] = "ocds-releases"
+        view.initkwargs["api_root_dict"]["ocds/records"] = "ocds-records"
         view.initkwargs["api_root_dict"]["statistics"] = "statistics"
         view.initkwargs["api_root_dict"]["search"] = "search"
         return view
@@ -33,6 +34,10 @@ router.register("complaints", views.ComplaintViewSet, basename="complaint")
 urlpatterns = [
     path("v1/", include(router.urls)),
     path("v1/ocds/releases/", views.OcdsReleasePackageView.as_view(), name="ocds-releases"),
+    path("v1/ocds/records/", views.OcdsRecordPackageView.as_view(), name="ocds-records"),
+    path("v1/ocds/dump/", views.OcdsDumpView.as_view(), name="ocds-dump"),
+    path("v1/ocds/dump/<str:name>", views.ocds_dump_file, name="ocds-dump-file"),
+    path("ocds/extension/<str:name>", views.ocds_extension_file, name="ocds-extension"),
     path("v1/statistics/", views.StatisticsView.as_view(), name="statistics"),
     path("v1/search/", views.SearchView.as_view(), name="search"),
     path("v1/auth/token/", views.TokenView.as_view(), name="token"),

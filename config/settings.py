@@ -11,9 +11,14 @@ import re
 import sys
 import zoneinfo
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 import dj_email_url
+
+# openpyxl writes with its own XML writer even though lxml is installed (python-docx and the OCDS validator need lxml):
+# its lxml writer treats line breaks in cell text differently. Set before anything imports openpyxl.
+os.environ.setdefault("OPENPYXL_LXML", "False")
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -74,6 +79,17 @@ def _env_dotted_path(name: str, default: str) -> str:
     return value
 
 
+def _env_url(name: str, default: str) -> str:
+    """An absolute http(s) address, or empty; anything else stops start-up."""
+    raw = os.environ.get(name, default).strip()
+    if not raw:
+        return ""
+    parts = urlsplit(raw)
+    if parts.scheme not in {"http", "https"} or not parts.netloc or any(char.isspace() for char in raw):
+        _refuse(f"{name}={raw!r} is not an absolute http(s) URL / {name} 不是有效的网址")
+    return raw
+
+
 DEBUG = _env_bool("DEBUG", False)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
@@ -113,6 +129,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "core",
+    "verification",
     "accounts",
     "notifications",
     "registry",
@@ -403,9 +420,21 @@ TASKS = {
 # Exports with more rows than this are built in the background (api.exports.build_export).
 EXPORT_BACKGROUND_THRESHOLD = _env_int("EXPORT_BACKGROUND_THRESHOLD", 2000)
 
-# Open data: the OCDS ocid prefix registered for this publisher.
-OCDS_OCID_PREFIX = os.environ.get("OCDS_OCID_PREFIX", "ocds-qiyue00")
+# Open data (OCDS 1.1). The ocid prefix is the one the Open Contracting Partnership registered for this publisher:
+# "ocds-" and six lower-case letters or digits. The licence and the publication policy are the addresses of the
+# published texts; a malformed value stops start-up.
+OCDS_OCID_PREFIX = os.environ.get("OCDS_OCID_PREFIX", "ocds-qiyue1")
+if not re.fullmatch(r"ocds-[a-z0-9]{6}", OCDS_OCID_PREFIX):
+    _refuse(
+        f"OCDS_OCID_PREFIX={OCDS_OCID_PREFIX!r} is not a registered ocid prefix (ocds- and 6 lower-case letters or "
+        "digits, e.g. ocds-213czf) / OCDS_OCID_PREFIX 应为 ocds- 加 6 位小写字母或数字"
+    )
 OCDS_PUBLISHER_NAME = os.environ.get("OCDS_PUBLISHER_NAME", "内蒙古自治区民政厅")
+OCDS_PUBLISHER_URI = _env_url("OCDS_PUBLISHER_URI", "")
+OCDS_LICENSE = _env_url("OCDS_LICENSE", "https://creativecommons.org/licenses/by/4.0/")
+OCDS_PUBLICATION_POLICY = _env_url("OCDS_PUBLICATION_POLICY", "")
+# The site's public address, printed on documents (verification links and QR codes); empty: the request's host.
+SITE_URL = _env_url("SITE_URL", "")
 
 LOGGING = {
     "version": 1,

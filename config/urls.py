@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("supervision.urls")),
     path("statistics/", include("stats.urls")),
     path("api/", include("api.urls")),
+    path("verify/", include("verification.urls")),
     path("exports/", include("api.export_urls")),
     path("admin/", admin.site.urls),
     path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain")),

@@ -114,6 +114,7 @@ class ContractAdmin(SimpleHistoryAdmin):
         "terminated_on",
         "termination_reason",
         "eligibility_acknowledged_warnings",
+        "text_version",
         "created_by",
         "created_at",
     )

@@ -389,8 +389,36 @@ def _seed_contract(spec: DemoContract, departments: dict[str, Department], used:
     return contract
 
 
+MODEL_CONTRACT_NOTE = "增加服务对象个人信息保护条款"
+PRIVACY_CLAUSE = """# 第十条　个人信息保护
+乙方在提供服务中知悉的服务对象姓名、身份证件号码、健康状况、家庭住址等个人信息，只能用于本合同约定的服务；乙方应采取必要措施防止泄露，合同终止后按甲方要求删除或移交。
+
+# 第十一条　其他"""
+
+
+def _seed_model_contract() -> None:
+    """The regional civil-affairs department's revision of the model contract (version 2), once."""
+    from django.contrib.auth import get_user_model
+
+    from contracts.models import ContractTemplate
+
+    if ContractTemplate.objects.filter(note=MODEL_CONTRACT_NOTE).exists():
+        return
+    keeper = get_user_model().objects.filter(username="registrar_nm").first()
+    first = ContractTemplate.objects.filter(version=1).first()
+    if keeper is None or first is None:
+        return
+    services.contract_template_save(
+        actor=keeper,
+        title=first.title,
+        body=first.body.replace("# 第十条　其他", PRIVACY_CLAUSE),
+        note=MODEL_CONTRACT_NOTE,
+    )
+
+
 def seed(departments: dict[str, Department]) -> dict[str, list]:
     """Create the demo purchase lists and contracts that are missing; returns what exists afterwards."""
+    _seed_model_contract()
     lists = [_seed_list(spec, departments) for spec in LISTS]
     used: set[int] = set()
     contracts = [_seed_contract(spec, departments, used) for spec in CONTRACTS]

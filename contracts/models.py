@@ -11,6 +11,7 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -230,6 +231,14 @@ class Contract(models.Model):
     terminated_on = models.DateField(_("终止日期"), null=True, blank=True)
     termination_reason = models.TextField(_("终止原因"), blank=True)
     eligibility_acknowledged_warnings = models.TextField(_("签订时已确认的资格提示"), blank=True)
+    text_version = models.ForeignKey(
+        "contracts.ContractTemplate",
+        verbose_name=_("签订的合同文本版本"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("创建人"),
@@ -303,6 +312,39 @@ class Contract(models.Model):
         return not self.term_within(1)
 
 
+class ContractTemplate(models.Model):
+    """One version of the model contract text (政府购买服务合同示范文本). Versions are never changed: saving the text
+    makes the next version, and a signed contract keeps the version it was signed on (Contract.text_version).
+
+    The text is plain: a line starting with "# " is a heading, "{{名称}}" a placeholder filled from the contract
+    (contracts.contract_text.PLACEHOLDERS), a placeholder alone on a line that names a table puts the table there."""
+
+    version = models.PositiveIntegerField(_("版本"), unique=True)
+    title = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("合同文本"))
+    note = models.CharField(_("修订说明"), max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("修订人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("修订时间"), default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("合同示范文本")
+        verbose_name_plural = _("合同示范文本")
+        ordering = ["-version"]
+        constraints = [models.CheckConstraint(condition=Q(version__gte=1), name="contract_template_version_from_one")]
+
+    def __str__(self) -> str:
+        return f"{self.title}（{self.version}）"
+
+
 class ContractNumberSequence(models.Model):
     """The last contract sequence number given out per department and year (an internal counter)."""
 
@@ -346,6 +388,14 @@ class ContractDocument(StoredFile):
 
     def __str__(self) -> str:
         return self.title
+
+    def public_link(self) -> tuple[str, str] | None:
+        """A public document of a signed contract is published on the contract's page."""
+        if not (self.is_public and self.contract.is_public):
+            return None
+        return f"{self.contract.number} {self.contract.title}：{self.title}", reverse(
+            "contracts:contract-detail", args=[self.contract.number]
+        )
 
 
 class Deliverable(models.Model):

@@ -15,8 +15,10 @@ from __future__ import annotations
 from typing import Callable
 
 import rules
+from django.conf import settings
 
-from accounts.permissions import is_member_of, is_purchaser, is_superuser
+from accounts.permissions import is_member_of, is_official, is_purchaser, is_superuser
+from registry.models import Department
 
 EvidenceCheck = Callable[[object, object], bool]
 _evidence_viewer_checks: list[EvidenceCheck] = []
@@ -45,6 +47,19 @@ def purchaser_of_department(user, obj) -> bool:
     return bool(is_purchaser(user)) and department_id is not None and user.department_id == department_id
 
 
+@rules.predicate
+def keeps_model_contract(user) -> bool:
+    """Officials of a finance department (财政部门) or of the home province's civil-affairs department keep the model
+    contract text."""
+    department = getattr(user, "department", None) if is_official(user) else None
+    if department is None:
+        return False
+    if department.kind == Department.Kind.FINANCE:
+        return True
+    return department.kind == Department.Kind.CIVIL_AFFAIRS and department.region.code == settings.HOME_PROVINCE_CODE
+
+
+can_edit_contract_template = is_superuser | keeps_model_contract
 can_create_purchase_list = is_superuser | purchaser_of_department
 can_edit_purchase_list = is_superuser | purchaser_of_department
 can_create_contract = is_superuser | purchaser_of_department
@@ -107,6 +122,7 @@ def can_download_submission_file(user, submission_file) -> bool:
 
 
 for _name, _predicate in {
+    "can_edit_contract_template": can_edit_contract_template,
     "can_create_purchase_list": can_create_purchase_list,
     "can_edit_purchase_list": can_edit_purchase_list,
     "can_view_purchase_list": can_view_purchase_list,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,6 +17,8 @@ from contracts import selectors
 from contracts.models import Contract, PurchaseItem, PurchaseList
 from core import formatting
 from core.pdf import Report, format_date
+from verification.models import IssuedDocument
+from verification.services import issue_pdf
 
 
 def _period(start, end) -> str:
@@ -32,13 +35,16 @@ def _list_status(purchase_list: PurchaseList) -> str:
     return text
 
 
-def purchase_list_pdf(purchase_list: PurchaseList) -> bytes:
-    """The purchase list with every item, as PDF bytes."""
+def purchase_list_pdf(purchase_list: PurchaseList, *, base_url: str | None = None) -> bytes:
+    """The purchase list with every item, as PDF bytes on landscape pages (its eight columns), issued in the name of
+    the publishing department with a seal area."""
     purchase_list = PurchaseList.objects.select_related("department", "region", "revision_of").get(pk=purchase_list.pk)
     items = list(PurchaseItem.objects.filter(purchase_list=purchase_list).order_by("code"))
     total = sum((item.budget for item in items), Decimal("0.00"))
 
-    report = Report(purchase_list.title, generated_on=timezone.localdate(), subject=_("政府购买服务目录"))
+    report = Report(
+        purchase_list.title, generated_on=timezone.localdate(), subject=_("政府购买服务目录"), landscape=True
+    )
     report.key_values(
         [
             (_("发布部门"), purchase_list.department),
@@ -75,16 +81,34 @@ def purchase_list_pdf(purchase_list: PurchaseList) -> bytes:
                 item.provider_requirements or "—",
                 f"{item.quantity:,.2f} {item.unit}",
                 f"{item.budget:,.2f}",
-                _("%(start)s 至\n%(end)s")
+                _("%(start)s 至 %(end)s")
                 % {"start": format_date(item.service_start_on), "end": format_date(item.service_end_on)},
                 item.performance_targets or "—",
             ]
             for item in items
         ],
-        col_widths=(1.3, 1.4, 3, 1.6, 1.6, 1.8, 1.6, 1.6),
+        col_widths=(1.3, 1.5, 3.4, 2, 1.4, 1.5, 1.3, 2),
         empty=_("目录中没有购买项目。"),
+        whole_words=(0, 4, 5, 6),
     )
-    return report.render()
+    return issue_pdf(
+        report,
+        kind=IssuedDocument.Kind.PURCHASE_LIST,
+        subject=str(purchase_list.pk),
+        office=purchase_list.department.name,
+        facts=[
+            (_("标题"), purchase_list.title),
+            (_("年度"), purchase_list.year),
+            (_("状态"), _list_status(purchase_list)),
+            (_("发布日期"), format_date(purchase_list.published_on)),
+            (_("项目数"), len(items)),
+            (_("预算合计"), formatting.yuan(total)),
+        ],
+        page_url=reverse("contracts:purchase-list-detail", args=[purchase_list.pk]),
+        is_public=purchase_list.is_public,
+        seal=True,
+        base_url=base_url,
+    ).content
 
 
 def _contract_status(contract: Contract) -> str:
@@ -99,8 +123,8 @@ def _contract_status(contract: Contract) -> str:
     return text
 
 
-def contract_summary_pdf(contract: Contract) -> bytes:
-    """The public summary of one contract, as PDF bytes."""
+def contract_summary_pdf(contract: Contract, *, base_url: str | None = None) -> bytes:
+    """The public summary of one contract, as PDF bytes issued in the purchasing department's name."""
     contract = (
         Contract.objects.select_related("department__region", "organization", "purchase_item__purchase_list")
         .prefetch_related("deliverables", "payments__deliverable", "amendments")
@@ -190,4 +214,26 @@ def contract_summary_pdf(contract: Contract) -> bytes:
         empty=_("无合同变更。"),
     )
     report.paragraph(_("本摘要依据契约平台的公开记录生成，不含履约报告和证明材料。"), small=True)
-    return report.render()
+    return issue_pdf(
+        report,
+        kind=IssuedDocument.Kind.CONTRACT_SUMMARY,
+        subject=contract.number,
+        office=contract.department.name,
+        facts=contract_facts(contract),
+        page_url=reverse("contracts:contract-detail", args=[contract.number]),
+        is_public=contract.is_public,
+        base_url=base_url,
+    ).content
+
+
+def contract_facts(contract: Contract) -> list[tuple[object, object]]:
+    """The key facts of a contract shown on the verification page of its documents."""
+    return [
+        (_("合同编号"), contract.number),
+        (_("合同名称"), contract.title),
+        (_("购买主体"), contract.department.name),
+        (_("承接主体"), f"{contract.organization.name}（{contract.organization.uscc}）"),
+        (_("合同金额"), formatting.yuan(contract.amount)),
+        (_("履行期限"), _period(contract.start_on, contract.end_on)),
+        (_("状态"), _contract_status(contract)),
+    ]

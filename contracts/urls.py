@@ -36,6 +36,8 @@ contract_patterns = [
     path("contracts/new/", views.ContractCreateView.as_view(), name="contract-create"),
     path("contracts/<str:number>/", views.ContractDetailView.as_view(), name="contract-detail"),
     path("contracts/<str:number>/summary.pdf", views.contract_summary_pdf, name="contract-summary-pdf"),
+    path("contracts/<str:number>/contract.pdf", views.contract_pdf, name="contract-pdf"),
+    path("contracts/<str:number>/contract.docx", views.contract_docx, name="contract-docx"),
     path("contracts/<str:number>/edit/", views.ContractEditView.as_view(), name="contract-edit"),
     path("contracts/<str:number>/delete/", views.ContractDeleteView.as_view(), name="contract-delete"),
     path("contracts/<str:number>/sign/", views.ContractSignView.as_view(), name="contract-sign"),
@@ -80,4 +82,10 @@ contract_patterns = [
     ),
 ]
 
-urlpatterns = purchase_list_patterns + contract_patterns
+template_patterns = [
+    path("contract-template/", views.contract_template, name="contract-template"),
+    path("contract-template/edit/", views.ContractTemplateEditView.as_view(), name="contract-template-edit"),
+    path("contract-template/<int:version>/", views.contract_template_version, name="contract-template-version"),
+]
+
+urlpatterns = purchase_list_patterns + contract_patterns + template_patterns

@@ -4,13 +4,16 @@ it is stored.
 A file is accepted when its extension is allowed (settings.UPLOAD_ALLOWED_EXTENSIONS), its first bytes match that
 type (a renamed executable is refused), and it is no larger than the limit (settings.UPLOAD_MAX_MB megabytes unless
 the caller names a smaller one). It is stored under a generated name (`<app label>/<year>/<uuid4>.<ext>`) so
-uploaders cannot choose paths or overwrite each other; the name the uploader gave is kept in the database
-(`core.models.StoredFile`). Who may download a file is decided by each app's permissions.py;
+uploaders cannot choose paths or overwrite each other; the name the uploader gave and the content's SHA-256
+(computed on upload, checked again on every download) are kept in the database (`core.models.StoredFile`). Who may
+download a file is decided by each app's permissions.py;
 `core.views.stored_file_response` sends it.
 """
 
 from __future__ import annotations
 
+import hashlib
+import re
 import uuid
 import zipfile
 from dataclasses import dataclass
@@ -33,6 +36,8 @@ CONTENT_TYPES = {
 
 # The longest original name kept (the database column's length); longer names are cut, keeping the extension.
 ORIGINAL_NAME_MAX = 255
+# Files are hashed in chunks of this many bytes.
+HASH_CHUNK = 1024 * 1024
 _ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06")
 # Leading bytes each type must start with.
 _SIGNATURES = {
@@ -56,6 +61,7 @@ class UploadCheck:
     extension: str
     content_type: str
     size: int
+    sha256: str
 
 
 def extension_of(name: str) -> str:
@@ -119,7 +125,39 @@ def validate_upload(file, *, max_mb: int | None = None) -> UploadCheck:
         )
     if len(name) > ORIGINAL_NAME_MAX:
         name = name[: ORIGINAL_NAME_MAX - len(extension) - 1] + "." + extension
-    return UploadCheck(original_name=name, extension=extension, content_type=CONTENT_TYPES[extension], size=size)
+    return UploadCheck(
+        original_name=name,
+        extension=extension,
+        content_type=CONTENT_TYPES[extension],
+        size=size,
+        sha256=sha256_of(file),
+    )
+
+
+def sha256_of(file) -> str:
+    """The SHA-256 of a file's content as 64 lower-case hex digits (read in chunks, the position left at the start)."""
+    digest = hashlib.sha256()
+    file.seek(0)
+    for chunk in iter(lambda: file.read(HASH_CHUNK), b""):
+        digest.update(chunk)
+    file.seek(0)
+    return digest.hexdigest()
+
+
+def sha256_of_stored(field_file) -> str | None:
+    """The SHA-256 of a stored file as it is now, or None when the storage no longer has it."""
+    try:
+        with field_file.open("rb") as handle:
+            return sha256_of(handle)
+    except (FileNotFoundError, OSError, ValueError):
+        return None
+
+
+def normalize_sha256(text: str) -> str | None:
+    """A pasted hash as 64 lower-case hex digits (spaces, colons and "sha256:" dropped), or None if it is not one."""
+    value = re.sub(r"[\s:]", "", (text or "").strip().lower())
+    value = value.removeprefix("sha256")
+    return value if re.fullmatch(r"[0-9a-f]{64}", value) else None
 
 
 def upload_to(instance, filename: str) -> str:
@@ -127,3 +165,12 @@ def upload_to(instance, filename: str) -> str:
     extension = extension_of(filename)
     suffix = f".{extension}" if extension else ""
     return f"{instance._meta.app_label}/{timezone.localdate().year}/{uuid.uuid4().hex}{suffix}"
+
+
+def backfill_sha256(model, *, file_field: str = "file", hash_field: str = "sha256") -> None:
+    """Record the SHA-256 of every stored file of `model` that has none yet (for data migrations); a file the storage
+    no longer has keeps an empty hash."""
+    for row in model.objects.filter(**{hash_field: ""}).exclude(**{file_field: ""}).iterator(chunk_size=200):
+        digest = sha256_of_stored(getattr(row, file_field))
+        if digest:
+            model.objects.filter(pk=row.pk).update(**{hash_field: digest})

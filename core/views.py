@@ -9,6 +9,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -21,6 +23,10 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView
 from django_tables2 import RequestConfig
+
+from core.uploads import sha256_of_stored
+
+logger = logging.getLogger(__name__)
 
 PER_PAGE = 25
 MAX_PER_PAGE = 100
@@ -87,8 +93,26 @@ def pdf_response(content: bytes, filename: str) -> HttpResponse:
     return bytes_response(content, filename, "application/pdf", attachment=False)
 
 
-def stored_file_response(stored, *, original_name: str, content_type: str) -> FileResponse:
-    """Send a stored upload as a download under the name its uploader gave it (the caller checks permission)."""
+def stored_file_response(
+    request, stored, *, original_name: str, content_type: str, sha256: str
+) -> FileResponse | HttpResponse:
+    """Send a stored upload as a download under the name its uploader gave it (the caller checks permission).
+
+    The content is hashed first: when it no longer matches the SHA-256 recorded on upload, the mismatch is logged and
+    the visitor gets a page saying so (409), never the file as if it were genuine. A file recorded without a hash
+    (none was known) is sent as it is."""
+    if sha256:
+        actual = sha256_of_stored(stored)
+        if actual != sha256:
+            logger.error(
+                "stored file %s (%s) does not match its recorded SHA-256 %s: now %s; not served",
+                stored.name,
+                original_name,
+                sha256,
+                actual or "missing",
+            )
+            context = {"name": original_name, "expected": sha256}
+            return render(request, "core/file_mismatch.html", context, status=409)
     return FileResponse(stored.open("rb"), as_attachment=True, filename=original_name, content_type=content_type)
 
 

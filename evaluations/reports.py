@@ -7,6 +7,7 @@ performance warning a 差 left, and a block for signatures and the purchaser's s
 
 from __future__ import annotations
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from reportlab.lib.units import mm
@@ -16,7 +17,10 @@ from core import formatting
 from core.formatting import points
 from core.pdf import CONTENT_WIDTH, GRID_COLOR, Report, format_date, paragraph
 from evaluations.models import Evaluation
+from evaluations.permissions import publish_evaluator_names
 from evaluations.selectors import evaluation_results
+from verification.models import IssuedDocument
+from verification.services import issue_pdf
 
 INDENT = "\u00a0" * 4  # no-break spaces (Paragraph collapses ordinary ones) per level below the first
 GAP = "\u00a0" * 8
@@ -46,7 +50,9 @@ def _signature_block(report: Report) -> Table:
     return table
 
 
-def evaluation_report_pdf(evaluation: Evaluation, *, user=None, show_names: bool | None = None) -> bytes:
+def evaluation_report_pdf(
+    evaluation: Evaluation, *, user=None, show_names: bool | None = None, base_url: str | None = None
+) -> bytes:
     """The report of a finalized evaluation as PDF bytes (ValidationError when not finalized).
 
     Evaluators are named or anonymised as selectors.evaluation_results decides for `user` (or `show_names`).
@@ -137,5 +143,26 @@ def evaluation_report_pdf(evaluation: Evaluation, *, user=None, show_names: bool
             pairs.append((_("决定日期"), format_date(warning.decided_on)))
         report.key_values(pairs)
 
-    report.add(KeepTogether([paragraph(_("签字确认"), report.styles.heading), _signature_block(report)]))
-    return report.render()
+    report.add(
+        KeepTogether([paragraph(_("签字确认"), report.styles.heading), _signature_block(report)]),
+        content="signatures",
+    )
+    return issue_pdf(
+        report,
+        kind=IssuedDocument.Kind.EVALUATION_REPORT,
+        subject=str(evaluation.pk),
+        office=contract.department.name,
+        facts=[
+            (_("合同编号"), contract.number),
+            (_("承接主体"), f"{contract.organization.name}（{contract.organization.uscc}）"),
+            (_("评价类型"), evaluation.get_kind_display()),
+            (_("评价期间"), f"{format_date(evaluation.period_start_on)} 至 {format_date(evaluation.period_end_on)}"),
+            (_("综合得分"), points(evaluation.score)),
+            (_("评价等级"), evaluation.get_grade_display()),
+            (_("定稿日期"), format_date(finalized_on)),
+        ],
+        page_url=reverse("evaluations:evaluation-detail", args=[evaluation.pk]),
+        # A copy naming the evaluators is public only when the names are.
+        is_public=evaluation.is_public and (not results.names_shown or publish_evaluator_names()),
+        base_url=base_url,
+    ).content

@@ -55,6 +55,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("合同管理"), "contracts:contract-manage", permissions.is_purchaser, "work"),
     NavItem(_("新建购买目录"), "contracts:purchase-list-create", permissions.is_purchaser, "work"),
     NavItem(_("绩效评价管理"), "evaluations:evaluation-manage", permissions.is_purchaser, "work"),
+    NavItem(_("合同示范文本"), "contracts:contract-template", permissions.is_official, "work"),
     NavItem(_("评价指标体系"), "evaluations:indicator-set-list", permissions.is_official, "work"),
     NavItem(_("评价专家库"), "evaluations:evaluator-pool", permissions.is_official, "work"),
     NavItem(_("监督检查"), "supervision:inspection-list", permissions.is_official, "work"),

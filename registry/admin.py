@@ -37,7 +37,7 @@ from registry.resources import OrganizationResource
 from registry.services import REGISTRATION_FIELDS
 from registry.services.penalties import normalize_number, penalty_problems
 from registry.services.rules import already_listed_refusal
-from registry.uscc import validate_organization_uscc
+from registry.uscc import validate_department_uscc, validate_organization_uscc
 
 # Fields that change only through a service's workflow: shown, never edited here, so the admin cannot bypass the
 # services (registry.services: organization_change_status, credit_listing_remove).
@@ -55,9 +55,22 @@ class RegionAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ("parent",)
 
 
+class DepartmentAdminForm(forms.ModelForm):
+    """A department's unified social credit code is checked like an organization's (registry.uscc)."""
+
+    class Meta:
+        model = Department
+        fields = ("name", "code", "region", "kind", "uscc", "contact_name", "contact_phone", "contact_email")
+
+    def clean_uscc(self) -> str:
+        value = self.cleaned_data.get("uscc", "")
+        return validate_department_uscc(value) if value else ""
+
+
 @admin.register(Department)
 class DepartmentAdmin(SimpleHistoryAdmin):
-    list_display = ("name", "code", "kind", "region")
+    form = DepartmentAdminForm
+    list_display = ("name", "code", "kind", "region", "uscc")
     list_filter = ("kind",)
     search_fields = ("name", "code", "region__name")
     list_select_related = ("region",)

@@ -75,6 +75,14 @@ def seed_departments() -> dict[str, Department]:
                 department.save()
         if department is None:
             department = Department.objects.create(code=row["code"], name=row["name"], region=region, kind=row["kind"])
+        if not department.uscc:
+            # A government body's code (机构编制 1, 机关 1) and its public contact for purchase questions.
+            department.uscc = make_uscc("1", region.code, f"{_digest(row['name']) % 100_000_000:08d}", authority="1")
+            department.contact_name = f"{row['name']}办公室"
+            department.contact_phone = (
+                f"{data('area_codes').get(row['region'][:4], '0471')}-{6_000_000 + _digest(row['code']) % 1_000_000}"
+            )
+            department.save(update_fields=["uscc", "contact_name", "contact_phone"])
         departments[row["code"]] = department
     return departments
 

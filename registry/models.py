@@ -80,6 +80,16 @@ class Department(models.Model):
     )
     region = models.ForeignKey(Region, verbose_name=_("所属区划"), on_delete=models.PROTECT, related_name="departments")
     kind = models.CharField(_("类别"), max_length=20, choices=Kind.choices)
+    uscc = models.CharField(
+        _("统一社会信用代码"),
+        max_length=18,
+        blank=True,
+        help_text=_("机关的统一社会信用代码（以 11 开头）；在开放数据中标识购买主体。"),
+    )
+    # The department's public contact for questions about its purchases (政务公开): published on the site and in OCDS.
+    contact_name = models.CharField(_("对外联系部门"), max_length=100, blank=True)
+    contact_phone = models.CharField(_("对外联系电话"), max_length=40, blank=True)
+    contact_email = models.EmailField(_("对外联系邮箱"), blank=True)
 
     history = HistoricalRecords()
 
@@ -87,7 +97,15 @@ class Department(models.Model):
         verbose_name = _("部门")
         verbose_name_plural = _("部门")
         ordering = ["region__code", "name"]
-        constraints = [models.UniqueConstraint(fields=["region", "name"], name="department_unique_name_in_region")]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "name"], name="department_unique_name_in_region"),
+            models.UniqueConstraint(
+                fields=["uscc"],
+                condition=~models.Q(uscc=""),
+                name="department_uscc_unique",
+                violation_error_message=_("已有部门使用该统一社会信用代码。"),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

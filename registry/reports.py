@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,6 +18,8 @@ from core import formatting
 from core.pdf import Report, format_date
 from registry.models import AnnualInspection, AnnualReport, CreditListing, Organization, Penalty, Rating
 from registry.selectors import organization_eligibility
+from verification.models import IssuedDocument
+from verification.services import issue_pdf
 
 
 def _status_text(organization: Organization) -> str:
@@ -69,8 +72,11 @@ def _penalty_state(penalty: Penalty, on: datetime.date) -> str:
     return str(Penalty.Status.IN_FORCE.label)
 
 
-def organization_credit_report(organization: Organization, *, on: datetime.date | None = None) -> bytes:
-    """The credit report of `organization` as of `on` (today by default), as PDF bytes."""
+def organization_credit_report(
+    organization: Organization, *, on: datetime.date | None = None, base_url: str | None = None
+) -> bytes:
+    """The credit report of `organization` as of `on` (today by default), as PDF bytes, issued in the name of its
+    registration authority (numbered, registered for verification, with a seal area)."""
     today = timezone.localdate()
     on = on or today
     organization = Organization.objects.select_related("registration_authority", "region__parent__parent__parent").get(
@@ -235,4 +241,19 @@ def organization_credit_report(organization: Organization, *, on: datetime.date 
         _("本报告依据登记管理机关的公开记录生成，不含联系方式等非公开信息；以登记管理机关的最新记录为准。"),
         small=True,
     )
-    return report.render()
+    return issue_pdf(
+        report,
+        kind=IssuedDocument.Kind.CREDIT_REPORT,
+        subject=organization.uscc,
+        office=organization.registration_authority.name,
+        facts=[
+            (_("报告对象"), organization.name),
+            (_("统一社会信用代码"), organization.uscc),
+            (_("登记状态"), organization.get_status_display()),
+            (_("信息截至"), format_date(on)),
+            (_("承接政府购买服务资格"), _("具备") if eligibility.eligible else _("不具备")),
+        ],
+        page_url=reverse("registry:organization-detail", args=[organization.uscc]),
+        seal=True,
+        base_url=base_url,
+    ).content

@@ -30,6 +30,14 @@ CATEGORY_NAMES = {
     "9": gettext_noop("其他"),
 }
 INNER_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
+# Government departments and public institutions are registered by the establishment authorities (机构编制部门).
+ESTABLISHMENT = "1"
+ESTABLISHMENT_CATEGORY_NAMES = {
+    "1": gettext_noop("机关"),
+    "2": gettext_noop("事业单位"),
+    "3": gettext_noop("群众团体"),
+    "9": gettext_noop("其他"),
+}
 
 
 def normalize_uscc(value: str) -> str:
@@ -54,9 +62,9 @@ def check_digit(first17: str) -> str:
     return stdnum_uscc.calc_check_digit(first17)
 
 
-def make_uscc(category: str, region_code: str, entity8: str) -> str:
-    """Build a valid civil-affairs code from its parts (for demo data, fixtures and tests)."""
-    first17 = CIVIL_AFFAIRS + category + region_code + entity8 + inner_check_digit(entity8)
+def make_uscc(category: str, region_code: str, entity8: str, *, authority: str = CIVIL_AFFAIRS) -> str:
+    """Build a valid code from its parts (for demo data, fixtures and tests); a civil-affairs code by default."""
+    first17 = authority + category + region_code + entity8 + inner_check_digit(entity8)
     return first17 + check_digit(first17)
 
 
@@ -66,8 +74,12 @@ def validate_uscc(
     category: str | None = None,
     category_label: str | None = None,
     region_codes: Container[str] | None = None,
+    authority: str = CIVIL_AFFAIRS,
 ) -> str:
     """Return the normalized code or raise ValidationError naming the problem.
+
+    `authority` is the registering body the first character must name: 5 (civil affairs, the default) for social
+    organizations, 1 (the establishment authorities, 机构编制) for government departments.
 
     `category` is the digit the organization's declared type requires (1, 2, 3 or 9) and `category_label` its name.
     `region_codes` is a set of known GB/T 2260 codes; when omitted the Region table is asked.
@@ -83,9 +95,19 @@ def validate_uscc(
                 position=position,
                 char=char,
             )
-    if code[0] != CIVIL_AFFAIRS:
+    if code[0] != authority:
+        if authority == ESTABLISHMENT:
+            raise refusal(
+                _("第1位登记管理部门代码应为1（机构编制部门），当前为%(char)s"), code="department", char=code[0]
+            )
         raise refusal(_("第1位登记管理部门代码应为5（民政部门），当前为%(char)s"), code="department", char=code[0])
-    if code[1] not in CATEGORY_NAMES:
+    if authority == ESTABLISHMENT and code[1] not in ESTABLISHMENT_CATEGORY_NAMES:
+        raise refusal(
+            _("第2位机构类别代码应为1（机关）、2（事业单位）、3（群众团体）或9（其他），当前为%(char)s"),
+            code="category",
+            char=code[1],
+        )
+    if authority == CIVIL_AFFAIRS and code[1] not in CATEGORY_NAMES:
         raise refusal(
             _("第2位机构类别代码应为1（社会团体）、2（社会服务机构）、3（基金会）或9（其他），当前为%(char)s"),
             code="category",
@@ -145,3 +167,9 @@ def validate_organization_uscc(
         return validate_uscc(value, region_codes=region_codes)
     label = type_label if type_label is not None else Organization.Type(org_type).label
     return validate_uscc(value, category=category, category_label=label, region_codes=region_codes)
+
+
+def validate_department_uscc(value: str, *, region_codes: Container[str] | None = None) -> str:
+    """A government department's code: registered by the establishment authorities (first character 1), category 1
+    (机关), 2, 3 or 9, with the same check characters and region rule as an organization's."""
+    return validate_uscc(value, region_codes=region_codes, authority=ESTABLISHMENT)

@@ -50,6 +50,7 @@ from registry.models import Organization
 from registry.permissions import can_manage_organization, can_view_contact
 from registry.tables import OrganizationTable, export_headers, export_rows
 from registry.tabs import organization_tabs
+from verification.services import site_url
 
 # An Excel export is built in memory; past this many rows the page asks for a narrower filter or the CSV file.
 XLSX_MAX_ROWS = 100_000
@@ -161,7 +162,9 @@ def organization_report(request, uscc):
     from registry.reports import organization_credit_report
 
     organization = access_organization_for_view(request.user, uscc)
-    return pdf_response(organization_credit_report(organization), f"{organization.uscc}.pdf")
+    return pdf_response(
+        organization_credit_report(organization, base_url=site_url(request)), f"{organization.uscc}.pdf"
+    )
 
 
 # ---- registrar pages: each runs one service -------------------------------------------------------------------

@@ -7,12 +7,12 @@ drawn at all: the page shows its table and says there is nothing to chart, never
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 import pygal
 from django.utils.safestring import SafeString, mark_safe
+from pygal.etree import etree as pygal_etree
 from pygal.style import Style
 
 FONT = '"Noto Sans CJK SC", "WenQuanYi Micro Hei", "Microsoft YaHei", "PingFang SC", sans-serif'
@@ -63,7 +63,9 @@ def svg(chart, title: str = "") -> SafeString:
         from lxml import etree
 
         return mark_safe(etree.tostring(tree, encoding="unicode"))
-    return mark_safe(ET.tostring(tree, encoding="unicode"))
+    # pygal builds the tree with lxml when lxml is installed (it is, for python-docx and the OCDS validator):
+    # serialize it with pygal's own wrapper, which speaks whichever library built it.
+    return mark_safe(pygal_etree.tostring(tree, encoding="unicode"))
 
 
 def count_axis(largest: int) -> list[int]:

@@ -9,13 +9,18 @@ from __future__ import annotations
 import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import formatting
 from core.pdf import Report
+from registry.models import Department
 from stats.scope import Scope
 from stats.selectors import StatisticsTable, concentration, statistics_table, summary
+from verification.models import IssuedDocument
+from verification.services import issue_pdf
 
 TREND_YEARS = 5
 
@@ -171,8 +176,17 @@ def _header(first: str) -> list[str]:
 WIDTHS = [0.24, 0.1, 0.15, 0.15, 0.1, 0.14, 0.12]
 
 
-def annual_report(scope: Scope, *, today: datetime.date | None = None) -> bytes:
-    """The annual report of `scope.region` for `scope.year` as PDF bytes."""
+def issuing_office(scope: Scope) -> str:
+    """The region's civil-affairs department, else the open-data publisher."""
+    department = (
+        Department.objects.filter(region=scope.region, kind=Department.Kind.CIVIL_AFFAIRS).order_by("pk").first()
+    )
+    return department.name if department is not None else settings.OCDS_PUBLISHER_NAME
+
+
+def annual_report(scope: Scope, *, today: datetime.date | None = None, base_url: str | None = None) -> bytes:
+    """The annual report of `scope.region` for `scope.year` as PDF bytes, issued (numbered, with its verification
+    page) in the name of the region's civil-affairs department."""
     today = today or timezone.localdate()
     values = summary(scope, today=today)
     previous = summary(scope.with_year(scope.year - 1), today=today)
@@ -220,4 +234,13 @@ def annual_report(scope: Scope, *, today: datetime.date | None = None) -> bytes:
         ),
         small=True,
     )
-    return report.render()
+    return issue_pdf(
+        report,
+        kind=IssuedDocument.Kind.ANNUAL_REPORT,
+        subject=f"{scope.region.code}-{scope.year}",
+        office=issuing_office(scope),
+        facts=[(_("地区"), scope.region.name), (_("年度"), scope.year)],
+        page_url=reverse("stats:overview"),
+        seal=True,
+        base_url=base_url,
+    ).content

@@ -24,6 +24,7 @@ from registry.models import Department, Organization
 from stats import charts, presentation, quality, reports
 from stats.scope import DIMENSIONS, official_covers, scope_from
 from stats.selectors import available_years, breadcrumbs, concentration, statistics_table
+from verification.services import site_url
 
 TABLE_DIMENSIONS = ["region", "department", "category", "org_type"]
 DOWNLOADS = {"xlsx", "csv"}
@@ -166,7 +167,7 @@ class AnnualReportView(View):
         scope = scope_from(request.GET, request.user, default_year=default_year(years))
         if scope.year is None:
             raise Http404
-        content = reports.annual_report(scope)
+        content = reports.annual_report(scope, base_url=site_url(request))
         return pdf_response(content, f"{_title(scope, _('政府向社会组织购买服务年度报告'))}.pdf")
 
 

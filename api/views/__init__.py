@@ -11,7 +11,16 @@ from api.views.common import ERRORS, ApiViewSet, parse
 from api.views.contracts import ContractViewSet, DeliverableViewSet, PurchaseListViewSet
 from api.views.evaluations import EvaluationViewSet
 from api.views.me import MyNotificationListView, MyNotificationReadAllView, MyNotificationReadView, MyTodoView
-from api.views.ocds import OCDS_PACKAGE, OcdsContractReleasesView, OcdsDateRangeSerializer, OcdsReleasePackageView
+from api.views.ocds import (
+    OCDS_PACKAGE,
+    OcdsContractReleasesView,
+    OcdsDateRangeSerializer,
+    OcdsDumpView,
+    OcdsRecordPackageView,
+    OcdsReleasePackageView,
+    ocds_dump_file,
+    ocds_extension_file,
+)
 from api.views.registry import CreditListingViewSet, OrganizationViewSet, PenaltyViewSet
 from api.views.search import SearchView
 from api.views.statistics import StatisticsView
@@ -33,7 +42,11 @@ __all__ = [
     "OCDS_PACKAGE",
     "OcdsContractReleasesView",
     "OcdsDateRangeSerializer",
+    "OcdsRecordPackageView",
     "OcdsReleasePackageView",
+    "ocds_extension_file",
+    "OcdsDumpView",
+    "ocds_dump_file",
     "OrganizationViewSet",
     "PurchaseListViewSet",
     "SearchView",

@@ -3,22 +3,29 @@
 from __future__ import annotations
 
 import datetime
+import json
 
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
+from rest_framework.exceptions import NotAuthenticated
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api import ocds
+from accounts.permissions import is_official, is_superuser
+from api import ocds, ocds_dump
 from api.exceptions import ApiError
 from api.pagination import ApiPagination
 from api.selectors import ocds_contract_get, ocds_contract_list
 from api.views.common import ERRORS
 from contracts.models import Contract
+from verification.services import site_url
 
 # --- OCDS --------------------------------------------------------------------------------------------------------
 
@@ -32,13 +39,48 @@ OCDS_PACKAGE = OpenApiResponse(
     response=OpenApiTypes.OBJECT,
     description=_(
         "OCDS 1.1 release package（https://standard.open-contracting.org/1.1/en/schema/release_package/）："
-        "每份已签订合同一个 ocid（前缀 + 合同编号），承接主体以统一社会信用代码标识（scheme CN-USCC）。"
+        "每份已签订合同一个 ocid（前缀 + 合同编号），购买主体和承接主体以统一社会信用代码标识（scheme CN-USCI）。"
+        "分页信息在 HTTP 头 Link（rel=next/prev）和 X-Total-Count 中，不在发布包内。"
     ),
 )
+OCDS_RECORDS = OpenApiResponse(
+    response=OpenApiTypes.OBJECT,
+    description=_(
+        "OCDS 1.1 record package：每个 ocid 一条 record，列出其全部 release 的链接，并附 ocdsmerge 合并的"
+        " compiledRelease（当前状态）。分页信息在 HTTP 头 Link 和 X-Total-Count 中。"
+    ),
+)
+PAGE_PARAMETERS = [
+    OpenApiParameter("page", int, description=str(ApiPagination.page_query_description)),
+    OpenApiParameter("page_size", int, description=str(ApiPagination.page_size_query_description)),
+]
 
 
 def _base_url(request) -> str:
     return request.build_absolute_uri("/")
+
+
+def _paged(response: Response, paginator: ApiPagination) -> Response:
+    """Paging as HTTP headers (RFC 8288 `Link`), so the body stays a valid OCDS package."""
+    links = [
+        f'<{url}>; rel="{rel}"'
+        for rel, url in (("next", paginator.get_next_link()), ("prev", paginator.get_previous_link()))
+        if url
+    ]
+    if links:
+        response["Link"] = ", ".join(links)
+    response["X-Total-Count"] = str(paginator.page.paginator.count)
+    return response
+
+
+def _dated_releases(contracts, *, base_url: str, date_from, date_to) -> list[dict]:
+    releases = []
+    for contract in contracts:
+        for release in ocds.contract_releases(contract, base_url=base_url):
+            day = datetime.datetime.fromisoformat(release["date"]).date()
+            if (date_from is None or day >= date_from) and (date_to is None or day <= date_to):
+                releases.append(release)
+    return releases
 
 
 class OcdsReleasePackageView(APIView):
@@ -51,11 +93,7 @@ class OcdsReleasePackageView(APIView):
     @extend_schema(
         summary=_("OCDS 发布包：全部已签订合同"),
         tags=["open data"],
-        parameters=[
-            OcdsDateRangeSerializer,
-            OpenApiParameter("page", int, description=str(ApiPagination.page_query_description)),
-            OpenApiParameter("page_size", int, description=str(ApiPagination.page_size_query_description)),
-        ],
+        parameters=[OcdsDateRangeSerializer, *PAGE_PARAMETERS],
         responses={200: OCDS_PACKAGE, 400: ERRORS[400], 404: ERRORS[404]},
     )
     def get(self, request):
@@ -65,20 +103,38 @@ class OcdsReleasePackageView(APIView):
         date_to: datetime.date | None = dates.validated_data.get("date_to")
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(ocds_contract_list(date_from=date_from, date_to=date_to), request, view=self)
+        releases = _dated_releases(page, base_url=_base_url(request), date_from=date_from, date_to=date_to)
+        package = ocds.release_package(releases, uri=request.build_absolute_uri())
+        return _paged(Response(package), paginator)
+
+
+class OcdsRecordPackageView(APIView):
+    """Every signed contract's record (its releases linked and compiled), page by page (contracts oldest first)."""
+
+    permission_classes = [AllowAny]
+    renderer_classes = [JSONRenderer]
+    pagination_class = ApiPagination
+
+    @extend_schema(
+        summary=_("OCDS 记录包：全部已签订合同的 record"),
+        tags=["open data"],
+        parameters=PAGE_PARAMETERS,
+        responses={200: OCDS_RECORDS, 404: ERRORS[404]},
+    )
+    def get(self, request):
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(ocds_contract_list(), request, view=self)
         base_url = _base_url(request)
-        releases = []
+        records = []
+        packages = []
         for contract in page:
-            for release in ocds.contract_releases(contract, base_url=base_url):
-                day = datetime.datetime.fromisoformat(release["date"]).date()
-                if (date_from is None or day >= date_from) and (date_to is None or day <= date_to):
-                    releases.append(release)
-        links = {
-            key: value
-            for key, value in (("next", paginator.get_next_link()), ("prev", paginator.get_previous_link()))
-            if value
-        }
-        package = ocds.release_package(releases, uri=request.build_absolute_uri(), links=links or None)
-        return Response(package)
+            releases = ocds.contract_releases(contract, base_url=base_url)
+            if releases:
+                package_url = request.build_absolute_uri(reverse("contract-ocds", args=[contract.number]))
+                packages.append(package_url)
+                records.append(ocds.record(releases, package_url=package_url))
+        package = ocds.record_package(records, uri=request.build_absolute_uri(), packages=packages)
+        return _paged(Response(package), paginator)
 
 
 class OcdsContractReleasesView(APIView):
@@ -99,3 +155,69 @@ class OcdsContractReleasesView(APIView):
             raise ApiError.not_found(_("没有该编号的已签订合同。")) from None
         releases = ocds.contract_releases(contract, base_url=_base_url(request))
         return Response(ocds.release_package(releases, uri=request.build_absolute_uri()))
+
+
+EXTENSION_FILES = {"extension.json": "application/json", "release-schema.json": "application/json", "README.md": None}
+
+
+def ocds_extension_file(request, name: str):
+    """The files of Qiyue's OCDS extension (listed in every package), from the repository; extension.json names the
+    README on this site."""
+    if name not in EXTENSION_FILES:
+        raise Http404
+    path = ocds.EXTENSION_DIR / name
+    if name == "extension.json":
+        metadata = json.loads(path.read_text(encoding="utf-8"))
+        readme = request.build_absolute_uri(reverse("api:ocds-extension", args=["README.md"]))
+        metadata["documentationUrl"] = {"en": readme}
+        return JsonResponse(metadata, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    content_type = EXTENSION_FILES[name] or "text/markdown; charset=utf-8"
+    return HttpResponse(path.read_bytes(), content_type=content_type)
+
+
+class OcdsDumpView(APIView):
+    """The bulk files (all releases and records, JSON Lines and packages): GET lists what was last built; an official
+    POSTs to have them rebuilt in the background."""
+
+    permission_classes = [AllowAny]
+    renderer_classes = [JSONRenderer]
+
+    @extend_schema(
+        summary=_("OCDS 批量数据文件：全部 release 和 record（JSON Lines 与发布包格式）"),
+        tags=["open data"],
+        responses={200: OpenApiTypes.OBJECT, 404: ERRORS[404]},
+    )
+    def get(self, request):
+        manifest = ocds_dump.read_manifest()
+        if manifest is None:
+            raise ApiError.not_found(_("批量数据文件尚未生成。"))
+        for name, details in manifest["files"].items():
+            details["url"] = request.build_absolute_uri(reverse("api:ocds-dump-file", args=[name]))
+        return Response(manifest)
+
+    @extend_schema(
+        summary=_("重新生成 OCDS 批量数据文件（后台，工作人员）"),
+        tags=["open data"],
+        request=None,
+        responses={202: OpenApiTypes.OBJECT, 401: ERRORS[401], 403: ERRORS[403]},
+    )
+    def post(self, request):
+        if not request.user.is_authenticated:
+            raise NotAuthenticated
+        if not (is_official(request.user) or is_superuser(request.user)):
+            raise ApiError.lazy(
+                status_code=403, code="permission_denied", message=_("只有工作人员可以重新生成批量数据文件。")
+            )
+        base_url = site_url(request)
+        transaction.on_commit(lambda: ocds_dump.build_ocds_dump.enqueue(base_url))
+        return Response({"status": "queued"}, status=202)
+
+
+def ocds_dump_file(request, name: str):
+    """One built bulk file."""
+    if name not in ocds_dump.FILES:
+        raise Http404
+    path = ocds_dump.dump_folder() / name
+    if not path.is_file():
+        raise Http404
+    return FileResponse(path.open("rb"), as_attachment=True, filename=name, content_type="application/gzip")

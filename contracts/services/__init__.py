@@ -54,6 +54,7 @@ from contracts.services.purchase_lists import (
     purchase_list_update,
     purchase_list_withdraw,
 )
+from contracts.services.templates import contract_template_save
 
 __all__ = [
     "CONTRACT_FIELDS",
@@ -72,6 +73,7 @@ __all__ = [
     "contract_document_set_public",
     "contract_sign",
     "contract_start_performance",
+    "contract_template_save",
     "contract_terminate",
     "contract_update",
     "deliverable_accept",

@@ -11,7 +11,7 @@ from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from contracts import permissions
-from contracts.models import Amendment, Contract, ContractNumberSequence, Deliverable, PurchaseItem
+from contracts.models import Amendment, Contract, ContractNumberSequence, ContractTemplate, Deliverable, PurchaseItem
 from contracts.selectors import (
     amount_refusal,
     budget_refusal,
@@ -157,6 +157,8 @@ def contract_sign(
     contract.status = Contract.Status.SIGNED
     contract.signed_on = signed_on
     contract.eligibility_acknowledged_warnings = "\n".join(str(warning) for warning in review.warnings)
+    # The text signed is the model contract's current version (contract.pdf keeps rendering that version).
+    contract.text_version = ContractTemplate.objects.order_by("-version").first()
     save(contract, actor=actor)
     return contract
 

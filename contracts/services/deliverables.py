@@ -116,6 +116,7 @@ def submission_create(
             original_name=check.original_name,
             size=check.size,
             content_type=check.content_type,
+            sha256=check.sha256,
         )
         save(stored, actor=actor)
     deliverable.status = Deliverable.Status.SUBMITTED

@@ -35,6 +35,7 @@ def contract_document_add(
         original_name=check.original_name,
         size=check.size,
         content_type=check.content_type,
+        sha256=check.sha256,
         title=(title or "").strip() or check.original_name,
         kind=kind,
         is_public=is_public,

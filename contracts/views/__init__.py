@@ -14,7 +14,8 @@ Files (contract documents, submission files) answer 404 to everyone who may not 
 - `item_import`: the items as Excel, and their two-step import;
 - `contracts`: the listings, a contract's page and PDF, the purchasers' forms on a contract;
 - `deliverables`: deliverables of a draft, submissions and decisions;
-- `documents`: contract documents and the downloads of documents and evidence.
+- `documents`: contract documents and the downloads of documents and evidence;
+- `templates`: the model contract and its versions, a contract's text as PDF and Word.
 """
 
 from contracts.views.contracts import (
@@ -62,8 +63,20 @@ from contracts.views.purchase_lists import (
     PurchaseListWithdrawView,
     purchase_list_pdf,
 )
+from contracts.views.templates import (
+    ContractTemplateEditView,
+    contract_docx,
+    contract_pdf,
+    contract_template,
+    contract_template_version,
+)
 
 __all__ = [
+    "ContractTemplateEditView",
+    "contract_docx",
+    "contract_pdf",
+    "contract_template",
+    "contract_template_version",
     "ContractAmendView",
     "ContractCompleteView",
     "ContractCreateView",

@@ -31,6 +31,7 @@ from contracts.views.documents import document_buttons
 from contracts.workflows import CONTRACT
 from core.views import ConfirmForm, pdf_response, render_list_page
 from core.workflow import Offer, offered_buttons
+from verification.services import site_url
 
 
 def _contract_link(name: str):
@@ -170,7 +171,7 @@ class ContractDetailView(View):
 
 def contract_summary_pdf(request, number):
     contract = access_contract_for_view(request.user, number)
-    return pdf_response(reports.contract_summary_pdf(contract), f"{contract.number}.pdf")
+    return pdf_response(reports.contract_summary_pdf(contract, base_url=site_url(request)), f"{contract.number}.pdf")
 
 
 # ---- purchasers' pages -----------------------------------------------------------------------------------------

@@ -43,12 +43,20 @@ def document_buttons(contract: Contract, document: ContractDocument, *, can_mana
 
 def document_download(request, number, pk):
     document = access_document_for_download(request.user, pk, number=number)
-    return stored_file_response(document.file, original_name=document.original_name, content_type=document.content_type)
+    return stored_file_response(
+        request,
+        document.file,
+        original_name=document.original_name,
+        content_type=document.content_type,
+        sha256=document.sha256,
+    )
 
 
 def submission_file_download(request, number, pk):
     stored = access_submission_file_for_download(request.user, pk, number=number)
-    return stored_file_response(stored.file, original_name=stored.original_name, content_type=stored.content_type)
+    return stored_file_response(
+        request, stored.file, original_name=stored.original_name, content_type=stored.content_type, sha256=stored.sha256
+    )
 
 
 class DocumentCreateView(ContractActionView):

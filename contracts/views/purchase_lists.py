@@ -20,6 +20,7 @@ from contracts.views.base import PurchaseListActionView, PurchaserActionView, li
 from contracts.workflows import PURCHASE_LIST
 from core.views import ConfirmForm, pdf_response, render_list_page
 from core.workflow import Offer, offered_buttons
+from verification.services import site_url
 
 
 def _list_link(name: str):
@@ -106,7 +107,8 @@ def purchase_list_pdf(request, pk):
     purchase_list = access_purchase_list_for_view(request.user, pk)
     if purchase_list.is_draft:
         raise Http404(_("草稿目录没有 PDF 文本。"))
-    return pdf_response(reports.purchase_list_pdf(purchase_list), f"purchase-list-{purchase_list.pk}.pdf")
+    content = reports.purchase_list_pdf(purchase_list, base_url=site_url(request))
+    return pdf_response(content, f"purchase-list-{purchase_list.pk}.pdf")
 
 
 # ---- purchasers' pages -----------------------------------------------------------------------------------------

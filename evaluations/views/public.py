@@ -22,6 +22,7 @@ from evaluations.models import Assignment, Evaluation
 from evaluations.tables import EvaluationTable
 from evaluations.views.common import action_names
 from evaluations.workflows import EVALUATION
+from verification.services import site_url
 
 
 class EvaluationListView(View):
@@ -108,7 +109,7 @@ def evaluation_report(request, pk):
     """The evaluation report (PDF) of a finalized evaluation."""
     evaluation = access_evaluation_results(request.user, pk)
     return pdf_response(
-        reports.evaluation_report_pdf(evaluation, user=request.user),
+        reports.evaluation_report_pdf(evaluation, user=request.user, base_url=site_url(request)),
         f"{evaluation.contract.number}-{evaluation.kind}-{evaluation.pk}.pdf",
     )
 

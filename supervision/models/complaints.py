@@ -48,6 +48,7 @@ class Complaint(models.Model):
     attachment_name = models.CharField(_("附件原文件名"), max_length=255, blank=True)
     attachment_size = models.PositiveBigIntegerField(_("附件大小(字节)"), null=True, blank=True)
     attachment_content_type = models.CharField(_("附件类型"), max_length=100, blank=True)
+    attachment_sha256 = models.CharField(_("附件 SHA-256"), max_length=64, blank=True, db_index=True)
     status = models.CharField(
         _("办理状态"), max_length=15, choices=Status.choices, default=Status.RECEIVED, db_index=True
     )

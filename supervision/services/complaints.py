@@ -185,6 +185,7 @@ def _complaint_file(*, subject, text, organization, contract, contact, attachmen
         complaint.attachment_name = check.original_name
         complaint.attachment_size = check.size
         complaint.attachment_content_type = check.content_type
+        complaint.attachment_sha256 = check.sha256
     save(complaint, actor=actor)
     notices.complaint_changed(complaint)
     return complaint

@@ -214,6 +214,7 @@ def inspection_attachment_add(*, actor, inspection: Inspection, file, title: str
         original_name=check.original_name,
         size=check.size,
         content_type=check.content_type,
+        sha256=check.sha256,
         title=(title or "").strip() or check.original_name,
         uploaded_by=actor,
         uploaded_at=now(),

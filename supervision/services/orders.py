@@ -242,6 +242,7 @@ def order_answer(
             original_name=check.original_name,
             size=check.size,
             content_type=check.content_type,
+            sha256=check.sha256,
         )
         save(stored, actor=actor)
     order.status = RectificationOrder.Status.ANSWERED

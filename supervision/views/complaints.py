@@ -156,7 +156,9 @@ class ComplaintOrderView(ComplaintActionView):
 def complaint_attachment_download(request, pk):
     complaint = access.access_complaint_attachment(request.user, pk)
     return stored_file_response(
+        request,
         complaint.attachment,
         original_name=complaint.attachment_name,
         content_type=complaint.attachment_content_type,
+        sha256=complaint.attachment_sha256,
     )

@@ -192,5 +192,9 @@ class OrderFromInspectionView(InspectionActionView):
 def inspection_attachment_download(request, pk, attachment_pk):
     attachment = access.access_inspection_attachment(request.user, pk, attachment_pk)
     return stored_file_response(
-        attachment.file, original_name=attachment.original_name, content_type=attachment.content_type
+        request,
+        attachment.file,
+        original_name=attachment.original_name,
+        content_type=attachment.content_type,
+        sha256=attachment.sha256,
     )

@@ -177,7 +177,9 @@ class OrderDecideView(OrderActionView):
 
 def order_file_download(request, pk, file_pk):
     stored = access.access_order_file(request.user, pk, file_pk)
-    return stored_file_response(stored.file, original_name=stored.original_name, content_type=stored.content_type)
+    return stored_file_response(
+        request, stored.file, original_name=stored.original_name, content_type=stored.content_type, sha256=stored.sha256
+    )
 
 
 class RemovableListingListView(LoginRequiredMixin, View):

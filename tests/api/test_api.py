@@ -436,5 +436,6 @@ def test_api_root_links_every_collection():
         "statistics",
         "ocds/releases",
         "search",
+        "ocds/records",
     }
     assert links["ocds/releases"].endswith("/api/v1/ocds/releases/")

@@ -4,12 +4,14 @@ folder), and one validation against the official schema files when ../shared/ocd
 from __future__ import annotations
 
 import datetime
+import os
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
+from requests.utils import parse_header_links
 from rest_framework.test import APIClient
 
 from api import ocds
@@ -20,7 +22,7 @@ from tests.factories import make_upload
 
 pytestmark = pytest.mark.django_db
 
-SCHEMA_DIR = Path(settings.BASE_DIR).parent / "shared" / "ocds-1.1"
+SCHEMA_DIR = Path(os.environ.get("OCDS_SCHEMA_DIR") or Path(settings.BASE_DIR).parent / "shared" / "ocds-1.1")
 TODAY = datetime.date(2026, 11, 1)
 
 # The codes of the OCDS 1.1 codelists this export uses (from the standard's codelists/*.csv).
@@ -142,7 +144,7 @@ def test_signed_contract_gives_one_contract_release(prefix, signed_contract):
     assert buyer["roles"] == ["buyer"] and buyer["name"] == signed_contract.department.name
     assert supplier["roles"] == ["supplier"]
     assert supplier["identifier"] == {
-        "scheme": "CN-USCC",
+        "scheme": "CN-USCI",
         "id": signed_contract.organization.uscc,
         "legalName": signed_contract.organization.name,
     }
@@ -193,8 +195,12 @@ def test_performed_contract_releases(prefix, performed_contract):
         "supplier",
         "payee",
     }
-    # Only the public document, with its download address.
-    (document,) = contract["documents"]
+    # The contract text Qiyue generates, then only the public uploaded document, with its download address.
+    text, document = contract["documents"]
+    assert text["id"] == "contract-text" and text["url"].endswith(
+        f"/contracts/{performed_contract.number}/contract.pdf"
+    )
+    assert "示范文本第 1 版" in text["title"]
     assert document["title"] == "合同正本" and document["documentType"] == "contractSigned"
     assert document["url"].startswith(f"https://qiyue.example.cn/contracts/{performed_contract.number}/documents/")
 
@@ -258,17 +264,25 @@ def test_release_package_filters_by_date(prefix, performed_contract):
     assert APIClient().get("/api/v1/ocds/releases/", {"date_from": "2026-13-01"}).status_code == 400
 
 
+def links(response) -> dict[str, str]:
+    """rel -> URL of the response's RFC 8288 Link header."""
+    return {link["rel"]: link["url"] for link in parse_header_links(response.get("Link", ""))}
+
+
 def test_release_package_pages(prefix, users, department, organization):
     from tests.factories import DeliverableFactory, SignedContractFactory
 
     for _ in range(3):
         DeliverableFactory(contract=SignedContractFactory(department=department, organization=organization))
-    first = APIClient().get("/api/v1/ocds/releases/", {"page_size": 2}).json()
-    assert len({release["ocid"] for release in first["releases"]}) == 2
-    assert first["links"]["next"].endswith("page=2&page_size=2")
-    second = APIClient().get(first["links"]["next"]).json()
-    assert len({release["ocid"] for release in second["releases"]}) == 1
-    assert "next" not in second.get("links", {})
+    first = APIClient().get("/api/v1/ocds/releases/", {"page_size": 2})
+    assert len({release["ocid"] for release in first.json()["releases"]}) == 2
+    # Paging lives in the headers: the body is a plain release package.
+    assert "links" not in first.json()
+    assert first["X-Total-Count"] == "3"
+    assert links(first)["next"].endswith("page=2&page_size=2")
+    second = APIClient().get(links(first)["next"])
+    assert len({release["ocid"] for release in second.json()["releases"]}) == 1
+    assert "next" not in links(second) and "prev" in links(second)
 
 
 def test_contract_ocds_json(prefix, performed_contract):

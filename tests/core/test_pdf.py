@@ -119,3 +119,27 @@ def test_environment_variable_font_comes_first(no_font_files, monkeypatch):
     monkeypatch.setenv(pdf.FONT_ENV_VAR, str(WQY))
     assert pdf.font_candidates()[0] == WQY
     assert pdf.cjk_font_name() == "QiyueCJK-wqy-microhei"
+
+
+def test_an_issued_pdf_carries_office_number_time_verification_url_qr_and_seal():
+    url = "https://qiyue.example.cn/verify/QY2026-000007/"
+    assert pdf.qr_code(url).contents[0].value == url
+    report = pdf.Report("社会组织信用报告")
+    report.paragraph("正文")
+    issued_at = datetime.datetime(2026, 7, 1, 2, 30, tzinfo=datetime.UTC)
+    issue = pdf.Issue(office="呼和浩特市民政局", number="QY2026-000007", issued_at=issued_at, verify_url=url, seal=True)
+    content = report.render(issue)
+    text = "\n".join(page.extract_text() for page in PdfReader(BytesIO(content)).pages)
+    assert "发文机关：呼和浩特市民政局" in text and "文号：QY2026-000007" in text
+    assert "生成时间：2026-07-01 10:30" in text  # in the site's time zone
+    assert url in text and "（盖章处）" in text
+
+
+def test_the_content_key_follows_the_content_not_the_time():
+    def build(value):
+        report = pdf.Report("目录", landscape=True)
+        report.table(["编号", "服务期限"], [["HW2026-01", value]], whole_words=(0, 1))
+        return report.content_key()
+
+    assert build("2026-03-01 至 2026-12-31") == build("2026-03-01 至 2026-12-31")
+    assert build("2026-03-01 至 2026-12-31") != build("2026-03-01 至 2027-12-31")

@@ -122,7 +122,7 @@ def test_file_response_uses_the_original_name(tmp_path):
             return self.handle
 
     source = Stored()
-    response = file_response(source, original_name="合同正本.pdf", content_type="application/pdf")
+    response = file_response(None, source, original_name="合同正本.pdf", content_type="application/pdf", sha256="")
     assert response["Content-Type"] == "application/pdf"
     assert "attachment" in response["Content-Disposition"]
     assert "%E5%90%88%E5%90%8C%E6%AD%A3%E6%9C%AC.pdf" in response["Content-Disposition"]

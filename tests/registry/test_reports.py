@@ -70,7 +70,7 @@ def test_report_shows_basic_data_without_contact_data(organization):
         "信息截至：2026-08-01",
     ):
         assert value in text, value
-    assert "生成日期：" in text
+    assert "生成时间：" in text and "发文机关：呼和浩特市民政局" in text
     assert "0471-6912345" not in text
     assert "xiyanghong@example.cn" not in text
 
@@ -172,7 +172,8 @@ def test_long_inspection_table_repeats_its_header_on_the_next_page():
     texts = pages_text(organization_credit_report(organization, on=ON))
     assert len(texts) >= 2
     assert "2025年度工作报告按时报送" in texts[0]
-    assert "1950年度工作报告按时报送" in texts[-1]
+    # The oldest year ends the table (the verification block and seal area may follow on a page of their own).
+    assert "1950年度工作报告按时报送" in [text for text in texts if "工作报告按时报送" in text][-1]
     continued = [text for text in texts[1:] if "工作报告按时报送" in text]
     assert continued
     for text in continued:
@@ -196,5 +197,6 @@ def test_query_count_does_not_grow_with_records(organization, django_assert_max_
     RatingFactory(organization=organization)
     RatingFactory(organization=organization, awarded_on=datetime.date(2018, 3, 1))
     CreditListingFactory(organization=organization, listed_on=datetime.date(2026, 1, 5))
-    with django_assert_max_num_queries(12):
+    # The report itself (12 queries) and issuing it (looking for an earlier copy, taking a number, registering it).
+    with django_assert_max_num_queries(20):
         organization_credit_report(organization, on=ON)
