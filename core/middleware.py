@@ -29,7 +29,7 @@ def _in_both(text) -> dict[str, str]:
     return result
 
 
-class _Rendered:
+class Rendered:
     """A lazy template with its parameters, rendered in whichever language is active."""
 
     def __init__(self, template, params):
@@ -95,7 +95,7 @@ class RequestBodyLimitMiddleware:
             length = 0
         limit = body_limit_mb(request.path_info)
         if length > limit * 1024 * 1024 + FORM_FIELDS_ALLOWANCE:
-            message = _Rendered(TOO_LARGE, {"limit": limit})
+            message = Rendered(TOO_LARGE, {"limit": limit})
             if request.path_info.startswith("/api/"):
                 return bad_request(request, message, code="request_too_large", status=413)
             with translation.override(translation.get_language_from_request(request)):
