@@ -249,6 +249,11 @@ STORAGES = {
 # Uploads (contract scans, evidence): allowed types and the size limit in megabytes.
 UPLOAD_MAX_MB = _env_int("UPLOAD_MAX_MB", 20, minimum=1)
 UPLOAD_ALLOWED_EXTENSIONS = ["pdf", "jpg", "jpeg", "png", "docx", "xlsx", "zip"]
+# Imports (organizations, purchase items, indicator sets, …) stop at these caps, naming the one reached:
+# an xlsx archive's unpacked size, the data rows of a file, the characters of one cell.
+IMPORT_MAX_UNCOMPRESSED_MB = _env_int("IMPORT_MAX_UNCOMPRESSED_MB", 50, minimum=1)
+IMPORT_MAX_ROWS = _env_int("IMPORT_MAX_ROWS", 100_000, minimum=1)
+IMPORT_MAX_CELL_CHARS = _env_int("IMPORT_MAX_CELL_CHARS", 2_000, minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
