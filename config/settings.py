@@ -408,6 +408,9 @@ TASKS = {
         "BACKEND": _env_dotted_path("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend"),
     }
 }
+# The public directory's csv/xlsx export: at most this many rows, and this many exports per client per minute.
+DIRECTORY_EXPORT_MAX_ROWS = _env_int("DIRECTORY_EXPORT_MAX_ROWS", 20_000, minimum=1)
+DIRECTORY_EXPORTS_PER_MINUTE = _env_int("DIRECTORY_EXPORTS_PER_MINUTE", 5, minimum=1)
 # Exports with more rows than this are built in the background (api.exports.build_export).
 EXPORT_BACKGROUND_THRESHOLD = _env_int("EXPORT_BACKGROUND_THRESHOLD", 2000)
 
