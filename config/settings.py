@@ -116,10 +116,12 @@ INSTALLED_APPS = [
     "axes",
     "core",
     "accounts",
+    "notifications",
     "registry",
     "contracts",
     "evaluations",
     "supervision",
+    "stats",
     "api",
     "portal",
 ]
@@ -158,6 +160,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.navigation",
+                "notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -209,7 +212,7 @@ AXES_VERBOSE = False
 # API tokens expire this many days after they are issued and are revoked when the password changes.
 API_TOKEN_DAYS = _env_int("API_TOKEN_DAYS", 30, minimum=1)
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "portal:home"
+LOGIN_REDIRECT_URL = "portal:todo"
 LOGOUT_REDIRECT_URL = "portal:home"
 
 # Internationalization: Chinese first, English second.
@@ -350,6 +353,10 @@ REQUEST_BODY_LIMITS_MB = [
     ("/complaints/", min(SUPERVISION_COMPLAINT_ATTACHMENT_MAX_MB, UPLOAD_MAX_MB)),
     ("/api/v1/complaints/", min(SUPERVISION_COMPLAINT_ATTACHMENT_MAX_MB, UPLOAD_MAX_MB)),
 ]
+# The least time (days) a rectification order leaves the organization, counted from the day it is recorded: a
+# back-dated order keeps its real issue date, but its deadline is at least this far from the day it is entered (a
+# local rule, configurable; 0 turns the check off, for loading historical orders).
+SUPERVISION_ORDER_MIN_DAYS = _env_int("SUPERVISION_ORDER_MIN_DAYS", 10, minimum=0)
 
 # Third-party apps.
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
@@ -400,6 +407,8 @@ SPECTACULAR_SETTINGS = {
         "EvaluationKindEnum": "evaluations.models.Evaluation.Kind",
         "EvaluationGradeEnum": "evaluations.models.Evaluation.Grade",
         "ComplaintStatusEnum": "supervision.models.Complaint.Status",
+        "PenaltyKindEnum": "registry.models.Penalty.Kind",
+        "PenaltyStatusEnum": "registry.models.Penalty.Status",
     },
 }
 

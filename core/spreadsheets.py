@@ -161,6 +161,8 @@ class ImportResult:
     unchanged: int = 0
     dry_run: bool = False
     errors: list[RowError] = field(default_factory=list)
+    # What deserves a look but does not stop the import (shown in the preview and the result).
+    warnings: list[RowError] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:

@@ -146,6 +146,7 @@ class OrganizationResource(resources.ModelResource):
         self.row_numbers: list[int] = []
         self.pending_ratings: list[imports.PendingRating] = []
         self.ratings_created = 0
+        self.warnings: list[spreadsheets.RowError] = []
 
     def _use_lookups(self, lookups: imports.Lookups) -> None:
         self.lookups = lookups
@@ -181,6 +182,7 @@ class OrganizationResource(resources.ModelResource):
             invalid.number = self.spreadsheet_row(invalid.number)
         for error_row in result.error_rows:
             error_row.number = self.spreadsheet_row(error_row.number)
+        result.warnings = list(self.warnings)  # shown by the admin with the preview and the result
         return result
 
     def spreadsheet_row(self, dataset_row: int) -> int:
@@ -209,6 +211,7 @@ class OrganizationResource(resources.ModelResource):
         self.seen = {}
         self.pending_ratings = []
         self.ratings_created = 0
+        self.warnings = []
         header = imports.HEADER_BY_FIELD["uscc"]
         codes = sorted({normalize_uscc(spreadsheets.cell_text(row)) for row in dataset[header]} - {""})
         self.existing = {}
@@ -264,6 +267,10 @@ class OrganizationResource(resources.ModelResource):
                 refuse("uscc", reason)
         if errors:
             raise ValidationError(errors)
+        warning = imports.uscc_region_warning(parsed.get("uscc"), parsed.get("registration_authority"), self.lookups)
+        if warning:
+            header = imports.HEADER_BY_FIELD["uscc"]
+            self.warnings.append(spreadsheets.RowError(number, header, parsed["uscc"], warning))
         if rating is not None:
             self.pending_ratings.append(
                 imports.PendingRating(uscc=parsed["uscc"], authority_id=parsed["registration_authority"].pk, **rating)

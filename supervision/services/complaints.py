@@ -24,7 +24,7 @@ from contracts.models import Contract
 from core.services import Refusals, lock, refuse, require, save
 from core.services import now as current_time
 from registry.models import Organization
-from supervision import permissions
+from supervision import notices, permissions
 from supervision.models import Complaint, RectificationOrder
 from supervision.services.common import check_files
 from supervision.services.orders import order_issue
@@ -184,6 +184,7 @@ def _complaint_file(*, subject, text, organization, contract, contact, attachmen
         complaint.attachment_size = check.size
         complaint.attachment_content_type = check.content_type
     save(complaint, actor=actor)
+    notices.complaint_changed(complaint)
     return complaint
 
 
@@ -204,6 +205,7 @@ def complaint_start_review(*, actor, complaint: Complaint, now: datetime.datetim
     complaint.handler = actor
     complaint.review_started_at = now or current_time()
     save(complaint, actor=actor)
+    notices.complaint_changed(complaint, actor=actor)
     return complaint
 
 
@@ -222,6 +224,7 @@ def _decide(
     complaint.decided_at = now or current_time()
     complaint.decided_by = actor
     save(complaint, actor=actor, reason=reasoning)
+    notices.complaint_changed(complaint, actor=actor)
     return complaint
 
 
@@ -249,6 +252,7 @@ def complaint_open_order(
     requirements: str,
     deadline: datetime.date | None,
     issued_on: datetime.date | None = None,
+    recorded_on: datetime.date | None = None,
 ) -> RectificationOrder:
     """Order the organization of an upheld complaint to put it right (one order per complaint)."""
     require(permissions.can_handle_complaint(actor, complaint), _("您无权办理该投诉举报。"))
@@ -262,4 +266,5 @@ def complaint_open_order(
         complaint=complaint,
         contract=complaint.contract,
         issued_on=issued_on,
+        recorded_on=recorded_on,
     )

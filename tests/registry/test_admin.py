@@ -556,3 +556,15 @@ def test_every_admin_with_import_export_uses_the_formula_safe_formats():
     assert exporting
     for model_admin in exporting:
         assert set(model_admin.get_export_formats()) <= safe, type(model_admin).__name__
+
+
+def test_a_code_from_another_region_is_a_warning_in_the_admin_preview_and_result(superuser_client, bureaus, tmp_path):
+    moved = org_row(1, 统一社会信用代码=make_uscc("2", "150200", "MJ000001"))
+    path = write_file(tmp_path / "moved.xlsx", [moved])
+    preview = upload(superuser_client, path)
+    shown = [str(message) for message in preview.context["messages"]]
+    assert any("第2行" in text and "150200（内蒙古自治区包头市）" in text for text in shown)
+    done = confirm(superuser_client, preview)
+    assert Organization.objects.count() == 1
+    followed = superuser_client.get(done["Location"])
+    assert any("150200" in str(message) for message in followed.context["messages"])

@@ -37,6 +37,13 @@ def media_root(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
+@pytest.fixture(autouse=True)
+def historical_orders(settings):
+    """The fixtures record orders of autumn 2026 whose deadlines have passed, as when loading historical orders: the
+    minimum period from the day of recording (tested in test_orders.py) is off unless a test turns it on."""
+    settings.SUPERVISION_ORDER_MIN_DAYS = 0
+
+
 @pytest.fixture
 def hohhot_bureau(db):
     return DepartmentFactory(name="呼和浩特市民政局（测试）", region=region("150100"))
