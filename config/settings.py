@@ -138,6 +138,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "core.middleware.PrivacyHeadersMiddleware",
+    "core.middleware.OfficialIdleTimeoutMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
@@ -193,7 +196,7 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -305,6 +308,27 @@ for _proxy in TRUSTED_PROXIES:
         ipaddress.ip_network(_proxy, strict=False)
     except ValueError:
         _refuse(f"TRUSTED_PROXIES holds {_proxy!r}, which is no address or network (e.g. 10.0.0.0/24) / 代理地址无效")
+
+# Content-Security-Policy (django-csp): scripts only from Qiyue's own files (no inline script anywhere), styles
+# from its files and style attributes, images also as data: URLs (charts), no plugins, no framing.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Browser features no page of Qiyue uses (core.middleware.PrivacyHeadersMiddleware).
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=()"
+# Officials (registrars, purchasers, staff) are signed out after this many minutes without a request.
+OFFICIAL_IDLE_MINUTES = _env_int("OFFICIAL_IDLE_MINUTES", 30, minimum=1)
 
 # Cache shared by every web process (rate limits, sign-in lockout): CACHE_URL=redis://host:6379/0 uses Redis
 # (django-redis); without it, the database (table qiyue_cache, created by `migrate`). locmem:// keeps it per process

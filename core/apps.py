@@ -11,4 +11,9 @@ class CoreConfig(AppConfig):
     verbose_name = "Qiyue core"
 
     def ready(self):
-        from core import checks  # noqa: F401  (registers the deployment checks)
+        from core import (
+            checks,  # noqa: F401  (registers the deployment checks)
+            numbers,
+        )
+
+        numbers.install()

@@ -88,8 +88,11 @@ def pdf_response(content: bytes, filename: str) -> HttpResponse:
 
 
 def stored_file_response(stored, *, original_name: str, content_type: str) -> FileResponse:
-    """Send a stored upload as a download under the name its uploader gave it (the caller checks permission)."""
-    return FileResponse(stored.open("rb"), as_attachment=True, filename=original_name, content_type=content_type)
+    """Send a stored upload as a download under the name its uploader gave it (the caller checks permission); never
+    kept by a browser or proxy cache (evidence, scans, attachments are not public)."""
+    response = FileResponse(stored.open("rb"), as_attachment=True, filename=original_name, content_type=content_type)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 # ---- pages that run one service --------------------------------------------------------------------------------
