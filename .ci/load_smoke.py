@@ -45,7 +45,8 @@ def fetch(base: str, path: str) -> tuple[str, int, float]:
 
 def detail_pages(base: str) -> list[str]:
     pages = []
-    for collection, key, prefix in (("organizations", "uscc", "/organizations/"), ("contracts", "number", "/contracts/")):
+    sources = (("organizations", "uscc", "/organizations/"), ("contracts", "number", "/contracts/"))
+    for collection, key, prefix in sources:
         with urllib.request.urlopen(f"{base}/api/v1/{collection}/?page_size=5", timeout=60) as response:
             for row in json.load(response)["results"]:
                 pages.append(f"{prefix}{row[key]}/")
