@@ -4,6 +4,7 @@ Every value a deployment changes comes from an environment variable (see README.
 A misconfiguration stops the process with one clear line instead of a traceback.
 """
 
+import datetime
 import importlib.util
 import ipaddress
 import os
@@ -128,6 +129,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "core",
     "verification",
     "accounts",
@@ -153,8 +155,13 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "core.middleware.PrivacyHeadersMiddleware",
+    "core.middleware.OfficialIdleTimeoutMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -199,15 +206,31 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses every sign-in (site, admin, API token) while the username and address are locked out.
+    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Brute force (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one username from one address, that pair
+# is locked out for AXES_COOLOFF_MINUTES (the site's login, the admin's and the API token endpoint alike); the
+# address is core.clients.client_address (TRUSTED_PROXIES). Attempts are counted in the database, shared by every
+# process.
+AXES_FAILURE_LIMIT = _env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=_env_int("AXES_COOLOFF_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "core.clients.client_ip_or_none"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
+# API tokens expire this many days after they are issued and are revoked when the password changes.
+API_TOKEN_DAYS = _env_int("API_TOKEN_DAYS", 30, minimum=1)
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "portal:todo"
 LOGOUT_REDIRECT_URL = "portal:home"
@@ -249,6 +272,11 @@ STORAGES = {
 # Uploads (contract scans, evidence): allowed types and the size limit in megabytes.
 UPLOAD_MAX_MB = _env_int("UPLOAD_MAX_MB", 20, minimum=1)
 UPLOAD_ALLOWED_EXTENSIONS = ["pdf", "jpg", "jpeg", "png", "docx", "xlsx", "zip"]
+# Imports (organizations, purchase items, indicator sets, …) stop at these caps, naming the one reached:
+# an xlsx archive's unpacked size, the data rows of a file, the characters of one cell.
+IMPORT_MAX_UNCOMPRESSED_MB = _env_int("IMPORT_MAX_UNCOMPRESSED_MB", 50, minimum=1)
+IMPORT_MAX_ROWS = _env_int("IMPORT_MAX_ROWS", 100_000, minimum=1)
+IMPORT_MAX_CELL_CHARS = _env_int("IMPORT_MAX_CELL_CHARS", 2_000, minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -300,6 +328,27 @@ for _proxy in TRUSTED_PROXIES:
         ipaddress.ip_network(_proxy, strict=False)
     except ValueError:
         _refuse(f"TRUSTED_PROXIES holds {_proxy!r}, which is no address or network (e.g. 10.0.0.0/24) / 代理地址无效")
+
+# Content-Security-Policy (django-csp): scripts only from Qiyue's own files (no inline script anywhere), styles
+# from its files and style attributes, images also as data: URLs (charts), no plugins, no framing.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Browser features no page of Qiyue uses (core.middleware.PrivacyHeadersMiddleware).
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=()"
+# Officials (registrars, purchasers, staff) are signed out after this many minutes without a request.
+OFFICIAL_IDLE_MINUTES = _env_int("OFFICIAL_IDLE_MINUTES", 30, minimum=1)
 
 # Cache shared by every web process (rate limits, sign-in lockout): CACHE_URL=redis://host:6379/0 uses Redis
 # (django-redis); without it, the database (table qiyue_cache, created by `migrate`). locmem:// keeps it per process
@@ -372,7 +421,7 @@ if not re.fullmatch(r"[1-9]\d*/(s|sec|second|m|min|minute|h|hour|d|day)", API_TO
 REST_FRAMEWORK = {
     # Token first: an API client without credentials is answered 401 with `WWW-Authenticate: Token`.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "api.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
@@ -417,6 +466,9 @@ TASKS = {
         "BACKEND": _env_dotted_path("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend"),
     }
 }
+# The public directory's csv/xlsx export: at most this many rows, and this many exports per client per minute.
+DIRECTORY_EXPORT_MAX_ROWS = _env_int("DIRECTORY_EXPORT_MAX_ROWS", 20_000, minimum=1)
+DIRECTORY_EXPORTS_PER_MINUTE = _env_int("DIRECTORY_EXPORTS_PER_MINUTE", 5, minimum=1)
 # Exports with more rows than this are built in the background (api.exports.build_export).
 EXPORT_BACKGROUND_THRESHOLD = _env_int("EXPORT_BACKGROUND_THRESHOLD", 2000)
 

@@ -23,7 +23,7 @@ from contracts.models import PurchaseItem, PurchaseList
 from contracts.resources import HEADERS, PurchaseItemResource, category_labels, normalize_header
 from contracts.services.common import require_list_writer
 from contracts.workflows import PURCHASE_LIST
-from core.spreadsheets import ImportFileError, RowError, cell_text, xlsx_bytes
+from core.spreadsheets import ImportFileError, RowError, capped_rows, cell_text, check_xlsx_archive, xlsx_bytes
 
 __all__ = [
     "HEADERS",
@@ -100,6 +100,7 @@ def read_items(content: bytes) -> tuple[tablib.Dataset, list[int]]:
     """
     import openpyxl
 
+    check_xlsx_archive(content)
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises zipfile, KeyError and XML errors for damaged files
@@ -125,7 +126,7 @@ def read_items(content: bytes) -> tuple[tablib.Dataset, list[int]]:
             )
         dataset = tablib.Dataset(headers=list(HEADERS.values()))
         numbers: list[int] = []
-        for number, cells in enumerate(rows, start=2):
+        for number, cells in capped_rows(enumerate(rows, start=2), header):
             if _is_blank(cells):
                 continue
             width = len(cells)

@@ -14,8 +14,12 @@ class CoreConfig(AppConfig):
     verbose_name = _("基础组件")
 
     def ready(self):
-        from core import checks  # noqa: F401  (registers the deployment checks)
+        from core import (
+            checks,  # noqa: F401  (registers the deployment checks)
+            numbers,
+        )
 
+        numbers.install()
         use_empty_choice_label()
 
 

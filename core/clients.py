@@ -66,3 +66,10 @@ def client_address(request) -> str:
         if not is_trusted_proxy(address):
             break
     return str(address)
+
+
+def client_ip_or_none(request) -> str | None:
+    """`client_address`, or None when the request carries no usable address (a request built in code): for
+    django-axes, which stores the address in an IP-address column."""
+    address = client_address(request)
+    return None if address == UNKNOWN else address

@@ -7,6 +7,7 @@ Templates use the same functions as filters: `{% load formatting %}` then `{{ am
 from __future__ import annotations
 
 import datetime
+import unicodedata
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
@@ -48,3 +49,12 @@ def percent(value: Decimal | None) -> str:
 def iso_date(value: datetime.date | None) -> str:
     """2026-07-01, or an em dash when there is none."""
     return value.isoformat() if value else DASH
+
+
+def ascii_number_text(text: str) -> str:
+    """A typed number made plain: full-width forms normalized deliberately (NFKC: "１００．５" → "100.5"), any other
+    script's digits (Arabic-Indic "٣", Devanagari, …) refused with ValueError rather than read as another number."""
+    normalized = unicodedata.normalize("NFKC", text).strip()
+    if any(character.isdecimal() and not ("0" <= character <= "9") for character in normalized):
+        raise ValueError(text)
+    return normalized

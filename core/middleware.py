@@ -6,13 +6,21 @@
   REQUEST_BODY_LIMITS_MB by path prefix, else UPLOAD_MAX_MB) plus 1 MB for the form's other fields is answered 413,
   naming that limit, before anything reads the body (nothing is written to disk). A front web server should cap
   bodies too (README: "Behind a TLS proxy").
+- `PrivacyHeadersMiddleware`: Permissions-Policy on every response; `Cache-Control: no-store` on every response to
+  a signed-in user (private pages, evidence and document downloads) unless the view chose its own caching.
+- `OfficialIdleTimeoutMiddleware`: an official (registrar, purchaser, staff) idle for settings.OFFICIAL_IDLE_MINUTES
+  is signed out; the next page asks them to sign in again.
 """
 
 from __future__ import annotations
 
+import time
 from urllib.parse import unquote_to_bytes
 
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse, JsonResponse
 from django.utils import translation
 from django.utils.html import escape
@@ -29,7 +37,7 @@ def _in_both(text) -> dict[str, str]:
     return result
 
 
-class _Rendered:
+class Rendered:
     """A lazy template with its parameters, rendered in whichever language is active."""
 
     def __init__(self, template, params):
@@ -95,7 +103,7 @@ class RequestBodyLimitMiddleware:
             length = 0
         limit = body_limit_mb(request.path_info)
         if length > limit * 1024 * 1024 + FORM_FIELDS_ALLOWANCE:
-            message = _Rendered(TOO_LARGE, {"limit": limit})
+            message = Rendered(TOO_LARGE, {"limit": limit})
             if request.path_info.startswith("/api/"):
                 return bad_request(request, message, code="request_too_large", status=413)
             with translation.override(translation.get_language_from_request(request)):
@@ -104,4 +112,55 @@ class RequestBodyLimitMiddleware:
             response = HttpResponse(page, status=413, content_type="text/html; charset=utf-8")
             response["Connection"] = "close"
             return response
+        return self.get_response(request)
+
+
+class PrivacyHeadersMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        policy = getattr(settings, "PERMISSIONS_POLICY", "")
+        if policy:
+            response.setdefault("Permissions-Policy", policy)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and "Cache-Control" not in response:
+            response["Cache-Control"] = "no-store"
+        return response
+
+
+IDLE_SESSION_KEY = "qiyue-last-request"
+SIGNED_OUT_IDLE = _("您已超过 %(minutes)d 分钟未操作，为安全起见已自动退出，请重新登录。")
+
+
+def _is_official(user) -> bool:
+    return bool(
+        user.is_authenticated
+        and (
+            user.is_staff
+            or user.is_superuser
+            or getattr(user, "is_registrar", False)
+            or getattr(user, "is_purchaser", False)
+        )
+    )
+
+
+class OfficialIdleTimeoutMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and _is_official(user):
+            now = time.time()
+            minutes = int(getattr(settings, "OFFICIAL_IDLE_MINUTES", 30))
+            last = request.session.get(IDLE_SESSION_KEY)
+            if last is not None and now - float(last) > minutes * 60:
+                logout(request)
+                if request.path_info.startswith("/api/"):
+                    return self.get_response(request)  # the API answers as to anyone not signed in
+                messages.warning(request, str(SIGNED_OUT_IDLE) % {"minutes": minutes})
+                return redirect_to_login(request.get_full_path())
+            request.session[IDLE_SESSION_KEY] = now
         return self.get_response(request)

@@ -13,7 +13,7 @@ form, the API in both languages, an e-mail) renders the same message in its own 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, NoReturn
 
 from django.conf import settings
@@ -56,6 +56,26 @@ def render_message(message: Any, params: Mapping[str, Any] | None = None) -> str
 # refusal but travels inside one or is shown later (a param of another message, a RowError reason, a reason handed
 # to another app's hook). `lazy_message(_("…%(day)s…"), {"day": day})`.
 lazy_message = lazy(render_message, str)
+
+# Separators of joined texts in each language: a list of names, a run of sentences.
+LIST_SEPARATORS = ("、", ", ")
+SENTENCE_SEPARATORS = ("；", "; ")
+
+
+def render_join(items: Sequence[Any], separators: tuple[str, str] = LIST_SEPARATORS) -> str:
+    """Items (lazy or not) joined in the active language, with that language's separator."""
+    language = translation.get_language() or ""
+    separator = separators[1] if language.lower().startswith("en") else separators[0]
+    return separator.join(force_str(item) for item in items)
+
+
+_lazy_join = lazy(render_join, str)
+
+
+def lazy_join(items: Iterable[Any], *, sentences: bool = False):
+    """A param made of several texts (lazy warnings, names), rendered in the language the message is shown in: so an
+    English message never carries Chinese sentences rendered too early."""
+    return _lazy_join(list(items), SENTENCE_SEPARATORS if sentences else LIST_SEPARATORS)
 
 
 def require(allowed: Any, message: Any, *, code: str = PERMISSION_DENIED, **params: Any) -> None:

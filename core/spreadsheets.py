@@ -4,6 +4,10 @@ Reading: `open_table(path)` streams a file's header and rows (openpyxl read-only
 UTF-8 or GB 18030), `cell_text` turns any cell into trimmed text, `RowError` names a bad cell the way the person who
 typed it will look for it (row number as the spreadsheet shows it, the column's header, the value, the reason), and
 `ImportResult` is what an all-or-nothing import reports. A file that cannot be read at all raises `ImportFileError`.
+Every import is capped before it can exhaust memory or time (`check_xlsx_archive`, `capped_rows`): the xlsx
+archive's uncompressed size (settings.IMPORT_MAX_UNCOMPRESSED_MB), the data rows (IMPORT_MAX_ROWS) and the
+characters of one cell (IMPORT_MAX_CELL_CHARS); the refusal names the cap, and no message echoes more than the
+start of a cell (`clip`).
 
 Writing: `xlsx_bytes`, `write_table` and `csv_lines` write every text that a spreadsheet would run as a formula
 (starting with = + - @, a tab or a carriage return) as literal text, so an export never carries a live formula.
@@ -18,6 +22,7 @@ import csv
 import datetime
 import io
 import unicodedata
+import zipfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -25,7 +30,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from import_export.formats import base_formats
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -47,7 +54,85 @@ HEADER_FILL = PatternFill("solid", fgColor="E9ECEF")
 
 
 class ImportFileError(Exception):
-    """The file as a whole cannot be imported (unreadable, unknown format, required columns missing, no rows)."""
+    """The file as a whole cannot be imported (unreadable, unknown format, required columns missing, no rows, a cap
+    exceeded). A cap's refusal also keeps its lazy `template` and `params`, to be rendered in another language."""
+
+    template: Any = None
+    params: dict[str, Any] | None = None
+
+
+def cap_error(template, **params) -> ImportFileError:
+    error = ImportFileError(str(template) % params)
+    error.template, error.params = template, params
+    return error
+
+
+CLIP_CHARS = 50
+TOO_LARGE_UNPACKED = gettext_lazy(
+    "Excel 文件解压后约 %(size)d MB，超过导入上限 %(limit)d MB：请删去不需要的内容或分成几个文件导入。"
+)
+TOO_MANY_ROWS = gettext_lazy("文件超过 %(limit)d 行的导入上限：请分成几个文件导入。")
+CELL_TOO_LONG = gettext_lazy(
+    "第%(row)d行 %(column)s 有 %(length)d 字，超过单元格上限 %(limit)d 字（开头：%(start)s）。"
+)
+
+
+def clip(text: Any, limit: int = CLIP_CHARS) -> str:
+    """The start of a cell for a message: never the whole of a long value."""
+    text = "" if text is None else str(text)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _limit(name: str, default: int) -> int:
+    return int(getattr(settings, name, default))
+
+
+def max_uncompressed_mb() -> int:
+    return _limit("IMPORT_MAX_UNCOMPRESSED_MB", 50)
+
+
+def max_rows() -> int:
+    return _limit("IMPORT_MAX_ROWS", 100_000)
+
+
+def max_cell_chars() -> int:
+    return _limit("IMPORT_MAX_CELL_CHARS", 2_000)
+
+
+def check_xlsx_archive(source: str | Path | bytes | Any) -> None:
+    """Refuse an xlsx file (a zip archive) whose parts would unpack past IMPORT_MAX_UNCOMPRESSED_MB, before any XML
+    of it is parsed. Anything that is not a zip archive is left to the reader to refuse."""
+    position = source.tell() if hasattr(source, "tell") else None
+    handle = io.BytesIO(source) if isinstance(source, bytes | bytearray) else source
+    try:
+        with zipfile.ZipFile(handle) as archive:
+            total = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return
+    finally:
+        if position is not None:
+            source.seek(position)
+    limit = max_uncompressed_mb()
+    if total > limit * 1024 * 1024:
+        raise cap_error(TOO_LARGE_UNPACKED, size=total // (1024 * 1024), limit=limit)
+
+
+def capped_rows(
+    rows: Iterable[tuple[int, Sequence[Any]]], headers: Sequence[str] = ()
+) -> Iterator[tuple[int, Sequence[Any]]]:
+    """(row number, cells) as given, refusing past IMPORT_MAX_ROWS data rows or a cell longer than
+    IMPORT_MAX_CELL_CHARS (the refusal shows only the start of that cell)."""
+    row_cap, char_cap = max_rows(), max_cell_chars()
+    for count, (number, cells) in enumerate(rows, start=1):
+        if count > row_cap:
+            raise cap_error(TOO_MANY_ROWS, limit=row_cap)
+        for position, cell in enumerate(cells):
+            if isinstance(cell, str) and len(cell) > char_cap:
+                column = headers[position] if position < len(headers) and headers[position] else position + 1
+                raise cap_error(
+                    CELL_TOO_LONG, row=number, column=column, length=len(cell), limit=char_cap, start=clip(cell, 20)
+                )
+        yield number, cells
 
 
 @dataclass(frozen=True)
@@ -62,7 +147,7 @@ class RowError:
         if self.column:
             where += f" {self.column}"
         if self.value:
-            where += f"“{self.value}”"
+            where += f"“{clip(self.value)}”"
         return f"{where}：{self.reason}"
 
 
@@ -145,6 +230,7 @@ def open_table(path: str | Path, *, normalize: Callable[[Any], str] = normalize_
     if suffix in (".xlsx", ".xlsm"):
         import openpyxl
 
+        check_xlsx_archive(path)
         try:
             workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
         except Exception as exc:  # openpyxl raises zipfile, KeyError and XML errors for damaged files
@@ -154,7 +240,10 @@ def open_table(path: str | Path, *, normalize: Callable[[Any], str] = normalize_
             rows = sheet.iter_rows(values_only=True)
             header = next(rows, None) or ()
             total = (sheet.max_row - 1) if sheet.max_row else None
-            yield Table([normalize(cell) for cell in header], enumerate(rows, start=2), total)
+            if total is not None and total > max_rows():
+                raise cap_error(TOO_MANY_ROWS, limit=max_rows())
+            headers = [normalize(cell) for cell in header]
+            yield Table(headers, capped_rows(enumerate(rows, start=2), headers), total)
         finally:
             workbook.close()
     elif suffix in (".csv", ".txt"):
@@ -163,7 +252,8 @@ def open_table(path: str | Path, *, normalize: Callable[[Any], str] = normalize_
             reader = csv.reader(handle)
             try:
                 header = next(reader, None) or []
-                yield Table([normalize(cell) for cell in header], enumerate(reader, start=2), None)
+                headers = [normalize(cell) for cell in header]
+                yield Table(headers, capped_rows(enumerate(reader, start=2), headers), None)
             except (UnicodeDecodeError, csv.Error) as exc:
                 raise ImportFileError(
                     _("无法读取CSV文件（第%(line)d行附近）：%(error)s") % {"line": reader.line_num, "error": exc}
@@ -313,8 +403,21 @@ def _dataset_rows(dataset) -> Iterator[Sequence[Any]]:
         yield row
 
 
+def _capped_dataset(dataset):
+    """Refuse a dataset past the import caps (rows, characters of a cell)."""
+    headers = [str(header) for header in (dataset.headers or [])]
+    for _row in capped_rows(enumerate(dataset, start=2), headers):
+        pass
+    return dataset
+
+
 class XLSXFormat(base_formats.XLSX):
-    """django-import-export's xlsx, written by `xlsx_bytes`: text cells stay text, never formulas."""
+    """django-import-export's xlsx, read within the import caps, written by `xlsx_bytes`: text cells stay text,
+    never formulas."""
+
+    def create_dataset(self, in_stream):
+        check_xlsx_archive(in_stream)
+        return _capped_dataset(super().create_dataset(in_stream))
 
     def export_data(self, dataset, **kwargs) -> bytes:
         return xlsx_bytes(dataset.headers or [], _dataset_rows(dataset), title=dataset.title or "Sheet")
@@ -333,7 +436,10 @@ class CSVFormat(base_formats.CSV):
     def create_dataset(self, in_stream, **kwargs):
         if isinstance(in_stream, bytes):
             in_stream = in_stream.decode(csv_encoding(in_stream[: 1 << 20]))
-        return super().create_dataset(in_stream, **kwargs)
+        try:
+            return _capped_dataset(super().create_dataset(in_stream, **kwargs))
+        except csv.Error as exc:
+            raise ImportFileError(_("无法读取CSV文件：%(error)s") % {"error": exc}) from exc
 
     def export_data(self, dataset, **kwargs) -> str:
         return "".join(csv_lines(dataset.headers or [], _dataset_rows(dataset)))

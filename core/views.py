@@ -100,7 +100,8 @@ def stored_file_response(
 
     The content is hashed first: when it no longer matches the SHA-256 recorded on upload, the mismatch is logged and
     the visitor gets a page saying so (409), never the file as if it were genuine. A file recorded without a hash
-    (none was known) is sent as it is."""
+    (none was known) is sent as it is. Never kept by a
+    browser or proxy cache (evidence, scans, attachments are not public)."""
     if sha256:
         actual = sha256_of_stored(stored)
         if actual != sha256:
@@ -113,7 +114,9 @@ def stored_file_response(
             )
             context = {"name": original_name, "expected": sha256}
             return render(request, "core/file_mismatch.html", context, status=409)
-    return FileResponse(stored.open("rb"), as_attachment=True, filename=original_name, content_type=content_type)
+    response = FileResponse(stored.open("rb"), as_attachment=True, filename=original_name, content_type=content_type)
+    response["Cache-Control"] = "no-store"  # evidence, scans and attachments are never kept by a browser or proxy
+    return response
 
 
 # ---- pages that run one service --------------------------------------------------------------------------------

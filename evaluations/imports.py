@@ -36,7 +36,16 @@ from openpyxl import Workbook, load_workbook
 
 from core.formatting import points
 from core.services import lazy_message, lock, refusal, require, save
-from core.spreadsheets import RowError, cell_text, workbook_bytes, write_pairs, write_table
+from core.spreadsheets import (
+    ImportFileError,
+    RowError,
+    capped_rows,
+    cell_text,
+    check_xlsx_archive,
+    workbook_bytes,
+    write_pairs,
+    write_table,
+)
 from evaluations import permissions
 from evaluations.models import Indicator, IndicatorSet
 from evaluations.selectors import indicator_tree
@@ -104,6 +113,10 @@ def _read_rows(file) -> tuple[dict[str, int], list[tuple[int, tuple]]]:
     if hasattr(file, "seek"):
         file.seek(0)
     try:
+        check_xlsx_archive(source)
+    except ImportFileError as error:
+        raise IndicatorImportError([refusal(error.template, code="file_too_large", **error.params)]) from None
+    try:
         workbook = load_workbook(source, read_only=True, data_only=True)
     except Exception:  # openpyxl raises zipfile, KeyError and XML errors for anything that is not an xlsx workbook
         raise IndicatorImportError(
@@ -133,7 +146,11 @@ def _read_rows(file) -> tuple[dict[str, int], list[tuple[int, tuple]]]:
                 ]
             )
         data = []
-        for number, cells in enumerate(rows, start=2):
+        try:
+            numbered = list(capped_rows(enumerate(rows, start=2), [_header(value) for value in header_cells]))
+        except ImportFileError as error:
+            raise IndicatorImportError([refusal(error.template, code="file_too_large", **error.params)]) from None
+        for number, cells in numbered:
             if cells is None or all(cell_text(value) == "" for value in cells):
                 continue
             data.append((number, cells))

@@ -205,6 +205,12 @@ class OrganizationAdmin(ImportExportMixin, SimpleHistoryAdmin):
 
     # The import: file-level problems shown on the form, all-or-nothing results, messages in Chinese.
 
+    def add_data_read_fail_error_to_form(self, form, e):
+        if isinstance(e, spreadsheets.ImportFileError):  # a cap or an unreadable file: say which, in Chinese
+            form.add_error("import_file", str(e))
+        else:
+            super().add_data_read_fail_error_to_form(form, e)
+
     def import_action(self, request, **kwargs):
         response = super().import_action(request, **kwargs)
         if isinstance(response, TemplateResponse) and response.context_data:

@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db.models import BooleanField, Case, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.permissions import is_org_member, is_registrar, is_superuser, scope_to_region
 from core.search import compact, search_condition, search_words
+from core.services import lazy_message
 from registry.models import AnnualInspection, AnnualReport, CreditListing, Organization, Penalty, Rating, Region
 from registry.uscc import normalize_uscc
 
@@ -119,6 +120,7 @@ def organization_eligibility(organization: Organization, *, on: datetime.date | 
     Warned: an open activity-abnormal listing, an administrative penalty decided within the year before `on` (not
     annulled), last annual inspection 不合格, no evaluation grade valid on `on`.
     Checks registered with register_eligibility_check add their refusals and warnings after these.
+    The texts are lazy (core.services.lazy_message): each is rendered in the language it is shown in.
     Listings, inspections and ratings are read as they stood on `on`: a listing removed by then no longer counts,
     an inspection decided later is not yet known.
     """
@@ -128,18 +130,24 @@ def organization_eligibility(organization: Organization, *, on: datetime.date | 
 
     if organization.established_on and on < organization.established_on:
         refusals.append(
-            _("%(established)s 成立，%(on)s 尚未成立")
-            % {"established": organization.established_on.isoformat(), "on": on.isoformat()}
+            lazy_message(
+                gettext_lazy("%(established)s 成立，%(on)s 尚未成立"),
+                {"established": organization.established_on.isoformat(), "on": on.isoformat()},
+            )
         )
 
     status, changed_on, status_reason = _status_on(organization, on)
     if status != Organization.Status.NORMAL:
         label = Organization.Status(status).label
         if changed_on is not None:
-            text = _("%(day)s 起登记状态为%(status)s") % {"day": changed_on.isoformat(), "status": label}
+            text = lazy_message(
+                gettext_lazy("%(day)s 起登记状态为%(status)s"), {"day": changed_on.isoformat(), "status": label}
+            )
         else:
-            text = _("登记状态为%(status)s") % {"status": label}
-        refusals.append(f"{text}：{status_reason}" if status_reason else text)
+            text = lazy_message(gettext_lazy("登记状态为%(status)s"), {"status": label})
+        if status_reason:
+            text = lazy_message(gettext_lazy("%(text)s：%(reason)s"), {"text": text, "reason": status_reason})
+        refusals.append(text)
 
     listings = (
         CreditListing.objects.filter(organization=organization, listed_on__lte=on)
@@ -147,11 +155,14 @@ def organization_eligibility(organization: Organization, *, on: datetime.date | 
         .order_by("listed_on", "pk")
     )
     for listing in listings:
-        text = _("%(day)s 起列入%(list)s：%(reason)s") % {
-            "day": listing.listed_on.isoformat(),
-            "list": listing.get_list_kind_display(),
-            "reason": listing.reason,
-        }
+        text = lazy_message(
+            gettext_lazy("%(day)s 起列入%(list)s：%(reason)s"),
+            {
+                "day": listing.listed_on.isoformat(),
+                "list": CreditListing.List(listing.list_kind).label,
+                "reason": listing.reason,
+            },
+        )
         (refusals if listing.list_kind == CreditListing.List.SERIOUS else warnings).append(text)
 
     penalties = Penalty.objects.filter(organization=organization, decided_on__lte=on).exclude(
@@ -160,11 +171,14 @@ def organization_eligibility(organization: Organization, *, on: datetime.date | 
     for penalty in penalties.filter(Q(kind=Penalty.Kind.REVOCATION) | Q(decided_on__gt=_year_before(on))).order_by(
         "decided_on", "pk"
     ):
-        text = _("%(day)s 受到行政处罚（%(kind)s，%(number)s）") % {
-            "day": penalty.decided_on.isoformat(),
-            "kind": penalty.get_kind_display(),
-            "number": penalty.decision_number,
-        }
+        text = lazy_message(
+            gettext_lazy("%(day)s 受到行政处罚（%(kind)s，%(number)s）"),
+            {
+                "day": penalty.decided_on.isoformat(),
+                "kind": Penalty.Kind(penalty.kind).label,
+                "number": penalty.decision_number,
+            },
+        )
         (refusals if penalty.kind == Penalty.Kind.REVOCATION else warnings).append(text)
 
     last_inspection = (
@@ -172,8 +186,10 @@ def organization_eligibility(organization: Organization, *, on: datetime.date | 
     )
     if last_inspection is not None and last_inspection.result == AnnualInspection.Result.FAILED:
         warnings.append(
-            _("%(year)d 年度年检结论为不合格（%(day)s 作出）")
-            % {"year": last_inspection.year, "day": last_inspection.decided_on.isoformat()}
+            lazy_message(
+                gettext_lazy("%(year)d 年度年检结论为不合格（%(day)s 作出）"),
+                {"year": last_inspection.year, "day": last_inspection.decided_on.isoformat()},
+            )
         )
 
     latest_rating = (
@@ -189,16 +205,18 @@ def organization_eligibility(organization: Organization, *, on: datetime.date | 
     if valid_rating is None:
         if latest_rating is not None:
             warnings.append(
-                _("评估等级%(grade)s已于 %(day)s 到期，%(on)s 无有效评估等级")
-                % {"grade": latest_rating.grade, "day": latest_rating.valid_until.isoformat(), "on": on.isoformat()}
+                lazy_message(
+                    gettext_lazy("评估等级%(grade)s已于 %(day)s 到期，%(on)s 无有效评估等级"),
+                    {"grade": latest_rating.grade, "day": latest_rating.valid_until.isoformat(), "on": on.isoformat()},
+                )
             )
         else:
-            warnings.append(_("未取得社会组织评估等级"))
+            warnings.append(gettext_lazy("未取得社会组织评估等级"))
 
     for check in _eligibility_checks:
         extra_refusals, extra_warnings = check(organization, on)
-        refusals.extend(str(text) for text in extra_refusals)
-        warnings.extend(str(text) for text in extra_warnings)
+        refusals.extend(extra_refusals)  # lazy texts stay lazy: rendered in the language they are shown in
+        warnings.extend(extra_warnings)
 
     return Eligibility(eligible=not refusals, refusals=tuple(refusals), warnings=tuple(warnings))
 

@@ -8,6 +8,9 @@ registrars' forms are core.views.ServiceFormView pages (templates/includes/servi
 
 from __future__ import annotations
 
+import datetime
+
+from django.conf import settings
 from django.contrib import messages
 from django.forms.models import model_to_dict
 from django.http import HttpResponse, StreamingHttpResponse
@@ -21,6 +24,8 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django_tables2 import RequestConfig
 
+from accounts import ratelimit
+from core.clients import client_address
 from core.spreadsheets import XLSX_CONTENT_TYPE, csv_lines, xlsx_bytes
 from core.views import ServiceFormView, bytes_response, pdf_response, render_list_page
 from registry import selectors, services
@@ -52,8 +57,19 @@ from registry.tables import OrganizationTable, export_headers, export_rows
 from registry.tabs import organization_tabs
 from verification.services import site_url
 
-# An Excel export is built in memory; past this many rows the page asks for a narrower filter or the CSV file.
-XLSX_MAX_ROWS = 100_000
+# Exports of the public directory are built in the request: bounded by a row cap (settings.DIRECTORY_EXPORT_MAX_ROWS;
+# past it the page asks for a narrower filter) and a per-client rate (DIRECTORY_EXPORTS_PER_MINUTE, counted before
+# the work in the shared store), so no number of visitors can tie up the web workers with province-wide files.
+EXPORT_SCOPE = "directory-export"
+EXPORT_WINDOW = datetime.timedelta(minutes=1)
+
+
+def export_max_rows() -> int:
+    return int(getattr(settings, "DIRECTORY_EXPORT_MAX_ROWS", 20_000))
+
+
+def exports_per_minute() -> int:
+    return int(getattr(settings, "DIRECTORY_EXPORTS_PER_MINUTE", 5))
 
 
 def organization_url(organization: Organization) -> str:
@@ -75,10 +91,13 @@ class OrganizationListView(View):
         RequestConfig(request, paginate=False).configure(table)
 
         export = request.GET.get("export")
-        if export == "csv":
-            return self.export_csv(table.data.data)
-        if export == "xlsx":
-            return self.export_xlsx(request, table.data.data)
+        if export in ("csv", "xlsx"):
+            refused = self.refuse_export(request, table.data.data)
+            if refused is not None:
+                return refused
+            if export == "csv":
+                return self.export_csv(table.data.data)
+            return self.export_xlsx(table.data.data)
 
         return render_list_page(request, self.template_name, filterset, table)
 
@@ -96,17 +115,35 @@ class OrganizationListView(View):
         response["Content-Disposition"] = content_disposition_header(True, self._filename("csv"))
         return response
 
-    def export_xlsx(self, request, queryset) -> HttpResponse:
-        count = queryset.count()
-        if count > XLSX_MAX_ROWS:
+    @staticmethod
+    def refuse_export(request, queryset) -> HttpResponse | None:
+        """The answer when this export may not be built: too many rows, or too many exports from this client."""
+        client = client_address(request)
+        limit = exports_per_minute()
+        if ratelimit.hit(EXPORT_SCOPE, client, window=EXPORT_WINDOW) > limit:
+            ratelimit.release(EXPORT_SCOPE, client, window=EXPORT_WINDOW)
+            response = render(
+                request,
+                "registry/export_refused.html",
+                {"message": _("导出过于频繁：同一来源每分钟最多导出 %(limit)d 次，请稍后再试。") % {"limit": limit}},
+                status=429,
+            )
+            response["Retry-After"] = str(int(EXPORT_WINDOW.total_seconds()))
+            return response
+        count, cap = queryset.count(), export_max_rows()
+        if count > cap:
+            ratelimit.release(EXPORT_SCOPE, client, window=EXPORT_WINDOW)
             messages.warning(
                 request,
-                _("筛选结果共 %(count)d 条，超过 Excel 导出上限 %(limit)d 条：请缩小筛选范围，或导出 CSV。")
-                % {"count": count, "limit": XLSX_MAX_ROWS},
+                _("筛选结果共 %(count)d 条，超过导出上限 %(limit)d 条：请缩小筛选范围后再导出。")
+                % {"count": count, "limit": cap},
             )
             query = request.GET.copy()
             query.pop("export", None)
             return redirect(f"{request.path}?{query.urlencode()}")
+        return None
+
+    def export_xlsx(self, queryset) -> HttpResponse:
         content = xlsx_bytes(export_headers(), export_rows(queryset), title=_("社会组织名录"))
         return bytes_response(content, self._filename("xlsx"), XLSX_CONTENT_TYPE)
 

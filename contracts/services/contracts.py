@@ -22,7 +22,18 @@ from contracts.selectors import (
 from contracts.services.common import delete_stored, require_manager
 from contracts.workflows import CONTRACT
 from core import formatting
-from core.services import actor_or_none, apply_fields, check_event_date, lock, refusal, refuse, require, save, today
+from core.services import (
+    actor_or_none,
+    apply_fields,
+    check_event_date,
+    lazy_join,
+    lock,
+    refusal,
+    refuse,
+    require,
+    save,
+    today,
+)
 
 CONTRACT_FIELDS = (
     "title",
@@ -149,7 +160,7 @@ def contract_sign(
             refusal(
                 _("资格提示：签订前须确认以下提示：%(warnings)s"),
                 code="warnings_not_acknowledged",
-                warnings="；".join(str(warning) for warning in review.warnings),
+                warnings=lazy_join(review.warnings, sentences=True),
             )
         )
     if errors:
@@ -191,7 +202,7 @@ def contract_complete(*, actor, contract: Contract, completed_on: datetime.date 
             None,
             _("以下履约事项尚未验收，合同不能完成：%(titles)s。"),
             code="deliverables_not_accepted",
-            titles="、".join(open_titles),
+            titles=lazy_join(open_titles),
         )
     completed_on = completed_on or today()
     _refuse_before_signing(completed_on, contract, _("完成日期不能早于签订日期 %(day)s。"))

@@ -14,7 +14,7 @@ from contracts.models import Contract, PurchaseItem, PurchaseList
 from contracts.services.common import require_list_writer
 from contracts.workflows import PURCHASE_LIST
 from core import formatting
-from core.services import Refusals, actor_or_none, apply_fields, lock, refuse, require, save, today
+from core.services import Refusals, actor_or_none, apply_fields, lazy_join, lock, refuse, require, save, today
 
 # Stored as data on the replaced list (not a UI string): the reason a revision's publication withdraws it.
 REVISION_WITHDRAWAL_REASON = "被修订版替代"
@@ -65,7 +65,7 @@ def _refuse_if_items_have_contracts(items) -> None:
     referenced = Contract.objects.filter(purchase_item__in=items).values_list("number", flat=True)
     numbers = list(referenced[:5])
     if numbers:
-        refuse(None, _("购买项目已被合同 %(numbers)s 引用，不能删除。"), code="item_in_use", numbers="、".join(numbers))
+        refuse(None, _("购买项目已被合同 %(numbers)s 引用，不能删除。"), code="item_in_use", numbers=lazy_join(numbers))
 
 
 @transaction.atomic
@@ -174,7 +174,7 @@ def _refuse_budgets_below_contracted(purchase_list: PurchaseList) -> None:
                 code="budget_below_contracted",
                 item=str(item),
                 budget=formatting.amount(item.budget),
-                numbers="、".join(number for number, _amount in rows),
+                numbers=lazy_join(number for number, _amount in rows),
                 committed=formatting.amount(committed),
             )
     refusals.raise_if_any()

@@ -2,6 +2,7 @@
 amendments."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -241,6 +242,20 @@ class TestSigningRefused:
         messages = self.assert_refused(purchaser, draft_contract, "warnings_not_acknowledged")
         [warning] = [message for message in messages if message.startswith("资格提示：")]
         assert "活动异常名录" in warning and "未按规定报送年度工作报告" in warning
+
+    def test_warnings_refusal_is_whole_in_each_language_of_the_api(self, purchaser, draft_contract):
+        from api.exceptions import _from_validation_error
+
+        draft_contract.organization.ratings.all().delete()
+        CreditListingFactory(
+            organization=draft_contract.organization, listed_on=datetime.date(2026, 1, 5), reason="late report"
+        )
+        with pytest.raises(ValidationError) as excinfo:
+            sign(purchaser, draft_contract)
+        english = _from_validation_error(excinfo.value).messages["en"]
+        assert english.startswith("Eligibility")
+        assert "2026-01-05" in english
+        assert not re.search(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]", english), english
 
     def test_term_over_one_year_without_justification(self, purchaser, draft_contract):
         draft_contract.end_on = datetime.date(2027, 3, 1)

@@ -136,3 +136,11 @@ def test_stored_name_is_generated(private_document):
     assert "合同扫描件" not in private_document.file.name
     assert private_document.file.name.startswith("contracts/")
     assert private_document.original_name == "合同扫描件.pdf"
+
+
+def test_evidence_downloads_are_never_cached(client, users, submission_file, public_document):
+    response = download(client, users["purchaser"], file_url(submission_file))
+    assert response.status_code == 200 and response["Cache-Control"] == "no-store"
+    client.logout()
+    public = client.get(document_url(public_document))
+    assert public.status_code == 200 and public["Cache-Control"] == "no-store"

@@ -52,3 +52,29 @@ def test_twenty_concurrent_complaints_from_one_address_store_the_limit(settings)
     assert outcomes.count("filed") == 5
     assert outcomes.count("rate_limited") == RACERS - 5
     assert Complaint.objects.count() == 5
+
+
+def test_concurrent_wrong_passwords_all_count_and_lock_the_account_out(settings, password):
+    from axes.models import AccessAttempt
+    from django.test import Client
+
+    from tests.factories import PurchaserFactory
+
+    settings.AXES_FAILURE_LIMIT = 5
+    official = PurchaserFactory(username="race_login")
+
+    def guess(number):
+        response = Client(REMOTE_ADDR="203.0.113.60").post(
+            "/accounts/login/", {"username": official.username, "password": f"wrong-{number}"}
+        )
+        return response.status_code
+
+    statuses = race(guess)
+
+    assert set(statuses) <= {200, 429}  # no server error
+    attempt = AccessAttempt.objects.get(username=official.username)
+    assert attempt.failures_since_start == RACERS
+    right = Client(REMOTE_ADDR="203.0.113.60").post(
+        "/accounts/login/", {"username": official.username, "password": password}
+    )
+    assert right.status_code == 429

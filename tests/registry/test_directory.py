@@ -12,6 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 import openpyxl
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -302,15 +303,24 @@ def test_xlsx_export_writes_formulas_as_text(client, formula_organization):
         assert cell.quotePrefix
 
 
-def test_xlsx_export_past_the_limit_asks_for_a_narrower_filter(client, directory, monkeypatch):
-    monkeypatch.setattr("registry.views.XLSX_MAX_ROWS", 2)
-    response = client.get(URL, {"export": "xlsx", "status": "normal"})
+@pytest.mark.parametrize("file_format", ["xlsx", "csv"])
+def test_export_past_the_row_cap_asks_for_a_narrower_filter(client, directory, settings, file_format):
+    settings.DIRECTORY_EXPORT_MAX_ROWS = 2
+    response = client.get(URL, {"export": file_format, "status": "normal"})
     assert response.status_code == 302
     query = parse_qs(urlsplit(response["Location"]).query)
     assert query == {"status": ["normal"]}
     page = client.get(response["Location"]).content.decode()
-    assert "超过 Excel 导出上限 2 条" in page
-    assert client.get(URL, {"export": "xlsx", "status": "deregistered"}).status_code == 200
+    assert "超过导出上限 2 条" in page
+    assert client.get(URL, {"export": file_format, "status": "deregistered"}).status_code == 200
+
+
+def test_exports_are_throttled_per_client(client, directory, settings):
+    settings.DIRECTORY_EXPORTS_PER_MINUTE = 3
+    statuses = [client.get(URL, {"export": "csv", "status": "deregistered"}).status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    assert Client(REMOTE_ADDR="198.51.100.40").get(URL, {"export": "csv"}).status_code == 200
+    assert client.get(URL).status_code == 200  # the page itself is not throttled
 
 
 # ---- query count -----------------------------------------------------------------------------------------------
