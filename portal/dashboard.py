@@ -185,7 +185,12 @@ def svg(chart) -> SafeString:
         for child in list(parent):
             if isinstance(child.tag, str) and child.tag.rsplit("}", 1)[-1] == "script":
                 parent.remove(child)
-    # Text comes from the database (region names) and is escaped by the serializer.
+    # Text comes from the database (region names) and is escaped by the serializer. pygal builds the tree with lxml
+    # when lxml is installed, with xml.etree otherwise: serialize it with the library that built it.
+    if type(tree).__module__.startswith("lxml"):
+        from lxml import etree as lxml_etree
+
+        return mark_safe(lxml_etree.tostring(tree, encoding="unicode"))
     return mark_safe(ET.tostring(tree, encoding="unicode"))
 
 
