@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from contracts.models import Contract, PurchaseItem, PurchaseList
 from registry.filters import RegionFilter
-from registry.models import Department, Region
+from registry.models import Department, Organization, Region
 from registry.selectors import region_choices
 from registry.uscc import normalize_uscc
 
@@ -99,10 +99,36 @@ class ContractFilter(django_filters.FilterSet):
         method="filter_organization",
         widget=forms.TextInput(attrs={"placeholder": _("名称或统一社会信用代码")}),
     )
+    region = RegionFilter(
+        label=_("所属区划"),
+        queryset=Region.objects.none(),
+        to_field_name="code",
+        method="filter_region",
+        empty_label=_("全部"),
+    )
     department = django_filters.ModelChoiceFilter(
         label=_("购买主体"), queryset=Department.objects.none(), empty_label=_("全部")
     )
     year = django_filters.NumberFilter(label=_("年度"), field_name="year", widget=_year_widget())
+    region = RegionFilter(
+        label=_("购买主体所在区划"),
+        queryset=Region.objects.none(),
+        to_field_name="code",
+        method="filter_region",
+        empty_label=_("全部"),
+    )
+    category = django_filters.ChoiceFilter(
+        label=_("一级目录"),
+        choices=PurchaseItem.Category.choices,
+        field_name="purchase_item__category",
+        empty_label=_("全部"),
+    )
+    org_type = django_filters.ChoiceFilter(
+        label=_("承接主体类型"),
+        choices=Organization.Type.choices,
+        field_name="organization__org_type",
+        empty_label=_("全部"),
+    )
     overdue = django_filters.BooleanFilter(
         label=_("有逾期履约事项"), method="filter_overdue", widget=forms.Select(choices=YES_NO_ALL)
     )
@@ -114,6 +140,7 @@ class ContractFilter(django_filters.FilterSet):
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None, include_drafts: bool = False):
         super().__init__(data, queryset, request=request, prefix=prefix)
         self.filters["department"].queryset = _departments_of(self.queryset)
+        self.filters["region"].queryset = region_choices(self.queryset.order_by().values("department__region_id"))
         self.include_drafts = include_drafts
 
     @property
@@ -126,6 +153,9 @@ class ContractFilter(django_filters.FilterSet):
             ]
             form.drafts_hidden = True
         return form
+
+    def filter_region(self, queryset, name, value):
+        return queryset.filter(department__region__path__startswith=value.path) if value else queryset
 
     def filter_text(self, queryset, name, value):
         text = value.strip()

@@ -66,6 +66,18 @@ def _purchaser_department_id(user) -> int | None:
     return user.department_id if is_purchaser(user) else None
 
 
+def managed_by(user, department_field: str = "department") -> Q | None:
+    """Rows whose purchasing department (`department_field`) the user manages, as `can_manage_contract` decides it:
+    None for superusers (everything), the purchaser's own department otherwise, nothing for anyone else. The 待办
+    items of purchasers use it, so they are scoped exactly like the contract pages they link to."""
+    if is_superuser(user):
+        return None
+    department_id = _purchaser_department_id(user)
+    if not department_id:
+        return Q(pk__in=[])
+    return Q(**{f"{department_field}_id": department_id})
+
+
 # Purchase lists ------------------------------------------------------------------------------------------------
 
 

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import Max, Sum
 from django.utils.translation import gettext_lazy as _
 
-from contracts import permissions
+from contracts import notices, permissions
 from contracts.models import Contract, Deliverable, Payment
 from contracts.selectors import contract_paid_total
 from contracts.workflows import CONTRACT, DELIVERABLE
@@ -149,4 +149,5 @@ def payment_record(
         recorded_by=actor,
     )
     save(payment, actor=actor)
+    notices.payment_recorded(payment, actor=actor)
     return payment

@@ -22,7 +22,7 @@ from core.services import Refusals, lock, refuse, require, save
 from core.services import now as current_time
 from core.services import today as current_day
 from registry.models import Organization
-from supervision import permissions
+from supervision import notices, permissions
 from supervision.models import Complaint, Inspection, OrderResponse, OrderResponseFile, RectificationOrder
 from supervision.services.common import check_contract, check_files, check_not_future
 from supervision.workflows import COMPLAINT, ORDER
@@ -172,6 +172,7 @@ def order_issue(
         created_at=current_time(),
     )
     save(order, actor=actor)
+    notices.order_issued(order, actor=actor)
     return order
 
 
@@ -206,6 +207,7 @@ def order_answer(
         save(stored, actor=actor)
     order.status = RectificationOrder.Status.ANSWERED
     save(order, actor=actor)
+    notices.order_answered(order, response, actor=actor)
     return response
 
 
@@ -257,6 +259,7 @@ def order_verify(
     order.status = RectificationOrder.Status.VERIFIED
     order.verified_on = on
     save(order, actor=actor, reason=response.decision_reason)
+    notices.order_decided(order, response, actor=actor)
     return order
 
 
@@ -278,4 +281,5 @@ def order_return(
     save(response, actor=actor)
     order.status = RectificationOrder.Status.RETURNED
     save(order, actor=actor, reason=reason)
+    notices.order_decided(order, response, actor=actor)
     return order

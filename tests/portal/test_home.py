@@ -96,7 +96,7 @@ def test_figures_by_city_and_for_the_province():
     county_contract = signed_this_year(county, "50000.00", organization=supplier)
     signed_this_year(hohhot, "120000.50", organization=supplier)
     last_year = datetime.date(this_year() - 1, 6, 1)
-    SignedContractFactory(department=hohhot, organization=supplier, signed_on=last_year)
+    SignedContractFactory(department=hohhot, organization=supplier, signed_on=last_year, year=last_year.year)
     ContractFactory(department=hohhot, organization=supplier)  # a draft
     chifeng_contract = signed_this_year(chifeng, "80000.00", organization=supplier)
     signed_this_year(provincial, "10000.00", organization=supplier)
@@ -187,3 +187,35 @@ def test_home_query_count_does_not_grow_with_the_data():
     many = count_queries()
     assert many == few
     assert few <= 8
+
+
+def test_year_selector_shows_that_years_figures():
+    department = PurchasingDepartmentFactory(region=region("150100"))
+    last = this_year() - 1
+    SignedContractFactory(
+        department=department, year=last, signed_on=datetime.date(last, 5, 1), amount=Decimal("42000.00")
+    )
+    signed_this_year(department, "1000.00")
+    html = Client().get("/", {"year": last}).content.decode()
+    assert f'<option value="{last}" selected>' in html
+    dashboard = home_dashboard(year=last)
+    assert dashboard.province.contracts_amount == Decimal("42000.00")
+    assert home_dashboard().province.contracts_amount == Decimal("1000.00")
+    # Not a year: the current year.
+    assert Client().get("/", {"year": "abc"}).context["dashboard"].year == this_year()
+
+
+def test_charts_have_no_empty_series():
+    department = PurchasingDepartmentFactory(region=region("150100"))
+    finalized(signed_this_year(department), "good")
+    dashboard = home_dashboard()
+    svg = str(dashboard.city_grade_chart.svg)
+    assert dashboard.city_grade_chart.drawn
+    # Only the grade that occurs is a series; the chart is an image named by its title, with its data table.
+    assert "良" in svg and ">优<" not in svg and ">差<" not in svg
+    assert 'role="img"' in svg
+    html = Client().get("/").content.decode()
+    assert "（数据表）" in html
+    # A year without contracts draws no amount chart at all (only its table and a sentence).
+    empty = home_dashboard(year=this_year() - 5)
+    assert not empty.amount_chart.drawn and str(empty.amount_chart.svg) == ""

@@ -4,6 +4,7 @@ from django.db import transaction
 
 from contracts import demo as contracts_demo
 from evaluations import demo as evaluations_demo
+from portal import inbox_demo
 from registry import demo as registry_demo
 from registry.models import Region
 from supervision import demo as supervision_demo
@@ -23,4 +24,5 @@ class Command(BaseCommand):
             contracts_demo.seed(departments)
             evaluations_demo.seed()
             supervision_demo.seed()
+            inbox_demo.seed()
         self.stdout.write(self.style.SUCCESS("演示数据已就绪 demo data ready"))
