@@ -376,6 +376,25 @@ ROUTES = {
     "exports:list": (NONE, SUPER | OFFICIALS, SUPER | OFFICIALS),
     "exports:download": (pk("export"), NOBODY, NOBODY),
     "evaluations:evaluation-list-export": (NONE, ALL, ALL),
+    "api:me-notification-read": (pk("notification"), NOBODY, MEMBER_IN),  # the recipient only
+    "api:me-notifications": (NONE, SIGNED_IN, NOBODY),
+    "api:me-notifications-read-all": (NONE, NOBODY, SIGNED_IN),
+    "api:me-todo": (NONE, SIGNED_IN, NOBODY),
+    "api:penalty-detail": (pk("penalty"), ALL, NOBODY),
+    "api:penalty-list": (NONE, ALL, SUPER | REGISTRARS),
+    "api:statistics": (NONE, ALL, NOBODY),
+    "notifications:list": (NONE, SIGNED_IN, NOBODY),
+    "notifications:open": (pk("notification"), MEMBER_IN, NOBODY),
+    "notifications:read": (pk("notification"), NOBODY, MEMBER_IN),
+    "notifications:read-all": (NONE, NOBODY, SIGNED_IN),
+    "notifications:settings": (NONE, SIGNED_IN, SIGNED_IN),  # each their own
+    "portal:todo": (NONE, SIGNED_IN, NOBODY),
+    "portal:todo-kind": (lambda w: {"key": "contracts.submissions"}, SUPER | PURCHASERS, NOBODY),
+    "registry:penalty-create": (org, SUPER | REGISTRARS_IN, SUPER | REGISTRARS_IN),
+    "registry:penalty-status": (lambda w: {**org(w), "pk": w.penalty.pk}, SUPER | REGISTRARS_IN, SUPER | REGISTRARS_IN),
+    "stats:annual-report": (NONE, ALL, NOBODY),
+    "stats:overview": (NONE, ALL, NOBODY),
+    "stats:quality": (NONE, OFFICIALS, NOBODY),
 }
 
 EXPECTATIONS = {name: Expect(*spec) for name, spec in ROUTES.items()}

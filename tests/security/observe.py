@@ -7,6 +7,7 @@ the principals whose POST gets past the permission check (anything but the login
 """
 
 import copy
+import os
 
 import pytest
 from django.db import transaction
@@ -22,7 +23,7 @@ def test_observe():
     world = build_world()
     clients = {name: client_for(world.users[name]) for name in PRINCIPALS}
     for route in all_routes():
-        if route.name not in ARGS:
+        if route.name not in ARGS or not route.name.startswith(tuple(os.environ.get("OBSERVE", "").split(","))):
             continue
         url = reverse_for(route.name, world)
         reads, writes, patches, errors = [], [], [], []

@@ -31,6 +31,7 @@ def _unaudited_reason(route) -> str | None:
     return None
 
 
+@pytest.mark.django_db
 def test_every_route_is_declared():
     routes = all_routes()
     undeclared = sorted(

@@ -32,6 +32,7 @@ from api.models import Export
 from contracts import services as contract_services
 from contracts.models import Submission
 from evaluations import services as evaluation_services
+from notifications.models import Notification
 from supervision import services as supervision_services
 from tests.evaluations.conftest import create_evaluation, make_set
 from tests.factories import (
@@ -44,6 +45,7 @@ from tests.factories import (
     EvaluatorProfileFactory,
     OrganizationFactory,
     OrganizationMemberFactory,
+    PenaltyFactory,
     PurchaseItemFactory,
     PurchaseListFactory,
     PurchaserFactory,
@@ -207,4 +209,12 @@ def build_world() -> World:
     records.update(inspection=inspection, attachment=attachment, order=order, order_file=response.files.get())
     records.update(complaint=complaint, draw=draw)
     records.update(export=Export.objects.create(requester=purchaser, kind="contracts", status="pending"))
+
+    # A penalty of the organization (public once recorded); a notification to the organization's member.
+    records.update(penalty=PenaltyFactory(organization=organization, authority=bureau))
+    records.update(
+        notification=Notification.objects.create(
+            recipient=member, kind=Notification.Kind.ORDER_ISSUED, title="收到整改通知", url="/supervision/orders/mine/"
+        )
+    )
     return world
