@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.security.world import PRINCIPALS, World
 
@@ -392,6 +393,13 @@ ROUTES = {
     "portal:todo-kind": (lambda w: {"key": "contracts.submissions"}, SUPER | PURCHASERS, NOBODY),
     "registry:penalty-create": (org, SUPER | REGISTRARS_IN, SUPER | REGISTRARS_IN),
     "registry:penalty-status": (lambda w: {**org(w), "pk": w.penalty.pk}, SUPER | REGISTRARS_IN, SUPER | REGISTRARS_IN),
+    "portal:official-dashboard": (NONE, SUPER | OFFICIALS, NOBODY),
+    "registry:annual-report-create": (org, SUPER | REGISTRARS_IN | MEMBER_IN, SUPER | REGISTRARS_IN | MEMBER_IN),
+    "registry:annual-report-review": (
+        lambda w: {**org(w), "year": timezone.localdate().year - 1},
+        SUPER | REGISTRARS_IN,
+        SUPER | REGISTRARS_IN,
+    ),
     "stats:annual-report": (NONE, ALL, NOBODY),
     "stats:overview": (NONE, ALL, NOBODY),
     "stats:quality": (NONE, OFFICIALS, NOBODY),

@@ -33,6 +33,7 @@ from contracts import services as contract_services
 from contracts.models import Submission
 from evaluations import services as evaluation_services
 from notifications.models import Notification
+from registry import services as registry_services
 from supervision import services as supervision_services
 from tests.evaluations.conftest import create_evaluation, make_set
 from tests.factories import (
@@ -209,6 +210,20 @@ def build_world() -> World:
     records.update(inspection=inspection, attachment=attachment, order=order, order_file=response.files.get())
     records.update(complaint=complaint, draw=draw)
     records.update(export=Export.objects.create(requester=purchaser, kind="contracts", status="pending"))
+
+    # The organization's annual work report for last year, awaiting the registrar's review.
+    registry_services.annual_report_submit(
+        actor=member,
+        organization=organization,
+        year=today.year - 1,
+        income=Decimal("500000.00"),
+        expenditure=Decimal("450000.00"),
+        government_purchase_income=Decimal("300000.00"),
+        net_assets=Decimal("120000.00"),
+        staff_count=12,
+        volunteer_count=40,
+        activity_count=30,
+    )
 
     # A penalty of the organization (public once recorded); a notification to the organization's member.
     records.update(penalty=PenaltyFactory(organization=organization, authority=bureau))
