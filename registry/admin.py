@@ -23,6 +23,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.permissions import is_registrar, is_superuser, scope_to_region, user_covers_region
 from core import spreadsheets
+from core.text import name_refusal
 from registry.models import (
     AnnualInspection,
     AnnualReport,
@@ -155,6 +156,13 @@ class OrganizationAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned_data = super().clean()
+        for field in ("name", "legal_representative"):
+            if cleaned_data.get(field):
+                value, error = name_refusal(cleaned_data[field], label=Organization._meta.get_field(field).verbose_name)
+                if error is None:
+                    cleaned_data[field] = value
+                else:
+                    self.add_error(field, error)
         code = cleaned_data.get("uscc")
         if code:
             try:

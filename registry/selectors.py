@@ -54,6 +54,15 @@ def organization_list(*, user=None) -> QuerySet[Organization]:
     )
 
 
+def organizations_named(name: str, *, exclude: Organization | None = None) -> list[Organization]:
+    """Other organizations registered under exactly this name (a duplicate is a warning, never a refusal: two
+    registration authorities may have registered the same name)."""
+    queryset = Organization.objects.filter(name=name).select_related("region").order_by("uscc")
+    if exclude is not None and exclude.pk:
+        queryset = queryset.exclude(pk=exclude.pk)
+    return list(queryset[:5])
+
+
 def organization_get(*, uscc: str) -> Organization:
     """The organization with this code (spaces, full-width forms and lower case are accepted), annotated as in
     organization_list; raises Organization.DoesNotExist."""

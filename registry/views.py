@@ -207,6 +207,17 @@ def organization_report(request, uscc):
 # ---- registrar pages: each runs one service -------------------------------------------------------------------
 
 
+def warn_duplicate_name(request, organization) -> None:
+    """A warning (not a refusal) when other organizations carry exactly the same name."""
+    others = selectors.organizations_named(organization.name, exclude=organization)
+    if others:
+        messages.warning(
+            request,
+            _("注意：已有同名社会组织 %(others)s，请核实是否重复登记。")
+            % {"others": "、".join(f"{other.name}（{other.uscc}，{other.region.name}）" for other in others)},
+        )
+
+
 class OrganizationCreateView(ServiceFormView):
     form_class = OrganizationForm
     title = gettext_lazy("登记社会组织")
@@ -227,6 +238,7 @@ class OrganizationCreateView(ServiceFormView):
     def perform(self, data):
         organization = services.organization_register(actor=self.request.user, **data)
         self.success_message = _("已登记社会组织“%(name)s”。") % {"name": organization.name}
+        warn_duplicate_name(self.request, organization)
         return organization_url(organization)
 
 
@@ -281,6 +293,8 @@ class OrganizationEditView(OrganizationActionView):
     def perform(self, data):
         organization = services.organization_update(actor=self.request.user, organization=self.organization, **data)
         self.success_message = _("已保存“%(name)s”的信息。") % {"name": organization.name}
+        if "name" in data:
+            warn_duplicate_name(self.request, organization)
         return organization_url(organization)
 
 

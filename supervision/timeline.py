@@ -4,9 +4,9 @@ Each source is read with one query (the number of queries does not grow with the
 (signing, completion, payments, amendments, finalized evaluations, completed inspections, closed or escalated orders,
 credit listings, registration status changes) are shown to everyone; the working record (submissions and returns,
 open orders and the organization's answers) only to those who may see it: the supervising officials, the
-organization's members and superusers (and, on a contract, whoever may see its evidence). Inspections that are planned
-and not yet done (including those planned from a random draw) are not announced: only the supervising officials and
-superusers see them, never the organization's members or anyone else.
+organization's members and superusers (and, on a contract, whoever may see its evidence: its submissions, not its open
+orders). Inspections that are planned and not yet done (including those planned from a random draw) are not
+announced: only the supervising officials and superusers see them, never the organization's members or anyone else.
 """
 
 from __future__ import annotations
@@ -280,6 +280,9 @@ def contract_timeline(contract: Contract, *, user=None) -> list[TimelineEvent]:
     """Everything that happened to one contract, oldest first."""
     supervisor = bool(is_superuser(user) or supervises(user, contract.organization))
     insider = supervisor or bool(can_view_contract_evidence(user, contract))
+    # Open orders and the answers to them: those who may open the order (supervising officials and the organization's
+    # members), not every reader of the contract's evidence (an evaluator is not party to supervision).
+    order_insider = supervisor or bool(is_member_of(user, contract.organization))
     events = _contract_status_events(contract)
     target = ("contract", contract.number)
 
@@ -341,7 +344,7 @@ def contract_timeline(contract: Contract, *, user=None) -> list[TimelineEvent]:
     events += _evaluation_events({"contract": contract})
     inspections = Inspection.objects.filter(contract=contract).select_related("department")
     events += _inspection_events(inspections, insider=insider, supervisor=supervisor)
-    events += _order_events(_orders_queryset().filter(contract=contract), insider)
+    events += _order_events(_orders_queryset().filter(contract=contract), order_insider)
     created = OrderListing.objects.filter(order__contract=contract, created_listing=True).select_related("listing")
     listings = {order_listing.listing.pk: order_listing.listing for order_listing in created}
     events += _listing_events(listings.values())

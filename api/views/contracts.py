@@ -73,8 +73,8 @@ class PurchaseListViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiV
     )
     @action(detail=True, methods=["post"])
     def publish(self, request, pk=None):
-        data = parse(api.PurchaseListPublishSerializer, request)
         purchase_list = access_purchase_list_for_manage(request.user, int(pk))
+        data = parse(api.PurchaseListPublishSerializer, request)
         call_service(
             lambda: contract_services.purchase_list_publish(
                 actor=request.user, purchase_list=PurchaseList.objects.get(pk=purchase_list.pk), **data
@@ -90,8 +90,8 @@ class PurchaseListViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiV
     )
     @action(detail=True, methods=["post"])
     def items(self, request, pk=None):
-        data = parse(api.PurchaseItemCreateSerializer, request)
         purchase_list = access_purchase_list_for_manage(request.user, int(pk))
+        data = parse(api.PurchaseItemCreateSerializer, request)
         call_service(
             lambda: contract_services.purchase_item_add(
                 actor=request.user, purchase_list=PurchaseList.objects.get(pk=purchase_list.pk), **data
@@ -161,8 +161,8 @@ class ContractViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewS
     )
     @action(detail=True, methods=["post"])
     def sign(self, request, number=None):
-        data = parse(api.ContractSignSerializer, request)
         contract = access_contract_for_manage(request.user, number)
+        data = parse(api.ContractSignSerializer, request)
         call_service(
             lambda: contract_services.contract_sign(actor=request.user, contract=self._fresh(contract), **data)
         )
@@ -176,8 +176,8 @@ class ContractViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewS
     )
     @action(detail=True, methods=["post"])
     def deliverables(self, request, number=None):
-        data = parse(api.DeliverableCreateSerializer, request)
         contract = access_contract_for_manage(request.user, number)
+        data = parse(api.DeliverableCreateSerializer, request)
         call_service(
             lambda: contract_services.deliverable_add(actor=request.user, contract=self._fresh(contract), **data)
         )
@@ -191,8 +191,8 @@ class ContractViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewS
     )
     @action(detail=True, methods=["post"])
     def payments(self, request, number=None):
-        data = parse(api.PaymentCreateSerializer, request)
         contract = access_contract_for_manage(request.user, number)
+        data = parse(api.PaymentCreateSerializer, request)
         deliverable = None
         if data["deliverable"] is not None:
             deliverable = Deliverable.objects.filter(contract=contract, pk=data["deliverable"]).first()

@@ -144,9 +144,9 @@ class CreditListingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Api
     )
     @action(detail=True, methods=["post"])
     def remove(self, request, pk=None):
-        data = parse(api.CreditListingRemoveSerializer, request)
         listing = self.get_object()
         access_credit_listing_for_manage(request.user, listing.organization.uscc, listing.pk)
+        data = parse(api.CreditListingRemoveSerializer, request)
         call_service(
             lambda: registry_services.credit_listing_remove(
                 actor=request.user, listing=self.get_queryset().get(pk=listing.pk), **data

@@ -21,7 +21,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.services import lazy_message
 from core.spreadsheets import cell_text
+from core.text import normalize_name
 from registry.imports.columns import COLUMN_BY_FIELD
 from registry.imports.lookups import Lookups, compact
 from registry.models import Department, Organization, Region
@@ -45,6 +47,23 @@ def text_parser(field_name: str) -> Callable[[Any, Lookups | None], str]:
         if max_length is not None and len(text) > max_length:
             raise ValueError(_("不能超过%(max)d个字符（现有%(length)d个）") % {"max": max_length, "length": len(text)})
         return text
+
+    return parse
+
+
+def name_parser(field_name: str) -> Callable[[Any, Lookups | None], str]:
+    """A text column holding a name: stored normalized like every name (core.text.normalize_name)."""
+    parse_text = text_parser(field_name)
+    label = Organization._meta.get_field(field_name).verbose_name
+
+    def parse(value: Any, lookups: Lookups | None = None) -> str:
+        text = parse_text(value, lookups)
+        if not text:
+            return text
+        try:
+            return normalize_name(text, label=label)
+        except ValidationError as error:
+            raise ValueError(lazy_message(error.message, error.params)) from None
 
     return parse
 
@@ -279,10 +298,10 @@ RATING_PARSERS: dict[str, Callable[[Any, Lookups | None], Any]] = {
 
 PARSERS: dict[str, Callable[[Any, Lookups], Any]] = {
     "org_type": parse_org_type,
-    "name": text_parser("name"),
+    "name": name_parser("name"),
     "registration_authority": parse_department,
     "supervisory_unit": text_parser("supervisory_unit"),
-    "legal_representative": text_parser("legal_representative"),
+    "legal_representative": name_parser("legal_representative"),
     "registered_funds": parse_funds,
     "established_on": parse_established_on,
     "domicile": text_parser("domicile"),

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import is_registrar, is_superuser
 from core.services import Refusals, render_message, require, save
+from core.text import name_refusal
 from registry.models import Department, Organization, Region
 from registry.permissions import can_edit_contact, can_manage_organization, can_register_in_region
 from registry.services.common import actor_department, add_date_refusals, add_refusal, require_actor
@@ -50,6 +51,15 @@ REGISTRATION_FIELDS = (
 def _registration_refusals(organization: Organization, changed: set[str]) -> Refusals:
     """The registry's rules for the fields in `changed` (all of them at registration); normalizes the code."""
     refusals = Refusals()
+
+    # Names are stored normalized (NFKC, nothing invisible); bidi controls and names with nothing visible are refused.
+    for field, label in (("name", _("名称")), ("legal_representative", _("法定代表人"))):
+        if field in changed:
+            value, error = name_refusal(getattr(organization, field), label=label)
+            if error is None:
+                setattr(organization, field, value)
+            else:
+                refusals.extend(error, field=field)
 
     if changed & {"uscc", "org_type"}:
         try:

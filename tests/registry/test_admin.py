@@ -511,6 +511,18 @@ def test_admin_shows_a_listing_removal_read_only(superuser_client):
     assert "list_kind" in inline_fields and not {"removed_on", "removal_reason", "removed_by"} & inline_fields
 
 
+def test_the_admin_form_normalizes_names_and_refuses_reversed_ones(db):
+    from registry.admin import OrganizationAdminForm
+
+    form = OrganizationAdminForm(data={"name": "阳光\u202e中心", "legal_representative": "其其格\u200b"})
+    form.is_valid()
+    assert any("U+202E" in message for message in form.errors["name"])
+    assert form.cleaned_data["legal_representative"] == "其其格"
+    form = OrganizationAdminForm(data={"name": "\u200b\u200d"})
+    form.is_valid()
+    assert "name" in form.errors
+
+
 FORMULA_ATTACKS = ['==HYPERLINK("http://e.vil/","x")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A2)"]
 
 

@@ -555,3 +555,18 @@ def test_sample_bureaus_are_the_demo_departments():
     demo_departments = {(row["region"], row["code"], row["name"], row["kind"]) for row in demo.data("departments")}
     for region_code, (code, name) in make_samples.BUREAUS.items():
         assert (region_code, code, name, Department.Kind.CIVIL_AFFAIRS) in demo_departments
+
+
+def test_imported_names_are_normalized_and_invisible_or_reversed_names_refused(tmp_path, bureaus):
+    path = write_file(
+        tmp_path / "names.xlsx",
+        [org_row(1, 名称="\u200b\u200d\u0301"), org_row(2, 名称="阳光\u202e中心", 法定代表人="其其格")],
+    )
+    result = organizations_import(actor=None, source=path)
+    found = {(error.row, error.column): error for error in result.errors}
+    assert set(found) == {(2, "名称"), (3, "名称")}
+    assert "不可见字符" in str(found[2, "名称"].reason) and "U+202E" in str(found[3, "名称"].reason)
+    assert not Organization.objects.exists()
+    path = write_file(tmp_path / "names.xlsx", [org_row(1, 名称="\ufeff呼和浩特市\u200b新城区ＡＢＣ社会工作服务中心 ")])
+    assert organizations_import(actor=None, source=path).created == 1
+    assert Organization.objects.get().name == "呼和浩特市新城区ABC社会工作服务中心"

@@ -397,3 +397,21 @@ def test_unknown_status_is_refused():
             reason="解散",
         )
     assert codes(caught.value) == {"status": ["unknown_status"]}
+
+
+def test_names_are_normalized_and_invisible_or_reversed_names_refused():
+    registrar = registrar_in("150100")
+    organization = services.organization_register(
+        actor=registrar,
+        **registration(name=" 新城区\u200b乐龄养老服务中心\u200d ", legal_representative="其其格\u200b"),
+    )
+    assert organization.name == "新城区乐龄养老服务中心" and organization.legal_representative == "其其格"
+    for name, code in (("\u200b\u200c\u0301", "name_empty"), ("阳光\u202e心中exe", "name_bidi_control")):
+        with pytest.raises(ValidationError) as caught:
+            services.organization_register(actor=registrar, **registration(uscc=next_uscc("2", "150100"), name=name))
+        assert codes(caught.value) == {"name": [code]}
+        with pytest.raises(ValidationError) as caught:
+            services.organization_update(actor=registrar, organization=organization, name=name)
+        assert codes(caught.value) == {"name": [code]}
+    organization.refresh_from_db()
+    assert organization.name == "新城区乐龄养老服务中心"

@@ -483,3 +483,17 @@ def test_registrar_forms_name_the_organization_and_lead_back_to_it(client, users
     assert 'data-testid="action-form"' in page
     assert f'{organization.name} · <span class="uscc">{organization.uscc}</span>' in page
     assert f'href="{detail_url}"' in page  # the breadcrumb and the cancel button
+
+
+def test_registering_a_duplicate_name_warns(client, users):
+    registrar = users["registrar"]
+    existing = OrganizationFactory(name="新城区乐龄养老服务中心", region=region("150102"))
+    client.force_login(registrar)
+    data, code = registration_data(registrar, name="新城区乐龄养老服务中心\u200b")
+    response = client.post(reverse("registry:organization-create"), data)
+    assert response.status_code == 302
+    assert Organization.objects.get(uscc=code).name == existing.name
+    assert f"已有同名社会组织 新城区乐龄养老服务中心（{existing.uscc}" in success_message(response)
+    data, code = registration_data(registrar, name="新城区邻里互助服务中心")
+    # The first warning is still queued (the redirect was not followed); no second one is added.
+    assert success_message(client.post(reverse("registry:organization-create"), data)).count("已有同名") == 1

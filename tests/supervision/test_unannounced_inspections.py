@@ -67,3 +67,27 @@ def test_once_done_the_inspection_appears_for_the_member(planned, contract, memb
         findings="",
     )
     assert "inspection_completed" in kinds(organization_timeline(contract.organization, user=member))
+
+
+def test_an_evaluator_of_the_contract_sees_its_submissions_but_not_its_open_orders(
+    monkeypatch, contract, registrar, member
+):
+    from contracts import permissions as contract_permissions
+    from tests.factories import EvaluatorFactory
+
+    services.order_issue(
+        actor=registrar,
+        organization=contract.organization,
+        requirements="补全服务台账",
+        deadline=datetime.date(2099, 1, 31),
+        contract=contract,
+    )
+    evaluator = EvaluatorFactory()
+    monkeypatch.setattr(
+        contract_permissions,
+        "_evidence_viewer_checks",
+        [lambda user, record: user == evaluator and record.pk == contract.pk],
+    )
+    assert contract_permissions.can_view_contract_evidence(evaluator, contract)
+    assert "order_issued" not in kinds(contract_timeline(contract, user=evaluator))
+    assert "order_issued" in kinds(contract_timeline(contract, user=member))
