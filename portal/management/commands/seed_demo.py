@@ -6,6 +6,7 @@ from contracts import demo as contracts_demo
 from evaluations import demo as evaluations_demo
 from registry import demo as registry_demo
 from registry.models import Region
+from stats import demo as stats_demo
 from supervision import demo as supervision_demo
 
 
@@ -23,4 +24,5 @@ class Command(BaseCommand):
             contracts_demo.seed(departments)
             evaluations_demo.seed()
             supervision_demo.seed()
+            stats_demo.seed(departments)
         self.stdout.write(self.style.SUCCESS("演示数据已就绪 demo data ready"))
