@@ -303,6 +303,12 @@ TASKS = {
 # Exports with more rows than this are built in the background (api.exports.build_export).
 EXPORT_BACKGROUND_THRESHOLD = _env_int("EXPORT_BACKGROUND_THRESHOLD", 2000)
 
+# Statistics: "auto" reads the summary table when `refresh_statistics` ran today, the records otherwise; "off" always
+# reads the records.
+STATS_SUMMARY = os.environ.get("STATS_SUMMARY", "auto")
+if STATS_SUMMARY not in ("auto", "off"):
+    _refuse(f"STATS_SUMMARY must be auto or off, not {STATS_SUMMARY!r}")
+
 # Open data: the OCDS ocid prefix registered for this publisher.
 OCDS_OCID_PREFIX = os.environ.get("OCDS_OCID_PREFIX", "ocds-qiyue00")
 OCDS_PUBLISHER_NAME = os.environ.get("OCDS_PUBLISHER_NAME", "内蒙古自治区民政厅")

@@ -92,6 +92,7 @@ class StatisticsView(View):
             "sections": presentation.sections(table, rows=page.object_list),
             "page_obj": page,
             "total": table.total,
+            "totals": table.total.values,
             "trend": trend,
             "trend_sections": presentation.sections(trend),
             "concentration": concentration(scope),

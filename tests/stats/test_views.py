@@ -34,6 +34,7 @@ def test_public_overview_of_the_province(world, client: Client):
     # The officials' measures are not shown to the public.
     assert "完成监督检查" not in html
     assert response.context["total"].values["contract_amount"] == Decimal("650000.00")
+    assert 'data-testid="sum-contracts">4<' in html
 
 
 def test_drill_down_to_a_county_with_breadcrumbs(world, client: Client):
