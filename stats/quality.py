@@ -88,7 +88,8 @@ def _no_contract_text(region: Region, today: datetime.date) -> QuerySet:
 
 def _no_criteria(region: Region, today: datetime.date) -> QuerySet:
     return (
-        Deliverable.objects.filter(contract__in=_contracts(region), acceptance_criteria="")
+        Deliverable.objects.filter(acceptance_criteria="", contract__department__region__path__startswith=region.path)
+        .exclude(contract__status=Contract.Status.DRAFT)
         .exclude(status=Deliverable.Status.ACCEPTED)
         .select_related("contract__department", "contract__organization")
         .order_by("due_on", "pk")
@@ -97,8 +98,12 @@ def _no_criteria(region: Region, today: datetime.date) -> QuerySet:
 
 def _payment_without_acceptance(region: Region, today: datetime.date) -> QuerySet:
     return (
-        Payment.objects.filter(contract__in=_contracts(region))
-        .filter(Q(deliverable__isnull=True) | ~Q(deliverable__status=Deliverable.Status.ACCEPTED))
+        Payment.objects.filter(contract__department__region__path__startswith=region.path)
+        .exclude(contract__status=Contract.Status.DRAFT)
+        .filter(
+            Q(deliverable__isnull=True)
+            | Q(deliverable__status__in=[status for status in Deliverable.Status.values if status != "accepted"])
+        )
         .select_related("contract__department", "contract__organization", "deliverable")
         .order_by("-paid_on", "pk")
     )
