@@ -24,6 +24,7 @@ from registry.models import Department, Organization
 from stats import charts, presentation, quality, reports
 from stats.scope import DIMENSIONS, official_covers, scope_from
 from stats.selectors import available_years, breadcrumbs, concentration, statistics_table
+from stats.summary import summary_in_use
 
 TABLE_DIMENSIONS = ["region", "department", "category", "org_type"]
 DOWNLOADS = {"xlsx", "csv"}
@@ -103,6 +104,7 @@ class StatisticsView(View):
             "categories": PurchaseItem.Category.choices,
             "org_types": Organization.Type.choices,
             "page_query": scope.query(by=dimension),
+            "refresh": summary_in_use(timezone.localdate()),
         }
         return render(request, self.template_name, context)
 

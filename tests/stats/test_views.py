@@ -150,3 +150,16 @@ def test_data_quality_is_for_officials_in_their_region(world, client: Client):
     assert client.get("/statistics/quality/", {"region": "150100"}).status_code == 404
     report = client.get("/statistics/quality/").context["report"]
     assert {item.key for item in report.items} == {"missing_contact", "expired_rating", "missing_inspection"}
+
+
+def test_the_page_reads_the_summary_of_the_day(world, client: Client):
+    from stats.summary import refresh_summary
+
+    live = client.get(URL, {"year": 2026})
+    refresh_summary()
+    summarized = client.get(URL, {"year": 2026})
+    assert "数据汇总于" in summarized.content.decode() and "数据汇总于" not in live.content.decode()
+    assert summarized.context["total"].values == live.context["total"].values
+    assert [row.values for row in summarized.context["table"].rows] == [
+        row.values for row in live.context["table"].rows
+    ]
