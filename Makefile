@@ -8,8 +8,9 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # Local development runs with DEBUG on unless the caller says otherwise.
 DEV_ENV := DEBUG=$${DEBUG:-1}
-# Production-like environment for `check --deploy`.
-DEPLOY_ENV := DEBUG=0 SECRET_KEY=lint-only-$$(printf '%064d' 0 | tr 0 q)-not-a-real-secret ALLOWED_HOSTS=qiyue.example.cn
+# Production-like environment for `check --deploy` (PostgreSQL, as in production; `check` connects to no database).
+DEPLOY_ENV := DEBUG=0 SECRET_KEY=lint-only-$$(printf '%064d' 0 | tr 0 q)-not-a-real-secret ALLOWED_HOSTS=qiyue.example.cn \
+	DATABASE_URL=postgres://qiyue@127.0.0.1:5432/qiyue
 
 .PHONY: run test lint bench venv migrate demo translations messages format clean
 

@@ -79,3 +79,19 @@ class User(AbstractUser):
         if self.is_evaluator:
             labels.append(_("评价专家"))
         return [str(label) for label in labels]
+
+
+class RateCounter(models.Model):
+    """One client's count of attempts in one window of one rate limit (accounts.ratelimit); incremented atomically
+    in the database when the cache is not Redis."""
+
+    key = models.CharField(_("键"), max_length=200, unique=True)
+    count = models.PositiveIntegerField(_("次数"), default=0)
+    expires_at = models.DateTimeField(_("失效时间"), db_index=True)
+
+    class Meta:
+        verbose_name = _("频率计数")
+        verbose_name_plural = _("频率计数")
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count}"

@@ -21,6 +21,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -33,6 +34,8 @@ from api.permissions import can_request_export
 from contracts.selectors import contract_list_for
 from core.spreadsheets import csv_lines, xlsx_bytes
 from evaluations.selectors import evaluation_list_public
+from notifications.models import Notification
+from notifications.services import notify
 
 logger = logging.getLogger(__name__)
 
@@ -170,13 +173,33 @@ def export_build(export: Export) -> Export:
         export.error = str(error)
         export.finished_at = timezone.now()
         export.save(update_fields=["status", "error", "finished_at"])
+        _announce(export)
         return export
     export.row_count = len(rows)
     export.status = Export.Status.READY
     export.finished_at = timezone.now()
     export.error = ""
     export.save(update_fields=["status", "file", "row_count", "finished_at", "error"])
+    _announce(export)
     return export
+
+
+def _announce(export: Export) -> None:
+    """A background export tells its requester when it is ready (or failed); one built at once is on their screen."""
+    if not export.in_background:
+        return
+    ready = export.status == Export.Status.READY
+    notify(
+        recipients=[export.requester],
+        kind=Notification.Kind.EXPORT_FINISHED,
+        target=export,
+        stage=export.status,
+        title=gettext_lazy("后台导出“%(kind)s”已生成，共 %(count)s 行")
+        if ready
+        else gettext_lazy("后台导出“%(kind)s”生成失败"),
+        params={"kind": Export.Kind(export.kind).label, "count": export.row_count or 0},
+        url=reverse("exports:list"),
+    )
 
 
 def export_list_for(*, user) -> QuerySet[Export]:

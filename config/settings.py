@@ -4,8 +4,12 @@ Every value a deployment changes comes from an environment variable (see README.
 A misconfiguration stops the process with one clear line instead of a traceback.
 """
 
+import importlib.util
+import ipaddress
 import os
+import re
 import sys
+import zoneinfo
 from pathlib import Path
 
 import dj_database_url
@@ -36,15 +40,38 @@ def _env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-def _env_int(name: str, default: int) -> int:
+def _env_int(name: str, default: int, minimum: int = 0) -> int:
     raw = os.environ.get(name, "")
     if not raw:
         return default
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError:
         _refuse(f"{name}={raw!r} is not an integer / {name} 不是整数")
         return default
+    if value < minimum:
+        _refuse(f"{name}={raw!r} is below its minimum {minimum} / {name} 不能小于 {minimum}")
+    return value
+
+
+def _env_choice(name: str, default: str, choices: set[str]) -> str:
+    value = os.environ.get(name, "").strip() or default
+    if value not in choices:
+        _refuse(f"{name}={value!r} is not one of: {', '.join(sorted(choices))} / {name} 取值无效")
+    return value
+
+
+def _env_dotted_path(name: str, default: str) -> str:
+    """A dotted path to a class whose module exists (checked without importing it)."""
+    value = os.environ.get(name, "").strip() or default
+    module, _, attribute = value.rpartition(".")
+    try:
+        found = bool(module and attribute) and importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):
+        found = False
+    if not found:
+        _refuse(f"{name}={value!r} names no importable module / {name} 无法导入")
+    return value
 
 
 DEBUG = _env_bool("DEBUG", False)
@@ -87,6 +114,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "core",
     "accounts",
+    "notifications",
     "registry",
     "contracts",
     "evaluations",
@@ -98,6 +126,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.middleware.RefuseNulBytesMiddleware",
+    "core.middleware.RequestBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -126,6 +156,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.navigation",
+                "notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -141,8 +172,12 @@ except Exception as exc:  # dj-database-url raises ValueError/KeyError on unknow
 if not DATABASES["default"].get("ENGINE"):
     _refuse("DATABASE_URL names no database engine / DATABASE_URL 未指明数据库类型")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"].setdefault("OPTIONS", {})
-    DATABASES["default"]["OPTIONS"].setdefault("timeout", 20)
+    # Concurrent writers: WAL lets readers run beside the writer, and IMMEDIATE transactions take the write lock at
+    # BEGIN, so a writer waits (up to `timeout` seconds) instead of failing with "database is locked" mid-transaction.
+    _sqlite_options = DATABASES["default"].setdefault("OPTIONS", {})
+    _sqlite_options.setdefault("timeout", 20)
+    _sqlite_options.setdefault("transaction_mode", "IMMEDIATE")
+    _sqlite_options.setdefault("init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -157,7 +192,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "portal:home"
+LOGIN_REDIRECT_URL = "portal:todo"
 LOGOUT_REDIRECT_URL = "portal:home"
 
 # Internationalization: Chinese first, English second.
@@ -171,7 +206,11 @@ if LANGUAGE_CODE not in {code for code, _ in LANGUAGES}:
     )
 LOCALE_PATHS = [BASE_DIR / "locale"]
 FORMAT_MODULE_PATH = ["core.formats"]
-TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Shanghai")
+TIME_ZONE = os.environ.get("TIME_ZONE", "").strip() or "Asia/Shanghai"
+try:
+    zoneinfo.ZoneInfo(TIME_ZONE)
+except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    _refuse(f"TIME_ZONE={TIME_ZONE!r} is no IANA time zone such as Asia/Shanghai / 时区无效")
 USE_I18N = True
 USE_TZ = True
 
@@ -191,13 +230,22 @@ STORAGES = {
     },
 }
 # Uploads (contract scans, evidence): allowed types and the size limit in megabytes.
-UPLOAD_MAX_MB = _env_int("UPLOAD_MAX_MB", 20)
+UPLOAD_MAX_MB = _env_int("UPLOAD_MAX_MB", 20, minimum=1)
 UPLOAD_ALLOWED_EXTENSIONS = ["pdf", "jpg", "jpeg", "png", "docx", "xlsx", "zip"]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # E-mail: EMAIL_URL (smtp://user:password@host:587/?tls=True, console:, …).
-_email = dj_email_url.parse(os.environ.get("EMAIL_URL", "console:" if DEBUG else "smtp://localhost:25"))
+_email_url = os.environ.get("EMAIL_URL", "") or ("console:" if DEBUG else "smtp://localhost:25")
+try:
+    _email = dj_email_url.parse(_email_url)
+    _email["EMAIL_BACKEND"]  # an unknown scheme parses to a dict without a backend
+except Exception as exc:  # KeyError on an unknown scheme, ValueError on a bad port
+    _email = {}
+    _refuse(
+        f"EMAIL_URL={_email_url!r} cannot be used ({exc!r}); expected e.g. smtp://user:password@host:587/?tls=True "
+        "or console: / EMAIL_URL 无效"
+    )
 EMAIL_BACKEND = _email["EMAIL_BACKEND"]
 EMAIL_HOST = _email["EMAIL_HOST"]
 EMAIL_PORT = _email["EMAIL_PORT"]
@@ -224,12 +272,39 @@ if not DEBUG:
     if _env_bool("BEHIND_TLS_PROXY", False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-# Cache: per-process memory by default; CACHE_BACKEND=database shares it between web processes (run
-# `manage.py createcachetable` once), which the complaint rate limit needs when several processes serve.
-if os.environ.get("CACHE_BACKEND", "memory") == "database":
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "qiyue_cache"}}
-else:
+# Reverse proxies (TLS terminator, load balancer) whose X-Forwarded-For names the client: addresses or networks,
+# comma-separated. Only requests from these addresses have the header believed (core.clients.client_address).
+TRUSTED_PROXIES = _env_list("TRUSTED_PROXIES", "")
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        _refuse(f"TRUSTED_PROXIES holds {_proxy!r}, which is no address or network (e.g. 10.0.0.0/24) / 代理地址无效")
+
+# Cache shared by every web process (rate limits, sign-in lockout): CACHE_URL=redis://host:6379/0 uses Redis
+# (django-redis); without it, the database (table qiyue_cache, created by `migrate`). locmem:// keeps it per process
+# (development only).
+CACHE_URL = os.environ.get("CACHE_URL", "").strip()
+if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "qiyue",
+            "OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient"},
+        }
+    }
+elif CACHE_URL == "" or CACHE_URL.startswith("db://"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": CACHE_URL.removeprefix("db://") or "qiyue_cache",
+        }
+    }
+elif CACHE_URL == "locmem://":
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "qiyue"}}
+else:
+    _refuse(f"CACHE_URL={CACHE_URL!r} is not redis://…, db:// or locmem:// / CACHE_URL 无效")
 
 # The province this deployment serves (GB/T 2260 code): its leagues and cities head every region filter and the
 # public home's figures.
@@ -239,14 +314,24 @@ if not (len(HOME_PROVINCE_CODE) == 6 and HOME_PROVINCE_CODE.isdigit() and HOME_P
 
 # Evaluations: minimum evaluators to finalize, whether public results name evaluators, how long a 差 grade stays
 # among the organization's eligibility warnings (years).
-EVALUATION_MIN_EVALUATORS = _env_int("EVALUATION_MIN_EVALUATORS", 3)
+EVALUATION_MIN_EVALUATORS = _env_int("EVALUATION_MIN_EVALUATORS", 3, minimum=1)
 EVALUATION_PUBLISH_EVALUATOR_NAMES = _env_bool("EVALUATION_PUBLISH_EVALUATOR_NAMES", False)
-EVALUATION_WARNING_YEARS = _env_int("EVALUATION_WARNING_YEARS", 1)
+EVALUATION_WARNING_YEARS = _env_int("EVALUATION_WARNING_YEARS", 1, minimum=0)
 
 # Supervision: yearly random-inspection rates (percent) by the region's level, public complaint limits.
 SUPERVISION_SAMPLE_RATES = {"county": "3", "city": "4", "province": "5"}
-SUPERVISION_COMPLAINTS_PER_HOUR = _env_int("SUPERVISION_COMPLAINTS_PER_HOUR", 5)
-SUPERVISION_COMPLAINT_ATTACHMENT_MAX_MB = _env_int("SUPERVISION_COMPLAINT_ATTACHMENT_MAX_MB", 10)
+SUPERVISION_COMPLAINTS_PER_HOUR = _env_int("SUPERVISION_COMPLAINTS_PER_HOUR", 5, minimum=1)
+SUPERVISION_COMPLAINT_ATTACHMENT_MAX_MB = _env_int("SUPERVISION_COMPLAINT_ATTACHMENT_MAX_MB", 10, minimum=1)
+# Request bodies above a path's upload limit (+1 MB for the other fields) are refused before they are read
+# (core.middleware.RequestBodyLimitMiddleware); paths not listed take UPLOAD_MAX_MB.
+REQUEST_BODY_LIMITS_MB = [
+    ("/complaints/", min(SUPERVISION_COMPLAINT_ATTACHMENT_MAX_MB, UPLOAD_MAX_MB)),
+    ("/api/v1/complaints/", min(SUPERVISION_COMPLAINT_ATTACHMENT_MAX_MB, UPLOAD_MAX_MB)),
+]
+# The least time (days) a rectification order leaves the organization, counted from the day it is recorded: a
+# back-dated order keeps its real issue date, but its deadline is at least this far from the day it is entered (a
+# local rule, configurable; 0 turns the check off, for loading historical orders).
+SUPERVISION_ORDER_MIN_DAYS = _env_int("SUPERVISION_ORDER_MIN_DAYS", 10, minimum=0)
 
 # Third-party apps.
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
@@ -254,7 +339,12 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
-IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+# Formula safety is core.spreadsheets' job (its XLSXFormat/CSVFormat); the library's own escaping drops one "=" only.
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
+
+API_TOKEN_RATE = os.environ.get("API_TOKEN_RATE", "").strip() or "20/minute"
+if not re.fullmatch(r"[1-9]\d*/(s|sec|second|m|min|minute|h|hour|d|day)", API_TOKEN_RATE):
+    _refuse(f"API_TOKEN_RATE={API_TOKEN_RATE!r} is not a rate such as 20/minute / API_TOKEN_RATE 无效")
 
 REST_FRAMEWORK = {
     # Token first: an API client without credentials is answered 401 with `WWW-Authenticate: Token`.
@@ -267,7 +357,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "api.pagination.ApiPagination",
     "DEFAULT_FILTER_BACKENDS": ["api.filters.FilterBackend"],
     "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"token": os.environ.get("API_TOKEN_RATE", "20/minute")},
+    "DEFAULT_THROTTLE_RATES": {"token": API_TOKEN_RATE},
     "PAGE_SIZE": 50,
 }
 SPECTACULAR_SETTINGS = {
@@ -292,12 +382,14 @@ SPECTACULAR_SETTINGS = {
         "EvaluationKindEnum": "evaluations.models.Evaluation.Kind",
         "EvaluationGradeEnum": "evaluations.models.Evaluation.Grade",
         "ComplaintStatusEnum": "supervision.models.Complaint.Status",
+        "PenaltyKindEnum": "registry.models.Penalty.Kind",
+        "PenaltyStatusEnum": "registry.models.Penalty.Status",
     },
 }
 
 TASKS = {
     "default": {
-        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend"),
+        "BACKEND": _env_dotted_path("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend"),
     }
 }
 # Exports with more rows than this are built in the background (api.exports.build_export).
@@ -317,6 +409,9 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "root": {
+        "handlers": ["console"],
+        "level": _env_choice("LOG_LEVEL", "INFO", {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}),
+    },
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }

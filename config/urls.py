@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("portal.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("accounts.urls")),
+    path("notifications/", include("notifications.urls")),
     path("organizations/", include("registry.urls")),
     path("evaluations/", include("evaluations.urls")),
     # Before the contract pages: the contract's OCDS releases live beside its page.

@@ -99,6 +99,13 @@ class ContractFilter(django_filters.FilterSet):
         method="filter_organization",
         widget=forms.TextInput(attrs={"placeholder": _("名称或统一社会信用代码")}),
     )
+    region = RegionFilter(
+        label=_("所属区划"),
+        queryset=Region.objects.none(),
+        to_field_name="code",
+        method="filter_region",
+        empty_label=_("全部"),
+    )
     department = django_filters.ModelChoiceFilter(
         label=_("购买主体"), queryset=Department.objects.none(), empty_label=_("全部")
     )
@@ -147,6 +154,9 @@ class ContractFilter(django_filters.FilterSet):
             form.drafts_hidden = True
         return form
 
+    def filter_region(self, queryset, name, value):
+        return queryset.filter(department__region__path__startswith=value.path) if value else queryset
+
     def filter_text(self, queryset, name, value):
         text = value.strip()
         if not text:
@@ -162,9 +172,6 @@ class ContractFilter(django_filters.FilterSet):
         if code:
             condition |= Q(organization__uscc=code)
         return queryset.filter(condition)
-
-    def filter_region(self, queryset, name, value):
-        return queryset.filter(department__region__path__startswith=value.path) if value else queryset
 
     def filter_overdue(self, queryset, name, value):
         if value is True:

@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.permissions import is_superuser, scope_to_region
+from accounts.permissions import is_purchaser, is_superuser
 from contracts import selectors
 from contracts.models import Contract, ContractDocument, Deliverable, PurchaseItem, PurchaseList
 from core import formatting
@@ -34,9 +34,11 @@ def with_initial(kwargs: dict, **defaults) -> None:
 
 
 def departments_in_scope(user) -> QuerySet[Department]:
-    """The departments a purchaser may act for: those of their region and below (every one for superusers)."""
+    """The departments a purchaser may act for: their own (every one for superusers)."""
     departments = Department.objects.select_related("region").order_by("region__code", "name")
-    return departments if is_superuser(user) else scope_to_region(departments, user)
+    if is_superuser(user):
+        return departments
+    return departments.filter(pk=user.department_id) if is_purchaser(user) else departments.none()
 
 
 class DepartmentChoiceField(forms.ModelChoiceField):
@@ -140,7 +142,7 @@ def contract_items(user, department_ids: list[int] | None = None, current: Purch
     if department_ids is not None:
         items = items.filter(purchase_list__department_id__in=department_ids)
     elif not is_superuser(user):
-        items = scope_to_region(items, user, "purchase_list__department__region")
+        items = items.filter(purchase_list__department_id=user.department_id) if is_purchaser(user) else items.none()
     if current is not None:
         items = selectors.purchase_item_list(user=user).filter(Q(pk__in=items.values("pk")) | Q(pk=current.pk))
     return items.order_by("-purchase_list__year", "purchase_list__department__name", "code")

@@ -1,11 +1,12 @@
 """Who may do what with purchase lists, contracts, deliverables, payments and files.
 
 Predicates answer *who*; the state rules (draft only, contract being performed, ...) live in services.py and in the
-models' properties. Officials are scoped with accounts.permissions: a purchaser acts on departments in the region
-their own department covers.
+models' properties. A purchaser acts for their own department only (departments have no subordinate units in the
+model): its purchase lists, its contracts, their deliverables and payments. Other departments' drafts are invisible to
+them; published lists and signed contracts are public records that everyone reads.
 
 Evidence (submission reports and files, non-public contract documents) is seen by the contract's insiders: members of
-the contract's organization, the purchasers covering its department, superusers, and whoever a check registered
+the contract's organization, the purchasers of its department, superusers, and whoever a check registered
 with `register_evidence_viewer` admits (the evaluations app registers assigned evaluators there).
 """
 
@@ -15,7 +16,7 @@ from typing import Callable
 
 import rules
 
-from accounts.permissions import is_member_of, is_purchaser, is_superuser, user_covers_region
+from accounts.permissions import is_member_of, is_purchaser, is_superuser
 
 EvidenceCheck = Callable[[object, object], bool]
 _evidence_viewer_checks: list[EvidenceCheck] = []
@@ -27,21 +28,27 @@ def register_evidence_viewer(check: EvidenceCheck) -> None:
         _evidence_viewer_checks.append(check)
 
 
-def _department_region(obj):
-    department = getattr(obj, "department", obj)
-    return getattr(department, "region", None)
+def _department_id(obj) -> int | None:
+    """The id of `obj`'s department (obj: Department, PurchaseList or Contract), or None."""
+    if obj is None:
+        return None
+    if hasattr(obj, "department_id"):
+        return obj.department_id
+    return getattr(obj, "pk", None)
 
 
 @rules.predicate
-def purchaser_covers_department(user, obj) -> bool:
-    """A purchaser whose region covers `obj`'s department (obj: Department, PurchaseList or Contract)."""
-    return is_purchaser(user) and user_covers_region(user, _department_region(obj))
+def purchaser_of_department(user, obj) -> bool:
+    """A purchaser of `obj`'s department itself (obj: Department, PurchaseList or Contract): a purchaser acts for
+    their own department, never for another department of their region."""
+    department_id = _department_id(obj)
+    return bool(is_purchaser(user)) and department_id is not None and user.department_id == department_id
 
 
-can_create_purchase_list = is_superuser | purchaser_covers_department
-can_edit_purchase_list = is_superuser | purchaser_covers_department
-can_create_contract = is_superuser | purchaser_covers_department
-can_manage_contract = is_superuser | purchaser_covers_department
+can_create_purchase_list = is_superuser | purchaser_of_department
+can_edit_purchase_list = is_superuser | purchaser_of_department
+can_create_contract = is_superuser | purchaser_of_department
+can_manage_contract = is_superuser | purchaser_of_department
 
 
 @rules.predicate

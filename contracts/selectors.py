@@ -61,8 +61,21 @@ def _subquery_count(queryset: QuerySet) -> Coalesce:
     return Coalesce(Subquery(count, output_field=IntegerField()), Value(0), output_field=IntegerField())
 
 
-def _user_region_path(user) -> str | None:
-    return user.department.region.path if is_purchaser(user) else None
+def _purchaser_department_id(user) -> int | None:
+    """The department a purchaser acts for (their own: its drafts are theirs), or None."""
+    return user.department_id if is_purchaser(user) else None
+
+
+def managed_by(user, department_field: str = "department") -> Q | None:
+    """Rows whose purchasing department (`department_field`) the user manages, as `can_manage_contract` decides it:
+    None for superusers (everything), the purchaser's own department otherwise, nothing for anyone else. The 待办
+    items of purchasers use it, so they are scoped exactly like the contract pages they link to."""
+    if is_superuser(user):
+        return None
+    department_id = _purchaser_department_id(user)
+    if not department_id:
+        return Q(pk__in=[])
+    return Q(**{f"{department_field}_id": department_id})
 
 
 # Purchase lists ------------------------------------------------------------------------------------------------
@@ -73,9 +86,9 @@ def _visible_lists(user) -> QuerySet[PurchaseList]:
     if is_superuser(user):
         return queryset
     visible = ~Q(status=PurchaseList.Status.DRAFT)
-    path = _user_region_path(user)
-    if path:
-        visible |= Q(region__path__startswith=path)
+    department_id = _purchaser_department_id(user)
+    if department_id:
+        visible |= Q(department_id=department_id)
     return queryset.filter(visible)
 
 
@@ -121,9 +134,9 @@ def purchase_list_get(*, pk: int, user=None) -> PurchaseList:
     visible_contracts = Contract.objects.select_related("organization").order_by("number")
     if not is_superuser(user):
         visible = ~Q(status=Contract.Status.DRAFT)
-        path = _user_region_path(user)
-        if path:
-            visible |= Q(department__region__path__startswith=path)
+        department_id = _purchaser_department_id(user)
+        if department_id:
+            visible |= Q(department_id=department_id)
         visible_contracts = visible_contracts.filter(visible)
     purchase_list = _visible_lists(user).select_related("department", "region", "revision_of").get(pk=pk)
     items = purchase_item_list(purchase_list=purchase_list).order_by("code")
@@ -195,23 +208,24 @@ def _visible_contract_filter(user) -> Q | None:
     if is_superuser(user):
         return None
     visible = ~Q(status=Contract.Status.DRAFT)
-    path = _user_region_path(user)
-    if path:
-        visible |= Q(department__region__path__startswith=path)
+    department_id = _purchaser_department_id(user)
+    if department_id:
+        visible |= Q(department_id=department_id)
     return visible
 
 
 def contract_list_for(*, user, mine: bool = False) -> QuerySet[Contract]:
     """Contracts the user may see, annotated with `overdue_count` and `paid_amount`.
 
-    mine=True narrows to the user's work: a purchaser's region (every status), a member's organization (non-draft).
+    mine=True narrows to the user's work: a purchaser's department (every status), a member's organization
+    (non-draft).
     """
     queryset = Contract.objects.all()
     if mine:
         work = Q(pk__in=[])
-        path = _user_region_path(user)
-        if path:
-            work |= Q(department__region__path__startswith=path)
+        department_id = _purchaser_department_id(user)
+        if department_id:
+            work |= Q(department_id=department_id)
         if is_org_member(user):
             work |= Q(organization_id=user.organization_id) & ~Q(status=Contract.Status.DRAFT)
         queryset = queryset.filter(work)

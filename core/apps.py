@@ -9,3 +9,6 @@ class CoreConfig(AppConfig):
 
     name = "core"
     verbose_name = "Qiyue core"
+
+    def ready(self):
+        from core import checks  # noqa: F401  (registers the deployment checks)

@@ -7,6 +7,8 @@ typed it will look for it (row number as the spreadsheet shows it, the column's 
 
 Writing: `xlsx_bytes`, `write_table` and `csv_lines` write every text that a spreadsheet would run as a formula
 (starting with = + - @, a tab or a carriage return) as literal text, so an export never carries a live formula.
+`XLSXFormat` and `CSVFormat` are the admin's import-export formats (django-import-export): they read like the
+library's and write through `xlsx_bytes` and `csv_lines`, so the admin's exports are formula-safe the same way.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from django.utils.translation import gettext as _
+from import_export.formats import base_formats
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
@@ -73,6 +76,8 @@ class ImportResult:
     unchanged: int = 0
     dry_run: bool = False
     errors: list[RowError] = field(default_factory=list)
+    # What deserves a look but does not stop the import (shown in the preview and the result).
+    warnings: list[RowError] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -298,3 +303,37 @@ def workbook_bytes(workbook: Workbook) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+# ---- the admin's import-export formats ------------------------------------------------------------------------------
+
+
+def _dataset_rows(dataset) -> Iterator[Sequence[Any]]:
+    for row in dataset:
+        yield row
+
+
+class XLSXFormat(base_formats.XLSX):
+    """django-import-export's xlsx, written by `xlsx_bytes`: text cells stay text, never formulas."""
+
+    def export_data(self, dataset, **kwargs) -> bytes:
+        return xlsx_bytes(dataset.headers or [], _dataset_rows(dataset), title=dataset.title or "Sheet")
+
+
+class CSVFormat(base_formats.CSV):
+    """CSV as Chinese users have it: read as UTF-8 or GB 18030 (what Excel saves in China), written by `csv_lines`
+    (a byte-order mark so that Excel shows the Chinese text, formula-like text escaped)."""
+
+    def is_binary(self):
+        return True  # the admin hands over bytes, decoded here once the encoding is known
+
+    def get_read_mode(self):
+        return "rb"
+
+    def create_dataset(self, in_stream, **kwargs):
+        if isinstance(in_stream, bytes):
+            in_stream = in_stream.decode(csv_encoding(in_stream[: 1 << 20]))
+        return super().create_dataset(in_stream, **kwargs)
+
+    def export_data(self, dataset, **kwargs) -> str:
+        return "".join(csv_lines(dataset.headers or [], _dataset_rows(dataset)))

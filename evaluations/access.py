@@ -39,8 +39,14 @@ def require_set_keeper(user) -> None:
 
 
 def require_pool_keeper(user) -> None:
-    """The evaluator pool is kept by officials (and superusers): 403 for anyone else."""
+    """The evaluator pool is kept by the registrars of the province (and superusers): 403 for anyone else."""
     if not permissions.can_manage_evaluator_pool(user):
+        raise PermissionDenied
+
+
+def require_pool_reader(user) -> None:
+    """Every official (and superusers) reads the pool and its record of changes: 403 for anyone else."""
+    if not permissions.can_view_evaluator_pool(user):
         raise PermissionDenied
 
 

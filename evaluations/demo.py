@@ -188,19 +188,13 @@ def seed_pool(actor) -> dict[str, object]:
 
 
 def _purchaser_for(contract: Contract):
-    """A purchaser of the contract's department, else the one whose region covers it most closely."""
-    purchasers = [
-        user
-        for user in get_user_model()
-        .objects.filter(is_purchaser=True, is_active=True, department__isnull=False)
-        .select_related("department__region")
+    """A purchaser of the contract's own department (a purchaser acts for their department only), or None."""
+    return (
+        get_user_model()
+        .objects.filter(is_purchaser=True, is_active=True, department_id=contract.department_id)
         .order_by("username")
-        if user.department.region.covers(contract.department.region)
-    ]
-    if not purchasers:
-        return None
-    same = [user for user in purchasers if user.department_id == contract.department_id]
-    return same[0] if same else max(purchasers, key=lambda user: len(user.department.region.path))
+        .first()
+    )
 
 
 def _choose_contract(spec: DemoEvaluation, used: set[int]) -> Contract | None:

@@ -1,7 +1,10 @@
 """Who may do what with indicator sets, the evaluator pool, evaluations, assignments and scores.
 
-- Indicator sets and the evaluator pool are kept by officials (registrars and purchasers) and superusers.
-- An evaluation is run by the purchasers whose region covers the contract's department (and superusers).
+- Indicator sets are kept by officials (registrars and purchasers) and superusers.
+- The evaluator pool is kept by the registrars of the province (a provincial or national civil-affairs department)
+  and superusers: who is in it and their affiliations decide which invitations a conflict of interest blocks. Every
+  official may read it (with its record of changes); an evaluator keeps their own specialties and contact data.
+- An evaluation is run by the purchasers of the contract's department (and superusers).
 - An evaluator acts only on their own assignments; the contract's evidence and the score form open once they have
   accepted with a no-conflict declaration.
 - Nobody reads another evaluator's draft scores. Before finalization, the members of the evaluated organization see
@@ -23,12 +26,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from accounts.permissions import is_evaluator, is_member_of, is_official, is_purchaser, is_superuser
-from contracts.permissions import purchaser_covers_department
+from accounts.permissions import is_evaluator, is_member_of, is_official, is_purchaser, is_registrar, is_superuser
+from contracts.permissions import purchaser_of_department
 from core.services import refusal
 from core.workflow import Transition
 from evaluations.models import Assignment, Evaluation, IndicatorSet, PerformanceWarning
 from evaluations.workflows import ASSIGNMENT, EVALUATION, INDICATOR_SET
+from registry.models import Region
 
 FINALIZED = _("评价已定稿，结果已公开，不能再作任何修改。")
 
@@ -37,8 +41,15 @@ def publish_evaluator_names() -> bool:
     return bool(getattr(settings, "EVALUATION_PUBLISH_EVALUATOR_NAMES", False))
 
 
+@rules.predicate
+def is_provincial_registrar(user) -> bool:
+    """A registrar of a provincial (or the national) civil-affairs department: the keepers of the evaluator pool."""
+    return bool(is_registrar(user)) and user.department.region.level in (Region.Level.PROVINCE, Region.Level.NATIONAL)
+
+
 can_manage_indicator_sets = is_superuser | is_official
-can_manage_evaluator_pool = is_superuser | is_official
+can_manage_evaluator_pool = is_superuser | is_provincial_registrar
+can_view_evaluator_pool = is_superuser | is_official
 # The officials' evaluation pages (the working list, a new evaluation) are for purchasers and superusers.
 can_run_evaluations = is_superuser | is_purchaser
 
@@ -48,7 +59,7 @@ can_run_evaluations = is_superuser | is_purchaser
 
 @rules.predicate
 def can_create_evaluation(user, contract) -> bool:
-    return contract is not None and (is_superuser(user) or purchaser_covers_department(user, contract))
+    return contract is not None and (is_superuser(user) or purchaser_of_department(user, contract))
 
 
 @rules.predicate
@@ -297,6 +308,7 @@ def can_edit_evaluator_profile(user, profile) -> bool:
 for _name, _predicate in {
     "can_manage_indicator_sets": can_manage_indicator_sets,
     "can_manage_evaluator_pool": can_manage_evaluator_pool,
+    "can_view_evaluator_pool": can_view_evaluator_pool,
     "can_run_evaluations": can_run_evaluations,
     "can_create_evaluation": can_create_evaluation,
     "can_open_evaluation": can_open_evaluation,

@@ -251,13 +251,13 @@ def _with_assignment_counts(queryset: QuerySet[Evaluation]) -> QuerySet[Evaluati
 
 
 def evaluation_list_for(*, user) -> QuerySet[Evaluation]:
-    """Every evaluation (all statuses) an official runs: contracts of departments in a purchaser's region; all for
+    """Every evaluation (all statuses) an official runs: contracts of the purchaser's own department; all for
     superusers; none for anyone else. Annotated invited/accepted/submitted/ended counts."""
     queryset = Evaluation.objects.select_related(*_EVALUATION_RELATED).order_by("-created_at", "-pk")
     if user is not None and is_superuser(user):
         pass
     elif user is not None and is_purchaser(user):
-        queryset = queryset.filter(contract__department__region__path__startswith=user.department.region.path)
+        queryset = queryset.filter(contract__department_id=user.department_id)
     else:
         return queryset.none()
     return _with_assignment_counts(queryset)
@@ -586,3 +586,92 @@ def performance_eligibility_check(organization, on: datetime.date | None = None)
         for warning in warnings
     ]
     return [], texts
+
+
+# ---- the pool's record of changes ------------------------------------------------------------------------------
+
+POOL_HISTORY_FIELDS = (
+    "specialties",
+    "affiliation_organization",
+    "affiliation",
+    "contact_phone",
+    "contact_email",
+    "is_active",
+)
+
+
+@dataclass(frozen=True)
+class PoolChange:
+    """One historied change of a pool member: when, by whom, which member, and each field's old and new value."""
+
+    when: datetime.datetime
+    actor: object
+    profile_id: int
+    evaluator: str
+    created: bool
+    changes: tuple[tuple[str, str, str], ...]
+    reason: str = ""
+
+
+def _pool_value(row, name: str) -> str:
+    if name == "affiliation_organization":
+        organization = row.affiliation_organization
+        return str(organization) if organization is not None else ""
+    if name == "is_active":
+        return gettext("在库") if row.is_active else gettext("已停用")
+    return str(getattr(row, name) or "")
+
+
+def evaluator_pool_changes(*, profile: EvaluatorProfile | None = None, limit: int = 20) -> list[PoolChange]:
+    """The pool's record of changes, newest first: one profile's whole record, or the last `limit` changes of all.
+
+    Two queries whatever the number of changes: the history rows wanted, then every row of the profiles concerned
+    (each change is read against the row before it)."""
+    history = EvaluatorProfile.history.model.objects.select_related(
+        "history_user", "user", "affiliation_organization"
+    ).order_by("history_date", "history_id")
+    if profile is not None:
+        rows = list(history.filter(id=profile.pk))
+        wanted = None
+    else:
+        latest = list(
+            EvaluatorProfile.history.model.objects.order_by("-history_date", "-history_id").values_list(
+                "history_id", "id"
+            )[:limit]
+        )
+        wanted = {history_id for history_id, _pk in latest}
+        rows = list(history.filter(id__in={pk for _history_id, pk in latest}))
+    previous: dict[int, object] = {}
+    changes: list[PoolChange] = []
+    for row in rows:
+        before = previous.get(row.id)
+        previous[row.id] = row
+        if wanted is not None and row.history_id not in wanted:
+            continue
+        if before is None:
+            fields = tuple(
+                (str(EvaluatorProfile._meta.get_field(name).verbose_name), "", _pool_value(row, name))
+                for name in POOL_HISTORY_FIELDS
+                if _pool_value(row, name)
+            )
+        else:
+            fields = tuple(
+                (str(EvaluatorProfile._meta.get_field(name).verbose_name), _pool_value(before, name), value)
+                for name in POOL_HISTORY_FIELDS
+                if (value := _pool_value(row, name)) != _pool_value(before, name)
+            )
+            if not fields:
+                continue
+        changes.append(
+            PoolChange(
+                when=row.history_date,
+                actor=row.history_user,
+                profile_id=row.id,
+                evaluator=str(row.user) if row.user_id else "",
+                created=before is None,
+                changes=fields,
+                reason=row.history_change_reason or "",
+            )
+        )
+    changes.sort(key=lambda change: change.when, reverse=True)
+    return changes[:limit] if profile is None else changes

@@ -39,6 +39,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("统计分析"), "stats:overview"),
     NavItem(_("投诉举报"), "supervision:complaint-create"),
     NavItem(_("开放数据"), "api:docs"),
+    NavItem(_("待办事项"), "portal:todo", lambda user: user.is_authenticated, "work"),
     NavItem(_("我的工作台"), "portal:workspace", lambda user: user.is_authenticated, "work"),
     NavItem(_("系统管理"), "admin:index", permissions.is_superuser, "work"),
     NavItem(_("登记社会组织"), "registry:organization-create", permissions.is_registrar, "work"),

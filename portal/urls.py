@@ -6,5 +6,7 @@ app_name = "portal"
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
+    path("todo/", views.TodoView.as_view(), name="todo"),
+    path("todo/<str:key>/", views.TodoKindView.as_view(), name="todo-kind"),
     path("accounts/workspace/", views.WorkspaceView.as_view(), name="workspace"),
 ]

@@ -1,12 +1,18 @@
-"""The roof's pages: the public home, the signed-in user's workspace, and the 403/404 pages."""
+"""The roof's pages: the public home, the signed-in user's 待办 (their landing page after login) with the full list
+of one kind, the workspace, and the 403/404 pages."""
 
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.generic import TemplateView
 
+from core.services import today
+from notifications import todo
 from portal.dashboard import home_dashboard, home_year
 from portal.navigation import items_for
+from portal.officials import official_dashboard
 
 
 class HomeView(TemplateView):
@@ -29,6 +35,52 @@ class WorkspaceView(LoginRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context["work_items"] = items_for(self.request.user, "work")
         return context
+
+
+class TodoView(LoginRequiredMixin, TemplateView):
+    """待办事项: every kind of work waiting for the user, computed from the records, overdue first."""
+
+    template_name = "portal/todo.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        groups = todo.assemble(user, on=today())
+        count, overdue = todo.total(groups)
+        return {
+            **super().get_context_data(**kwargs),
+            "groups": groups,
+            "todo_count": count,
+            "todo_overdue": overdue,
+            "work_items": items_for(user, "work"),
+            "today": today(),
+            "dashboard": official_dashboard(user, on=today()),
+        }
+
+
+class TodoKindView(LoginRequiredMixin, TemplateView):
+    """Every item of one kind on the user's list, overdue first, paginated."""
+
+    template_name = "portal/todo_kind.html"
+    paginate_by = 50
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        try:
+            kind = todo.get_kind(kwargs["key"])
+        except KeyError:
+            raise Http404 from None
+        if not kind.applies_to(user):
+            raise Http404
+        rows, to_item = todo.kind_rows(kind, user, on=today())
+        page = Paginator(rows, self.paginate_by).get_page(self.request.GET.get("page"))
+        return {
+            **super().get_context_data(**kwargs),
+            "kind": kind,
+            "role_label": todo.ROLE_LABELS[kind.role],
+            "page_obj": page,
+            "items": [to_item(row) for row in page.object_list],
+            "today": today(),
+        }
 
 
 def permission_denied(request, exception=None):

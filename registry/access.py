@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.permissions import is_org_member, is_registrar, is_superuser
 from registry import selectors
-from registry.models import CreditListing, Organization
+from registry.models import CreditListing, Organization, Penalty
 from registry.permissions import can_edit_contact, can_manage_organization
 
 
@@ -62,3 +62,13 @@ def access_credit_listing_for_manage(user, uscc: str, pk: int) -> tuple[Organiza
     if listing is None:
         raise Http404
     return organization, listing
+
+
+def access_penalty_for_manage(user, uscc: str, pk: int) -> tuple[Organization, Penalty]:
+    """The organization and one of its penalties, for a registrar who keeps the organization's record (403 and 404 as
+    access_organization_for_manage; 404 for a penalty of another organization)."""
+    organization = access_organization_for_manage(user, uscc)
+    penalty = Penalty.objects.select_related("authority").filter(pk=pk, organization=organization).first()
+    if penalty is None:
+        raise Http404
+    return organization, penalty

@@ -1,5 +1,6 @@
 """The registry in the Django admin: regions, departments, organizations with Excel/CSV import and export, and the
-annual inspections, ratings and credit listings, each with its history (django-simple-history).
+annual inspections, ratings, credit listings and administrative penalties, each with its history
+(django-simple-history).
 
 Superusers edit everything but what only a service's workflow changes (an organization's registration status, a
 listing's removal), which the admin shows read-only. Registrars (with staff access) see the organizations of their
@@ -13,18 +14,19 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export.admin import ImportExportMixin
-from import_export.formats import base_formats
 from import_export.results import RowResult
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.permissions import is_registrar, is_superuser, scope_to_region, user_covers_region
 from core import spreadsheets
-from registry.models import AnnualInspection, CreditListing, Department, Organization, Rating, Region
-from registry.resources import CSV, OrganizationResource
+from registry.models import AnnualInspection, CreditListing, Department, Organization, Penalty, Rating, Region
+from registry.resources import OrganizationResource
 from registry.services import REGISTRATION_FIELDS
+from registry.services.penalties import normalize_number, penalty_problems
 from registry.services.rules import already_listed_refusal
 from registry.uscc import validate_organization_uscc
 
@@ -151,8 +153,8 @@ class OrganizationAdmin(ImportExportMixin, SimpleHistoryAdmin):
     autocomplete_fields = ("region", "registration_authority")
     inlines = (AnnualInspectionInline, RatingInline, CreditListingInline)
     resource_classes = [OrganizationResource]
-    import_formats = [base_formats.XLSX, CSV]
-    export_formats = [base_formats.XLSX, CSV]
+    import_formats = [spreadsheets.XLSXFormat, spreadsheets.CSVFormat]
+    export_formats = [spreadsheets.XLSXFormat, spreadsheets.CSVFormat]
 
     # Registrars (staff users with the registrar role) work on their own region; superusers on everything.
 
@@ -186,6 +188,9 @@ class OrganizationAdmin(ImportExportMixin, SimpleHistoryAdmin):
         if isinstance(response, TemplateResponse) and response.context_data:
             result = response.context_data.get("result")
             form = response.context_data.get("form")
+            if result is not None and not (result.has_errors() or result.has_validation_errors()):
+                for warning in getattr(result, "warnings", ()):
+                    messages.warning(request, str(warning))
             if result is not None and form is not None:
                 file_errors = [e for e in result.base_errors if isinstance(e.error, spreadsheets.ImportFileError)]
                 if file_errors:
@@ -214,6 +219,8 @@ class OrganizationAdmin(ImportExportMixin, SimpleHistoryAdmin):
         return super().process_result(result, request)
 
     def add_success_message(self, result, request):
+        for warning in getattr(result, "warnings", ()):
+            messages.warning(request, str(warning))
         totals = result.totals
         messages.success(
             request,
@@ -261,3 +268,52 @@ class CreditListingAdmin(_OrganizationRecordAdmin):
     @admin.display(boolean=True, description=gettext_lazy("在名单中"))
     def is_open(self, obj: CreditListing) -> bool:
         return obj.is_open
+
+
+class PenaltyAdminForm(forms.ModelForm):
+    """The rules of penalty_record (registry.services.penalties.penalty_problems); the status changes only through
+    penalty_change_status, so its fields are read-only here."""
+
+    class Meta:
+        model = Penalty
+        fields = (
+            "organization",
+            "decision_number",
+            "decided_on",
+            "authority",
+            "kind",
+            "amount",
+            "facts",
+            "legal_basis",
+        )
+
+    def clean(self):
+        cleaned_data = super().clean()
+        cleaned_data["decision_number"] = normalize_number(cleaned_data.get("decision_number"))
+        problems = penalty_problems(
+            organization=cleaned_data.get("organization"),
+            decision_number=cleaned_data["decision_number"],
+            decided_on=cleaned_data.get("decided_on"),
+            authority=cleaned_data.get("authority"),
+            kind=cleaned_data.get("kind"),
+            amount=cleaned_data.get("amount"),
+            facts=cleaned_data.get("facts") or "",
+            legal_basis=cleaned_data.get("legal_basis") or "",
+            on=timezone.localdate(),
+            exclude_pk=self.instance.pk,
+        )
+        for field, error in problems:
+            if field in self.fields and field not in self.errors:
+                self.add_error(field, error)
+        return cleaned_data
+
+
+@admin.register(Penalty)
+class PenaltyAdmin(_OrganizationRecordAdmin):
+    form = PenaltyAdminForm
+    list_display = ("organization", "decision_number", "decided_on", "authority", "kind", "amount", "status")
+    list_filter = ("kind", "status")
+    list_select_related = ("organization", "authority")
+    autocomplete_fields = ("organization", "authority")
+    readonly_fields = ("status", "status_changed_on", "status_reason")
+    search_fields = ("organization__name", "organization__uscc", "decision_number")

@@ -1,5 +1,6 @@
 """Inner Mongolia demo data for the registry: departments, demo users of every role, and about sixty organizations
-across the autonomous region's twelve leagues and cities with their inspections, ratings and credit listings.
+across the autonomous region's twelve leagues and cities with their inspections, ratings, credit listings and
+administrative penalties.
 
 The data live in fixtures/demo/registry_*.json (departments, users, organizations with their records, telephone area
 codes); this module builds them. Every function is idempotent: it looks rows up by their natural keys and creates
@@ -26,7 +27,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 
 from registry import services
-from registry.models import AnnualInspection, Department, Organization, Region
+from registry.models import AnnualInspection, Department, Organization, Penalty, Region
 from registry.uscc import make_uscc
 
 DEMO_PASSWORD = "qiyue-demo-2026"
@@ -60,9 +61,18 @@ def seed_departments() -> dict[str, Department]:
         raise RuntimeError(f"regions {sorted(missing)} are missing: run `manage.py load_regions` first")
     departments = {}
     for row in rows:
-        department, _ = Department.objects.get_or_create(
-            code=row["code"], defaults={"name": row["name"], "region": regions[row["region"]], "kind": row["kind"]}
-        )
+        region = regions[row["region"]]
+        department = Department.objects.filter(code=row["code"]).first()
+        if department is None and row["kind"] == Department.Kind.CIVIL_AFFAIRS:
+            # `load_regions` created the region's registration authority already: the demo's bureau is that one,
+            # under the demo's name and code.
+            department = region.departments.filter(kind=Department.Kind.CIVIL_AFFAIRS).order_by("pk").first()
+            if department is not None:
+                department.name, department.code = row["name"], row["code"]
+                department.full_clean()
+                department.save()
+        if department is None:
+            department = Department.objects.create(code=row["code"], name=row["name"], region=region, kind=row["kind"])
         departments[row["code"]] = department
     return departments
 
@@ -246,7 +256,38 @@ def seed_organizations(departments: dict[str, Department]) -> dict[str, Organiza
         _seed_listings(organization, spec, actor)
         _seed_status(organization, spec, actor)
         organizations[spec["name"]] = organization
+    seed_penalties(organizations, registrars)
     return organizations
+
+
+def seed_penalties(organizations: dict[str, Organization], registrars: list) -> None:
+    """The administrative penalties of registry_penalties.json, decided by each organization's registering bureau
+    (and fulfilled or annulled where the entry says so)."""
+    for entry in data("penalties"):
+        organization = organizations[entry["organization"]]
+        authority = organization.registration_authority
+        if Penalty.objects.filter(authority=authority, decision_number=entry["decision_number"]).exists():
+            continue
+        actor = _registrar_for(authority, registrars)
+        penalty = services.penalty_record(
+            actor=actor,
+            organization=organization,
+            decision_number=entry["decision_number"],
+            decided_on=_day(entry["decided_on"]),
+            kind=entry["kind"],
+            amount=Decimal(entry["amount"]) if entry.get("amount") else None,
+            facts=entry["facts"],
+            legal_basis=entry["legal_basis"],
+            authority=authority,
+        )
+        if entry.get("status"):
+            services.penalty_change_status(
+                actor=actor,
+                penalty=penalty,
+                status=entry["status"],
+                changed_on=_day(entry["status_changed_on"]),
+                reason=entry["status_reason"],
+            )
 
 
 def seed_members(organizations: dict[str, Organization]) -> None:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import is_registrar, is_superuser, scope_to_region
 from registry.filters import RegionChoiceField
-from registry.models import AnnualInspection, CreditListing, Department, Organization, Rating, Region
+from registry.models import AnnualInspection, CreditListing, Department, Organization, Penalty, Rating, Region
 from registry.uscc import validate_organization_uscc
 
 
@@ -174,3 +174,34 @@ class CreditListingRemoveForm(AuthorityChoiceMixin, forms.Form):
         kwargs.setdefault("initial", {"removed_on": timezone.localdate()})
         super().__init__(*args, **kwargs)
         self._limit_authorities(user)
+
+
+class PenaltyForm(AuthorityChoiceMixin, forms.Form):
+    authority_field = "authority"
+
+    decision_number = _model_field(Penalty, "decision_number", help_text=_("例如：呼民罚〔2026〕3号"))
+    decided_on = _model_field(Penalty, "decided_on")
+    authority = _model_field(Penalty, "authority")
+    kind = _model_field(Penalty, "kind")
+    amount = _model_field(Penalty, "amount", help_text=_("罚款必须填写；没收违法所得或非法财产可以填写"))
+    facts = _model_field(Penalty, "facts", widget=forms.Textarea(attrs={"rows": 3}))
+    legal_basis = _model_field(Penalty, "legal_basis", widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, user, **kwargs):
+        kwargs.setdefault("initial", {"decided_on": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+        self._limit_authorities(user)
+
+
+class PenaltyStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("新的执行状态"))
+    changed_on = forms.DateField(label=_("变更日期"), widget=DateInput())
+    reason = forms.CharField(label=_("变更说明"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, penalty: Penalty, **kwargs):
+        from registry.services.penalties import TRANSITIONS
+
+        kwargs.setdefault("initial", {"changed_on": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+        allowed = TRANSITIONS.get(penalty.status, ())
+        self.fields["status"].choices = [(value, label) for value, label in Penalty.Status.choices if value in allowed]

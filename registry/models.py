@@ -1,4 +1,5 @@
-"""The registry: regions (GB/T 2260), departments and the social organizations they register.
+"""The registry: regions (GB/T 2260), departments and the social organizations they register, with their annual
+inspections, evaluation grades, credit listings and administrative penalties.
 
 Business rules live in services.py (writes) and selectors.py (reads); the models hold fields, invariants
 that the database can enforce, and small derived properties.
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -169,6 +171,15 @@ class AnnualInspection(models.Model):
     result = models.CharField(_("结论"), max_length=10, choices=Result.choices)
     decided_on = models.DateField(_("决定日期"))
     note = models.TextField(_("备注"), blank=True)
+    # The annual work report the result was decided on (most provinces do 年检 by reviewing it).
+    report = models.OneToOneField(
+        "AnnualReport",
+        verbose_name=_("年度工作报告"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="inspection",
+    )
 
     history = HistoricalRecords()
 
@@ -290,3 +301,141 @@ class CreditListing(models.Model):
     @property
     def is_open(self) -> bool:
         return self.removed_on is None
+
+
+class Penalty(models.Model):
+    """An administrative penalty (行政处罚) decided against an organization, as the national platform publishes it.
+
+    The decision is never edited away: a penalty that was fulfilled or annulled changes its status, with the date
+    and the reason, and history keeps every state.
+    """
+
+    class Kind(models.TextChoices):
+        WARNING = "warning", _("警告")
+        FINE = "fine", _("罚款")
+        CONFISCATION = "confiscation", _("没收违法所得或非法财产")
+        SUSPENSION = "suspension", _("限期停止活动")
+        REVOCATION = "revocation", _("撤销登记")
+
+    class Status(models.TextChoices):
+        IN_FORCE = "in_force", _("生效")
+        FULFILLED = "fulfilled", _("已履行")
+        ANNULLED = "annulled", _("已撤销")
+
+    # Kinds that carry an amount in yuan: a fine must, a confiscation may.
+    AMOUNT_KINDS = (Kind.FINE, Kind.CONFISCATION)
+
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("社会组织"), on_delete=models.PROTECT, related_name="penalties"
+    )
+    decision_number = models.CharField(_("处罚决定书文号"), max_length=100)
+    decided_on = models.DateField(_("处罚决定日期"), db_index=True)
+    authority = models.ForeignKey(
+        Department, verbose_name=_("处罚机关"), on_delete=models.PROTECT, related_name="penalties"
+    )
+    kind = models.CharField(_("处罚种类"), max_length=20, choices=Kind.choices)
+    amount = models.DecimalField(_("金额(元)"), max_digits=14, decimal_places=2, null=True, blank=True)
+    facts = models.TextField(_("违法事实"))
+    legal_basis = models.TextField(_("处罚依据"))
+    status = models.CharField(_("执行状态"), max_length=20, choices=Status.choices, default=Status.IN_FORCE)
+    status_changed_on = models.DateField(_("状态变更日期"), null=True, blank=True)
+    status_reason = models.TextField(_("状态变更说明"), blank=True)
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("行政处罚")
+        verbose_name_plural = _("行政处罚")
+        ordering = ["-decided_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["authority", "decision_number"], name="penalty_number_per_authority"),
+            models.CheckConstraint(
+                condition=Q(amount__isnull=True) | Q(amount__gte=0), name="penalty_amount_not_negative"
+            ),
+            models.CheckConstraint(condition=~Q(kind="fine") | Q(amount__isnull=False), name="penalty_fine_has_amount"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} {self.decision_number}"
+
+    @property
+    def counts(self) -> bool:
+        """An annulled penalty no longer counts against the organization."""
+        return self.status != self.Status.ANNULLED
+
+
+class AnnualReport(models.Model):
+    """An organization's annual work report (年度工作报告) for one year: filed by the organization by 31 May of the
+    following year, reviewed by its registration authority (合格 / 基本合格 / 不合格), which records the year's annual
+    inspection result with it."""
+
+    DUE_MONTH, DUE_DAY = 5, 31
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("待审核")
+        REVIEWED = "reviewed", _("已审核")
+
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("社会组织"), on_delete=models.PROTECT, related_name="annual_reports"
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    income = models.DecimalField(_("本年收入(元)"), max_digits=14, decimal_places=2)
+    expenditure = models.DecimalField(_("本年支出(元)"), max_digits=14, decimal_places=2)
+    government_purchase_income = models.DecimalField(_("其中：政府购买服务收入(元)"), max_digits=14, decimal_places=2)
+    net_assets = models.DecimalField(_("年末净资产(元)"), max_digits=14, decimal_places=2)
+    staff_count = models.PositiveIntegerField(_("专职工作人员(人)"))
+    volunteer_count = models.PositiveIntegerField(_("志愿者(人)"))
+    activity_count = models.PositiveIntegerField(_("开展活动(次)"))
+    summary = models.TextField(_("主要业务活动情况"), blank=True)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.SUBMITTED)
+    submitted_on = models.DateField(_("报送日期"))
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("报送人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    review_result = models.CharField(_("审核结论"), max_length=10, choices=AnnualInspection.Result.choices, blank=True)
+    review_comments = models.TextField(_("审核意见"), blank=True)
+    reviewed_on = models.DateField(_("审核日期"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审核人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("年度工作报告")
+        verbose_name_plural = _("年度工作报告")
+        ordering = ["-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "year"], name="annual_report_one_per_year"),
+            models.CheckConstraint(
+                condition=Q(income__gte=0) & Q(expenditure__gte=0) & Q(government_purchase_income__gte=0),
+                name="annual_report_amounts_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(government_purchase_income__lte=F("income")), name="annual_report_purchase_within_income"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "year"], name="annual_report_status_year")]
+
+    def __str__(self) -> str:
+        return f"{self.organization} {self.year}"
+
+    @classmethod
+    def due_on(cls, year: int) -> datetime.date:
+        """The last day to file the report for `year`: 31 May of the following year."""
+        return datetime.date(year + 1, cls.DUE_MONTH, cls.DUE_DAY)
+
+    @property
+    def filed_late(self) -> bool:
+        return self.submitted_on > self.due_on(self.year)

@@ -39,7 +39,16 @@ def can_view_contact(user, organization) -> bool:
     )
 
 
+@rules.predicate
+def can_submit_annual_report(user, organization) -> bool:
+    """An organization files its annual work report itself (its members); its registrars may key in a paper one."""
+    return organization is not None and bool(
+        is_member_of(user, organization) or can_manage_organization(user, organization)
+    )
+
+
 rules.add_perm("registry.can_manage_organization", can_manage_organization)
+rules.add_perm("registry.can_submit_annual_report", can_submit_annual_report)
 rules.add_perm("registry.can_register_in_region", can_register_in_region)
 rules.add_perm("registry.can_edit_contact", can_edit_contact)
 rules.add_perm("registry.can_view_contact", can_view_contact)

@@ -1,8 +1,9 @@
 """Registry PDFs (pure functions returning bytes).
 
 The organization credit report (社会组织信用报告) shows what the registry publicly records about one organization as of
-a date: basic data, evaluation grade, annual inspections, credit listings (open and removed) and whether it may take
-government purchase-of-services contracts. Contact data (phone, e-mail) is never printed.
+a date: basic data, evaluation grade, annual inspections, credit listings (open and removed), administrative
+penalties and whether it may take government purchase-of-services contracts. Contact data (phone, e-mail) is never
+printed.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from core import formatting
 from core.pdf import Report, format_date
-from registry.models import AnnualInspection, CreditListing, Organization, Rating
+from registry.models import AnnualInspection, CreditListing, Organization, Penalty, Rating
 from registry.selectors import organization_eligibility
 
 
@@ -61,6 +62,13 @@ def _with_authority(text: str, authority) -> str:
     return f"{text}（{authority}）" if authority is not None else text
 
 
+def _penalty_state(penalty: Penalty, on: datetime.date) -> str:
+    """The penalty's status as it stood on `on` (a later fulfilment or annulment is not yet known)."""
+    if penalty.status_changed_on is not None and penalty.status_changed_on <= on:
+        return f"{penalty.get_status_display()}（{format_date(penalty.status_changed_on)}）"
+    return str(Penalty.Status.IN_FORCE.label)
+
+
 def organization_credit_report(organization: Organization, *, on: datetime.date | None = None) -> bytes:
     """The credit report of `organization` as of `on` (today by default), as PDF bytes."""
     today = timezone.localdate()
@@ -78,6 +86,11 @@ def organization_credit_report(organization: Organization, *, on: datetime.date 
         CreditListing.objects.filter(organization=organization, listed_on__lte=on)
         .select_related("deciding_authority", "removed_by")
         .order_by("-listed_on", "-pk")
+    )
+    penalties = list(
+        Penalty.objects.filter(organization=organization, decided_on__lte=on)
+        .select_related("authority")
+        .order_by("-decided_on", "-pk")
     )
     eligibility = organization_eligibility(organization, on=on)
 
@@ -157,7 +170,26 @@ def organization_credit_report(organization: Organization, *, on: datetime.date 
         empty=_("未被列入活动异常名录或严重违法失信名单。"),
     )
 
-    report.heading(_("五、承接政府购买服务资格"))
+    report.heading(_("五、行政处罚"))
+    report.table(
+        [_("文号"), _("决定日期"), _("处罚机关"), _("处罚种类"), _("违法事实（处罚依据）"), _("执行状态")],
+        [
+            [
+                penalty.decision_number,
+                format_date(penalty.decided_on),
+                penalty.authority,
+                penalty.get_kind_display()
+                + (f"（{formatting.yuan(penalty.amount)}）" if penalty.amount is not None else ""),
+                f"{penalty.facts}（{penalty.legal_basis}）",
+                _penalty_state(penalty, on),
+            ]
+            for penalty in penalties
+        ],
+        col_widths=(2.2, 1.6, 2.2, 1.8, 4, 1.4),
+        empty=_("无行政处罚记录。"),
+    )
+
+    report.heading(_("六、承接政府购买服务资格"))
     if eligibility.eligible and not eligibility.warnings:
         report.paragraph(_("结论：具备承接资格，无提示事项。"))
     elif eligibility.eligible:

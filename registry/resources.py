@@ -21,31 +21,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import resources, widgets
 from import_export.fields import Field
-from import_export.formats import base_formats
 
 from core import spreadsheets
 from registry import imports
 from registry.models import Department, Organization, Region
 from registry.uscc import normalize_uscc
-
-
-class CSV(base_formats.CSV):
-    """CSV as Chinese users have it: read as UTF-8 or GB 18030 (what Excel saves in China), written with a byte-order
-    mark so that Excel shows the Chinese text."""
-
-    def is_binary(self):
-        return True  # the admin hands over bytes, decoded here once the encoding is known
-
-    def get_read_mode(self):
-        return "rb"
-
-    def create_dataset(self, in_stream, **kwargs):
-        if isinstance(in_stream, bytes):
-            in_stream = in_stream.decode(spreadsheets.csv_encoding(in_stream[: 1 << 20]))
-        return super().create_dataset(in_stream, **kwargs)
-
-    def export_data(self, dataset, **kwargs):
-        return "\ufeff" + super().export_data(dataset, **kwargs)
 
 
 class CellWidget(widgets.Widget):
@@ -166,6 +146,7 @@ class OrganizationResource(resources.ModelResource):
         self.row_numbers: list[int] = []
         self.pending_ratings: list[imports.PendingRating] = []
         self.ratings_created = 0
+        self.warnings: list[spreadsheets.RowError] = []
 
     def _use_lookups(self, lookups: imports.Lookups) -> None:
         self.lookups = lookups
@@ -201,6 +182,7 @@ class OrganizationResource(resources.ModelResource):
             invalid.number = self.spreadsheet_row(invalid.number)
         for error_row in result.error_rows:
             error_row.number = self.spreadsheet_row(error_row.number)
+        result.warnings = list(self.warnings)  # shown by the admin with the preview and the result
         return result
 
     def spreadsheet_row(self, dataset_row: int) -> int:
@@ -229,6 +211,7 @@ class OrganizationResource(resources.ModelResource):
         self.seen = {}
         self.pending_ratings = []
         self.ratings_created = 0
+        self.warnings = []
         header = imports.HEADER_BY_FIELD["uscc"]
         codes = sorted({normalize_uscc(spreadsheets.cell_text(row)) for row in dataset[header]} - {""})
         self.existing = {}
@@ -284,6 +267,10 @@ class OrganizationResource(resources.ModelResource):
                 refuse("uscc", reason)
         if errors:
             raise ValidationError(errors)
+        warning = imports.uscc_region_warning(parsed.get("uscc"), parsed.get("registration_authority"), self.lookups)
+        if warning:
+            header = imports.HEADER_BY_FIELD["uscc"]
+            self.warnings.append(spreadsheets.RowError(number, header, parsed["uscc"], warning))
         if rating is not None:
             self.pending_ratings.append(
                 imports.PendingRating(uscc=parsed["uscc"], authority_id=parsed["registration_authority"].pk, **rating)

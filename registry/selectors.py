@@ -11,8 +11,8 @@ from django.db.models import BooleanField, Case, Exists, OuterRef, Q, QuerySet, 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.permissions import is_registrar, is_superuser
-from registry.models import AnnualInspection, CreditListing, Organization, Rating, Region
+from accounts.permissions import is_org_member, is_registrar, is_superuser, scope_to_region
+from registry.models import AnnualInspection, AnnualReport, CreditListing, Organization, Penalty, Rating, Region
 from registry.uscc import normalize_uscc
 
 
@@ -101,11 +101,21 @@ def _status_on(organization: Organization, on: datetime.date) -> tuple[str, date
     return current
 
 
+def _year_before(day: datetime.date) -> datetime.date:
+    """The same day a year earlier (29 February → 28 February)."""
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:
+        return day.replace(year=day.year - 1, day=28)
+
+
 def organization_eligibility(organization: Organization, *, on: datetime.date | None = None) -> Eligibility:
     """Whether `organization` may take a purchase-of-services contract on `on` (today by default).
 
-    Refused: not established yet, registration status other than 正常, an open serious-violation listing.
-    Warned: an open activity-abnormal listing, last annual inspection 不合格, no evaluation grade valid on `on`.
+    Refused: not established yet, registration status other than 正常, an open serious-violation listing, a penalty of
+    撤销登记 (not annulled).
+    Warned: an open activity-abnormal listing, an administrative penalty decided within the year before `on` (not
+    annulled), last annual inspection 不合格, no evaluation grade valid on `on`.
     Checks registered with register_eligibility_check add their refusals and warnings after these.
     Listings, inspections and ratings are read as they stood on `on`: a listing removed by then no longer counts,
     an inspection decided later is not yet known.
@@ -141,6 +151,19 @@ def organization_eligibility(organization: Organization, *, on: datetime.date | 
             "reason": listing.reason,
         }
         (refusals if listing.list_kind == CreditListing.List.SERIOUS else warnings).append(text)
+
+    penalties = Penalty.objects.filter(organization=organization, decided_on__lte=on).exclude(
+        status=Penalty.Status.ANNULLED, status_changed_on__lte=on
+    )
+    for penalty in penalties.filter(Q(kind=Penalty.Kind.REVOCATION) | Q(decided_on__gt=_year_before(on))).order_by(
+        "decided_on", "pk"
+    ):
+        text = _("%(day)s 受到行政处罚（%(kind)s，%(number)s）") % {
+            "day": penalty.decided_on.isoformat(),
+            "kind": penalty.get_kind_display(),
+            "number": penalty.decision_number,
+        }
+        (refusals if penalty.kind == Penalty.Kind.REVOCATION else warnings).append(text)
 
     last_inspection = (
         AnnualInspection.objects.filter(organization=organization, decided_on__lte=on).order_by("-year").first()
@@ -187,3 +210,53 @@ def region_choices(used_region_ids: QuerySet | None = None) -> QuerySet[Region]:
     if used_region_ids is not None:
         condition |= Q(pk__in=used_region_ids)
     return Region.objects.filter(condition).select_related("parent").order_by("code")
+
+
+# --- annual work reports ---------------------------------------------------------------------------------------------
+
+
+def annual_report_overdue_year(on: datetime.date | None = None) -> int:
+    """The latest year whose report is overdue on `on`: last year's after 31 May, else the year before."""
+    on = on or timezone.localdate()
+    return on.year - 1 if on > AnnualReport.due_on(on.year - 1) else on.year - 2
+
+
+def annual_report_overdue(*, on: datetime.date | None = None) -> QuerySet[Organization]:
+    """Organizations whose annual work report for annual_report_overdue_year(on) is overdue: registered (正常) and
+    established before that year ended, with neither a report nor an annual inspection recorded for that year.
+    Annotated with `overdue_year` and `due_on`."""
+    year = annual_report_overdue_year(on)
+    return (
+        Organization.objects.filter(status=Organization.Status.NORMAL, established_on__lte=datetime.date(year, 12, 31))
+        .exclude(Exists(AnnualReport.objects.filter(organization=OuterRef("pk"), year=year)))
+        .exclude(Exists(AnnualInspection.objects.filter(organization=OuterRef("pk"), year=year)))
+        .annotate(overdue_year=Value(year), due_on=Value(AnnualReport.due_on(year)))
+        .select_related("region", "registration_authority")
+        .order_by("name", "pk")
+    )
+
+
+def annual_report_overdue_for(user, *, on: datetime.date | None = None) -> QuerySet[Organization]:
+    """The overdue reports a user is to act on (to-do lists): a member's own organization; the organizations in a
+    registrar's region; every one for a superuser; none for anyone else."""
+    overdue = annual_report_overdue(on=on)
+    if is_superuser(user):
+        return overdue
+    if is_registrar(user):
+        return scope_to_region(overdue, user)
+    if is_org_member(user):
+        return overdue.filter(pk=user.organization_id)
+    return overdue.none()
+
+
+def annual_reports_to_review_for(user) -> QuerySet[AnnualReport]:
+    """Submitted reports awaiting the review of a registrar whose region covers the organization (all for a
+    superuser), oldest first."""
+    reports = AnnualReport.objects.filter(status=AnnualReport.Status.SUBMITTED).select_related(
+        "organization__region", "organization__registration_authority"
+    )
+    if is_superuser(user):
+        return reports.order_by("submitted_on", "pk")
+    if is_registrar(user):
+        return scope_to_region(reports, user, "organization__region").order_by("submitted_on", "pk")
+    return reports.none()

@@ -15,4 +15,6 @@ urlpatterns = [
     path("<str:uscc>/ratings/new/", views.RatingCreateView.as_view(), name="rating-create"),
     path("<str:uscc>/listings/new/", views.CreditListingCreateView.as_view(), name="listing-create"),
     path("<str:uscc>/listings/<int:pk>/remove/", views.CreditListingRemoveView.as_view(), name="listing-remove"),
+    path("<str:uscc>/penalties/new/", views.PenaltyCreateView.as_view(), name="penalty-create"),
+    path("<str:uscc>/penalties/<int:pk>/status/", views.PenaltyStatusView.as_view(), name="penalty-status"),
 ]

@@ -28,6 +28,7 @@ from registry.access import (
     access_credit_listing_for_manage,
     access_organization_for_manage,
     access_organization_for_view,
+    access_penalty_for_manage,
     require_registrar,
 )
 from registry.filters import OrganizationFilter
@@ -37,6 +38,8 @@ from registry.forms import (
     CreditListingRemoveForm,
     InspectionForm,
     OrganizationForm,
+    PenaltyForm,
+    PenaltyStatusForm,
     RatingForm,
     StatusChangeForm,
 )
@@ -122,6 +125,7 @@ class OrganizationDetailView(View):
             "current_rating_valid": current_rating is not None and current_rating.is_valid_on(today),
             "inspections": organization.inspections.order_by("-year"),
             "listings": organization.credit_listings.select_related("deciding_authority", "removed_by"),
+            "penalties": organization.penalties.select_related("authority"),
             "eligibility": selectors.organization_eligibility(organization, on=today),
             "show_contact": can_view_contact(request.user, organization),
             "today": today,
@@ -296,3 +300,39 @@ class CreditListingRemoveView(OrganizationActionView):
         listing = services.credit_listing_remove(actor=self.request.user, listing=self.listing, **data)
         self.success_message = _("已移出%(list)s。") % {"list": listing.get_list_kind_display()}
         return organization_url(self.organization)
+
+
+class PenaltyCreateView(OrganizationActionView):
+    form_class = PenaltyForm
+    title = gettext_lazy("登记行政处罚")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def perform(self, data):
+        penalty = services.penalty_record(actor=self.request.user, organization=self.organization, **data)
+        self.success_message = _("已登记行政处罚 %(number)s。") % {"number": penalty.decision_number}
+        return organization_url(self.organization) + "#penalties"
+
+
+class PenaltyStatusView(OrganizationActionView):
+    form_class = PenaltyStatusForm
+    title = gettext_lazy("变更行政处罚执行状态")
+    intro_template = "registry/includes/penalty_summary.html"
+
+    def load(self, **kwargs) -> None:
+        self.organization, self.penalty = access_penalty_for_manage(self.request.user, kwargs["uscc"], kwargs["pk"])
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "penalty": self.penalty}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "penalty": self.penalty}
+
+    def perform(self, data):
+        penalty = services.penalty_change_status(actor=self.request.user, penalty=self.penalty, **data)
+        self.success_message = _("行政处罚 %(number)s 的执行状态已变更为“%(status)s”。") % {
+            "number": penalty.decision_number,
+            "status": penalty.get_status_display(),
+        }
+        return organization_url(self.organization) + "#penalties"

@@ -177,6 +177,7 @@ def seed_on_site(registrar, colleague, organization: Organization, story: dict |
             requirements=terms["requirements"],
             deadline=_day(terms["deadline"]),
             issued_on=_day(terms["issued_on"]),
+            recorded_on=_day(terms["issued_on"]),
             source=RectificationOrder.Source.INSPECTION,
             inspection=inspection,
             contract=contract,
@@ -206,6 +207,7 @@ def seed_overdue(registrar, organization: Organization, story: dict | None = Non
             requirements=terms["requirements"],
             deadline=_day(terms["deadline"]),
             issued_on=_day(terms["issued_on"]),
+            recorded_on=_day(terms["issued_on"]),
             source_reference=terms["source_reference"],
         )
     if not OrderListing.objects.filter(order=order).exists():
@@ -253,6 +255,7 @@ def seed_complaint(registrar, organization: Organization, story: dict) -> Compla
                 requirements=story["order"]["requirements"],
                 deadline=_day(story["order"]["deadline"]),
                 issued_on=_day(story["order"]["issued_on"]),
+                recorded_on=_day(story["order"]["issued_on"]),
             )
         if "answer" in story:
             _answer(order, organization, story["answer"])

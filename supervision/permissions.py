@@ -2,8 +2,9 @@
 
 Supervision is done by the officials (registrars and purchasers) whose region covers the organization concerned; the
 organization's members answer the orders it receives; anyone may file a complaint. Complainants' contact data is seen
-only by the officials handling the complaint. Predicates answer *who*; which status allows an action is
-supervision/workflows.py's question, and the rules live in supervision/services/.
+only by the officials handling the complaint: the registrars of its region and the official it is assigned to.
+Predicates answer *who*; which status allows an action is supervision/workflows.py's question, and the rules live in
+supervision/services/.
 
 The role predicates at the top decide who may open the supervision pages at all (a signed-in user without the role
 gets 403); the record predicates below them decide who may see or act on one record (404 for everyone else, see
@@ -148,8 +149,15 @@ def can_view_complaint(user, complaint) -> bool:
 
 @rules.predicate
 def can_view_complaint_contact(user, complaint) -> bool:
-    """The complainant's name, phone and e-mail: only the officials handling the complaint."""
-    return complaint is not None and bool(can_handle_complaint(user, complaint))
+    """The complainant's name, phone and e-mail: only the officials handling the complaint — the registrars
+    (登记管理机关) whose region covers the organization, and the official it is assigned to (its handler). Other
+    officials of the region (the purchaser whose contractor is complained about among them) and superusers see the
+    complaint without the person."""
+    if complaint is None or not getattr(user, "is_authenticated", False):
+        return False
+    if complaint.handler_id is not None and complaint.handler_id == user.pk and can_handle_complaint(user, complaint):
+        return True
+    return bool(is_registrar(user) and supervises(user, complaint.organization))
 
 
 @rules.predicate

@@ -3,8 +3,10 @@
 Each source is read with one query (the number of queries does not grow with the number of events). Public events
 (signing, completion, payments, amendments, finalized evaluations, completed inspections, closed or escalated orders,
 credit listings, registration status changes) are shown to everyone; the working record (submissions and returns,
-planned inspections, open orders and the organization's answers) only to those who may see it: the supervising
-officials, the organization's members and superusers (and, on a contract, whoever may see its evidence).
+open orders and the organization's answers) only to those who may see it: the supervising officials, the
+organization's members and superusers (and, on a contract, whoever may see its evidence). Inspections that are planned
+and not yet done (including those planned from a random draw) are not announced: only the supervising officials and
+superusers see them, never the organization's members or anyone else.
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.db.models import F, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -90,7 +93,8 @@ def _evaluation_events(contract_filter: dict) -> list[TimelineEvent]:
     return events
 
 
-def _inspection_events(inspections, insider: bool) -> list[TimelineEvent]:
+def _inspection_events(inspections, *, insider: bool, supervisor: bool) -> list[TimelineEvent]:
+    """Completed inspections for everyone (findings for insiders); planned ones only for the supervising officials."""
     events = []
     for inspection in inspections:
         kind = inspection.get_kind_display()
@@ -105,7 +109,7 @@ def _inspection_events(inspections, insider: bool) -> list[TimelineEvent]:
                     target=("inspection", inspection.pk),
                 )
             )
-        elif insider:
+        elif supervisor:
             events.append(
                 TimelineEvent(
                     when=inspection.planned_on,
@@ -216,23 +220,38 @@ def _orders_queryset():
 # --- contract ------------------------------------------------------------------------------------------------------
 
 
+def _signed_amount_subquery(contract_ref="pk"):
+    """The amount a contract was signed for: its first historied state after the draft (amendments come later)."""
+    signed = (
+        Contract.history.model.objects.filter(id=OuterRef(contract_ref))
+        .exclude(status=Contract.Status.DRAFT)
+        .order_by("history_date", "history_id")
+        .values("amount")[:1]
+    )
+    return Subquery(signed)
+
+
 def _contract_status_events(contract: Contract) -> list[TimelineEvent]:
     target = ("contract", contract.number)
     events = []
+    history = list(
+        contract.history.order_by("history_date", "history_id").values_list("status", "history_date", "amount")
+    )
+    signed_amount = next(
+        (amount for status, _day, amount in history if status != Contract.Status.DRAFT), contract.amount
+    )
     if contract.signed_on:
         events.append(
             TimelineEvent(
                 when=contract.signed_on,
                 kind="contract_signed",
-                title=_("签订合同，金额 %(amount)s 元") % {"amount": formatting.amount(contract.amount)},
+                title=_("签订合同，金额 %(amount)s 元") % {"amount": formatting.amount(signed_amount)},
                 detail=contract.department.name,
                 target=target,
             )
         )
     performing, previous = None, None
-    for status, history_date in contract.history.order_by("history_date", "history_id").values_list(
-        "status", "history_date"
-    ):
+    for status, history_date, _amount in history:
         if status == Contract.Status.PERFORMING and previous is not None and previous != status and not performing:
             performing = history_date
         previous = status
@@ -257,9 +276,8 @@ def _contract_status_events(contract: Contract) -> list[TimelineEvent]:
 
 def contract_timeline(contract: Contract, *, user=None) -> list[TimelineEvent]:
     """Everything that happened to one contract, oldest first."""
-    insider = bool(
-        is_superuser(user) or can_view_contract_evidence(user, contract) or supervises(user, contract.organization)
-    )
+    supervisor = bool(is_superuser(user) or supervises(user, contract.organization))
+    insider = supervisor or bool(can_view_contract_evidence(user, contract))
     events = _contract_status_events(contract)
     target = ("contract", contract.number)
 
@@ -320,7 +338,7 @@ def contract_timeline(contract: Contract, *, user=None) -> list[TimelineEvent]:
         )
     events += _evaluation_events({"contract": contract})
     inspections = Inspection.objects.filter(contract=contract).select_related("department")
-    events += _inspection_events(inspections, insider)
+    events += _inspection_events(inspections, insider=insider, supervisor=supervisor)
     events += _order_events(_orders_queryset().filter(contract=contract), insider)
     created = OrderListing.objects.filter(order__contract=contract, created_listing=True).select_related("listing")
     listings = {order_listing.listing.pk: order_listing.listing for order_listing in created}
@@ -388,9 +406,11 @@ def _registry_events(organization: Organization) -> list[TimelineEvent]:
 
 def organization_timeline(organization: Organization, *, user=None) -> list[TimelineEvent]:
     """Everything on an organization's record, oldest first."""
-    insider = bool(is_superuser(user) or supervises(user, organization) or is_member_of(user, organization))
+    supervisor = bool(is_superuser(user) or supervises(user, organization))
+    insider = supervisor or bool(is_member_of(user, organization))
     events = _registry_events(organization)
     contracts = Contract.objects.filter(organization=organization).exclude(status=Contract.Status.DRAFT)
+    contracts = contracts.annotate(signed_amount=Coalesce(_signed_amount_subquery(), F("amount")))
     for contract in contracts.select_related("department"):
         target = ("contract", contract.number)
         events.append(
@@ -399,7 +419,7 @@ def organization_timeline(organization: Organization, *, user=None) -> list[Time
                 kind="contract_signed",
                 title=_("签订合同 %(number)s：%(title)s") % {"number": contract.number, "title": contract.title},
                 detail=_("%(department)s，%(amount)s 元")
-                % {"department": contract.department.name, "amount": formatting.amount(contract.amount)},
+                % {"department": contract.department.name, "amount": formatting.amount(contract.signed_amount)},
                 target=target,
             )
         )
@@ -424,7 +444,7 @@ def organization_timeline(organization: Organization, *, user=None) -> list[Time
             )
     events += _evaluation_events({"contract__organization": organization})
     inspections = Inspection.objects.filter(organization=organization).select_related("department")
-    events += _inspection_events(inspections, insider)
+    events += _inspection_events(inspections, insider=insider, supervisor=supervisor)
     events += _order_events(_orders_queryset().filter(organization=organization), insider)
     events += _listing_events(CreditListing.objects.filter(organization=organization))
     for complaint in Complaint.objects.filter(organization=organization, status=Complaint.Status.UPHELD):

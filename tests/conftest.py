@@ -6,9 +6,11 @@ PASSWORD = "pass-qiyue-123"
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """Every test database starts with the GB/T 2260 regions loaded (as `make run` does)."""
+    """Every test database starts with the GB/T 2260 regions loaded (as `make run` does). The registration
+    authorities `load_regions` also creates are left out: tests create the departments they name, and those that
+    need every authority load them (tests/registry/test_authorities.py)."""
     with django_db_blocker.unblock():
-        call_command("load_regions", verbosity=0, stdout=open("/dev/null", "w"))
+        call_command("load_regions", without_authorities=True, verbosity=0, stdout=open("/dev/null", "w"))
 
 
 @pytest.fixture

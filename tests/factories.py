@@ -10,7 +10,7 @@ import factory
 from django.contrib.auth import get_user_model
 from factory.django import DjangoModelFactory
 
-from registry.models import AnnualInspection, CreditListing, Department, Organization, Rating, Region
+from registry.models import AnnualInspection, CreditListing, Department, Organization, Penalty, Rating, Region
 from registry.uscc import make_uscc
 
 factory.Faker._DEFAULT_LOCALE = "zh_CN"
@@ -107,6 +107,19 @@ class CreditListingFactory(DjangoModelFactory):
     reason = "未按规定报送年度工作报告"
     listed_on = datetime.date(2026, 7, 1)
     deciding_authority = factory.LazyAttribute(lambda o: o.organization.registration_authority)
+
+
+class PenaltyFactory(DjangoModelFactory):
+    class Meta:
+        model = Penalty
+
+    organization = factory.SubFactory(OrganizationFactory)
+    decision_number = factory.Sequence(lambda n: f"呼民罚〔2026〕{n + 1}号")
+    decided_on = datetime.date(2026, 3, 10)
+    authority = factory.LazyAttribute(lambda o: o.organization.registration_authority)
+    kind = Penalty.Kind.WARNING
+    facts = "未按规定办理变更登记"
+    legal_basis = "《社会团体登记管理条例》第三十条"
 
 
 class UserFactory(DjangoModelFactory):

@@ -47,6 +47,14 @@ from api.serializers.evaluations import (
     IndicatorResultSerializer,
     evaluation_detail_data,
 )
+from api.serializers.me import (
+    NotificationQuerySerializer,
+    NotificationSerializer,
+    TodoGroupSerializer,
+    TodoItemSerializer,
+    TodoQuerySerializer,
+    TodoSerializer,
+)
 from api.serializers.registry import (
     ContactSerializer,
     CreditListingCreateSerializer,
@@ -57,6 +65,8 @@ from api.serializers.registry import (
     OrganizationRegisterSerializer,
     OrganizationSerializer,
     OrganizationUpdateSerializer,
+    PenaltyCreateSerializer,
+    PenaltySerializer,
     RatingSerializer,
 )
 from api.serializers.supervision import ComplaintCreateSerializer, ComplaintStatusSerializer
@@ -75,6 +85,8 @@ __all__ = [
     "CreditListingCreateSerializer",
     "CreditListingRemoveSerializer",
     "CreditListingSerializer",
+    "PenaltyCreateSerializer",
+    "PenaltySerializer",
     "DecisionSerializer",
     "DeliverableCreateSerializer",
     "DeliverableSerializer",
@@ -87,6 +99,8 @@ __all__ = [
     "IndicatorResultSerializer",
     "InspectionSerializer",
     "MONEY",
+    "NotificationQuerySerializer",
+    "NotificationSerializer",
     "OrganizationDetailSerializer",
     "OrganizationRefSerializer",
     "OrganizationRegisterSerializer",
@@ -103,10 +117,14 @@ __all__ = [
     "PurchaseListSerializer",
     "RatingSerializer",
     "RegionSerializer",
+    "TodoGroupSerializer",
+    "TodoItemSerializer",
+    "TodoQuerySerializer",
+    "TodoSerializer",
     "UsccRelatedField",
     "absolute_url",
-    "request_user",
     "department_field",
     "evaluation_detail_data",
     "region_field",
+    "request_user",
 ]

@@ -1,4 +1,4 @@
-"""Organizations, ratings, inspections and credit listings in the API."""
+"""Organizations, ratings, inspections, credit listings and administrative penalties in the API."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from api.serializers.common import (
     request_user,
 )
 from registry import permissions as registry_rules
-from registry.models import AnnualInspection, CreditListing, Organization, Rating
+from registry.models import AnnualInspection, CreditListing, Organization, Penalty, Rating
 
 # --- registry -------------------------------------------------------------------------------------------------------
 
@@ -120,13 +120,50 @@ class CreditListingSerializer(serializers.ModelSerializer):
         ]
 
 
+class PenaltySerializer(serializers.ModelSerializer):
+    organization = OrganizationRefSerializer(read_only=True)
+    authority = DepartmentRefSerializer(read_only=True)
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+
+    class Meta:
+        model = Penalty
+        fields = [
+            "id",
+            "organization",
+            "decision_number",
+            "decided_on",
+            "authority",
+            "kind",
+            "kind_label",
+            "amount",
+            "facts",
+            "legal_basis",
+            "status",
+            "status_label",
+            "status_changed_on",
+            "status_reason",
+        ]
+
+
+class PenaltyCreateSerializer(serializers.Serializer):
+    organization = UsccRelatedField()
+    decision_number = serializers.CharField(max_length=100)
+    decided_on = serializers.DateField()
+    kind = serializers.ChoiceField(choices=Penalty.Kind.choices)
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, allow_null=True)
+    facts = serializers.CharField()
+    legal_basis = serializers.CharField()
+
+
 class OrganizationDetailSerializer(OrganizationSerializer):
     ratings = RatingSerializer(many=True, read_only=True)
     inspections = InspectionSerializer(many=True, read_only=True)
     credit_listings = CreditListingSerializer(many=True, read_only=True)
+    penalties = PenaltySerializer(many=True, read_only=True)
 
     class Meta(OrganizationSerializer.Meta):
-        fields = [*OrganizationSerializer.Meta.fields, "ratings", "inspections", "credit_listings"]
+        fields = [*OrganizationSerializer.Meta.fields, "ratings", "inspections", "credit_listings", "penalties"]
 
 
 class OrganizationRegisterSerializer(serializers.Serializer):

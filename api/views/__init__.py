@@ -10,8 +10,9 @@ from api.views.auth import TokenView
 from api.views.common import ERRORS, ApiViewSet, parse
 from api.views.contracts import ContractViewSet, DeliverableViewSet, PurchaseListViewSet
 from api.views.evaluations import EvaluationViewSet
+from api.views.me import MyNotificationListView, MyNotificationReadAllView, MyNotificationReadView, MyTodoView
 from api.views.ocds import OCDS_PACKAGE, OcdsContractReleasesView, OcdsDateRangeSerializer, OcdsReleasePackageView
-from api.views.registry import CreditListingViewSet, OrganizationViewSet
+from api.views.registry import CreditListingViewSet, OrganizationViewSet, PenaltyViewSet
 from api.views.statistics import StatisticsView
 from api.views.supervision import ComplaintViewSet
 
@@ -20,9 +21,14 @@ __all__ = [
     "ComplaintViewSet",
     "ContractViewSet",
     "CreditListingViewSet",
+    "PenaltyViewSet",
     "DeliverableViewSet",
     "ERRORS",
     "EvaluationViewSet",
+    "MyNotificationListView",
+    "MyNotificationReadAllView",
+    "MyNotificationReadView",
+    "MyTodoView",
     "OCDS_PACKAGE",
     "OcdsContractReleasesView",
     "OcdsDateRangeSerializer",

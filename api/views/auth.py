@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.authtoken.views import ObtainAuthToken
-from rest_framework.throttling import ScopedRateThrottle
+
+from api.throttling import ClientScopedRateThrottle
 
 # --- tokens ------------------------------------------------------------------------------------------------------
 
@@ -14,5 +15,5 @@ from rest_framework.throttling import ScopedRateThrottle
 class TokenView(ObtainAuthToken):
     """Exchange a user name and password for the user's API token (`Authorization: Token <key>`)."""
 
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ClientScopedRateThrottle]
     throttle_scope = "token"

@@ -20,7 +20,7 @@ from api.views.common import ERRORS, ApiViewSet, parse
 from registry import selectors as registry_selectors
 from registry import services as registry_services
 from registry.access import access_credit_listing_for_manage, access_organization_for_manage
-from registry.models import CreditListing, Organization, Rating
+from registry.models import CreditListing, Organization, Penalty, Rating
 from registry.uscc import normalize_uscc
 
 # --- organizations -----------------------------------------------------------------------------------------------
@@ -53,6 +53,7 @@ class OrganizationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiV
                     "credit_listings",
                     queryset=CreditListing.objects.select_related("organization", "deciding_authority", "removed_by"),
                 ),
+                Prefetch("penalties", queryset=Penalty.objects.select_related("organization", "authority")),
             )
         return queryset
 
@@ -151,3 +152,37 @@ class CreditListingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Api
             )
         )
         return self._answer(listing.pk)
+
+
+# --- administrative penalties ---------------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(summary=_("行政处罚"), tags=["registry"]),
+    retrieve=extend_schema(summary=_("行政处罚详情"), tags=["registry"]),
+)
+class PenaltyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
+    """Administrative penalties are public, as on the national platform; registrars record them."""
+
+    serializer_class = api.PenaltySerializer
+    lookup_value_regex = r"\d+"
+    action_permissions = {"create": [api_permissions.IsRegistrar]}
+
+    def get_queryset(self):
+        queryset = Penalty.objects.select_related("organization", "authority").order_by("-decided_on", "-pk")
+        uscc = self.request.query_params.get("organization")
+        if uscc:
+            queryset = queryset.filter(organization__uscc=normalize_uscc(uscc))
+        return queryset
+
+    @extend_schema(
+        summary=_("登记行政处罚"),
+        tags=["registry"],
+        request=api.PenaltyCreateSerializer,
+        responses={201: api.PenaltySerializer, **ERRORS},
+    )
+    def create(self, request):
+        data = parse(api.PenaltyCreateSerializer, request)
+        penalty = call_service(lambda: registry_services.penalty_record(actor=request.user, **data))
+        answer = api.PenaltySerializer(self.get_queryset().get(pk=penalty.pk), context={"request": request})
+        return Response(answer.data, status=status.HTTP_201_CREATED)

@@ -8,11 +8,11 @@ from rest_framework import status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import BaseThrottle
 
 from api import serializers as api
 from api.exceptions import ApiError, call_service
 from api.views.common import ERRORS, ApiViewSet, parse
+from core.clients import client_address
 from supervision import selectors as supervision_selectors
 from supervision import services as supervision_services
 from supervision.models import Complaint
@@ -63,7 +63,7 @@ class ComplaintViewSet(ApiViewSet):
     )
     def create(self, request):
         data = parse(api.ComplaintCreateSerializer, request)
-        client = BaseThrottle().get_ident(request)
+        client = client_address(request)
         complaint = call_service(lambda: supervision_services.complaint_file(client_key=client, **data))
         status_data = supervision_selectors.complaint_lookup(tracking_code=complaint.tracking_code)
         return Response(api.ComplaintStatusSerializer(status_data).data, status=status.HTTP_201_CREATED)

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from contracts import permissions
+from contracts import notices, permissions
 from contracts.models import Contract, Deliverable, Submission, SubmissionFile
 from contracts.services.common import require_manager
 from contracts.workflows import CONTRACT, DELIVERABLE
@@ -120,6 +120,7 @@ def submission_create(
         save(stored, actor=actor)
     deliverable.status = Deliverable.Status.SUBMITTED
     save(deliverable, actor=actor)
+    notices.submission_received(submission, actor=actor)
     return submission
 
 
@@ -149,6 +150,7 @@ def _decide(
     if action == "accept":
         deliverable.accepted_at = now
     save(deliverable, actor=actor, reason=comment)
+    notices.submission_decided(submission, actor=actor)
     return submission
 
 

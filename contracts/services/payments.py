@@ -1,4 +1,5 @@
-"""Payments: instalments on a signed contract, for accepted deliverables, never above the contract amount.
+"""Payments: instalments on a signed contract, for accepted deliverables, never above the contract amount, and
+never above a deliverable's share of it for the payments recorded against that deliverable.
 
 Extension point for other apps: `register_payment_blocker(check)` adds a check `check(contract, deliverable)`
 returning reasons why a payment must wait; `payment_record` refuses (code `payment_held`) while `payment_blockers()`
@@ -9,13 +10,13 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Iterable
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Sum
 from django.utils.translation import gettext_lazy as _
 
-from contracts import permissions
+from contracts import notices, permissions
 from contracts.models import Contract, Deliverable, Payment
 from contracts.selectors import contract_paid_total
 from contracts.workflows import CONTRACT, DELIVERABLE
@@ -65,6 +66,35 @@ def _deliverable_refusals(refusals: Refusals, contract: Contract, deliverable: D
         )
 
 
+def deliverable_share_amount(contract: Contract, deliverable: Deliverable) -> Decimal:
+    """The deliverable's share of the contract amount, in yuan (rounded half up to the fen)."""
+    share = contract.amount * deliverable.payment_share / Decimal(100)
+    return share.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def deliverable_remaining_amount(contract: Contract, deliverable: Deliverable) -> Decimal:
+    """What may still be paid against the deliverable: its share less the payments already recorded against it."""
+    paid = contract.payments.filter(deliverable=deliverable).aggregate(total=Sum("amount"))["total"] or Decimal(0)
+    return deliverable_share_amount(contract, deliverable) - paid
+
+
+def _share_refusal(refusals: Refusals, contract: Contract, deliverable: Deliverable, amount: Decimal) -> None:
+    remaining = deliverable_remaining_amount(contract, deliverable)
+    if amount > remaining:
+        refusals.add(
+            None,
+            _(
+                "付款不能超过履约事项“%(title)s”的付款比例对应金额 %(share)s 元：本次 %(amount)s 元，"
+                "该事项剩余可付 %(remaining)s 元。"
+            ),
+            code="payment_exceeds_deliverable_share",
+            title=deliverable.title,
+            share=formatting.amount(deliverable_share_amount(contract, deliverable)),
+            amount=formatting.amount(amount),
+            remaining=formatting.amount(max(remaining, Decimal("0.00"))),
+        )
+
+
 @transaction.atomic
 def payment_record(
     *,
@@ -75,7 +105,8 @@ def payment_record(
     deliverable: Deliverable | None = None,
     note: str = "",
 ) -> Payment:
-    """Record the next instalment; payments never exceed the contract amount."""
+    """Record the next instalment; payments never exceed the contract amount, nor (those against one deliverable)
+    the deliverable's share of it."""
     require(permissions.can_record_payment(actor, contract), _("您无权登记该合同的付款。"))
     lock(contract)
     CONTRACT.check("record_payment", contract.status)
@@ -93,6 +124,8 @@ def payment_record(
         refusals.add(None, _("付款日期不能晚于今天。"), code="date_in_future")
     if deliverable is not None:
         _deliverable_refusals(refusals, contract, deliverable)
+        if deliverable.contract_id == contract.pk:
+            _share_refusal(refusals, contract, deliverable, amount)
     remaining = contract.amount - contract_paid_total(contract)
     if amount > remaining:
         refusals.add(
@@ -116,4 +149,5 @@ def payment_record(
         recorded_by=actor,
     )
     save(payment, actor=actor)
+    notices.payment_recorded(payment, actor=actor)
     return payment

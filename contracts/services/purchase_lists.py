@@ -6,13 +6,15 @@ import datetime
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from contracts import permissions
 from contracts.models import Contract, PurchaseItem, PurchaseList
 from contracts.services.common import require_list_writer
 from contracts.workflows import PURCHASE_LIST
-from core.services import actor_or_none, apply_fields, lock, refuse, require, save, today
+from core import formatting
+from core.services import Refusals, actor_or_none, apply_fields, lock, refuse, require, save, today
 
 # Stored as data on the replaced list (not a UI string): the reason a revision's publication withdraws it.
 REVISION_WITHDRAWAL_REASON = "被修订版替代"
@@ -153,6 +155,31 @@ def _withdraw(purchase_list: PurchaseList, actor, *, reason: str, withdrawn_on: 
     save(purchase_list, actor=actor, reason=reason)
 
 
+def _refuse_budgets_below_contracted(purchase_list: PurchaseList) -> None:
+    """A revision may not set an item's budget below what the signed contracts of its lineage already commit."""
+    refusals = Refusals()
+    for item in purchase_list.items.filter(origin__isnull=False).order_by("code"):
+        contracts = Contract.objects.filter(status__in=Contract.BUDGET_STATUSES).filter(
+            Q(purchase_item_id=item.origin_id) | Q(purchase_item__origin_id=item.origin_id)
+        )
+        rows = list(contracts.order_by("number").values_list("number", "amount"))
+        committed = sum((amount for _number, amount in rows), Decimal("0"))
+        if item.budget < committed:
+            refusals.add(
+                None,
+                _(
+                    "购买项目“%(item)s”的预算 %(budget)s 元低于已签订合同 %(numbers)s 的金额合计 %(committed)s 元，"
+                    "不能发布。"
+                ),
+                code="budget_below_contracted",
+                item=str(item),
+                budget=formatting.amount(item.budget),
+                numbers="、".join(number for number, _amount in rows),
+                committed=formatting.amount(committed),
+            )
+    refusals.raise_if_any()
+
+
 @transaction.atomic
 def purchase_list_publish(
     *, actor, purchase_list: PurchaseList, published_on: datetime.date | None = None
@@ -163,6 +190,12 @@ def purchase_list_publish(
     PURCHASE_LIST.check("publish", purchase_list.status)
     if not purchase_list.items.exists():
         refuse(None, _("目录中至少须有一个购买项目才能发布。"), code="list_empty")
+    if purchase_list.revision_of_id is not None:
+        # The signers lock the first item of a lineage (contracts.services.contracts); so does the publisher.
+        origins = purchase_list.items.filter(origin__isnull=False).values("origin_id")
+        locked = PurchaseItem.objects.select_for_update().filter(pk__in=origins).order_by("pk")
+        list(locked.values_list("pk", flat=True))
+        _refuse_budgets_below_contracted(purchase_list)
     published_on = published_on or today()
     purchase_list.status = PurchaseList.Status.PUBLISHED
     purchase_list.published_on = published_on

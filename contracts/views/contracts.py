@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from accounts.permissions import is_purchaser, is_superuser, scope_to_region
+from accounts.permissions import is_purchaser, is_superuser
 from contracts import reports, selectors, services
 from contracts.access import access_contract_for_view, require_org_member, require_purchaser
 from contracts.filters import ContractFilter
@@ -108,7 +108,7 @@ class ContractManageView(LoginRequiredMixin, ContractListView):
         user = self.request.user
         if is_superuser(user):
             return selectors.contract_list_for(user=user)
-        return scope_to_region(selectors.contract_list_for(user=user, mine=True), user, "department__region")
+        return selectors.contract_list_for(user=user, mine=True).filter(department_id=user.department_id)
 
 
 class ContractMineView(LoginRequiredMixin, ContractListView):
@@ -255,7 +255,11 @@ class ContractSignView(ContractActionView):
         form = context["form"]
         signed_on = getattr(form, "cleaned_data", {}).get("signed_on") or timezone.localdate()
         context["signed_on"] = signed_on
-        context["review"] = selectors.contract_signing_review(self.contract, signed_on=signed_on)
+        review = selectors.contract_signing_review(self.contract, signed_on=signed_on)
+        context["review"] = review
+        # A refused signing repeats the review's refusals as form errors: the page shows each once, in the review.
+        shown = set(review.messages)
+        context["form_errors"] = [error for error in form.non_field_errors() if error not in shown]
         return context
 
     def perform(self, data):

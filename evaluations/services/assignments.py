@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.services import now, refuse, save
+from evaluations import notices
 from evaluations.models import Assignment, Evaluation, EvaluatorProfile
 from evaluations.selectors import affiliation_refusal
 from evaluations.services.common import (
@@ -53,6 +54,7 @@ def assignment_invite(*, actor, evaluation: Evaluation, evaluator) -> Assignment
         refuse("evaluator", _("专家“%(user)s”已被指派参加本次评价。"), code="already_assigned", user=str(evaluator))
     assignment = Assignment(evaluation=evaluation, evaluator=evaluator, invited_at=now(), invited_by=actor)
     save(assignment, actor=actor)
+    notices.invitation(assignment, actor=actor)
     return assignment
 
 

@@ -13,7 +13,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from core.formatting import points
 from core.services import apply_fields, lock, now, refusal, refuse, render_message, require, save, today
-from evaluations import permissions, scoring
+from evaluations import notices, permissions, scoring
 from evaluations.models import (
     Assignment,
     Evaluation,
@@ -241,6 +241,7 @@ def evaluation_finalize(*, actor, evaluation: Evaluation) -> Evaluation:
 
     if outcome.grade == scoring.POOR:
         _record_poor_grade(evaluation, actor)
+    notices.finalized(evaluation, actor=actor)
     return evaluation
 
 

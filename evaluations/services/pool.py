@@ -1,5 +1,6 @@
-"""The evaluator pool (评价专家库): officials enter evaluators, edit them and take them out; an evaluator keeps their
-own specialties and contact data."""
+"""The evaluator pool (评价专家库): its keepers (the registrars of the province) enter evaluators, edit them and take
+them out; an evaluator keeps their own specialties and contact data. Every change is historied (the pool page and
+each profile's page show the record: `selectors.evaluator_pool_changes`)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from evaluations.services.common import clean_text
 
 PROFILE_FIELDS = ("specialties", "affiliation_organization", "affiliation", "contact_phone", "contact_email")
 PROFILE_SELF_FIELDS = ("specialties", "contact_phone", "contact_email")
-POOL_KEEPERS_ONLY = _("只有登记管理人员或购买主体人员可以维护评价专家库。")
+POOL_KEEPERS_ONLY = _("只有省级登记管理机关的工作人员可以维护评价专家库。")
 
 
 @transaction.atomic

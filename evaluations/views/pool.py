@@ -11,20 +11,27 @@ from django.views import View
 
 from core.views import ConfirmForm, page_of
 from evaluations import permissions, selectors, services
-from evaluations.access import access_evaluator_profile_for_edit, require_pool_keeper
+from evaluations.access import access_evaluator_profile_for_edit, require_pool_keeper, require_pool_reader
 from evaluations.forms import EvaluatorProfileForm, profile_fields
 from evaluations.views.common import ActionView, pool_url
 
 
 class EvaluatorPoolView(LoginRequiredMixin, View):
-    """评价专家库: every evaluator profile, active or not, with the evaluations each has open."""
+    """评价专家库: every evaluator profile, active or not, with the evaluations each has open, and the latest changes.
+    Every official reads it; only its keepers (the registrars of the province) are offered the buttons."""
 
     template_name = "evaluations/evaluator_pool.html"
 
     def get(self, request):
-        require_pool_keeper(request.user)
+        require_pool_reader(request.user)
         page = page_of(request, selectors.evaluator_pool())
-        return render(request, self.template_name, {"page_obj": page, "profiles": page.object_list})
+        context = {
+            "page_obj": page,
+            "profiles": page.object_list,
+            "keeper": bool(permissions.can_manage_evaluator_pool(request.user)),
+            "changes": selectors.evaluator_pool_changes(limit=20),
+        }
+        return render(request, self.template_name, context)
 
 
 class EvaluatorProfileCreateView(ActionView):
@@ -69,12 +76,14 @@ class EvaluatorProfileActionView(ActionView):
         return [(_("我的评价任务"), reverse("evaluations:task-list"))]
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "profile": self.profile}
+        changes = selectors.evaluator_pool_changes(profile=self.profile)
+        return {**super().get_context_data(**kwargs), "profile": self.profile, "changes": changes}
 
 
 class EvaluatorProfileEditView(EvaluatorProfileActionView):
     form_class = EvaluatorProfileForm
     title = gettext_lazy("修改评价专家信息")
+    template_name = "evaluations/evaluator_profile_edit.html"
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "self_service": not self.keeper}

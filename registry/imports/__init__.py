@@ -36,6 +36,7 @@ from registry.imports.checks import (
     region_refusal,
     registration_problems,
     status_change_reason,
+    uscc_region_warning,
 )
 from registry.imports.columns import (
     ALL_COLUMNS,
@@ -119,4 +120,5 @@ __all__ = [
     "registration_problems",
     "status_change_reason",
     "text_parser",
+    "uscc_region_warning",
 ]

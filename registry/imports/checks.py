@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
@@ -87,6 +87,24 @@ def registration_problems(values: dict[str, Any], lookups: Lookups) -> list[tupl
     return problems
 
 
+def uscc_region_warning(uscc: str | None, authority: Department | None, lookups: Lookups) -> str | None:
+    """Positions 3-8 of the code name the region of the authority that issued it. Another region usually means the
+    organization moved (its code never changes) or a typing error: worth a look, not a refusal."""
+    if not uscc or authority is None or uscc[2:8] == authority.region.code:
+        return None
+    issued = lookups.regions_by_code.get(uscc[2:8])
+    return _(
+        "统一社会信用代码第3-8位的区划代码%(code)s（%(issued)s）与登记管理机关“%(authority)s”所在区划%(region)s"
+        "（%(region_name)s）不一致；组织迁移后代码不变，如非迁移请核对代码"
+    ) % {
+        "code": uscc[2:8],
+        "issued": lookups.full_name(issued) if issued is not None else _("未知区划"),
+        "authority": authority.name,
+        "region": authority.region.code,
+        "region_name": lookups.full_name(lookups.regions_by_code.get(authority.region.code, authority.region)),
+    }
+
+
 def duplicate_reason(seen: dict[str, int], code: str, row: int) -> str | None:
     """Remember where `code` first appeared; for a later row, the reason naming both rows."""
     first = seen.setdefault(code, row)
@@ -148,6 +166,7 @@ class ParsedRow:
     values: dict[str, Any]  # field name -> parsed value (model instances for the foreign keys)
     raw: dict[str, Any]
     rating: dict[str, Any] | None = None  # grade, score, awarded_on when the row carries an evaluation grade
+    warnings: list[RowError] = field(default_factory=list)  # worth a look, not a refusal
 
     def model_values(self) -> dict[str, Any]:
         return {
@@ -179,4 +198,8 @@ def parse_row(row: int, cells: dict[str, Any], lookups: Lookups, actor=None) -> 
     rating, problems = parse_rating(cells, lookups, values.get("established_on"))
     for field_name, reason in problems:
         refuse(field_name, reason)
-    return ParsedRow(row, values, cells, rating), errors
+    parsed = ParsedRow(row, values, cells, rating)
+    warning = uscc_region_warning(values.get("uscc"), values.get("registration_authority"), lookups)
+    if warning:
+        parsed.warnings.append(RowError(row, HEADER_BY_FIELD["uscc"], values["uscc"], warning))
+    return parsed, errors

@@ -58,6 +58,7 @@ class _Importer:
 
     def add(self, parsed: ParsedRow, errors: list[RowError]) -> None:
         self.result.total += 1
+        self.result.warnings.extend(parsed.warnings)
         code = parsed.values.get("uscc")
         if code is not None:
             reason = duplicate_reason(self.seen, code, parsed.row)
@@ -173,4 +174,5 @@ def organizations_import(
         if not importer.result.ok:
             transaction.set_rollback(True)
     importer.result.errors.sort(key=lambda error: (error.row, column_order(error.column)))
+    importer.result.warnings.sort(key=lambda warning: (warning.row, column_order(warning.column)))
     return importer.result

@@ -5,6 +5,7 @@ name) and departments (by code and by name). The cell parsers ask these instead 
 from __future__ import annotations
 
 import datetime
+import difflib
 import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -14,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.spreadsheets import cell_text
+from registry.authorities import authority_aliases, authority_name
 from registry.models import Department, Region
 from registry.services.rules import authority_kind_refusal
 
@@ -49,10 +51,33 @@ class Lookups:
         self.region_codes_by_name = {name: sorted(codes) for name, codes in by_name.items()}
         self.departments_by_code: dict[str, Department] = {}
         departments_by_name: dict[str, list[Department]] = defaultdict(list)
-        for department in departments:
+        authority_of_region: dict[str, Department] = {}
+        for department in sorted(departments, key=lambda d: d.pk or 0):
             self.departments_by_code[compact(department.code).upper()] = department
             departments_by_name[compact(department.name)].append(department)
+            if department.kind == Department.Kind.CIVIL_AFFAIRS:
+                code = department.region.code
+                kept = authority_of_region.get(code)
+                if kept is None or (
+                    kept.name != authority_name(kept.region) and department.name == authority_name(department.region)
+                ):
+                    authority_of_region[code] = department
         self.departments_by_name = dict(departments_by_name)
+        # Each region's registration authority as people write it: 呼市民政局, 内蒙古民政厅, 呼和浩特市赛罕区民政局.
+        aliases: dict[str, set[int]] = defaultdict(set)
+        self.authorities: dict[int, Department] = {}
+        for code, department in authority_of_region.items():
+            region = self.regions_by_code.get(code, department.region)
+            chain = [
+                self.regions_by_code[link]
+                for link in region.path.strip("/").split("/")
+                if link in self.regions_by_code and self.regions_by_code[link].level != Region.Level.NATIONAL
+            ]
+            self.authorities[department.pk] = department
+            for alias in authority_aliases(region, chain):
+                aliases[alias].add(department.pk)
+        self.authority_aliases = {alias: sorted(pks) for alias, pks in aliases.items()}
+        self._close_candidates: dict[str, Department] | None = None
         # A file names the same few regions and departments over and over: remember each cell's answer.
         self._answers: dict[tuple[str, str], Region | Department | str] = {}
 
@@ -115,14 +140,44 @@ class Lookups:
         if department is None:
             matches = self.departments_by_name.get(key, [])
             if not matches:
+                matches = [self.authorities[pk] for pk in self.authority_aliases.get(key, ())]
+            if not matches:
+                closest = self.closest_departments(key)
+                if closest:
+                    raise ValueError(
+                        _("不是已知的登记管理机关，最接近的有：%(names)s；请填写名称（如“呼和浩特市民政局”）或部门代码")
+                        % {"names": "、".join(closest)}
+                    )
                 raise ValueError(_("不是已知的部门，请填写登记管理机关的名称（如“呼和浩特市民政局”）或部门代码"))
             if len(matches) > 1:
                 raise ValueError(
-                    _("有多个同名部门，请改填部门代码：%(codes)s")
-                    % {"codes": "、".join(f"{d.code}（{d.region.name}）" for d in matches)}
+                    _("对应多个登记管理机关：%(names)s；请填写带上级区划的名称或部门代码")
+                    % {"names": "、".join(self.describe(d) for d in matches[:8])}
                 )
             department = matches[0]
         refusal = authority_kind_refusal(department)
         if refusal is not None:
             raise ValueError(refusal.messages[0])
         return department
+
+    def describe(self, department: Department) -> str:
+        """A department with its region's full name and its code:
+        赛罕区民政局（内蒙古自治区呼和浩特市赛罕区，MZ150105）."""
+        region = self.regions_by_code.get(department.region.code, department.region)
+        return f"{department.name}（{self.full_name(region) or region.name}，{department.code}）"
+
+    def closest_departments(self, key: str, limit: int = 5) -> list[str]:
+        """The registration authorities whose names (alone or with their regions') come closest to `key`."""
+        if self._close_candidates is None:
+            candidates: dict[str, Department] = {}
+            for department in self.authorities.values():
+                region = self.regions_by_code.get(department.region.code, department.region)
+                candidates.setdefault(compact(department.name), department)
+                candidates.setdefault(compact(self.full_name(region) + department.name), department)
+            self._close_candidates = candidates
+        found: list[str] = []
+        for name in difflib.get_close_matches(key, self._close_candidates, n=limit * 2, cutoff=0.5):
+            described = self.describe(self._close_candidates[name])
+            if described not in found:
+                found.append(described)
+        return found[:limit]

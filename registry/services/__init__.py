@@ -1,4 +1,5 @@
-"""Every write to the registry: registration, changes, status, annual inspections, ratings and credit lists.
+"""Every write to the registry: registration, changes, status, annual inspections, ratings, credit lists,
+administrative penalties and annual work reports.
 
 Each service checks the actor's permission first (registry.permissions), then the rules of the domain
 (registry.services.rules, shared with the import) and the model (`full_clean()`), and saves with simple-history
@@ -15,9 +16,12 @@ Codes: `actor_required`, `not_registrar`, `region_not_covered`, `contact_fields_
 `required`, `uscc_taken` and the codes of registry.uscc on `uscc`, `not_civil_affairs`, `authority_region`,
 `foundation_authority`, `date_in_future`, `before_establishment`, `negative`, `unknown_status`, `status_unchanged`,
 `before_previous`, `year_recorded`, `decided_too_early`, `not_active`, `authority_required`, `already_listed`,
-`listing_overlap`, `already_removed`, `before_listing`.
+`listing_overlap`, `already_removed`, `before_listing`; penalties: `duplicate_decision_number`, `fine_without_amount`,
+`amount_not_allowed`, `before_decision`, `wrong_state`; annual reports: `year_not_over`, `year_reported`,
+`part_exceeds_total`, `comments_required`.
 """
 
+from registry.services.annual_reports import annual_report_review, annual_report_submit
 from registry.services.credit import credit_listing_add, credit_listing_remove
 from registry.services.organizations import (
     CONTACT_FIELDS,
@@ -26,9 +30,12 @@ from registry.services.organizations import (
     organization_register,
     organization_update,
 )
+from registry.services.penalties import penalty_change_status, penalty_record
 from registry.services.records import inspection_record, rating_award
 
 __all__ = [
+    "annual_report_review",
+    "annual_report_submit",
     "CONTACT_FIELDS",
     "REGISTRATION_FIELDS",
     "credit_listing_add",
@@ -37,5 +44,7 @@ __all__ = [
     "organization_change_status",
     "organization_register",
     "organization_update",
+    "penalty_change_status",
+    "penalty_record",
     "rating_award",
 ]

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from core.services import Refusals, lock, refuse, save
+from registry import notices
 from registry.models import CreditListing, Department, Organization
 from registry.permissions import can_manage_organization
 from registry.services.common import add_date_refusals, deciding_department
@@ -75,6 +76,7 @@ def credit_listing_add(
     )
     refusals.full_clean(listing)
     save(listing, actor=actor, reason=listing.reason, clean=False)
+    notices.listing_changed(listing, actor=actor)
     return listing
 
 
@@ -130,4 +132,5 @@ def credit_listing_remove(
     listing.removed_by = removed_by
     refusals.full_clean(listing)
     save(listing, actor=actor, reason=listing.removal_reason, clean=False)
+    notices.listing_changed(listing, actor=actor)
     return listing

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from core.services import Refusals, require, save
-from registry.models import AnnualInspection, Department, Organization, Rating
+from registry.models import AnnualInspection, AnnualReport, Department, Organization, Rating
 from registry.permissions import can_manage_organization
 from registry.services.common import add_date_refusals, deciding_department, require_actor
 from registry.services.rules import is_negative
@@ -24,8 +24,10 @@ def inspection_record(
     result: str,
     decided_on: datetime.date | None,
     note: str = "",
+    report: AnnualReport | None = None,
 ) -> AnnualInspection:
-    """Record one year's annual inspection result (合格 / 基本合格 / 不合格); each year is recorded once."""
+    """Record one year's annual inspection result (合格 / 基本合格 / 不合格); each year is recorded once. `report`: the
+    annual work report the result was decided on (annual_report_review passes it)."""
     require_actor(actor, _("登记年检结论需要由登记管理机关工作人员办理"))
     require(can_manage_organization(actor, organization), _("您无权登记该社会组织的年检结论"))
     refusals = Refusals()
@@ -61,7 +63,7 @@ def inspection_record(
                 day=decided_on.isoformat(),
             )
     inspection = AnnualInspection(
-        organization=organization, year=year, result=result, decided_on=decided_on, note=note or ""
+        organization=organization, year=year, result=result, decided_on=decided_on, note=note or "", report=report
     )
     refusals.full_clean(inspection)
     save(inspection, actor=actor, clean=False)

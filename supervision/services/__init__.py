@@ -22,7 +22,7 @@ from supervision.services.complaints import (
     complaint_file,
     complaint_open_order,
     complaint_rate_limit_check,
-    complaint_rate_limit_record,
+    complaint_rate_limit_take,
     complaint_start_review,
     complaint_uphold,
 )
@@ -50,7 +50,7 @@ __all__ = [
     "complaint_file",
     "complaint_open_order",
     "complaint_rate_limit_check",
-    "complaint_rate_limit_record",
+    "complaint_rate_limit_take",
     "complaint_start_review",
     "complaint_uphold",
     "inspection_attachment_add",

@@ -5,25 +5,26 @@ region.
                                             ──dismiss──▶ dismissed        (supervision.workflows.COMPLAINT)
 
 `complaint_file` takes no permission, only an optional client key (the caller's IP address) for the hourly rate limit,
-which refuses with the code `rate_limited`; a refused filing does not count.
+which refuses with the code `rate_limited`. The filing is counted before anything else is done (accounts.ratelimit:
+atomic, shared by every process); a refused filing does not count.
 """
 
 from __future__ import annotations
 
 import datetime
-import hashlib
 import secrets
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from accounts import ratelimit
 from contracts.models import Contract
 from core.services import Refusals, lock, refuse, require, save
 from core.services import now as current_time
 from registry.models import Organization
-from supervision import permissions
+from supervision import notices, permissions
 from supervision.models import Complaint, RectificationOrder
 from supervision.services.common import check_files
 from supervision.services.orders import order_issue
@@ -36,42 +37,39 @@ TRACKING_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 TRACKING_CODE_LENGTH = 12
 RATE_LIMIT_WINDOW = datetime.timedelta(hours=1)
 RATE_LIMITED = "rate_limited"
+RATE_SCOPE = "complaints"
 
 
 # --- the hourly limit of filings per client ------------------------------------------------------------------------
-
-
-def _rate_key(client_key: str) -> str:
-    return "supervision:complaints:" + hashlib.sha256(str(client_key).encode()).hexdigest()
 
 
 def _complaints_per_hour() -> int:
     return int(getattr(settings, "SUPERVISION_COMPLAINTS_PER_HOUR", 5))
 
 
-def _recent_filings(client_key: str, now: datetime.datetime) -> list[float]:
-    cutoff = (now - RATE_LIMIT_WINDOW).timestamp()
-    return [stamp for stamp in cache.get(_rate_key(client_key), []) if stamp > cutoff]
+def _refuse_rate_limited(limit: int) -> None:
+    refuse(
+        None,
+        _("提交过于频繁：同一来源每小时最多提交 %(limit)d 件投诉举报，请稍后再试。"),
+        code=RATE_LIMITED,
+        limit=limit,
+    )
 
 
 def complaint_rate_limit_check(client_key: str, *, now: datetime.datetime | None = None) -> None:
-    """Refuse (code `rate_limited`) when the client (e.g. an IP address) has filed the hourly maximum already."""
-    now = now or current_time()
+    """Refuse (code `rate_limited`) when the client has filed the hourly maximum already (counts nothing)."""
     limit = _complaints_per_hour()
-    if len(_recent_filings(client_key, now)) >= limit:
-        refuse(
-            None,
-            _("提交过于频繁：同一来源每小时最多提交 %(limit)d 件投诉举报，请稍后再试。"),
-            code=RATE_LIMITED,
-            limit=limit,
-        )
+    if ratelimit.count(RATE_SCOPE, client_key, window=RATE_LIMIT_WINDOW, now=now) >= limit:
+        _refuse_rate_limited(limit)
 
 
-def complaint_rate_limit_record(client_key: str, *, now: datetime.datetime | None = None) -> None:
-    """Count one filing for the client."""
-    now = now or current_time()
-    filings = _recent_filings(client_key, now) + [now.timestamp()]
-    cache.set(_rate_key(client_key), filings, timeout=int(RATE_LIMIT_WINDOW.total_seconds()))
+def complaint_rate_limit_take(client_key: str, *, now: datetime.datetime | None = None) -> None:
+    """Count one filing of the client before any work is done (atomic, shared by every process: accounts.ratelimit);
+    past the hourly maximum the filing is refused and not counted."""
+    limit = _complaints_per_hour()
+    if ratelimit.hit(RATE_SCOPE, client_key, window=RATE_LIMIT_WINDOW, now=now) > limit:
+        ratelimit.release(RATE_SCOPE, client_key, window=RATE_LIMIT_WINDOW, now=now)
+        _refuse_rate_limited(limit)
 
 
 # --- filing --------------------------------------------------------------------------------------------------------
@@ -121,7 +119,26 @@ def complaint_file(
     """
     now = now or current_time()
     if client_key:
-        complaint_rate_limit_check(client_key, now=now)
+        complaint_rate_limit_take(client_key, now=now)
+    try:
+        return _complaint_file(
+            subject=subject,
+            text=text,
+            organization=organization,
+            contract=contract,
+            contact=(contact_name, contact_phone, contact_email),
+            attachment=attachment,
+            actor=actor,
+            now=now,
+        )
+    except ValidationError:
+        if client_key:  # a refused filing does not count (in the database the rollback takes it back anyway)
+            ratelimit.release_after_refusal(RATE_SCOPE, client_key, window=RATE_LIMIT_WINDOW, now=now)
+        raise
+
+
+def _complaint_file(*, subject, text, organization, contract, contact, attachment, actor, now) -> Complaint:
+    contact_name, contact_phone, contact_email = contact
     refusals = Refusals()
     if contract is not None:
         if contract.is_draft:
@@ -167,8 +184,7 @@ def complaint_file(
         complaint.attachment_size = check.size
         complaint.attachment_content_type = check.content_type
     save(complaint, actor=actor)
-    if client_key:
-        complaint_rate_limit_record(client_key, now=now)
+    notices.complaint_changed(complaint)
     return complaint
 
 
@@ -189,6 +205,7 @@ def complaint_start_review(*, actor, complaint: Complaint, now: datetime.datetim
     complaint.handler = actor
     complaint.review_started_at = now or current_time()
     save(complaint, actor=actor)
+    notices.complaint_changed(complaint, actor=actor)
     return complaint
 
 
@@ -207,6 +224,7 @@ def _decide(
     complaint.decided_at = now or current_time()
     complaint.decided_by = actor
     save(complaint, actor=actor, reason=reasoning)
+    notices.complaint_changed(complaint, actor=actor)
     return complaint
 
 
@@ -234,6 +252,7 @@ def complaint_open_order(
     requirements: str,
     deadline: datetime.date | None,
     issued_on: datetime.date | None = None,
+    recorded_on: datetime.date | None = None,
 ) -> RectificationOrder:
     """Order the organization of an upheld complaint to put it right (one order per complaint)."""
     require(permissions.can_handle_complaint(actor, complaint), _("您无权办理该投诉举报。"))
@@ -247,4 +266,5 @@ def complaint_open_order(
         complaint=complaint,
         contract=complaint.contract,
         issued_on=issued_on,
+        recorded_on=recorded_on,
     )

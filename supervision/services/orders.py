@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -21,7 +22,7 @@ from core.services import Refusals, lock, refuse, require, save
 from core.services import now as current_time
 from core.services import today as current_day
 from registry.models import Organization
-from supervision import permissions
+from supervision import notices, permissions
 from supervision.models import Complaint, Inspection, OrderResponse, OrderResponseFile, RectificationOrder
 from supervision.services.common import check_contract, check_files, check_not_future
 from supervision.workflows import COMPLAINT, ORDER
@@ -75,6 +76,27 @@ def _check_evaluation_source(refusals: Refusals, evaluation, organization: Organ
         )
 
 
+def _check_minimum_period(refusals: Refusals, deadline: datetime.date, recorded_on: datetime.date) -> None:
+    """The organization gets at least SUPERVISION_ORDER_MIN_DAYS from the day the order is recorded, however far back
+    it was issued: an order recorded after its deadline would otherwise be escalated at the next deadline check."""
+    days = settings.SUPERVISION_ORDER_MIN_DAYS
+    if days <= 0 or "deadline" in refusals:
+        return
+    earliest = recorded_on + datetime.timedelta(days=days)
+    if deadline < earliest:
+        refusals.add(
+            "deadline",
+            _(
+                "整改期限 %(deadline)s 距登记之日不足 %(days)s 天：整改期限最早为 %(earliest)s"
+                "（补录的整改通知保留原下达日期）。"
+            ),
+            code="deadline_too_soon",
+            deadline=deadline.isoformat(),
+            days=days,
+            earliest=earliest.isoformat(),
+        )
+
+
 @transaction.atomic
 def order_issue(
     *,
@@ -89,8 +111,12 @@ def order_issue(
     evaluation=None,
     source_reference: str = "",
     issued_on: datetime.date | None = None,
+    recorded_on: datetime.date | None = None,
 ) -> RectificationOrder:
     """Order an organization to put something right by a deadline.
+
+    The deadline is after the issue date and leaves at least SUPERVISION_ORDER_MIN_DAYS from the day the order is
+    recorded (`recorded_on`, today; only loaders of historical records, such as the demo, name an earlier day).
 
     The source names why: a completed inspection that found problems, an upheld complaint, a finalized evaluation
     graded 差 (its contract becomes the order's contract unless one is given), or the official's direct decision;
@@ -115,6 +141,8 @@ def order_issue(
             deadline=deadline.isoformat(),
             issued=issued_on.isoformat(),
         )
+    else:
+        _check_minimum_period(refusals, deadline, min(recorded_on or today, today))
     if source not in Source.values:
         refusals.add("source", _("请选择整改通知的来源。"), code="invalid_choice")
     if source == Source.INSPECTION:
@@ -144,6 +172,7 @@ def order_issue(
         created_at=current_time(),
     )
     save(order, actor=actor)
+    notices.order_issued(order, actor=actor)
     return order
 
 
@@ -178,6 +207,7 @@ def order_answer(
         save(stored, actor=actor)
     order.status = RectificationOrder.Status.ANSWERED
     save(order, actor=actor)
+    notices.order_answered(order, response, actor=actor)
     return response
 
 
@@ -229,6 +259,7 @@ def order_verify(
     order.status = RectificationOrder.Status.VERIFIED
     order.verified_on = on
     save(order, actor=actor, reason=response.decision_reason)
+    notices.order_decided(order, response, actor=actor)
     return order
 
 
@@ -250,4 +281,5 @@ def order_return(
     save(response, actor=actor)
     order.status = RectificationOrder.Status.RETURNED
     save(order, actor=actor, reason=reason)
+    notices.order_decided(order, response, actor=actor)
     return order

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView
 
+from core.clients import client_address
 from core.views import add_service_errors, paginate_table
 from supervision import page_selectors, selectors, services
 from supervision.filters import CreditListingFilter
@@ -20,8 +21,8 @@ FILED_SESSION_KEY = "supervision-filed-complaint"
 
 
 def client_key(request) -> str:
-    """Who is filing, for the hourly limit of complaints: the client's address as the web server saw it."""
-    return request.META.get("REMOTE_ADDR") or "unknown"
+    """Who is filing, for the hourly limit of complaints: the client's address (core.clients, TRUSTED_PROXIES)."""
+    return client_address(request)
 
 
 class ComplaintCreateView(FormView):

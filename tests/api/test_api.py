@@ -79,6 +79,32 @@ def test_organization_detail_shows_the_registry_record(organization, listing):
     assert listed["credit_listings"][0]["reason"] == listing.reason
 
 
+def test_penalties_are_public_and_refusals_name_the_field(users, organization):
+    from registry.models import Penalty
+    from tests.factories import PenaltyFactory
+
+    PenaltyFactory(organization=organization, decision_number="呼民罚〔2026〕31号")
+    data = APIClient().get(f"/api/v1/organizations/{organization.uscc}/").json()
+    assert [p["decision_number"] for p in data["penalties"]] == ["呼民罚〔2026〕31号"]
+    listed = results(APIClient().get("/api/v1/penalties/", {"organization": organization.uscc}))
+    assert listed[0]["kind_label"] == "警告"
+    refused = client_for(users["registrar"]).post(
+        "/api/v1/penalties/",
+        {
+            "organization": organization.uscc,
+            "decision_number": "呼民罚〔2026〕32号",
+            "decided_on": "2026-07-01",
+            "kind": "fine",
+            "facts": "违规收费",
+            "legal_basis": "条例",
+        },
+        format="json",
+    )
+    assert refused.status_code == 400
+    assert "amount" in str(refused.json())
+    assert Penalty.objects.count() == 1
+
+
 def test_list_query_counts_do_not_grow(users, department, organization, django_assert_max_num_queries):
     for _ in range(15):
         DeliverableFactory(contract=SignedContractFactory(department=department, organization=OrganizationFactory()))
@@ -405,6 +431,8 @@ def test_api_root_links_every_collection():
         "contracts",
         "evaluations",
         "complaints",
+        "penalties",
+        "statistics",
         "ocds/releases",
     }
     assert links["ocds/releases"].endswith("/api/v1/ocds/releases/")

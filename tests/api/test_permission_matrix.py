@@ -116,6 +116,22 @@ CASES = [
         {A: 401, M: 403, E: 403, P: 403, OTHER: 403, R: 200},
         data=lambda f: {"removed_on": "2026-08-01", "reason": "已补报年度工作报告"},
     ),
+    Case("penalties", "get", lambda f: "/api/v1/penalties/", everyone(200)),
+    Case(
+        "record a penalty",
+        "post",
+        lambda f: "/api/v1/penalties/",
+        {A: 401, M: 403, E: 403, P: 403, OTHER: 403, R: 201},
+        data=lambda f: {
+            "organization": f["organization"].uscc,
+            "decision_number": "呼民罚〔2026〕30号",
+            "decided_on": "2026-07-01",
+            "kind": "fine",
+            "amount": "5000.00",
+            "facts": "违规收费",
+            "legal_basis": "《民办非企业单位登记管理暂行条例》第二十五条",
+        },
+    ),
     # --- purchase lists -----------------------------------------------------------------------------------------
     Case(
         "create purchase list",

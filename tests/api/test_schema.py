@@ -23,6 +23,7 @@ def test_schema_generates_without_warnings_or_errors():
         "/api/v1/organizations/",
         "/api/v1/organizations/{uscc}/",
         "/api/v1/credit-listings/{id}/remove/",
+        "/api/v1/penalties/",
         "/api/v1/purchase-lists/{id}/publish/",
         "/api/v1/contracts/{number}/sign/",
         "/api/v1/contracts/{number}/payments/",

@@ -54,6 +54,7 @@ def test_check_deploy_is_clean_with_production_settings():
         DEBUG="0",
         SECRET_KEY=GOOD_SECRET,
         ALLOWED_HOSTS="qiyue.example.cn",
+        DATABASE_URL="postgres://qiyue@127.0.0.1:5432/qiyue",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
@@ -107,3 +108,51 @@ def test_production_defaults_are_safe(settings):
         SECRET_KEY=GOOD_SECRET,
     )
     assert result.stdout.strip().splitlines()[-1] == "True True True True []", result.stderr
+
+
+def test_check_deploy_warns_when_production_runs_on_sqlite():
+    result = run_manage(
+        "check", "--deploy", DEBUG="0", SECRET_KEY=GOOD_SECRET, ALLOWED_HOSTS="qiyue.example.cn", DATABASE_URL=""
+    )
+    assert "qiyue.W001" in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("EMAIL_URL", "smtpx://mail.example.cn:25"),
+        ("EMAIL_URL", "smtp://mail.example.cn:port/"),
+        ("DATABASE_URL", "mysqlx://db/qiyue"),
+        ("CACHE_URL", "memcache://127.0.0.1:11211"),
+        ("TRUSTED_PROXIES", "10.0.0.0/33"),
+        ("TIME_ZONE", "Asia/Hohhot"),
+        ("LOG_LEVEL", "LOUD"),
+        ("TASKS_BACKEND", "nowhere.Backend"),
+        ("API_TOKEN_RATE", "twenty"),
+        ("UPLOAD_MAX_MB", "0"),
+        ("CONN_MAX_AGE", "forever"),
+        ("SUPERVISION_COMPLAINTS_PER_HOUR", "-1"),
+        ("DEBUG", "maybe"),
+    ],
+)
+def test_a_bad_setting_stops_start_up_with_one_line_naming_it(variable, value):
+    env = {"DEBUG": "1", variable: value}
+    result = run_manage("check", **env)
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert variable in lines[0]
+
+
+def test_sqlite_takes_write_locks_up_front_and_keeps_a_write_ahead_log(tmp_path):
+    database = tmp_path / "wal.sqlite3"
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.db import connection; c = connection.cursor(); c.execute('PRAGMA journal_mode');"
+        " print(c.fetchone()[0], connection.settings_dict['OPTIONS']['transaction_mode'])",
+        DEBUG="1",
+        DATABASE_URL=f"sqlite:///{database}",
+    )
+    assert result.stdout.strip().splitlines()[-1].split() == ["wal", "IMMEDIATE"], result.stdout + result.stderr

@@ -1,5 +1,6 @@
 """Who may do what: every predicate against anonymous users, members of another organization, purchasers of another
-region, registrars, and the right users."""
+department (of the same region, above it, below it, elsewhere), registrars, and the right users. A purchaser acts for
+their own department only."""
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -28,6 +29,8 @@ def users(purchaser, chifeng_purchaser, member, other_member):
         "purchaser": purchaser,
         "provincial_purchaser": PurchaserFactory(department__region=region("150000")),
         "county_purchaser": PurchaserFactory(department__region=region("150102")),
+        # Another department of the same city (民政局 beside 卫健委): never acts for this one.
+        "colleague_purchaser": PurchaserFactory(department__region=region("150100")),
         "chifeng_purchaser": chifeng_purchaser,
         "registrar": RegistrarFactory(department__region=region("150100")),
         "evaluator": EvaluatorFactory(),
@@ -40,7 +43,7 @@ def allowed(predicate, users, obj) -> set[str]:
     return {name for name, user in users.items() if predicate(user, obj)}
 
 
-MANAGERS = {"purchaser", "provincial_purchaser", "superuser"}
+MANAGERS = {"purchaser", "superuser"}
 INSIDERS = MANAGERS | {"member"}
 
 

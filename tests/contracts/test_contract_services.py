@@ -92,9 +92,16 @@ class TestCreate:
         with pytest.raises(PermissionDenied):
             create(chifeng_purchaser, department, organization)
 
-    def test_provincial_purchaser_covers_the_city(self, department, organization):
-        provincial = PurchaserFactory(department__region=region("150000"))
-        assert create(provincial, department, organization).department == department
+    def test_purchasers_act_for_their_own_department_only(self, purchaser, department, organization):
+        # purchaser_hh (卫健委) once created contracts in 民政局's name: another department of the same city, or one
+        # above it, is refused; the department's own purchaser is not.
+        for other in (
+            PurchaserFactory(department__region=region("150000")),
+            PurchaserFactory(department__region=region("150100")),
+        ):
+            with pytest.raises(PermissionDenied):
+                create(other, department, organization)
+        assert create(purchaser, department, organization).department == department
 
     def test_registrar_and_anonymous_are_refused(self, department, organization):
         from django.contrib.auth.models import AnonymousUser

@@ -66,18 +66,19 @@ class TestDrafting:
         assert draft_list.created_by == purchaser
         assert draft_list.history.first().history_user == purchaser
 
-    def test_only_purchasers_covering_the_region_write(self, department):
+    def test_only_the_departments_purchasers_write(self, purchaser, department):
         refused = [
             PurchaserFactory(department__region=region("150400")),
             PurchaserFactory(department__region=region("150102")),  # a county below the department's city
+            PurchaserFactory(department__region=region("150100")),  # another department of the same city
+            PurchaserFactory(department__region=region("150000")),  # a department of the province
             RegistrarFactory(department__region=region("150100")),
             AnonymousUser(),
         ]
         for actor in refused:
             with pytest.raises(PermissionDenied):
                 services.purchase_list_create(actor=actor, department=department, year=2026, title="目录")
-        provincial = PurchaserFactory(department__region=region("150000"))
-        assert services.purchase_list_create(actor=provincial, department=department, year=2026, title="目录").pk
+        assert services.purchase_list_create(actor=purchaser, department=department, year=2026, title="目录").pk
 
     def test_update_and_items_while_draft(self, purchaser, draft_list):
         services.purchase_list_update(actor=purchaser, purchase_list=draft_list, title="新标题", description="说明")
@@ -248,6 +249,27 @@ class TestRevising:
         third = services.purchase_list_revise(actor=purchaser, purchase_list=revision).items.get(code="A01")
         assert third.origin_id == original.pk
         assert selectors.item_remaining_budget(third) == Decimal("60000.00")
+
+    def test_revision_cannot_set_a_budget_below_what_is_contracted(self, purchaser, published_list):
+        original = published_list.items.get(code="A01")
+        for amount in ("200000.00", "100000.00"):
+            SignedContractFactory(department=published_list.department, purchase_item=original, amount=Decimal(amount))
+        numbers = sorted(original.contracts.values_list("number", flat=True))
+        revision = services.purchase_list_revise(actor=purchaser, purchase_list=published_list)
+        copy = revision.items.get(code="A01")
+        services.purchase_item_update(actor=purchaser, item=copy, budget=Decimal("20000.00"))
+        with pytest.raises(ValidationError) as excinfo:
+            services.purchase_list_publish(actor=purchaser, purchase_list=revision)
+        assert all_codes(excinfo.value) == {"budget_below_contracted"}
+        message = " ".join(excinfo.value.messages)
+        assert numbers[0] in message and numbers[1] in message and "300,000.00" in message
+        revision.refresh_from_db()
+        published_list.refresh_from_db()
+        assert revision.status == PurchaseList.Status.DRAFT and published_list.status == PurchaseList.Status.PUBLISHED
+        # Exactly the contracted amount is allowed.
+        services.purchase_item_update(actor=purchaser, item=copy, budget=Decimal("300000.00"))
+        services.purchase_list_publish(actor=purchaser, purchase_list=revision)
+        assert selectors.item_remaining_budget(copy) == Decimal("0.00")
 
     def test_only_one_draft_revision_at_a_time(self, purchaser, published_list):
         services.purchase_list_revise(actor=purchaser, purchase_list=published_list)

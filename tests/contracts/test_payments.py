@@ -139,3 +139,20 @@ def test_registered_blockers_hold_payments(purchaser, signed_contract, monkeypat
         pay(purchaser, signed_contract, "100")
     assert all_codes(excinfo.value) == {"payment_held"}
     assert not Payment.objects.exists()
+
+
+def test_payments_against_a_deliverable_stay_within_its_share(purchaser, accepted, signed_contract):
+    # 上半年服务 carries 40 % of 100,000.00: 40,000.00 may be paid against it, however it is split.
+    pay(purchaser, signed_contract, "30000.00", deliverable=accepted)
+    with pytest.raises(ValidationError) as excinfo:
+        pay(purchaser, signed_contract, "10000.01", deliverable=accepted)
+    assert all_codes(excinfo.value) == {"payment_exceeds_deliverable_share"}
+    assert "剩余可付 10,000.00 元" in excinfo.value.messages[0] and "40,000.00" in excinfo.value.messages[0]
+    pay(purchaser, signed_contract, "10000.00", deliverable=accepted)
+    with pytest.raises(ValidationError) as excinfo:
+        pay(purchaser, signed_contract, "0.01", deliverable=accepted)
+    assert all_codes(excinfo.value) == {"payment_exceeds_deliverable_share"}
+    assert payments.deliverable_remaining_amount(signed_contract, accepted) == Decimal("0.00")
+    # A payment not tied to a deliverable is still only capped by the contract amount.
+    pay(purchaser, signed_contract, "60000.00")
+    assert selectors.contract_remaining_amount(signed_contract) == Decimal("0.00")

@@ -19,7 +19,6 @@ from tests.factories import (
     PurchaseItemFactory,
     PurchaseListFactory,
     PurchaserFactory,
-    PurchasingDepartmentFactory,
     SignedContractFactory,
     SuperuserFactory,
     make_upload,
@@ -30,8 +29,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def chifeng_department(db):
-    return PurchasingDepartmentFactory(region=region("150400"))
+def chifeng_department(chifeng_purchaser):
+    """The Chifeng purchaser's own department."""
+    return chifeng_purchaser.department
 
 
 class TestPurchaseLists:
@@ -129,9 +129,15 @@ class TestContractLists:
         assert self.names(selectors.contract_list_for(user=other_member, mine=True), contracts) == set()
         assert self.names(selectors.contract_list_for(user=None, mine=True), contracts) == set()
 
-    def test_provincial_purchaser_sees_every_city(self, contracts):
+    def test_a_purchaser_sees_only_their_own_departments_drafts(self, contracts, department):
+        public = {"hohhot_signed", "chifeng_signed"}
         provincial = PurchaserFactory(department__region=region("150000"))
-        assert self.names(selectors.contract_list_for(user=provincial, mine=True), contracts) == set(contracts)
+        colleague = PurchaserFactory(department__region=department.region)  # another department of the city
+        for other in (provincial, colleague):
+            assert self.names(selectors.contract_list_for(user=other), contracts) == public
+            assert self.names(selectors.contract_list_for(user=other, mine=True), contracts) == set()
+        draft = PurchaseListFactory(department=department)
+        assert draft not in set(selectors.purchase_list_list(user=colleague))
 
     def test_organization_contracts(self, contracts, organization, purchaser):
         assert self.names(selectors.organization_contract_list(organization=organization), contracts) == {

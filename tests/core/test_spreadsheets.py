@@ -32,7 +32,7 @@ def test_xlsx_writes_formula_like_text_as_text(text):
     sheet = load_workbook(io.BytesIO(content)).active
     cell = sheet["A2"]
     assert cell.data_type == "s"
-    assert cell.value == text.replace("\r", "\n")  # XML stores a carriage return as a line feed
+    assert cell.value in (text, text.replace("\r", "\n"))  # without lxml, XML stores a carriage return as a line feed
     assert cell.quotePrefix
 
 
@@ -41,7 +41,7 @@ def test_styled_sheets_write_formula_like_text_as_text(text):
     workbook = Workbook()
     write_table(workbook.active, ["名称"], [[text]])
     sheet = load_workbook(io.BytesIO(workbook_bytes(workbook))).active
-    assert sheet["A2"].data_type == "s" and sheet["A2"].value == text.replace("\r", "\n")
+    assert sheet["A2"].data_type == "s" and sheet["A2"].value in (text, text.replace("\r", "\n"))
 
 
 @pytest.mark.parametrize("text", ATTACKS)

@@ -14,6 +14,7 @@ from evaluations import services
 from evaluations.models import Assignment, Evaluation, IndicatorSet
 from evaluations.selectors import indicator_tree, leaves_of
 from tests.factories import (
+    DepartmentFactory,
     EvaluatorProfileFactory,
     IndicatorFactory,
     IndicatorSetFactory,
@@ -21,6 +22,7 @@ from tests.factories import (
     OrganizationMemberFactory,
     PurchaserFactory,
     PurchasingDepartmentFactory,
+    RegistrarFactory,
     SignedContractFactory,
     region,
 )
@@ -106,6 +108,12 @@ def department(db):
 @pytest.fixture
 def purchaser(department):
     return PurchaserFactory(department=department)
+
+
+@pytest.fixture
+def pool_keeper(db):
+    """A registrar of the provincial civil-affairs department: keeps the evaluator pool."""
+    return RegistrarFactory(department=DepartmentFactory(name="内蒙古自治区民政厅（测试）", region=region("150000")))
 
 
 @pytest.fixture

@@ -52,7 +52,7 @@ def test_assignments(purchaser, chifeng_purchaser, evaluation, pool, member):
     assert access.access_assignment_scores(pool[0], evaluation.pk, assignment.pk) == assignment
 
 
-def test_indicator_sets_and_profiles(purchaser, member, pool):
+def test_indicator_sets_and_profiles(purchaser, pool_keeper, member, pool):
     draft = make_set(status=IndicatorSet.Status.DRAFT)
     active = make_set()
     assert access.access_indicator_set_for_view(member, active.pk) == active
@@ -69,7 +69,9 @@ def test_indicator_sets_and_profiles(purchaser, member, pool):
     own = pool[0].evaluator_profile
     other = EvaluatorProfileFactory()
     assert access.access_evaluator_profile_for_edit(pool[0], own.pk) == own
-    assert access.access_evaluator_profile_for_edit(purchaser, other.pk) == other
+    assert access.access_evaluator_profile_for_edit(pool_keeper, other.pk) == other
+    with pytest.raises(PermissionDenied):
+        access.access_evaluator_profile_for_edit(purchaser, other.pk)
     with pytest.raises(Http404):
         access.access_evaluator_profile_for_edit(pool[0], other.pk)
     with pytest.raises(PermissionDenied):

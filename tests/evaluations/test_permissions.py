@@ -6,7 +6,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from contracts.permissions import can_view_contract_evidence
-from evaluations import permissions, services
+from evaluations import permissions, selectors, services
 from evaluations.models import Evaluation
 from evaluations.selectors import (
     assignment_score_sheet,
@@ -20,7 +20,13 @@ from evaluations.selectors import (
     organization_evaluation_list,
 )
 from tests.evaluations.conftest import full_sheet, submit
-from tests.factories import EvaluatorProfileFactory, OrganizationMemberFactory, SuperuserFactory
+from tests.factories import (
+    EvaluatorFactory,
+    EvaluatorProfileFactory,
+    OrganizationMemberFactory,
+    RegistrarFactory,
+    SuperuserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -163,17 +169,32 @@ def test_official_lists_are_scoped_to_the_region(purchaser, chifeng_purchaser, e
     assert purchaser.has_perm("evaluations.can_manage_evaluation", evaluation)
 
 
-def test_pool_keepers_and_evaluators_edit_profiles(purchaser, member):
-    profile = EvaluatorProfileFactory()
+def test_pool_keepers_and_evaluators_edit_profiles(pool_keeper, purchaser, member):
+    profile = EvaluatorProfileFactory(affiliation="内蒙古大学")
     services.evaluator_profile_update(actor=profile.user, profile=profile, contact_phone="13900000000")
     assert profile.contact_phone == "13900000000"
     with pytest.raises(PermissionDenied):
         services.evaluator_profile_update(actor=profile.user, profile=profile, affiliation="自己改的单位")
     with pytest.raises(PermissionDenied):
         services.evaluator_profile_update(actor=member, profile=profile, contact_phone="1")
-    services.evaluator_profile_update(actor=purchaser, profile=profile, affiliation="内蒙古师范大学")
-    services.evaluator_profile_set_active(actor=purchaser, profile=profile, is_active=False)
+    # Any official anywhere used to edit the pool: a purchaser (or a city registrar) clearing an affiliation would
+    # lift the conflict that blocks an invitation. Only the registrars of the province keep it.
+    city_registrar = RegistrarFactory()
+    for official in (purchaser, city_registrar):
+        with pytest.raises(PermissionDenied):
+            services.evaluator_profile_update(actor=official, profile=profile, affiliation="")
+        with pytest.raises(PermissionDenied):
+            services.evaluator_profile_set_active(actor=official, profile=profile, is_active=False)
+        with pytest.raises(PermissionDenied):
+            services.evaluator_profile_create(actor=official, user=EvaluatorFactory())
+    profile.refresh_from_db()
+    assert profile.affiliation == "内蒙古大学" and profile.is_active
+    services.evaluator_profile_update(actor=pool_keeper, profile=profile, affiliation="内蒙古师范大学")
+    services.evaluator_profile_set_active(actor=pool_keeper, profile=profile, is_active=False)
     assert not profile.is_active
+    [deactivated, changed, *_rest] = selectors.evaluator_pool_changes(profile=profile)
+    assert deactivated.actor == pool_keeper and [label for label, _old, _new in deactivated.changes] == ["在库"]
+    assert changed.changes == (("工作单位", "内蒙古大学", "内蒙古师范大学"),)
 
 
 def test_assigned_evaluators_see_the_running_evaluation(purchaser, evaluation, pool):

@@ -3,6 +3,7 @@ admins of inspections, ratings and credit listings."""
 
 from __future__ import annotations
 
+import csv
 import datetime
 import io
 from pathlib import Path
@@ -508,3 +509,62 @@ def test_admin_shows_a_listing_removal_read_only(superuser_client):
     page = superuser_client.get(reverse("admin:registry_organization_change", args=[listing.organization.pk]))
     inline_fields = set(page.context["inline_admin_formsets"][2].formset.forms[0].fields)
     assert "list_kind" in inline_fields and not {"removed_on", "removal_reason", "removed_by"} & inline_fields
+
+
+FORMULA_ATTACKS = ['==HYPERLINK("http://e.vil/","x")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A2)"]
+
+
+@pytest.mark.parametrize("attack", FORMULA_ATTACKS)
+def test_admin_xlsx_export_never_holds_a_formula(superuser_client, bureaus, attack):
+    organization = OrganizationFactory(
+        region=region("150102"), registration_authority=bureaus["XCMZ"], contact_phone=attack
+    )
+    data = {"resource": "0", "format": XLSX}
+    data.update({f"organizationresource_{column.field}": "on" for column in imports.COLUMNS})
+
+    response = superuser_client.post(EXPORT_URL, data)
+
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    cells = [cell for row in sheet.iter_rows(min_row=2) for cell in row if cell.value == attack]
+    assert cells, f"{attack!r} of {organization.uscc} is not in the export"
+    assert all(cell.data_type == "s" and cell.quotePrefix for cell in cells)
+
+
+@pytest.mark.parametrize("attack", FORMULA_ATTACKS)
+def test_admin_csv_export_escapes_every_formula_prefix(superuser_client, bureaus, attack):
+    OrganizationFactory(region=region("150102"), registration_authority=bureaus["XCMZ"], contact_phone=attack)
+    data = {"resource": "0", "format": CSV}
+    data.update({f"organizationresource_{column.field}": "on" for column in imports.COLUMNS})
+
+    response = superuser_client.post(EXPORT_URL, data)
+
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    cells = [cell for row in rows[1:] for cell in row if attack in cell]
+    assert cells == ["'" + attack]
+
+
+def test_every_admin_with_import_export_uses_the_formula_safe_formats():
+    from django.contrib import admin
+    from import_export.mixins import BaseImportExportMixin
+
+    from core import spreadsheets
+
+    safe = {spreadsheets.XLSXFormat, spreadsheets.CSVFormat}
+    exporting = [
+        model_admin for model_admin in admin.site._registry.values() if isinstance(model_admin, BaseImportExportMixin)
+    ]
+    assert exporting
+    for model_admin in exporting:
+        assert set(model_admin.get_export_formats()) <= safe, type(model_admin).__name__
+
+
+def test_a_code_from_another_region_is_a_warning_in_the_admin_preview_and_result(superuser_client, bureaus, tmp_path):
+    moved = org_row(1, 统一社会信用代码=make_uscc("2", "150200", "MJ000001"))
+    path = write_file(tmp_path / "moved.xlsx", [moved])
+    preview = upload(superuser_client, path)
+    shown = [str(message) for message in preview.context["messages"]]
+    assert any("第2行" in text and "150200（内蒙古自治区包头市）" in text for text in shown)
+    done = confirm(superuser_client, preview)
+    assert Organization.objects.count() == 1
+    followed = superuser_client.get(done["Location"])
+    assert any("150200" in str(message) for message in followed.context["messages"])

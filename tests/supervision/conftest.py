@@ -8,7 +8,6 @@ import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core.cache import cache
 
 from tests.factories import (
     DeliverableFactory,
@@ -39,10 +38,10 @@ def media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def clear_cache():
-    cache.clear()
-    yield
-    cache.clear()
+def historical_orders(settings):
+    """The fixtures record orders of autumn 2026 whose deadlines have passed, as when loading historical orders: the
+    minimum period from the day of recording (tested in test_orders.py) is off unless a test turns it on."""
+    settings.SUPERVISION_ORDER_MIN_DAYS = 0
 
 
 @pytest.fixture

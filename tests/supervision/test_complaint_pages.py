@@ -221,3 +221,22 @@ def test_public_credit_listings(client, organization):
     assert [row.record.pk for row in response.context["table"].page.object_list] == [open_listing.pk]
     response = client.get(url, {"list_kind": "serious"})
     assert response.context["table"].paginator.count == 0
+
+
+def test_the_contractors_purchaser_sees_the_complaint_without_the_person(client, contract, purchaser, registrar):
+    complaint = ComplaintFactory(
+        organization=contract.organization,
+        contract=contract,
+        contact_name="王秀兰",
+        contact_phone="13700001111",
+        contact_email="wangxl@example.cn",
+    )
+    url = reverse("supervision:complaint-detail", args=[complaint.pk])
+    client.force_login(purchaser)
+    html = text_of(client.get(url))
+    assert complaint.tracking_code in html or complaint.subject in html
+    for private in ("王秀兰", "13700001111", "wangxl@example.cn"):
+        assert private not in html
+    client.force_login(registrar)
+    html = text_of(client.get(url))
+    assert "王秀兰" in html and "13700001111" in html

@@ -5,8 +5,10 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from supervision import services
+from supervision.escalation import check_deadlines
 from supervision.models import OrderResponse, RectificationOrder
 from supervision.selectors import annotate_order_overdue, order_get
 from tests.errors import all_codes, codes
@@ -69,6 +71,41 @@ def test_issue_refuses_deadline_not_after_issue_and_future_issue(registrar, orga
             actor=registrar, organization=organization, requirements="整改", deadline=None, source="elsewhere"
         )
     assert codes(error.value) == {"deadline": ["required"], "source": ["invalid_choice"]}
+
+
+def test_a_back_dated_order_keeps_its_dates_but_gets_the_minimum_period(settings, registrar, organization):
+    settings.SUPERVISION_ORDER_MIN_DAYS = 10
+    today = timezone.localdate()
+    issued_on = today - datetime.timedelta(days=60)
+    with pytest.raises(ValidationError) as error:
+        services.order_issue(
+            actor=registrar,
+            organization=organization,
+            requirements="补报年度工作报告",
+            deadline=issued_on + datetime.timedelta(days=30),
+            issued_on=issued_on,
+        )
+    assert codes(error.value) == {"deadline": ["deadline_too_soon"]}
+    earliest = (today + datetime.timedelta(days=10)).isoformat()
+    assert earliest in error.value.message_dict["deadline"][0]
+    with pytest.raises(ValidationError) as error:
+        services.order_issue(
+            actor=registrar,
+            organization=organization,
+            requirements="补报年度工作报告",
+            deadline=today + datetime.timedelta(days=9),
+        )
+    assert codes(error.value) == {"deadline": ["deadline_too_soon"]}
+    order = services.order_issue(
+        actor=registrar,
+        organization=organization,
+        requirements="补报年度工作报告",
+        deadline=today + datetime.timedelta(days=10),
+        issued_on=issued_on,
+    )
+    assert order.issued_on == issued_on and order.deadline == today + datetime.timedelta(days=10)
+    report = check_deadlines(on=today)
+    assert not report.marked_orders and not report.listings_created
 
 
 def test_issue_needs_an_official_covering_the_organization(organization, baotou_registrar, member):

@@ -107,7 +107,9 @@ CASES = [
     ("can_download_order_file", "response_file", OFFICIALS_COVERING | {"superuser", "member"}),
     ("can_handle_complaint", "complaint", OFFICIALS_COVERING),
     ("can_view_complaint", "complaint", OFFICIALS_COVERING | {"superuser"}),
-    ("can_view_complaint_contact", "complaint", OFFICIALS_COVERING),
+    # The complainant's identity: the registrars of the region (not the purchaser, not superusers); see also
+    # test_complaint_contact_follows_the_assignment.
+    ("can_view_complaint_contact", "complaint", {"registrar", "county_registrar"}),
     ("can_download_complaint_attachment", "complaint", OFFICIALS_COVERING | {"superuser"}),
     # Drawing is the registrars' (登记管理机关) task; the county registrar does not cover the city.
     ("can_draw_sample", "region", {"registrar"}),
@@ -175,3 +177,23 @@ def test_organization_records_are_opened_by_its_officials_members_and_superusers
     for role in ROLES:
         opens = permissions.can_open_organization_records(users[role], records["organization"])
         assert bool(opens) is (role in allowed), role
+
+
+def test_complaint_contact_follows_the_assignment(users, organization, registrar, purchaser):
+    """Whoever the complaint is assigned to (its handler) sees the complainant, also a purchaser; other purchasers
+    of the region do not, and a handler outside the region does not either."""
+    from supervision import services
+
+    complaint = ComplaintFactory(organization=organization, contact_phone="13700001111")
+    other_purchaser = type(purchaser).objects.get(pk=purchaser.pk)
+    assert not permissions.can_view_complaint_contact(purchaser, complaint)
+    services.complaint_start_review(actor=purchaser, complaint=complaint)
+    complaint.refresh_from_db()
+    assert complaint.handler == purchaser
+    assert permissions.can_view_complaint_contact(other_purchaser, complaint)
+    assert permissions.can_view_complaint_contact(registrar, complaint)
+    assert not permissions.can_view_complaint_contact(users["baotou_registrar"], complaint)
+    from tests.factories import PurchaserFactory, PurchasingDepartmentFactory
+
+    colleague = PurchaserFactory(department=PurchasingDepartmentFactory(region=region("150100")))
+    assert not permissions.can_view_complaint_contact(colleague, complaint)

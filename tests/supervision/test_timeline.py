@@ -203,3 +203,23 @@ def test_performance_start_and_finalized_evaluation(organization, purchaser):
     assert kinds(events) == ["contract_signed", "evaluation_finalized", "contract_performing"]
     assert "差" in events[1].title and "56.50" in events[1].title
     assert "evaluation_finalized" in kinds(organization_timeline(organization))
+
+
+def test_the_signing_event_shows_the_signed_amount_not_the_amended_one(contract, purchaser, organization):
+    from contracts import services as contract_services
+
+    contract_services.contract_amend(
+        actor=purchaser,
+        contract=contract,
+        reason="增加服务人次",
+        amended_on=datetime.date(2026, 6, 1),
+        amount=Decimal("130000.00"),
+    )
+    contract.refresh_from_db()
+    assert contract.amount == Decimal("130000.00")
+    [signed] = [event for event in contract_timeline(contract, user=None) if event.kind == "contract_signed"]
+    assert "100,000.00" in signed.title and "130,000.00" not in signed.title
+    [signed] = [event for event in organization_timeline(organization, user=None) if event.kind == "contract_signed"]
+    assert "100,000.00" in signed.detail and "130,000.00" not in signed.detail
+    amendment = [event for event in contract_timeline(contract, user=None) if event.kind == "amendment"]
+    assert "130000.00" in amendment[0].title

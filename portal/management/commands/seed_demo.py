@@ -4,6 +4,7 @@ from django.db import transaction
 
 from contracts import demo as contracts_demo
 from evaluations import demo as evaluations_demo
+from portal import inbox_demo
 from registry import demo as registry_demo
 from registry.models import Region
 from stats import demo as stats_demo
@@ -25,4 +26,5 @@ class Command(BaseCommand):
             evaluations_demo.seed()
             supervision_demo.seed()
             stats_demo.seed(departments)
+            inbox_demo.seed()
         self.stdout.write(self.style.SUCCESS("演示数据已就绪 demo data ready"))

@@ -55,6 +55,8 @@ class Command(BaseCommand):
         finally:
             if progress_shown:
                 self.stderr.write("")
+        for warning in result.warnings:
+            self.stderr.write(self.style.WARNING(_("提示：%(warning)s") % {"warning": warning}))
         if not result.ok:
             for error in result.errors:
                 self.stderr.write(str(error))
@@ -70,6 +72,8 @@ class Command(BaseCommand):
             "total": result.total,
         }
         counts += _("；评估等级：新增 %(ratings)d") % {"ratings": result.ratings_created}
+        if result.warnings:
+            counts += _("；%(count)d条提示需核对") % {"count": len(result.warnings)}
         if dry_run:
             self.stdout.write(_("试运行，未写入任何数据：%(counts)s") % {"counts": counts})
         else:

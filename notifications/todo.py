@@ -1,0 +1,227 @@
+"""The to-do list (待办事项): what each signed-in user has to do, computed from the records on every request.
+
+Every app declares the kinds of work it creates in its own `todo.py`, one decorated function per kind:
+
+    @todo.kind("contracts.submissions", _("待验收的履约提交"), role=todo.PURCHASER, order=110)
+    def submissions_waiting(user, today) -> todo.Source:
+        return todo.Source(
+            rows=Submission.objects.filter(...scoped exactly like the page the item links to...),
+            order_by=("deliverable__due_on", "pk"),
+            overdue=Q(deliverable__due_on__lt=today),
+            item=lambda submission: todo.Item(title=..., url=..., deadline=...),
+        )
+
+That is the whole change: `notifications.apps` imports every app's `todo` module at start-up (Django's
+`autodiscover_modules`, as the admin does), so nothing else needs to know the kind exists; this app stays below
+every app that registers (it imports none of them). `assemble(user)` is what the 待办 page (portal), the login
+landing and the API (`/api/v1/me/todo/`) all show.
+
+Costs: for each kind that applies to the user, one aggregate query (count and overdue count) and, when the count is
+not zero, one query for the first `limit` rows (deadline order, overdue first). The number of queries therefore
+depends on the number of kinds, never on the number of items. A kind's `rows` must `select_related` whatever its
+`item` function reads.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import BooleanField, Case, Count, Q, QuerySet, Value, When
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from accounts import permissions
+from core.services import today as local_today
+
+# Roles, in the order the page shows their sections.
+PURCHASER = "purchaser"
+REGISTRAR = "registrar"
+MEMBER = "member"
+EVALUATOR = "evaluator"
+ADMIN = "superuser"
+
+ROLE_LABELS = {
+    PURCHASER: _("购买主体"),
+    REGISTRAR: _("登记管理机关"),
+    MEMBER: _("本组织"),
+    EVALUATOR: _("评价专家"),
+    ADMIN: _("系统管理"),
+}
+
+# Whose list a kind of each role appears on. Superusers see every officials' kind (scoped to everything) and their
+# own; members' and evaluators' kinds are personal work a superuser cannot do in their place.
+_ROLE_APPLIES: dict[str, Callable[[object], bool]] = {
+    PURCHASER: lambda user: bool(permissions.is_purchaser(user) or permissions.is_superuser(user)),
+    REGISTRAR: lambda user: bool(permissions.is_registrar(user) or permissions.is_superuser(user)),
+    MEMBER: lambda user: bool(permissions.is_org_member(user)),
+    EVALUATOR: lambda user: bool(permissions.is_evaluator(user)),
+    ADMIN: lambda user: bool(permissions.is_superuser(user)),
+}
+
+DEFAULT_LIMIT = 5
+
+
+@dataclass(frozen=True)
+class Item:
+    """One thing to do: what it is, where it is done, and by when."""
+
+    title: str
+    url: str
+    deadline: datetime.date | None = None
+    detail: str = ""
+    overdue: bool = False
+
+
+@dataclass(frozen=True)
+class Source:
+    """The rows of one kind for one user.
+
+    rows: the scoped queryset (select_related what `item` reads); order_by: most urgent first (deadline order);
+    overdue: which rows are past their deadline (None: the kind has no deadline); item: a row → Item (its `overdue`
+    is filled in by the assembly).
+    """
+
+    rows: QuerySet
+    item: Callable[[object], Item]
+    order_by: tuple[str, ...] = ("pk",)
+    overdue: Q | None = None
+
+
+@dataclass(frozen=True)
+class Kind:
+    key: str
+    label: str | Promise
+    role: str
+    source: Callable[[object, datetime.date], Source]
+    order: int = 1000
+    description: str | Promise = ""
+
+    def applies_to(self, user) -> bool:
+        return _ROLE_APPLIES[self.role](user)
+
+
+@dataclass
+class Group:
+    """One kind on one user's list: its count, how many are overdue, and the first items."""
+
+    kind: Kind
+    count: int
+    overdue_count: int
+    items: list[Item] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        return self.kind.key
+
+    @property
+    def label(self):
+        return self.kind.label
+
+    @property
+    def role(self) -> str:
+        return self.kind.role
+
+    @property
+    def role_label(self):
+        return ROLE_LABELS[self.kind.role]
+
+    @property
+    def more(self) -> int:
+        return max(self.count - len(self.items), 0)
+
+
+_KINDS: dict[str, Kind] = {}
+
+
+def register(kind: Kind) -> Kind:
+    """Add a kind of to-do item (idempotent for the same key and source)."""
+    if kind.role not in _ROLE_APPLIES:
+        raise ValueError(f"unknown to-do role {kind.role!r}")
+    existing = _KINDS.get(kind.key)
+    if existing is not None and existing.source is not kind.source:
+        raise ValueError(f"to-do kind {kind.key!r} is registered twice")
+    _KINDS[kind.key] = kind
+    return kind
+
+
+def kind(key: str, label, *, role: str, order: int = 1000, description=""):
+    """Decorator form of `register` for a source function `(user, today) -> Source`."""
+
+    def decorate(source: Callable[[object, datetime.date], Source]):
+        register(Kind(key=key, label=label, role=role, source=source, order=order, description=description))
+        return source
+
+    return decorate
+
+
+def kinds() -> list[Kind]:
+    """Every registered kind, in page order (role, then the kind's order)."""
+    roles = list(ROLE_LABELS)
+    return sorted(_KINDS.values(), key=lambda k: (roles.index(k.role), k.order, k.key))
+
+
+def kinds_for(user) -> list[Kind]:
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    return [k for k in kinds() if k.applies_to(user)]
+
+
+def get_kind(key: str) -> Kind:
+    """The registered kind (KeyError when unknown)."""
+    return _KINDS[key]
+
+
+def _flagged(source: Source) -> QuerySet:
+    if source.overdue is None:
+        flag = Value(False, output_field=BooleanField())
+    else:
+        flag = Case(When(source.overdue, then=Value(True)), default=Value(False), output_field=BooleanField())
+    return source.rows.annotate(todo_overdue=flag).order_by("-todo_overdue", *source.order_by)
+
+
+def _item(source: Source, row) -> Item:
+    item = source.item(row)
+    if getattr(row, "todo_overdue", False) and not item.overdue:
+        item = Item(item.title, item.url, item.deadline, item.detail, True)
+    return item
+
+
+def group_for(kind_: Kind, user, *, on: datetime.date | None = None, limit: int = DEFAULT_LIMIT) -> Group:
+    """The count, overdue count and the first `limit` items of one kind (two queries; one when there is none)."""
+    on = on or local_today()
+    source = kind_.source(user, on)
+    aggregates = {"todo_count": Count("pk")}
+    if source.overdue is not None:
+        aggregates["todo_overdue"] = Count("pk", filter=source.overdue)
+    totals = source.rows.order_by().aggregate(**aggregates)
+    group = Group(kind=kind_, count=totals["todo_count"], overdue_count=totals.get("todo_overdue") or 0)
+    if group.count and limit:
+        group.items = [_item(source, row) for row in _flagged(source)[:limit]]
+    return group
+
+
+def kind_rows(kind_: Kind, user, *, on: datetime.date | None = None) -> tuple[QuerySet, Callable[[object], Item]]:
+    """Every row of one kind for the user, overdue first (for the kind's full list, paginated by the caller), and
+    the function that turns a row into an Item."""
+    on = on or local_today()
+    source = kind_.source(user, on)
+    return _flagged(source), lambda row: _item(source, row)
+
+
+def assemble(user, *, on: datetime.date | None = None, limit: int = DEFAULT_LIMIT, roles: Iterable[str] | None = None):
+    """The user's to-do list: a Group per kind with at least one item, groups with overdue items first, then in page
+    order. `roles` narrows to some roles (e.g. the API's filter)."""
+    on = on or local_today()
+    wanted = set(roles) if roles is not None else None
+    groups = [group_for(k, user, on=on, limit=limit) for k in kinds_for(user) if wanted is None or k.role in wanted]
+    groups = [group for group in groups if group.count]
+    groups.sort(key=lambda group: 0 if group.overdue_count else 1)
+    return groups
+
+
+def total(groups: Iterable[Group]) -> tuple[int, int]:
+    """(items, overdue items) over the groups."""
+    groups = list(groups)
+    return sum(g.count for g in groups), sum(g.overdue_count for g in groups)
