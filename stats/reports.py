@@ -173,11 +173,6 @@ WIDTHS = [0.24, 0.1, 0.15, 0.15, 0.1, 0.14, 0.12]
 
 def annual_report(scope: Scope, *, today: datetime.date | None = None) -> bytes:
     """The annual report of `scope.region` for `scope.year` as PDF bytes."""
-    return annual_report_document(scope, today=today).render()
-
-
-def annual_report_document(scope: Scope, *, today: datetime.date | None = None) -> Report:
-    """The annual report of `scope.region` for `scope.year`, assembled and ready to render (or to issue)."""
     today = today or timezone.localdate()
     values = summary(scope, today=today)
     previous = summary(scope.with_year(scope.year - 1), today=today)
@@ -225,4 +220,4 @@ def annual_report_document(scope: Scope, *, today: datetime.date | None = None) 
         ),
         small=True,
     )
-    return report
+    return report.render()
