@@ -4,6 +4,7 @@ history rows, then an idempotent re-run that writes nothing."""
 import time
 
 from django.db import transaction
+from django.db.models import ProtectedError
 
 from registry.authorities import authorities_load
 from registry.models import Department
@@ -13,7 +14,11 @@ def main() -> None:
     with transaction.atomic():
         loaded = Department.objects.filter(code__startswith="MZ")
         Department.history.filter(code__startswith="MZ").delete()
-        loaded.delete()
+        try:
+            with transaction.atomic():
+                loaded.delete()
+        except ProtectedError:  # a scratch database whose loaded authorities already registered organizations
+            print("the loaded authorities are in use here: only the re-run is measured")
         started = time.perf_counter()
         result = authorities_load()
         first = time.perf_counter() - started

@@ -255,6 +255,9 @@ EMAIL_USE_TLS = _email["EMAIL_USE_TLS"]
 EMAIL_USE_SSL = _email["EMAIL_USE_SSL"]
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "qiyue@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The site's address, put before the links in notification e-mails (e.g. https://qiyue.example.cn).
+SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
+NOTIFICATION_EMAIL_DAYS = _env_int("NOTIFICATION_EMAIL_DAYS", 7)
 
 # Security: safe by default whenever DEBUG is off.
 SESSION_COOKIE_HTTPONLY = True
@@ -384,6 +387,8 @@ SPECTACULAR_SETTINGS = {
         "ComplaintStatusEnum": "supervision.models.Complaint.Status",
         "PenaltyKindEnum": "registry.models.Penalty.Kind",
         "PenaltyStatusEnum": "registry.models.Penalty.Status",
+        "AnnualReportStatusEnum": "registry.models.AnnualReport.Status",
+        "InspectionResultEnum": "registry.models.AnnualInspection.Result",
     },
 }
 

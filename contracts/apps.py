@@ -8,3 +8,15 @@ class ContractsConfig(AppConfig):
 
     def ready(self):
         from contracts import permissions  # noqa: F401  (registers the contracts.* rules permissions)
+        from contracts.selectors import organization_contract_list
+        from registry.tabs import OrganizationTab, register_organization_tab
+
+        register_organization_tab(
+            OrganizationTab(
+                "contracts",
+                _("政府购买服务"),
+                70,
+                lambda organization, user: organization_contract_list(organization=organization, user=user).count(),
+                "contracts/includes/organization_tab.html",
+            )
+        )

@@ -1,8 +1,8 @@
 """The contracts' kinds of to-do items (see notifications/todo.py): what purchasers and organization members have to
 do about purchase lists, contracts, deliverables and payments.
 
-Purchasers' items are scoped with `selectors.managed_by` (the contracts a purchaser manages, as `can_manage_contract`
-decides), members' items to their own organization; each links to the page where the action is taken.
+Purchasers' items are their own department's (`selectors.managed_by`: a subset of what `can_manage_contract` lets
+them open), members' items their own organization's; each links to the page where the action is taken.
 """
 
 from __future__ import annotations

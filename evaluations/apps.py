@@ -11,7 +11,8 @@ class EvaluationsConfig(AppConfig):
 
         - contracts: an evaluator who accepted an assignment on a contract's evaluation may view its evidence;
           a 差 holds the contract's payments until a purchaser records a decision.
-        - registry: a recent 差 appears among the organization's eligibility warnings.
+        - registry: a recent 差 appears among the organization's eligibility warnings; the organization's page has a
+          绩效评价 tab.
         """
         from contracts.permissions import register_evidence_viewer
         from contracts.services import register_payment_blocker
@@ -22,3 +23,16 @@ class EvaluationsConfig(AppConfig):
         register_evidence_viewer(evaluator_may_view_evidence)
         register_payment_blocker(evaluation_payment_blockers)
         register_eligibility_check(performance_eligibility_check)
+
+        from evaluations.selectors import organization_evaluation_list
+        from registry.tabs import OrganizationTab, register_organization_tab
+
+        register_organization_tab(
+            OrganizationTab(
+                "evaluations",
+                _("绩效评价"),
+                80,
+                lambda organization, user: organization_evaluation_list(organization, user=user).count(),
+                "evaluations/_organization_grades.html",
+            )
+        )

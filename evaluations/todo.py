@@ -1,8 +1,8 @@
 """The evaluations' kinds of to-do items (see notifications/todo.py): what purchasers have to do to run evaluations
 and decide on a 差, and what evaluators have to answer and score.
 
-Purchasers' items are scoped like the evaluation pages (`contracts.selectors.managed_by` on the contract's
-department, as `can_create_evaluation` decides); evaluators' to their own assignments.
+Purchasers' items are their own department's contracts (`contracts.selectors.managed_by`, a subset of what
+`can_create_evaluation` lets them open); evaluators' their own assignments.
 """
 
 from __future__ import annotations

@@ -79,6 +79,12 @@ class Notification(models.Model):
     def is_read(self) -> bool:
         return self.read_at is not None
 
+    @property
+    def target_available(self) -> bool:
+        """The record still exists and was not withdrawn (a withdrawn list or assignment no longer leads anywhere)."""
+        target = self.target
+        return target is not None and getattr(target, "status", None) != "withdrawn"
+
 
 class EmailPreference(models.Model):
     """A user's choice to receive one kind of notification by e-mail too (no row: yes)."""

@@ -5,7 +5,7 @@ Every app declares the kinds of work it creates in its own `todo.py`, one decora
     @todo.kind("contracts.submissions", _("待验收的履约提交"), role=todo.PURCHASER, order=110)
     def submissions_waiting(user, today) -> todo.Source:
         return todo.Source(
-            rows=Submission.objects.filter(...scoped exactly like the page the item links to...),
+            rows=Submission.objects.filter(...the user's own work, never wider than the page the item links to...),
             order_by=("deliverable__due_on", "pk"),
             overdue=Q(deliverable__due_on__lt=today),
             item=lambda submission: todo.Item(title=..., url=..., deadline=...),
@@ -16,9 +16,9 @@ That is the whole change: `notifications.apps` imports every app's `todo` module
 every app that registers (it imports none of them). `assemble(user)` is what the 待办 page (portal), the login
 landing and the API (`/api/v1/me/todo/`) all show.
 
-Costs: for each kind that applies to the user, one aggregate query (count and overdue count) and, when the count is
-not zero, one query for the first `limit` rows (deadline order, overdue first). The number of queries therefore
-depends on the number of kinds, never on the number of items. A kind's `rows` must `select_related` whatever its
+Costs: one query per kind that applies to the user — its first `limit` rows (overdue first, then deadline order)
+with the count and the overdue count as window aggregates. The number of queries therefore depends on the number of
+kinds, never on the number of items. A kind's `rows` must `select_related` whatever its
 `item` function reads.
 """
 
@@ -28,7 +28,7 @@ import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import BooleanField, Case, Count, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Count, Q, QuerySet, Sum, Value, When, Window
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -85,7 +85,7 @@ class Source:
 
     rows: QuerySet
     item: Callable[[object], Item]
-    order_by: tuple[str, ...] = ("pk",)
+    order_by: tuple = ("pk",)  # field names or expressions
     overdue: Q | None = None
 
 
@@ -189,17 +189,32 @@ def _item(source: Source, row) -> Item:
 
 
 def group_for(kind_: Kind, user, *, on: datetime.date | None = None, limit: int = DEFAULT_LIMIT) -> Group:
-    """The count, overdue count and the first `limit` items of one kind (two queries; one when there is none)."""
+    """The count, overdue count and the first `limit` items of one kind, in one query: the counts travel on the rows
+    as window aggregates over the whole set (`COUNT(*) OVER ()`), so the rows are read once. With `limit` 0, one
+    aggregate query."""
     on = on or local_today()
     source = kind_.source(user, on)
-    aggregates = {"todo_count": Count("pk")}
-    if source.overdue is not None:
-        aggregates["todo_overdue"] = Count("pk", filter=source.overdue)
-    totals = source.rows.order_by().aggregate(**aggregates)
-    group = Group(kind=kind_, count=totals["todo_count"], overdue_count=totals.get("todo_overdue") or 0)
-    if group.count and limit:
-        group.items = [_item(source, row) for row in _flagged(source)[:limit]]
-    return group
+    if not limit:
+        aggregates = {"todo_count": Count("pk")}
+        if source.overdue is not None:
+            aggregates["todo_overdue"] = Count("pk", filter=source.overdue)
+        totals = source.rows.order_by().aggregate(**aggregates)
+        return Group(kind=kind_, count=totals["todo_count"], overdue_count=totals.get("todo_overdue") or 0)
+    rows = list(
+        _flagged(source).annotate(
+            todo_total=Window(Count("pk")),
+            todo_overdue_total=Window(Sum(Case(When(todo_overdue=True, then=Value(1)), default=Value(0)))),
+        )[:limit]
+    )
+    if not rows:
+        return Group(kind=kind_, count=0, overdue_count=0)
+    first = rows[0]
+    return Group(
+        kind=kind_,
+        count=first.todo_total,
+        overdue_count=first.todo_overdue_total or 0,
+        items=[_item(source, row) for row in rows],
+    )
 
 
 def kind_rows(kind_: Kind, user, *, on: datetime.date | None = None) -> tuple[QuerySet, Callable[[object], Item]]:

@@ -50,7 +50,7 @@ class NotificationOpenView(LoginRequiredMixin, View):
     def get(self, request, pk):
         notification = notification_for_user(request.user, pk)
         services.notification_mark_read(user=request.user, notification=notification)
-        if notification.target is None or not notification.url:
+        if not notification.target_available or not notification.url:
             messages.warning(request, _("该通知涉及的事项已被撤回或删除。"))
             return redirect("notifications:list")
         return redirect(notification.url)

@@ -2,12 +2,14 @@
 of one kind, the workspace, and the 403/404 pages."""
 
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.generic import TemplateView
 
+from accounts.permissions import is_official, is_superuser
 from core.services import today
 from notifications import todo
 from portal.dashboard import home_dashboard, home_year
@@ -53,8 +55,20 @@ class TodoView(LoginRequiredMixin, TemplateView):
             "todo_overdue": overdue,
             "work_items": items_for(user, "work"),
             "today": today(),
-            "dashboard": official_dashboard(user, on=today()),
+            "has_dashboard": is_official(user) or is_superuser(user),
         }
+
+
+class OfficialDashboardView(LoginRequiredMixin, TemplateView):
+    """本辖区概况: this year's figures of the official's department or region, beside their 待办."""
+
+    template_name = "portal/official_dashboard_page.html"
+
+    def get_context_data(self, **kwargs):
+        dashboard = official_dashboard(self.request.user, on=today())
+        if dashboard is None:
+            raise PermissionDenied
+        return {**super().get_context_data(**kwargs), "dashboard": dashboard}
 
 
 class TodoKindView(LoginRequiredMixin, TemplateView):

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.permissions import is_org_member, is_registrar, is_superuser
 from registry import selectors
-from registry.models import CreditListing, Organization, Penalty
+from registry.models import AnnualReport, CreditListing, Organization, Penalty
 from registry.permissions import can_edit_contact, can_manage_organization
 
 
@@ -72,3 +72,13 @@ def access_penalty_for_manage(user, uscc: str, pk: int) -> tuple[Organization, P
     if penalty is None:
         raise Http404
     return organization, penalty
+
+
+def access_annual_report_for_review(user, uscc: str, year: int) -> tuple[Organization, AnnualReport]:
+    """The organization and its report for `year`, for a registrar who keeps the organization's record (403 and 404
+    as access_organization_for_manage; 404 for a year without a report)."""
+    organization = access_organization_for_manage(user, uscc)
+    report = AnnualReport.objects.filter(organization=organization, year=year).first()
+    if report is None:
+        raise Http404
+    return organization, report

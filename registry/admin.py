@@ -23,7 +23,16 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.permissions import is_registrar, is_superuser, scope_to_region, user_covers_region
 from core import spreadsheets
-from registry.models import AnnualInspection, CreditListing, Department, Organization, Penalty, Rating, Region
+from registry.models import (
+    AnnualInspection,
+    AnnualReport,
+    CreditListing,
+    Department,
+    Organization,
+    Penalty,
+    Rating,
+    Region,
+)
 from registry.resources import OrganizationResource
 from registry.services import REGISTRATION_FIELDS
 from registry.services.penalties import normalize_number, penalty_problems
@@ -243,8 +252,20 @@ class _OrganizationRecordAdmin(SimpleHistoryAdmin):
 
 @admin.register(AnnualInspection)
 class AnnualInspectionAdmin(_OrganizationRecordAdmin):
-    list_display = ("organization", "year", "result", "decided_on")
+    list_display = ("organization", "year", "result", "decided_on", "report")
     list_filter = ("result", "year")
+    list_select_related = ("organization", "report")
+    readonly_fields = ("report",)
+
+
+@admin.register(AnnualReport)
+class AnnualReportAdmin(_OrganizationRecordAdmin):
+    """Reports are filed and reviewed through the services (annual_report_submit, annual_report_review): the review
+    and its result are read-only here."""
+
+    list_display = ("organization", "year", "income", "government_purchase_income", "submitted_on", "status")
+    list_filter = ("status", "year", "review_result")
+    readonly_fields = ("status", "review_result", "review_comments", "reviewed_on", "reviewed_by", "submitted_by")
 
 
 @admin.register(Rating)

@@ -39,6 +39,8 @@ EVALUATION_ORGANIZATION = "内蒙古社会组织评估中心"
 # Annual inspections are recorded for these years: 合格, decided on 28 June of the following year, unless an
 # organization's "inspections" entry says otherwise (a result of null: the report was never filed).
 INSPECTION_YEARS = (2023, 2024, 2025)
+# Years inspected through the annual work report (filed by the organization, reviewed by the bureau).
+REPORT_YEARS = (2024, 2025)
 
 
 @functools.cache
@@ -166,21 +168,57 @@ def _register(spec: dict, departments: dict[str, Department], regions: dict[str,
     )
 
 
+def _report_figures(spec: dict, year: int) -> dict:
+    """Plausible key figures of an organization's annual work report, the same on every run."""
+    seed = _digest(f"{spec['name']}{year}")
+    income = Decimal(200_000 + seed % 2_800_000).quantize(Decimal("1000"))
+    share = Decimal(seed // 7 % 61) / 100  # 0-60 % of the income from government purchase of services
+    return {
+        "income": income,
+        "expenditure": (income * Decimal(80 + seed // 11 % 25) / 100).quantize(Decimal("0.01")),
+        "government_purchase_income": (income * share).quantize(Decimal("0.01")),
+        "net_assets": Decimal(50_000 + seed // 13 % 900_000).quantize(Decimal("100")),
+        "staff_count": 3 + seed // 17 % 38,
+        "volunteer_count": 10 + seed // 19 % 290,
+        "activity_count": 6 + seed // 23 % 115,
+        "summary": f"{year}年度围绕章程规定的业务范围开展服务活动，按期完成理事会确定的年度工作计划。",
+    }
+
+
 def _seed_inspections(organization: Organization, spec: dict, actor) -> None:
+    """Annual inspections of INSPECTION_YEARS. For REPORT_YEARS they are made as most provinces make them now: the
+    organization files its annual work report in spring and the bureau's review records the result; a few 2025
+    reports still await review. A result of null: the report was never filed (overdue in the to-do lists)."""
     recorded = set(organization.inspections.values_list("year", flat=True))
+    reports = {report.year: report for report in organization.annual_reports.all()}
     for year in INSPECTION_YEARS:
         if year in recorded or year < organization.established_on.year:
             continue
         entry = spec.get("inspections", {}).get(str(year), {"result": AnnualInspection.Result.PASSED})
         if entry["result"] is None:
             continue
-        services.inspection_record(
+        decided_on = _day(entry.get("decided_on")) or datetime.date(year + 1, 6, 28)
+        if year not in REPORT_YEARS:
+            services.inspection_record(
+                actor=actor,
+                organization=organization,
+                year=year,
+                result=entry["result"],
+                decided_on=decided_on,
+                note=entry.get("note", ""),
+            )
+            continue
+        report = reports.get(year) or services.annual_report_submit(
             actor=actor,
             organization=organization,
             year=year,
-            result=entry["result"],
-            decided_on=_day(entry.get("decided_on")) or datetime.date(year + 1, 6, 28),
-            note=entry.get("note", ""),
+            submitted_on=datetime.date(year + 1, 3 + _digest(spec["name"]) % 3, 1 + _digest(spec["name"]) % 28),
+            **_report_figures(spec, year),
+        )
+        if year == REPORT_YEARS[-1] and _digest(spec["name"]) % 9 == 0 and entry["result"] == "passed":
+            continue  # awaiting the bureau's review
+        services.annual_report_review(
+            actor=actor, report=report, result=entry["result"], comments=entry.get("note", ""), reviewed_on=decided_on
         )
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from registry.models import Organization, Rating, Region
+from registry.models import Department, Organization, Rating, Region
 from registry.selectors import region_choices
 from registry.uscc import normalize_uscc
 
@@ -30,6 +30,17 @@ class RegionFilter(django_filters.ModelChoiceFilter):
 def directory_regions() -> QuerySet[Region]:
     """The province, its leagues and cities, and every region where an organization is registered."""
     return region_choices(Organization.objects.values("region_id"))
+
+
+def directory_authorities() -> QuerySet[Department]:
+    """The registration authorities that registered at least one organization, province first."""
+    # One index probe per civil-affairs department, not a scan of every organization.
+    registered = Organization.objects.filter(registration_authority=OuterRef("pk"))
+    return (
+        Department.objects.filter(kind=Department.Kind.CIVIL_AFFAIRS)
+        .filter(Exists(registered))
+        .order_by("region__code", "name")
+    )
 
 
 class YearFilter(django_filters.NumberFilter):
@@ -59,6 +70,13 @@ class OrganizationFilter(django_filters.FilterSet):
         queryset=directory_regions(),
         to_field_name="code",
         method="filter_region",
+        empty_label=_("全部"),
+    )
+    authority = django_filters.ModelChoiceFilter(
+        label=_("登记管理机关"),
+        field_name="registration_authority",
+        queryset=directory_authorities(),
+        to_field_name="code",
         empty_label=_("全部"),
     )
     status = django_filters.ChoiceFilter(

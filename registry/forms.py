@@ -10,7 +10,16 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import is_registrar, is_superuser, scope_to_region
 from registry.filters import RegionChoiceField
-from registry.models import AnnualInspection, CreditListing, Department, Organization, Penalty, Rating, Region
+from registry.models import (
+    AnnualInspection,
+    AnnualReport,
+    CreditListing,
+    Department,
+    Organization,
+    Penalty,
+    Rating,
+    Region,
+)
 from registry.uscc import validate_organization_uscc
 
 
@@ -205,3 +214,34 @@ class PenaltyStatusForm(forms.Form):
         super().__init__(*args, **kwargs)
         allowed = TRANSITIONS.get(penalty.status, ())
         self.fields["status"].choices = [(value, label) for value, label in Penalty.Status.choices if value in allowed]
+
+
+class AnnualReportForm(forms.Form):
+    year = _model_field(AnnualReport, "year")
+    income = _model_field(AnnualReport, "income")
+    expenditure = _model_field(AnnualReport, "expenditure")
+    government_purchase_income = _model_field(AnnualReport, "government_purchase_income")
+    net_assets = _model_field(AnnualReport, "net_assets")
+    staff_count = _model_field(AnnualReport, "staff_count")
+    volunteer_count = _model_field(AnnualReport, "volunteer_count")
+    activity_count = _model_field(AnnualReport, "activity_count")
+    summary = _model_field(AnnualReport, "summary", widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {"year": timezone.localdate().year - 1})
+        super().__init__(*args, **kwargs)
+
+
+class AnnualReportReviewForm(forms.Form):
+    result = forms.ChoiceField(label=_("审核结论"), choices=AnnualInspection.Result.choices)
+    comments = forms.CharField(
+        label=_("审核意见"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("基本合格、不合格时必填"),
+    )
+    reviewed_on = forms.DateField(label=_("审核日期"), widget=DateInput())
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {"reviewed_on": timezone.localdate()})
+        super().__init__(*args, **kwargs)

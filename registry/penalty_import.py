@@ -7,7 +7,8 @@ registry.services.penalties.penalty_record, and a registrar may import penalties
 
 A decision is keyed by its authority and number: a row identical to a recorded decision changes nothing (so a file
 can be imported twice), one that differs is refused like a duplicate number, as is a number given twice in the file.
-One bad row and nothing is written; every bad row is reported with its row number, column, value and reason.
+One bad row and nothing is written; every bad row is reported with its row number, column, value and reason. As with
+penalty_record, 撤销登记 or a fine of 50,000 yuan or more lists the organization on the serious-violation list.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from registry.imports import check_importer, parse_funds, parse_optional_date
 from registry.imports.lookups import Lookups, compact
 from registry.models import Organization, Penalty
 from registry.permissions import can_manage_organization
-from registry.services.penalties import normalize_number, penalty_problems
+from registry.services.penalties import normalize_number, penalty_problems, serious_listing_for
 from registry.uscc import normalize_uscc
 
 COLUMNS = {
@@ -71,7 +72,7 @@ STATUS_NAMES = {str(label): value for value, label in Penalty.Status.choices} | 
 
 @dataclass
 class PenaltyImportResult(ImportResult):
-    pass
+    serious_listings: int = 0  # organizations put on the serious-violation list by an imported penalty
 
 
 def _header(header: Any) -> str:
@@ -252,6 +253,15 @@ def penalties_import(*, actor, source: str | Path, dry_run: bool = False) -> Pen
                 default_user=actor if actor is not None and actor.pk else None,
                 default_change_reason=_history_reason(source.name),
             )
+            saved = Penalty.objects.filter(
+                decision_number__in=[penalty.decision_number for penalty in new]
+            ).select_related("organization", "authority")
+            keys = {(penalty.authority_id, penalty.decision_number) for penalty in new}
+            for penalty in saved:
+                if (penalty.authority_id, penalty.decision_number) in keys and serious_listing_for(
+                    penalty, actor=actor
+                ):
+                    result.serious_listings += 1
     return result
 
 

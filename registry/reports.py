@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from core import formatting
 from core.pdf import Report, format_date
-from registry.models import AnnualInspection, CreditListing, Organization, Penalty, Rating
+from registry.models import AnnualInspection, AnnualReport, CreditListing, Organization, Penalty, Rating
 from registry.selectors import organization_eligibility
 
 
@@ -151,6 +151,36 @@ def organization_credit_report(organization: Organization, *, on: datetime.date 
         col_widths=(1, 1.5, 1.8, 5),
         empty=_("无年度检查记录。"),
     )
+
+    annual_reports = list(
+        AnnualReport.objects.filter(organization=organization, submitted_on__lte=on).order_by("-year")
+    )
+    if annual_reports:
+        report.paragraph(_("年度工作报告主要数据（元）："))
+        report.table(
+            [
+                _("年度"),
+                _("本年收入"),
+                _("其中政府购买服务"),
+                _("本年支出"),
+                _("专职/志愿者"),
+                _("开展活动"),
+                _("报送日期"),
+            ],
+            [
+                [
+                    item.year,
+                    formatting.amount(item.income),
+                    formatting.amount(item.government_purchase_income),
+                    formatting.amount(item.expenditure),
+                    f"{item.staff_count}/{item.volunteer_count}",
+                    item.activity_count,
+                    format_date(item.submitted_on),
+                ]
+                for item in annual_reports
+            ],
+            col_widths=(0.9, 2, 2, 2, 1.4, 1.1, 1.6),
+        )
 
     report.heading(_("四、信用名单记录"))
     report.table(

@@ -27,9 +27,12 @@ class OrganizationTable(tables.Table):
     name = tables.Column(
         linkify=lambda record: reverse("registry:organization-detail", args=[record.uscc]),
         order_by=("name", "pk"),
+        attrs={"th": {"class": "col-name"}, "td": {"class": "col-name"}},
     )
     uscc = tables.Column(attrs={"td": {"class": "uscc"}}, order_by=("uscc",))
     org_type = tables.Column(order_by=("org_type", "name", "pk"))
+    legal_representative = tables.Column(orderable=False)
+    registration_authority = tables.Column(orderable=False, attrs={"td": {"class": "col-authority"}})
     region = tables.Column(order_by=("region__code", "name", "pk"))
     established_on = tables.DateColumn(format="Y-m-d", order_by=("established_on", "name", "pk"))
     current_grade = tables.Column(verbose_name=_("评估等级"), empty_values=(), order_by=("current_grade", "name", "pk"))
@@ -38,8 +41,29 @@ class OrganizationTable(tables.Table):
 
     class Meta:
         model = Organization
-        fields = ("name", "uscc", "org_type", "region", "established_on", "current_grade", "status")
-        sequence = ("name", "uscc", "org_type", "region", "established_on", "current_grade", "status", "credit")
+        fields = (
+            "name",
+            "uscc",
+            "org_type",
+            "legal_representative",
+            "registration_authority",
+            "region",
+            "established_on",
+            "current_grade",
+            "status",
+        )
+        sequence = (
+            "name",
+            "uscc",
+            "org_type",
+            "legal_representative",
+            "registration_authority",
+            "region",
+            "established_on",
+            "current_grade",
+            "status",
+            "credit",
+        )
         template_name = "registry/organization_table.html"
         attrs = {"class": "table table-sm table-hover align-middle", "data-testid": "organization-table"}
         empty_text = _("没有符合条件的社会组织。")

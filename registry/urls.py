@@ -15,6 +15,12 @@ urlpatterns = [
     path("<str:uscc>/ratings/new/", views.RatingCreateView.as_view(), name="rating-create"),
     path("<str:uscc>/listings/new/", views.CreditListingCreateView.as_view(), name="listing-create"),
     path("<str:uscc>/listings/<int:pk>/remove/", views.CreditListingRemoveView.as_view(), name="listing-remove"),
+    path("<str:uscc>/annual-reports/new/", views.AnnualReportSubmitView.as_view(), name="annual-report-create"),
+    path(
+        "<str:uscc>/annual-reports/<int:year>/review/",
+        views.AnnualReportReviewView.as_view(),
+        name="annual-report-review",
+    ),
     path("<str:uscc>/penalties/new/", views.PenaltyCreateView.as_view(), name="penalty-create"),
     path("<str:uscc>/penalties/<int:pk>/status/", views.PenaltyStatusView.as_view(), name="penalty-status"),
 ]

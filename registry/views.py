@@ -25,6 +25,7 @@ from core.spreadsheets import XLSX_CONTENT_TYPE, csv_lines, xlsx_bytes
 from core.views import ServiceFormView, bytes_response, pdf_response, render_list_page
 from registry import selectors, services
 from registry.access import (
+    access_annual_report_for_review,
     access_credit_listing_for_manage,
     access_organization_for_manage,
     access_organization_for_view,
@@ -33,6 +34,8 @@ from registry.access import (
 )
 from registry.filters import OrganizationFilter
 from registry.forms import (
+    AnnualReportForm,
+    AnnualReportReviewForm,
     ContactForm,
     CreditListingForm,
     CreditListingRemoveForm,
@@ -46,6 +49,7 @@ from registry.forms import (
 from registry.models import Organization
 from registry.permissions import can_manage_organization, can_view_contact
 from registry.tables import OrganizationTable, export_headers, export_rows
+from registry.tabs import organization_tabs
 
 # An Excel export is built in memory; past this many rows the page asks for a narrower filter or the CSV file.
 XLSX_MAX_ROWS = 100_000
@@ -118,12 +122,24 @@ class OrganizationDetailView(View):
         today = timezone.localdate()
         ratings = list(organization.ratings.select_related("awarding_authority").order_by("-awarded_on", "-pk"))
         current_rating = next((rating for rating in ratings if rating.awarded_on <= today), None)
+        inspections = list(organization.inspections.select_related("report").order_by("-year"))
+        reports = {report.year: report for report in organization.annual_reports.all()}
+        by_year = {inspection.year: inspection for inspection in inspections}
+        overdue = selectors.annual_report_overdue(on=today).filter(pk=organization.pk).first()
         context = {
             "organization": organization,
+            "tabs": organization_tabs(organization, request.user),
+            "annual_rows": [
+                {"year": year, "report": reports.get(year), "inspection": by_year.get(year)}
+                for year in sorted(set(reports) | set(by_year), reverse=True)
+            ],
+            "overdue_report_year": overdue.overdue_year if overdue else None,
+            "overdue_report_due": overdue.due_on if overdue else None,
+            "can_manage": can_manage_organization(request.user, organization),
             "ratings": ratings,
             "current_rating": current_rating,
             "current_rating_valid": current_rating is not None and current_rating.is_valid_on(today),
-            "inspections": organization.inspections.order_by("-year"),
+            "inspections": inspections,
             "listings": organization.credit_listings.select_related("deciding_authority", "removed_by"),
             "penalties": organization.penalties.select_related("authority"),
             "eligibility": selectors.organization_eligibility(organization, on=today),
@@ -336,3 +352,38 @@ class PenaltyStatusView(OrganizationActionView):
             "status": penalty.get_status_display(),
         }
         return organization_url(self.organization) + "#penalties"
+
+
+class AnnualReportSubmitView(OrganizationActionView):
+    """The organization's members file its annual work report; its registrars may key in a paper one."""
+
+    form_class = AnnualReportForm
+    title = gettext_lazy("报送年度工作报告")
+    members_may_use = True
+
+    def perform(self, data):
+        report = services.annual_report_submit(actor=self.request.user, organization=self.organization, **data)
+        self.success_message = _("已报送 %(year)s 年度工作报告，等待登记管理机关审核。") % {"year": report.year}
+        return organization_url(self.organization) + "#annual"
+
+
+class AnnualReportReviewView(OrganizationActionView):
+    form_class = AnnualReportReviewForm
+    title = gettext_lazy("审核年度工作报告")
+    intro_template = "registry/includes/annual_report_summary.html"
+
+    def load(self, **kwargs) -> None:
+        self.organization, self.report = access_annual_report_for_review(
+            self.request.user, kwargs["uscc"], kwargs["year"]
+        )
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "report": self.report}
+
+    def perform(self, data):
+        report = services.annual_report_review(actor=self.request.user, report=self.report, **data)
+        self.success_message = _("%(year)s 年度工作报告审核结论：%(result)s。") % {
+            "year": report.year,
+            "result": report.get_review_result_display(),
+        }
+        return organization_url(self.organization) + "#annual"

@@ -7,4 +7,16 @@ class SupervisionConfig(AppConfig):
     verbose_name = _("监督检查")
 
     def ready(self):
+        from registry.tabs import OrganizationTab, register_organization_tab
         from supervision import permissions  # noqa: F401  (registers the supervision.* rules permissions)
+        from supervision.selectors import organization_supervision_count
+
+        register_organization_tab(
+            OrganizationTab(
+                "supervision",
+                _("抽查检查"),
+                60,
+                lambda organization, user: organization_supervision_count(organization),
+                "supervision/includes/organization_tab.html",
+            )
+        )

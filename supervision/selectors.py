@@ -310,6 +310,14 @@ class SupervisionSummary:
     credit_listings: tuple[CreditListing, ...]
 
 
+def organization_supervision_count(organization: Organization) -> int:
+    """What the organization page's 抽查检查 tab counts: completed inspections and rectification orders."""
+    return (
+        organization.supervision_inspections.filter(status=Inspection.Status.COMPLETED).count()
+        + RectificationOrder.objects.filter(organization=organization).count()
+    )
+
+
 def organization_supervision_summary(
     organization: Organization, *, on: datetime.date | None = None
 ) -> SupervisionSummary:

@@ -3,7 +3,7 @@ overdue orders, inspections of this year's draw, listings that may be removed, a
 
 Officials' items are scoped like the supervision pages (the organization lies in the official's region, as
 `permissions.supervises` decides; superusers see everything); a purchaser's own items narrow that to the orders their
-department issued and the complaints about contracts they manage; members' items to their own organization.
+department issued and the complaints about their department's contracts; members' items to their own organization.
 """
 
 from __future__ import annotations
@@ -187,9 +187,9 @@ def contract_complaints(user, today: datetime.date) -> todo.Source:
     rows = Complaint.objects.filter(
         status__in=(Complaint.Status.RECEIVED, Complaint.Status.UNDER_REVIEW), contract__isnull=False
     ).select_related("organization")
-    managed = managed_by(user, "contract__department")
-    if managed is not None:
-        rows = rows.filter(managed)
+    own = managed_by(user, "contract__department")
+    if own is not None:
+        rows = rows.filter(own)
     return todo.Source(
         rows=_in_region(rows, user),
         order_by=("received_at", "pk"),

@@ -43,7 +43,7 @@ class TodoQuerySerializer(serializers.Serializer):
 class NotificationSerializer(serializers.ModelSerializer):
     kind_label = serializers.CharField(source="get_kind_display")
     url = serializers.SerializerMethodField(help_text="the page of the record (absolute URL); null once it is gone")
-    target_exists = serializers.SerializerMethodField()
+    target_exists = serializers.SerializerMethodField(help_text="false once the record was deleted or withdrawn")
     read = serializers.BooleanField(source="is_read")
 
     class Meta:
@@ -63,10 +63,10 @@ class NotificationSerializer(serializers.ModelSerializer):
         ]
 
     def get_target_exists(self, notification) -> bool:
-        return notification.target is not None
+        return notification.target_available
 
     def get_url(self, notification) -> str | None:
-        if notification.target is None or not notification.url:
+        if not notification.target_available or not notification.url:
             return None
         return self.context["request"].build_absolute_uri(notification.url)
 

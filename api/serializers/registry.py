@@ -20,7 +20,7 @@ from api.serializers.common import (
     request_user,
 )
 from registry import permissions as registry_rules
-from registry.models import AnnualInspection, CreditListing, Organization, Penalty, Rating
+from registry.models import AnnualInspection, AnnualReport, CreditListing, Organization, Penalty, Rating
 
 # --- registry -------------------------------------------------------------------------------------------------------
 
@@ -156,14 +156,46 @@ class PenaltyCreateSerializer(serializers.Serializer):
     legal_basis = serializers.CharField()
 
 
+class AnnualReportSerializer(serializers.ModelSerializer):
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    review_result_label = serializers.CharField(source="get_review_result_display", read_only=True)
+
+    class Meta:
+        model = AnnualReport
+        fields = [
+            "year",
+            "income",
+            "expenditure",
+            "government_purchase_income",
+            "net_assets",
+            "staff_count",
+            "volunteer_count",
+            "activity_count",
+            "submitted_on",
+            "status",
+            "status_label",
+            "review_result",
+            "review_result_label",
+            "reviewed_on",
+        ]
+
+
 class OrganizationDetailSerializer(OrganizationSerializer):
     ratings = RatingSerializer(many=True, read_only=True)
     inspections = InspectionSerializer(many=True, read_only=True)
     credit_listings = CreditListingSerializer(many=True, read_only=True)
     penalties = PenaltySerializer(many=True, read_only=True)
+    annual_reports = AnnualReportSerializer(many=True, read_only=True)
 
     class Meta(OrganizationSerializer.Meta):
-        fields = [*OrganizationSerializer.Meta.fields, "ratings", "inspections", "credit_listings", "penalties"]
+        fields = [
+            *OrganizationSerializer.Meta.fields,
+            "ratings",
+            "inspections",
+            "credit_listings",
+            "penalties",
+            "annual_reports",
+        ]
 
 
 class OrganizationRegisterSerializer(serializers.Serializer):

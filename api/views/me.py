@@ -70,6 +70,7 @@ class MyTodoView(APIView):
 class MyNotificationListView(ListAPIView):
     permission_classes = [IsAuthenticated]
     serializer_class = api.NotificationSerializer
+    queryset = Notification.objects.none()  # for the schema; get_queryset gives the user's own
     pagination_class = ApiPagination
 
     def get_queryset(self):

@@ -54,6 +54,7 @@ class OrganizationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiV
                     queryset=CreditListing.objects.select_related("organization", "deciding_authority", "removed_by"),
                 ),
                 Prefetch("penalties", queryset=Penalty.objects.select_related("organization", "authority")),
+                "annual_reports",
             )
         return queryset
 

@@ -10,15 +10,22 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from core.services import Refusals, lock, refusal, require, save, today, wrong_state
-from registry.models import Department, Organization, Penalty
+from registry.models import CreditListing, Department, Organization, Penalty
 from registry.permissions import can_manage_organization
 from registry.services.common import deciding_department
+from registry.services.credit import credit_listing_add
 from registry.services.rules import authority_kind_refusal, before_establishment_refusal, future_refusal, is_negative
+
+# A fine of at least this many yuan puts the organization on the serious-violation list (民政部令第60号).
+SERIOUS_FINE = Decimal("50000")
 
 # The transitions of a penalty's status: a decision in force is fulfilled or annulled; a fulfilled one may still be
 # annulled (on administrative review or by a court).
@@ -123,7 +130,8 @@ def penalty_record(
 ) -> Penalty:
     """Record an administrative penalty decided against `organization` by `authority` (the actor's department when
     not named). Refused: a date in the future or before the organization was established, a fine without an
-    amount, a decision number the same authority has already used."""
+    amount, a decision number the same authority has already used. 撤销登记 or a fine of 50,000 yuan or more also
+    lists the organization on the serious-violation list (serious_listing_for)."""
     authority = deciding_department(
         actor,
         authority,
@@ -158,7 +166,40 @@ def penalty_record(
     )
     refusals.full_clean(penalty)
     save(penalty, actor=actor, reason=decision_number, clean=False)
+    serious_listing_for(penalty, actor=actor)
     return penalty
+
+
+def lists_as_serious(penalty: Penalty) -> bool:
+    """撤销登记, or a fine of SERIOUS_FINE yuan or more, puts the organization on the serious-violation list
+    (社会组织信用信息管理办法, 民政部令第60号)."""
+    if penalty.kind == Penalty.Kind.REVOCATION:
+        return True
+    return penalty.kind == Penalty.Kind.FINE and penalty.amount is not None and penalty.amount >= SERIOUS_FINE
+
+
+def serious_listing_for(penalty: Penalty, *, actor) -> CreditListing | None:
+    """List the organization on the serious-violation list for `penalty` when the penalty requires it, decided by the
+    penalty's authority on the decision's day, unless it is on that list already (or was, past that day)."""
+    if not lists_as_serious(penalty):
+        return None
+    organization = penalty.organization
+    listings = organization.credit_listings.filter(list_kind=CreditListing.List.SERIOUS)
+    if listings.filter(Q(removed_on__isnull=True) | Q(removed_on__gt=penalty.decided_on)).exists():
+        return None
+    with translation.override(settings.LANGUAGE_CODE):
+        reason = _("受到行政处罚：%(kind)s（%(number)s）") % {
+            "kind": penalty.get_kind_display(),
+            "number": penalty.decision_number,
+        }
+    return credit_listing_add(
+        actor=actor,
+        organization=organization,
+        list_kind=CreditListing.List.SERIOUS,
+        reason=str(reason),
+        listed_on=penalty.decided_on,
+        deciding_authority=penalty.authority,
+    )
 
 
 @transaction.atomic

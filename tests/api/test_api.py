@@ -86,6 +86,7 @@ def test_penalties_are_public_and_refusals_name_the_field(users, organization):
     PenaltyFactory(organization=organization, decision_number="呼民罚〔2026〕31号")
     data = APIClient().get(f"/api/v1/organizations/{organization.uscc}/").json()
     assert [p["decision_number"] for p in data["penalties"]] == ["呼民罚〔2026〕31号"]
+    assert data["annual_reports"] == []
     listed = results(APIClient().get("/api/v1/penalties/", {"organization": organization.uscc}))
     assert listed[0]["kind_label"] == "警告"
     refused = client_for(users["registrar"]).post(

@@ -15,6 +15,7 @@ from rest_framework.test import APIClient
 from notifications.models import Notification
 from notifications.services import notify
 from tests.factories import (
+    AnnualInspectionFactory,
     DeliverableFactory,
     OrganizationFactory,
     OrganizationMemberFactory,
@@ -38,6 +39,8 @@ def token_client(user) -> APIClient:
 def member_and_deliverable(db):
     today = timezone.localdate()
     organization = OrganizationFactory()
+    # last year's annual inspection is done: the member's list holds the deliverable alone
+    AnnualInspectionFactory(organization=organization, year=today.year - 1, decided_on=today)
     member = OrganizationMemberFactory(organization=organization)
     contract = SignedContractFactory(
         department=PurchasingDepartmentFactory(region=region("150100")),

@@ -106,4 +106,17 @@ def test_stale_drafts(purchaser, department, organization, chifeng_purchaser):
 
 def test_member_of_another_organization_sees_nothing(signed_contract):
     stranger = OrganizationMemberFactory()
-    assert todo_counts(stranger, datetime.date(2026, 9, 1)) == {}
+    contract_kinds = {key for key in todo_counts(stranger, datetime.date(2026, 9, 1)) if key.startswith("contracts.")}
+    assert contract_kinds == set()
+
+
+def test_purchasers_list_their_own_departments_work(signed_contract, member):
+    """A purchaser of another department — even the province's, who may open the contract — is not handed it."""
+    from tests.factories import PurchaserFactory, PurchasingDepartmentFactory, region
+
+    provincial = PurchaserFactory(department=PurchasingDepartmentFactory(region=region("150000")))
+    neighbour = PurchaserFactory(department=PurchasingDepartmentFactory(region=region("150100")))
+    deliverable = _first(signed_contract)
+    services.submission_create(actor=member, deliverable=deliverable, report="完成", files=[make_upload()])
+    assert todo_counts(provincial, AUG_20) == {}
+    assert todo_counts(neighbour, AUG_20) == {}

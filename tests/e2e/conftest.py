@@ -44,7 +44,7 @@ def pytest_runtest_teardown(item, nextitem):
         from registry.models import Region
 
         if not Region.objects.filter(code="150000").exists():
-            call_command("load_regions", verbosity=0, stdout=open(os.devnull, "w"))
+            call_command("load_regions", without_authorities=True, verbosity=0, stdout=open(os.devnull, "w"))
 
 
 @pytest.fixture(scope="session")
@@ -72,7 +72,7 @@ def browser_context_args(browser_context_args):
 @pytest.fixture
 def regions(transactional_db):
     """Live-server tests flush the database after each test, so the regions are loaded again for each."""
-    call_command("load_regions", verbosity=0, stdout=open(os.devnull, "w"))
+    call_command("load_regions", without_authorities=True, verbosity=0, stdout=open(os.devnull, "w"))
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 1. A member logs in and lands on 待办: the overdue deliverable is there, marked overdue.
 2. The member follows it to the submission page and submits the report with a PDF; it leaves their 待办.
 3. The purchaser logs in and lands on 待办: the submission waits for acceptance there, and the bell counts the
-   notification of it; the item leads to the acceptance page.
+   notification of it; the item leads to the acceptance page; beside the 待办, the department's dashboard.
 """
 
 import datetime
@@ -78,10 +78,13 @@ def test_member_submits_the_overdue_deliverable_from_the_todo_and_the_purchaser_
     waiting = page.locator("[data-kind='contracts.submissions']")
     expect(waiting).to_contain_text("第三季度服务报告")
     expect(page.locator("[data-testid=unread-count]")).to_have_text("1")
-    expect(page.locator("[data-testid=official-dashboard]")).to_be_visible()
     page.screenshot(path=str(tmp_path / "todo-purchaser.png"), full_page=True)
     waiting.locator("a", has_text="第三季度服务报告").click()
     expect(page.locator("[data-testid=accept]")).to_be_visible()
+
+    page.goto(f"{live_server.url}/todo/")
+    page.click("[data-testid=dashboard-link]")
+    expect(page.locator("[data-testid=official-dashboard]")).to_contain_text("履行中")
 
     page.click("[data-testid=notification-bell]")
     expect(page.locator("[data-testid=notification]")).to_contain_text("青城社会工作服务中心")

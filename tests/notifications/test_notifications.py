@@ -146,3 +146,31 @@ def test_email_preferences(client):
 
 def test_anonymous_is_sent_to_login(client):
     assert client.get(reverse("notifications:list")).status_code == 302
+
+
+def test_withdrawn_record_shows_as_such(client):
+    from tests.factories import EvaluatorFactory
+
+    evaluator = EvaluatorFactory()
+    contract = ContractFactory(status="signed", signed_on="2026-02-20")
+    _notify([evaluator], contract)
+    notification = Notification.objects.get()
+    assert notification.target_available
+    contract.status = "withdrawn"  # as a withdrawn purchase list or assignment reads
+    contract.save(update_fields=["status"])
+    notification = Notification.objects.get()
+    assert not notification.target_available
+    client.force_login(evaluator)
+    page = client.get(reverse("notifications:list"))
+    assert 'data-testid="notification-gone"' in page.content.decode()
+
+
+def test_admin_lists_them_read_only(client, contract):
+    from tests.factories import SuperuserFactory
+
+    user = UserFactory()
+    _notify([user], contract)
+    client.force_login(SuperuserFactory())
+    page = client.get(reverse("admin:notifications_notification_changelist"))
+    assert page.status_code == 200 and contract.number in page.content.decode()
+    assert client.get(reverse("admin:notifications_notification_add")).status_code == 403

@@ -109,17 +109,18 @@ def test_registrar_sees_the_region_and_links_filter_by_it(client, registrar, dep
     assert grade.value == 1 and "region=150100" in grade.url
 
 
-def test_page_shows_it_with_a_fixed_number_of_queries(client, purchaser, department, today):
+def test_page_beside_the_todo_with_a_fixed_number_of_queries(client, purchaser, department, today):
     client.force_login(purchaser)
     _build(department, today)
-    page = client.get(reverse("portal:todo"))
+    assert reverse("portal:official-dashboard") in client.get(reverse("portal:todo")).content.decode()
+    page = client.get(reverse("portal:official-dashboard"))
     assert 'data-testid="official-dashboard"' in page.content.decode()
     with CaptureQueriesContext(connection) as few:
-        client.get(reverse("portal:todo"))
+        client.get(reverse("portal:official-dashboard"))
     for _ in range(3):
         _build(department, today)
     with CaptureQueriesContext(connection) as many:
-        client.get(reverse("portal:todo"))
+        client.get(reverse("portal:official-dashboard"))
     assert len(many.captured_queries) == len(few.captured_queries)
 
 
@@ -127,4 +128,5 @@ def test_members_have_none(client, today):
     member = OrganizationMemberFactory()
     assert official_dashboard(member, on=today) is None
     client.force_login(member)
-    assert 'data-testid="official-dashboard"' not in client.get(reverse("portal:todo")).content.decode()
+    assert 'data-testid="dashboard-link"' not in client.get(reverse("portal:todo")).content.decode()
+    assert client.get(reverse("portal:official-dashboard")).status_code == 403

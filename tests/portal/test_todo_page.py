@@ -135,3 +135,49 @@ def test_member_and_other_departments(client, department):
     chifeng = PurchaserFactory(department=PurchasingDepartmentFactory(region=region("150400")))
     client.force_login(chifeng)
     assert client.get(reverse("portal:todo")).context["groups"] == []
+
+
+def test_province_wide_registrar_query_count_is_constant(client):
+    """registrar_nm's case: a registrar of the province, with items of several kinds, few then many."""
+    from tests.factories import (
+        ComplaintFactory,
+        DepartmentFactory,
+        RatingFactory,
+        RectificationOrderFactory,
+        RegistrarFactory,
+    )
+
+    bureau = DepartmentFactory(region=region("150000"))
+    registrar = RegistrarFactory(department=bureau)
+    today = timezone.localdate()
+
+    def items(count):
+        for _ in range(count):
+            organization = OrganizationFactory(region=region("150102"), registration_authority=bureau)
+            ComplaintFactory(organization=organization)
+            RectificationOrderFactory(organization=organization, deadline=today - datetime.timedelta(days=3))
+            RatingFactory(
+                organization=organization,
+                awarding_authority=bureau,
+                awarded_on=today - datetime.timedelta(days=1800),
+                valid_until=today + datetime.timedelta(days=30),
+            )
+
+    client.force_login(registrar)
+    url = reverse("portal:todo")
+    items(1)
+    few = _queries(client, url)
+    assert {"supervision.complaints_received", "supervision.orders_overdue", "registry.ratings_expiring"} <= {
+        group.key for group in client.get(url).context["groups"]
+    }
+    items(25)
+    assert _queries(client, url) == few
+
+
+def test_in_english(client, purchaser, department):
+    overdue_deliverables(department, 1)
+    client.force_login(purchaser)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    page = client.get(reverse("portal:todo")).content.decode()
+    assert "To-do" in page and "1 overdue" in page and "Due " in page
+    assert "待办事项" not in page

@@ -568,3 +568,27 @@ def test_a_code_from_another_region_is_a_warning_in_the_admin_preview_and_result
     assert Organization.objects.count() == 1
     followed = superuser_client.get(done["Location"])
     assert any("150200" in str(message) for message in followed.context["messages"])
+
+
+def test_penalty_and_annual_report_admins(superuser_client):
+    from registry.models import Penalty
+    from tests.factories import PenaltyFactory
+
+    penalty = PenaltyFactory()
+    for name in ("penalty", "annualreport", "annualinspection"):
+        assert superuser_client.get(reverse(f"admin:registry_{name}_changelist")).status_code == 200
+    change = reverse("admin:registry_penalty_change", args=[penalty.pk])
+    assert superuser_client.get(change).status_code == 200
+    data = {
+        "organization": penalty.organization.pk,
+        "decision_number": penalty.decision_number,
+        "decided_on": "2026-03-10",
+        "authority": penalty.authority.pk,
+        "kind": "fine",
+        "amount": "",
+        "facts": "f",
+        "legal_basis": "b",
+    }
+    refused = superuser_client.post(change, data)
+    assert refused.status_code == 200 and "罚款必须填写罚款金额" in refused.content.decode()
+    assert Penalty.objects.get().kind == "warning"

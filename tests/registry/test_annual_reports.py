@@ -141,3 +141,78 @@ def test_overdue_after_31_may_for_the_member_and_the_registrar(organization, mem
     assert not annual_report_overdue_for(RegistrarFactory(department__region=region("150200")), on=june).exists()
     assert not annual_report_overdue_for(PurchaserFactory(), on=june).exists()
     assert annual_report_overdue(on=june).get(pk=organization.pk).due_on == datetime.date(2026, 5, 31)
+
+
+# --- pages -----------------------------------------------------------------------------------------------------------
+
+
+def test_the_member_files_through_the_page_and_the_registrar_reviews(client, organization, member, registrar):
+    from django.urls import reverse
+
+    client.force_login(member)
+    page = client.get(reverse("registry:organization-detail", args=[organization.uscc]))
+    create_url = reverse("registry:annual-report-create", args=[organization.uscc])
+    assert create_url in page.content.decode()
+    form = {
+        "year": LAST_YEAR,
+        "income": "500000",
+        "expenditure": "450000",
+        "government_purchase_income": "600000",
+        "net_assets": "100000",
+        "staff_count": "8",
+        "volunteer_count": "40",
+        "activity_count": "20",
+        "summary": "",
+    }
+    refused = client.post(create_url, form)
+    assert refused.status_code == 200 and "不能大于本年收入" in refused.content.decode()
+    assert client.post(create_url, {**form, "government_purchase_income": "300000"}).status_code == 302
+    review_url = reverse("registry:annual-report-review", args=[organization.uscc, LAST_YEAR])
+    assert client.get(review_url).status_code == 403  # members do not review
+    client.force_login(registrar)
+    page = client.get(reverse("registry:organization-detail", args=[organization.uscc])).content.decode()
+    assert review_url in page and "500,000.00" in page
+    assert (
+        client.post(review_url, {"result": "passed", "comments": "", "reviewed_on": TODAY.isoformat()}).status_code
+        == 302
+    )
+    assert AnnualInspection.objects.get(organization=organization).report.year == LAST_YEAR
+    assert client.get(reverse("registry:annual-report-review", args=[organization.uscc, 1999])).status_code == 404
+
+
+def test_the_page_has_tabs_with_counts_and_the_overdue_notice(client, organization):
+    from django.urls import reverse
+
+    from tests.factories import PenaltyFactory
+
+    PenaltyFactory(organization=organization)
+    PenaltyFactory(organization=organization)
+    page = client.get(reverse("registry:organization-detail", args=[organization.uscc]))
+    tabs = {tab.key: tab.count for tab in page.context["tabs"]}
+    assert list(tabs) == [
+        "basic",
+        "annual",
+        "ratings",
+        "penalties",
+        "credit",
+        "supervision",
+        "contracts",
+        "evaluations",
+    ]
+    assert tabs["penalties"] == 2 and tabs["annual"] == 0 and tabs["basic"] is None
+    text = page.content.decode()
+    assert 'data-testid="tab-penalties"' in text
+    if TODAY > AnnualReport.due_on(TODAY.year - 1):
+        assert "逾期未报送" in text
+
+
+def test_the_credit_report_shows_the_reports_figures(member, registrar, organization):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    from registry.reports import organization_credit_report
+
+    services.annual_report_review(actor=registrar, report=submit(member, organization), result="passed")
+    text = "".join(page.extract_text() for page in PdfReader(BytesIO(organization_credit_report(organization))).pages)
+    assert "年度工作报告主要数据" in text and "860,000.00" in text and "420,000.00" in text

@@ -81,6 +81,18 @@ def test_directory_is_public_and_lists_every_organization(client, directory):
     assert "呼和浩特市新城区" in page  # a county is shown with its city
 
 
+def test_the_directory_shows_the_legal_representative_and_the_authority_and_filters_by_it(client, directory):
+    sunshine = directory["sunshine"]
+    page = client.get(URL).content.decode()
+    assert "法定代表人" in page and sunshine.legal_representative in page
+    assert sunshine.registration_authority.name in page
+    response = client.get(URL, {"authority": sunshine.registration_authority.code})
+    assert names(response) == [sunshine.name]
+    offered = list(response.context["filter"].form.fields["authority"].queryset)
+    assert sorted(d.pk for d in offered) == sorted(o.registration_authority_id for o in directory.values())
+    assert "authority" in client.get(URL, {"authority": "NOPE"}).context["filter"].form.errors
+
+
 def test_search_by_partial_chinese_name(client, directory):
     assert names(client.get(URL, {"q": "阳光"})) == ["呼和浩特市阳光社会工作服务中心"]
     assert sorted(names(client.get(URL, {"q": "协会"}))) == ["呼和浩特市志愿者协会", "赤峰市老年协会"]

@@ -211,3 +211,20 @@ def test_a_registrar_records_and_fulfils_a_penalty_through_the_pages(client, org
     client.post(status_url, {"status": "fulfilled", "changed_on": TODAY.isoformat(), "reason": "已缴纳"})
     penalty.refresh_from_db()
     assert penalty.status == Penalty.Status.FULFILLED
+
+
+def test_revocation_or_a_large_fine_lists_the_organization_as_serious(registrar, organization):
+    from registry.models import CreditListing
+
+    record(registrar, organization, amount=Decimal("49999.99"))
+    assert not organization.credit_listings.exists()
+    penalty = record(registrar, organization, decision_number="呼民罚〔2026〕8号", amount=Decimal("50000"))
+    listing = organization.credit_listings.get()
+    assert (listing.list_kind, listing.listed_on, listing.deciding_authority) == (
+        CreditListing.List.SERIOUS,
+        penalty.decided_on,
+        penalty.authority,
+    )
+    assert penalty.decision_number in listing.reason
+    record(registrar, organization, decision_number="呼民罚〔2026〕9号", kind=Penalty.Kind.REVOCATION, amount=None)
+    assert organization.credit_listings.count() == 1  # already on the list

@@ -150,3 +150,11 @@ def test_the_command_and_the_sample_file_after_the_demo_registry(tmp_path):
     with pytest.raises(CommandError):
         call_command("import_penalties", str(bad), stderr=err)
     assert "第2行" in err.getvalue()
+
+
+def test_an_imported_large_fine_lists_the_organization_as_serious(tmp_path, organizations):
+    hohhot_org, _xilin_org = organizations
+    rows = [penalty_row(hohhot_org, "呼民罚〔2026〕40号", 金额="80000")]
+    result = penalties_import(actor=None, source=write_xlsx(tmp_path / "big.xlsx", rows))
+    assert result.ok and result.serious_listings == 1
+    assert hohhot_org.credit_listings.get().list_kind == "serious"

@@ -9,6 +9,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from registry import services as registry_services
+from registry.models import CreditListing
 from supervision import services
 from supervision.escalation import check_deadlines
 from tests.factories import ComplaintFactory, OrganizationFactory, RectificationOrderFactory, make_upload, region
@@ -101,6 +103,11 @@ def test_listing_removable_after_the_escalated_order_is_verified(registrar, memb
     services.order_answer(actor=member, order=order, text="已整改", files=[make_upload()], now=at(2026, 11, 3))
     services.order_verify(actor=registrar, order=order, on=datetime.date(2026, 11, 4), now=at(2026, 11, 4))
     assert todo_counts(registrar, datetime.date(2026, 11, 5))["supervision.listings_removable"] == (1, 0)
+    listing = CreditListing.objects.get(organization=organization)
+    registry_services.credit_listing_remove(
+        actor=registrar, listing=listing, removed_on=datetime.date(2026, 11, 5), reason="整改已核验"
+    )
+    assert "supervision.listings_removable" not in todo_counts(registrar, datetime.date(2026, 11, 5))
 
 
 def test_this_years_draw_until_the_results_are_recorded(county_registrar, other_county_registrar, hohhot_bureau):

@@ -6,8 +6,9 @@ from supervision.reminders import send_reminders
 
 class Command(BaseCommand):
     help = (
-        "E-mail reminders: deliverables due within 7 days and rectification deadlines within 3 days to organization "
-        "members, overdue items to the officials of the region. Each reminder is sent once per item and stage."
+        "Reminders: deliverables due within 7 days and rectification deadlines within 3 days to organization members, "
+        "overdue items to the officials of the region; an in-site notification for everyone, an e-mail for those with "
+        "an address who want it. Each reminder is sent once per item and stage; the report counts who has no address."
     )
 
     def add_arguments(self, parser):

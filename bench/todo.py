@@ -1,0 +1,96 @@
+"""The 待办 page of a province-wide registrar against a bare signed-in page, on generated data.
+
+Run it on a copy of the generated province (never on `qiyue_province` itself):
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/qiyue_prov_copy .venv/bin/python -m bench todo
+
+The users are the generated bureau's officials of the widest region in the database (the province's 民政厅 on the
+province profile): its second registrar (a registrar only, like the demo's registrar_nm) and its first (registrar and
+purchaser, the heaviest list). Without generated data the benchmark fills its scratch database with the `tiny`
+profile first. Times are the server's (Django's test client in this process: view, queries and template), the median
+and the 90th percentile of BENCH_TODO_RUNS requests (default 15) after two warm-up requests; the bare page is the
+password-change form, which renders the same frame (navigation, bell) and nothing else.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import time
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, override_settings
+from django.urls import reverse
+
+from core.services import today
+from notifications import todo
+from portal.officials import official_dashboard
+
+PAGES = {"bare": "accounts:password-change", "todo": "portal:todo", "dashboard": "portal:official-dashboard"}
+
+
+def _users():
+    users = (
+        get_user_model()
+        .objects.filter(username__startswith="gen_", is_registrar=True)
+        .select_related("department__region")
+    )
+    widest = users.order_by("department__region__path").first()
+    if widest is None:
+        return []
+    same = users.filter(department=widest.department).order_by("username")
+    registrar_only = same.filter(is_purchaser=False).first()
+    both = same.filter(is_purchaser=True).first()
+    return [user for user in (registrar_only, both) if user is not None]
+
+
+def _time(client: Client, url: str, runs: int) -> tuple[float, float, int]:
+    for _ in range(2):
+        assert client.get(url).status_code == 200
+    timings = []
+    for _ in range(runs):
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            response = client.get(url)
+            timings.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200
+    timings.sort()
+    return statistics.median(timings), timings[int(len(timings) * 0.9) - 1], len(queries)
+
+
+# Production settings, served to the test client: its host, plain HTTP, static files without a built manifest.
+STATIC = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+
+
+@override_settings(
+    ALLOWED_HOSTS=["testserver"],
+    SECURE_SSL_REDIRECT=False,
+    STORAGES={**settings.STORAGES, "staticfiles": STATIC},
+)
+def main() -> None:
+    runs = int(os.environ.get("BENCH_TODO_RUNS", "15"))
+    users = _users()
+    if not users:
+        print("no generated data here: generating the tiny profile first")
+        call_command("generate_data", profile="tiny", verbosity=0)
+        users = _users()
+    for user in users:
+        region = user.department.region
+        groups = todo.assemble(user)
+        items, overdue = todo.total(groups)
+        dashboard = official_dashboard(user, on=today())
+        roles = "registrar+purchaser" if user.is_purchaser else "registrar"
+        print(f"{user.username} ({roles}, {region.name}): {len(groups)} kinds, {items:,} items ({overdue:,} overdue)")
+        if dashboard is not None:
+            print(f"  dashboard: {dashboard.scope_label}, on-time rate {dashboard.on_time_rate}%")
+        client = Client()
+        client.force_login(user)
+        results = {name: _time(client, reverse(url_name), runs) for name, url_name in PAGES.items()}
+        for name, (median, p90, queries) in results.items():
+            print(f"  {name:<9} median {median:8.1f} ms   p90 {p90:8.1f} ms   {queries:3d} queries")
+        ratio = results["todo"][0] / results["bare"][0]
+        print(f"  待办 / bare page (median): {ratio:.1f}×")
