@@ -22,17 +22,20 @@ RUNS = int(os.environ.get("BENCH_STATISTICS_RUNS", "5"))
 OFFICIAL = "gen_g150000mz_1"  # the province's civil-affairs bureau: registrar and purchaser
 
 
-def measure(client: Client, url: str, params: dict | None = None) -> tuple[float, float, int, int]:
-    """(median seconds, slowest seconds, queries, status) of GET url."""
+def measure(client: Client, url: str, params: dict | None = None) -> tuple[float, float, float, float, int, int]:
+    """(median seconds, slowest seconds, median seconds in the database, median CPU seconds of this process, queries,
+    status) of GET url. The machine is shared: the database and CPU figures show where the time goes under load."""
     client.get(url, params or {})
-    times, queries, status = [], 0, 0
+    times, database, cpu, queries, status = [], [], [], 0, 0
     for _ in range(RUNS):
         with CaptureQueriesContext(connection) as captured:
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             response = client.get(url, params or {})
             times.append(time.perf_counter() - started)
+            cpu.append(time.process_time() - started_cpu)
+        database.append(sum(float(query["time"]) for query in captured.captured_queries))
         queries, status = len(captured), response.status_code
-    return maths.median(times), max(times), queries, status
+    return maths.median(times), max(times), maths.median(database), maths.median(cpu), queries, status
 
 
 def main() -> None:
@@ -79,6 +82,10 @@ def run() -> None:
         rows.append(("data-quality report (provincial official)", *measure(signed_in, "/statistics/quality/")))
     else:
         print("(no generated province here: the official's pages are not measured)")
-    print(f"{'page':<44} {'median':>9} {'slowest':>9} {'queries':>8} status")
-    for label, median, slowest, queries, status in rows:
-        print(f"{label:<44} {median * 1000:>7.0f}ms {slowest * 1000:>7.0f}ms {queries:>8} {status}")
+    print(f"load average {os.getloadavg()[0]:.1f}")
+    print(f"{'page':<44} {'median':>9} {'slowest':>9} {'in db':>9} {'cpu':>9} {'queries':>8} status")
+    for label, median, slowest, database, cpu, queries, status in rows:
+        print(
+            f"{label:<44} {median * 1000:>7.0f}ms {slowest * 1000:>7.0f}ms {database * 1000:>7.0f}ms "
+            f"{cpu * 1000:>7.0f}ms {queries:>8} {status}"
+        )

@@ -472,6 +472,12 @@ DIRECTORY_EXPORTS_PER_MINUTE = _env_int("DIRECTORY_EXPORTS_PER_MINUTE", 5, minim
 # Exports with more rows than this are built in the background (api.exports.build_export).
 EXPORT_BACKGROUND_THRESHOLD = _env_int("EXPORT_BACKGROUND_THRESHOLD", 2000)
 
+# Statistics: "auto" reads the summary table when `refresh_statistics` ran today, the records otherwise; "off" always
+# reads the records.
+STATS_SUMMARY = os.environ.get("STATS_SUMMARY", "auto")
+if STATS_SUMMARY not in ("auto", "off"):
+    _refuse(f"STATS_SUMMARY must be auto or off, not {STATS_SUMMARY!r}")
+
 # Open data (OCDS 1.1). The ocid prefix is the one the Open Contracting Partnership registered for this publisher:
 # "ocds-" and six lower-case letters or digits. The licence and the publication policy are the addresses of the
 # published texts; a malformed value stops start-up.

@@ -419,10 +419,17 @@ def _seed_model_contract() -> None:
 def seed(departments: dict[str, Department]) -> dict[str, list]:
     """Create the demo purchase lists and contracts that are missing; returns what exists afterwards."""
     _seed_model_contract()
-    lists = [_seed_list(spec, departments) for spec in LISTS]
+    return seed_specs(LISTS, CONTRACTS, departments)
+
+
+def seed_specs(
+    lists: list[DemoList], contracts: list[DemoContract], departments: dict[str, Department]
+) -> dict[str, list]:
+    """Create the given purchase lists and contracts where missing (other demo builders bring their own tables)."""
+    made_lists = [_seed_list(spec, departments) for spec in lists]
     used: set[int] = set()
-    contracts = [_seed_contract(spec, departments, used) for spec in CONTRACTS]
-    return {"lists": lists, "contracts": [contract for contract in contracts if contract is not None]}
+    made = [_seed_contract(spec, departments, used) for spec in contracts]
+    return {"lists": made_lists, "contracts": [contract for contract in made if contract is not None]}
 
 
 def demo_contract_filter() -> Q:

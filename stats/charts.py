@@ -100,7 +100,7 @@ def bar_chart(title: str, series: str, rows: list[tuple[str, object]], *, money:
         )
     )
     chart.x_labels = [label for label, _value in drawn]
-    chart.add(series, [_number(value) for _label, value in drawn])
+    chart.add(series, [_number(value) or None for _label, value in drawn])  # no "0.00" labels on empty bars
     return Chart(title=title, svg=svg(chart, title), columns=[series], rows=table)
 
 

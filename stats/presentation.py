@@ -7,6 +7,7 @@ a list that cannot filter by purchasing department gets no link from a departmen
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from decimal import Decimal
 from urllib.parse import urlencode
@@ -55,6 +56,11 @@ def display(measure: Measure, value) -> str:
     return f"{value:,}" if isinstance(value, int) else str(value)
 
 
+@functools.cache
+def _path(url_name: str) -> str:
+    return reverse(url_name)
+
+
 def list_link(measure_key: str, scope: Scope | None) -> str | None:
     """The public list behind a figure, filtered like the figure, or None when no list can show exactly it."""
     if scope is None or measure_key not in LINKS:
@@ -65,11 +71,11 @@ def list_link(measure_key: str, scope: Scope | None) -> str | None:
         return None
     if measure_key == "organizations_active":
         wanted.pop("year", None)
-    return f"{reverse(url_name)}?{urlencode({**wanted, **fixed})}"
+    return f"{_path(url_name)}?{urlencode({**wanted, **fixed})}"
 
 
 def page_link(scope: Scope, **changes) -> str:
-    return f"{reverse('stats:overview')}?{urlencode(scope.query(**changes))}"
+    return f"{_path('stats:overview')}?{urlencode(scope.query(**changes))}"
 
 
 @dataclass
@@ -107,9 +113,10 @@ def _row(row: Row, measures: list[Measure], *, drill: str | None) -> DisplayRow:
     return DisplayRow(label=row.label, cells=cells, url=drill, key=row.key)
 
 
-def sections(table: StatisticsTable, *, dimension_links: bool = True) -> list[Section]:
+def sections(table: StatisticsTable, *, rows: list[Row] | None = None) -> list[Section]:
     """The table split into its measure groups (purchase lists and contracts, delivery, evaluation, …), each with
-    every row and the total; a region row links to the statistics of that region, a year row to that year."""
+    of `rows` (default: every row) and the total; a row links to the statistics narrowed to it (that region's, that
+    year's, that department's …)."""
     groups: dict[str, list[Measure]] = {}
     for measure in table.measures:
         if any(row.values.get(measure.key) is not None for row in [*table.rows, table.total]):
@@ -117,13 +124,8 @@ def sections(table: StatisticsTable, *, dimension_links: bool = True) -> list[Se
     out = []
     for title, measures in groups.items():
         section = Section(title=title, measures=measures)
-        for row in table.rows:
-            drill = None
-            if dimension_links and row.scope is not None and row.scope is not table.scope:
-                if table.dimension == "region":
-                    drill = page_link(row.scope)
-                elif table.dimension == "year":
-                    drill = page_link(row.scope)
+        for row in table.rows if rows is None else rows:
+            drill = page_link(row.scope) if row.scope is not None and row.scope is not table.scope else None
             section.rows.append(_row(row, measures, drill=drill))
         section.total = _row(table.total, measures, drill=None)
         out.append(section)

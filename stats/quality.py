@@ -1,10 +1,12 @@
 """The data-quality report: records in an official's region that miss something a person must supply.
 
-Registrars see the registry's gaps (organizations without contact data, expired ratings, missing annual inspections);
-purchasers see the contracts' gaps (no published contract text, deliverables without acceptance criteria, payments
-without an accepted deliverable, evaluations past their due date). Each item is a count (one query) and a list.
+Registrars see the registry's gaps in their region (organizations without contact data, expired ratings, missing
+annual inspections); purchasers see their own department's contracts' gaps (no published contract text, deliverables
+without acceptance criteria, payments without an accepted deliverable, evaluations past their due date). Each item is
+a count (one query) and a list.
 
-`todo_items(user)` gives the same items as (key, label, count, url) for the officials' to-do list.
+The same checks feed the officials' to-do list (`stats/todo.py`), except the missing annual inspections, which the
+registry's own to-do kind already lists.
 """
 
 from __future__ import annotations
@@ -12,7 +14,6 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
-from urllib.parse import urlencode
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
@@ -23,6 +24,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts import permissions
 from contracts.models import Contract, ContractDocument, Deliverable, Payment
+from contracts.selectors import managed_by
 from evaluations.models import Evaluation
 from registry.models import AnnualInspection, Organization, Rating, Region
 
@@ -35,7 +37,7 @@ def inspection_year(today: datetime.date) -> int:
     return today.year - 1 if (today.month, today.day) > (5, 31) else today.year - 2
 
 
-def _missing_contact(region: Region, today: datetime.date) -> QuerySet:
+def _missing_contact(region: Region, today: datetime.date, user) -> QuerySet:
     return (
         Organization.objects.filter(status=Organization.Status.NORMAL, region__path__startswith=region.path)
         .filter(Q(contact_phone="") | Q(contact_email=""))
@@ -44,7 +46,7 @@ def _missing_contact(region: Region, today: datetime.date) -> QuerySet:
     )
 
 
-def _expired_rating(region: Region, today: datetime.date) -> QuerySet:
+def _expired_rating(region: Region, today: datetime.date, user) -> QuerySet:
     ratings = Rating.objects.filter(organization=OuterRef("pk"))
     return (
         Organization.objects.filter(status=Organization.Status.NORMAL, region__path__startswith=region.path)
@@ -54,7 +56,7 @@ def _expired_rating(region: Region, today: datetime.date) -> QuerySet:
     )
 
 
-def _missing_inspection(region: Region, today: datetime.date) -> QuerySet:
+def _missing_inspection(region: Region, today: datetime.date, user) -> QuerySet:
     year = inspection_year(today)
     return (
         Organization.objects.filter(
@@ -74,39 +76,55 @@ def _contracts(region: Region) -> QuerySet:
     )
 
 
-def _no_contract_text(region: Region, today: datetime.date) -> QuerySet:
+def _managed(queryset: QuerySet, user, department_field: str) -> QuerySet:
+    """A purchaser's own department's rows (as the contract pages decide who manages a contract)."""
+    condition = managed_by(user, department_field)
+    return queryset if condition is None else queryset.filter(condition)
+
+
+def _no_contract_text(region: Region, today: datetime.date, user) -> QuerySet:
     texts = ContractDocument.objects.filter(
         contract=OuterRef("pk"), kind=ContractDocument.Kind.CONTRACT_TEXT, is_public=True
     )
     return (
-        _contracts(region)
+        _managed(_contracts(region), user, "department")
         .filter(~Exists(texts))
         .select_related("department", "organization")
         .order_by("-signed_on", "number")
     )
 
 
-def _no_criteria(region: Region, today: datetime.date) -> QuerySet:
+def _no_criteria(region: Region, today: datetime.date, user) -> QuerySet:
+    rows = Deliverable.objects.filter(
+        acceptance_criteria="", contract__department__region__path__startswith=region.path
+    )
     return (
-        Deliverable.objects.filter(contract__in=_contracts(region), acceptance_criteria="")
+        _managed(rows, user, "contract__department")
+        .exclude(contract__status=Contract.Status.DRAFT)
         .exclude(status=Deliverable.Status.ACCEPTED)
         .select_related("contract__department", "contract__organization")
         .order_by("due_on", "pk")
     )
 
 
-def _payment_without_acceptance(region: Region, today: datetime.date) -> QuerySet:
+def _payment_without_acceptance(region: Region, today: datetime.date, user) -> QuerySet:
+    rows = Payment.objects.filter(contract__department__region__path__startswith=region.path)
     return (
-        Payment.objects.filter(contract__in=_contracts(region))
-        .filter(Q(deliverable__isnull=True) | ~Q(deliverable__status=Deliverable.Status.ACCEPTED))
+        _managed(rows, user, "contract__department")
+        .exclude(contract__status=Contract.Status.DRAFT)
+        .filter(
+            Q(deliverable__isnull=True)
+            | Q(deliverable__status__in=[status for status in Deliverable.Status.values if status != "accepted"])
+        )
         .select_related("contract__department", "contract__organization", "deliverable")
         .order_by("-paid_on", "pk")
     )
 
 
-def _overdue_evaluation(region: Region, today: datetime.date) -> QuerySet:
+def _overdue_evaluation(region: Region, today: datetime.date, user) -> QuerySet:
+    rows = Evaluation.objects.filter(contract__department__region__path__startswith=region.path, due_on__lt=today)
     return (
-        Evaluation.objects.filter(contract__department__region__path__startswith=region.path, due_on__lt=today)
+        _managed(rows, user, "contract__department")
         .exclude(status=Evaluation.Status.FINALIZED)
         .select_related("contract__department", "contract__organization")
         .order_by("due_on", "pk")
@@ -119,7 +137,7 @@ class ItemKind:
     label: str | Promise
     description: str | Promise
     audience: str
-    rows: Callable[[Region, datetime.date], QuerySet]
+    rows: Callable[[Region, datetime.date, object], QuerySet]
 
 
 KINDS: list[ItemKind] = [
@@ -217,27 +235,9 @@ def data_quality(user, region: Region, *, today: datetime.date | None = None) ->
     today = today or timezone.localdate()
     items = []
     for kind in kinds_for(user):
-        rows = kind.rows(region, today)
+        rows = kind.rows(region, today, user)
         items.append(Item(kind=kind, count=rows.count(), rows=rows))
     return QualityReport(region=region, items=items)
-
-
-def todo_items(user, *, today: datetime.date | None = None) -> list[dict]:
-    """The non-empty data-quality items of the user's own region, for the officials' to-do list."""
-    if not permissions.is_official(user):
-        return []
-    region = user.department.region
-    report = data_quality(user, region, today=today)
-    return [
-        {
-            "key": f"quality:{item.key}",
-            "label": item.label,
-            "count": item.count,
-            "url": f"{reverse('stats:quality')}?{urlencode({'item': item.key})}",
-        }
-        for item in report.items
-        if item.count
-    ]
 
 
 # --- rows for the page and the downloads ----------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from evaluations.models import Evaluation
 from registry.models import Department, Organization, Region
 from stats.measures import DERIVED, FAMILIES, MEASURES, Family, Measure
 from stats.scope import Scope
+from stats.summary import summary_figures, summary_in_use
 
 CODE_LENGTH = 6
 UNCLASSIFIED = "-"
@@ -149,12 +150,11 @@ def _derive(values: dict) -> None:
             (Decimal(score_sum) / scored).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) if scored else None
         )
     budget, amount = values.get("budget"), values.get("contract_amount")
-    if "budget" in values and "contract_amount" in values:
-        values["contracted_share"] = (
-            (Decimal(amount or 0) * 100 / Decimal(budget)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-            if budget
-            else None
-        )
+    values["contracted_share"] = (
+        (Decimal(amount or 0) * 100 / Decimal(budget)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+        if budget
+        else None
+    )
 
 
 SUMMABLE_ZERO = {"budget", "contract_amount", "outside_amount", "paid"}
@@ -202,6 +202,22 @@ def _labels(scope: Scope, dimension: str, keys: set[str]) -> list[tuple[str, str
     return rows
 
 
+def _live_figures(scope: Scope, dimension: str, families: list[Family], today: datetime.date):
+    """({row key: raw values}, raw total, keys that make rows) from the records themselves (one or two queries per
+    family)."""
+    per_key: dict[str, dict] = {}
+    total_raw: dict = {}
+    row_keys: set[str] = set()
+    for family in families:
+        grouped, total = _family_figures(family, scope, dimension, today)
+        total_raw.update(total)
+        for key, values in grouped.items():
+            per_key.setdefault(key, {}).update(values)
+            if family.makes_years or dimension != "year":
+                row_keys.add(key)
+    return per_key, total_raw, row_keys
+
+
 def _finish(raw: dict, measures: list[Measure], present: set[str]) -> dict:
     values = _clean(dict(raw))
     _derive(values)
@@ -214,20 +230,16 @@ def statistics_table(
     """Every visible measure (or only the measures `only` names) for each row of `dimension` and for the total."""
     today = today or timezone.localdate()
     measures = [measure for measure in visible_measures(scope) if only is None or measure.key in only]
-    per_key: dict[str, dict] = {}
-    total_raw: dict = {}
-    present: set[str] = set()
-    row_keys: set[str] = set()
-    for family in FAMILIES:
-        if not _applies(family, scope, dimension) or (only is not None and not only & set(family.measures)):
-            continue
-        grouped, total = _family_figures(family, scope, dimension, today)
-        present.update(family.measures)
-        total_raw.update(total)
-        for key, values in grouped.items():
-            per_key.setdefault(key, {}).update(values)
-            if family.makes_years or dimension != "year":
-                row_keys.add(key)
+    families = [
+        family
+        for family in FAMILIES
+        if _applies(family, scope, dimension) and (only is None or only & set(family.measures))
+    ]
+    present = {name for family in families for name in family.measures}
+    if summary_in_use(today):
+        per_key, total_raw, row_keys = summary_figures(scope, dimension, families)
+    else:
+        per_key, total_raw, row_keys = _live_figures(scope, dimension, families, today)
     labels = _labels(scope, dimension, row_keys)
     if dimension == "year":
         # The trend's total is the sum of the years shown.
@@ -242,15 +254,17 @@ def statistics_table(
 
 
 def summary(scope: Scope, *, today: datetime.date | None = None) -> dict:
-    """The scope's totals only (one query per family): {measure key: value}."""
+    """The scope's totals only (one query per family, or one from the summary table): {measure key: value}."""
     today = today or timezone.localdate()
     measures = visible_measures(scope)
-    raw: dict = {}
-    present: set[str] = set()
-    for family in FAMILIES:
-        if _applies(family, scope, None):
+    families = [family for family in FAMILIES if _applies(family, scope, None)]
+    present = {name for family in families for name in family.measures}
+    if summary_in_use(today):
+        raw = summary_figures(scope, None, families)[1]
+    else:
+        raw = {}
+        for family in families:
             raw.update(_family_figures(family, scope, None, today)[1])
-            present.update(family.measures)
     return _finish(raw, measures, present)
 
 
@@ -289,34 +303,46 @@ def concentration(scope: Scope, *, top: int = 10, today: datetime.date | None = 
     queries)."""
     today = today or timezone.localdate()
     contracts = next(family for family in FAMILIES if family.name == "contracts")
-    queryset = _filtered(contracts, scope, today, by_year=False)
-    totals = queryset.aggregate(**contracts.aggregates(scope.prefix, today))
-    total_amount = totals["contract_amount"] or Decimal("0.00")
-    rows = (
-        queryset.values("organization_id", "organization__name", "organization__uscc", "organization__region__path")
-        .annotate(contracts=Count("pk"), amount=Sum("amount"))
-        .order_by("-amount", "organization__name")[:top]
-    )
-    suppliers = [
-        Supplier(
-            organization_id=row["organization_id"],
-            name=row["organization__name"],
-            uscc=row["organization__uscc"],
-            outside=not (row["organization__region__path"] or "").startswith(scope.prefix),
-            contracts=row["contracts"],
-            amount=row["amount"],
-            share=_share(row["amount"], total_amount),
+    if summary_in_use(today):
+        totals = summary_figures(scope, None, [contracts])[1]
+    else:
+        totals = _filtered(contracts, scope, today, by_year=False).aggregate(
+            **contracts.aggregates(scope.prefix, today)
         )
-        for row in rows
-    ]
+    total_amount = totals["contract_amount"] or Decimal("0.00")
+    rows = list(
+        _filtered(contracts, scope, today, by_year=False)
+        .values("organization_id")
+        .annotate(contracts=Count("pk"), amount=Sum("amount"))
+        .order_by("-amount", "organization_id")[:top]
+    )
+    organizations = Organization.objects.select_related("region").in_bulk([row["organization_id"] for row in rows])
+    suppliers = []
+    for row in rows:
+        organization = organizations[row["organization_id"]]
+        suppliers.append(
+            Supplier(
+                organization_id=organization.pk,
+                name=organization.name,
+                uscc=organization.uscc,
+                outside=not _region_path(organization).startswith(scope.prefix),
+                contracts=row["contracts"],
+                amount=row["amount"],
+                share=_share(row["amount"], total_amount),
+            )
+        )
     return Concentration(
         total_amount=total_amount,
-        total_contracts=totals["contracts_signed"],
+        total_contracts=totals["contracts_signed"] or 0,
         suppliers=suppliers,
         top_share=_share(sum((supplier.amount for supplier in suppliers), Decimal("0")), total_amount),
-        outside_contracts=totals["outside_contracts"],
+        outside_contracts=totals["outside_contracts"] or 0,
         outside_amount=totals["outside_amount"] or Decimal("0.00"),
     )
+
+
+def _region_path(organization: Organization) -> str:
+    return organization.region.path if organization.region_id else ""
 
 
 # --- years and regions ----------------------------------------------------------------------------------------------

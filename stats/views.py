@@ -24,6 +24,7 @@ from registry.models import Department, Organization
 from stats import charts, presentation, quality, reports
 from stats.scope import DIMENSIONS, official_covers, scope_from
 from stats.selectors import available_years, breadcrumbs, concentration, statistics_table
+from stats.summary import summary_in_use
 from verification.services import site_url
 
 TABLE_DIMENSIONS = ["region", "department", "category", "org_type"]
@@ -81,6 +82,8 @@ class StatisticsView(View):
             return _download(headers, rows, _title(scope, _("按%(by)s统计") % {"by": DIMENSIONS[dimension]}), download)
 
         trend = statistics_table(scope.with_year(None), "year")
+        # Long breakdowns (a province's departments) are paged; the total and the downloads hold every row.
+        page = page_of(request, table.rows, per_page=TABLE_ROWS)
         context = {
             "scope": scope,
             "dimension": dimension,
@@ -88,8 +91,10 @@ class StatisticsView(View):
             "table_label": DIMENSIONS[dimension],
             "years": years,
             "table": table,
-            "sections": presentation.sections(table),
+            "sections": presentation.sections(table, rows=page.object_list),
+            "page_obj": page,
             "total": table.total,
+            "totals": table.total.values,
             "trend": trend,
             "trend_sections": presentation.sections(trend),
             "concentration": concentration(scope),
@@ -100,6 +105,7 @@ class StatisticsView(View):
             "categories": PurchaseItem.Category.choices,
             "org_types": Organization.Type.choices,
             "page_query": scope.query(by=dimension),
+            "refresh": summary_in_use(timezone.localdate()),
         }
         return render(request, self.template_name, context)
 
@@ -121,22 +127,35 @@ def _active_filters(scope) -> list[tuple[str, str, str]]:
     return out
 
 
+CHART_ROWS = 15
+TABLE_ROWS = 50
+
+
+def _largest(rows, key: str) -> tuple[list, bool]:
+    """The rows a chart draws: all of them, or the CHART_ROWS largest by `key` (True when cut)."""
+    if len(rows) <= CHART_ROWS:
+        return rows, False
+    return sorted(rows, key=lambda row: row.values.get(key) or 0, reverse=True)[:CHART_ROWS], True
+
+
 def _charts(table, trend) -> list[charts.Chart]:
     by = DIMENSIONS[table.dimension]
-    rows = table.rows
+    rows, cut = _largest(table.rows, "contract_amount")
+    graded, graded_cut = _largest(table.rows, "evaluations")
+    top = _("（前 %(n)d 名）") % {"n": CHART_ROWS}
     out = [
         charts.bar_chart(
-            _("按%(by)s合同金额（万元）") % {"by": by},
+            _("按%(by)s合同金额（万元）") % {"by": by} + (top if cut else ""),
             _("合同金额（万元）"),
             [(row.label, charts.wan(row.values.get("contract_amount"))) for row in rows],
             money=True,
         ),
         charts.stacked_chart(
-            _("按%(by)s绩效评价等级分布") % {"by": by},
+            _("按%(by)s绩效评价等级分布") % {"by": by} + (top if graded_cut else ""),
             [(grade, str(label)) for grade, label in _grade_choices()],
             [
                 (row.label, {grade: row.values.get(f"grade_{grade}") or 0 for grade, _l in _grade_choices()})
-                for row in rows
+                for row in graded
             ],
             charts.GRADE_COLOURS,
         ),

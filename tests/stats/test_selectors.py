@@ -265,3 +265,65 @@ def test_query_count_does_not_grow(world, django_assert_max_num_queries):
         statistics_table(scope, "department", today=world["today"])
     assert len(first.captured_queries) <= 22
     assert len(second.captured_queries) <= 22
+
+
+@pytest.mark.parametrize("detailed", [False, True])
+def test_the_summary_table_gives_the_same_figures(world, detailed):
+    """After `refresh_summary`, the pages read the summary rows: every row and total equals the records' figures."""
+    from stats.summary import refresh_summary, summary_in_use
+
+    today = world["today"]
+    scopes = [
+        Scope(region=region("150000"), year=2026, detailed=detailed),
+        Scope(region=region("150000"), year=None, detailed=detailed),
+        Scope(region=world["hohhot"], year=2026, detailed=detailed),
+        Scope(region=region("150000"), year=2026, category="technical", detailed=detailed),
+        Scope(region=region("150000"), year=2026, department_id=world["hohhot_dept"].pk, detailed=detailed),
+        Scope(region=region("150000"), year=2026, org_type="service", detailed=detailed),
+    ]
+
+    def figures():
+        out = []
+        for scope in scopes:
+            out.append(summary(scope, today=today))
+            out.append(concentration(scope, today=today))
+            for dimension in DIMENSIONS:
+                table = statistics_table(
+                    scope.with_year(None) if dimension == "year" else scope, dimension, today=today
+                )
+                out.append([(row.key, row.values) for row in [*table.rows, table.total]])
+        return out
+
+    assert summary_in_use(today) is None
+    live = figures()
+    refresh = refresh_summary(today)
+    assert summary_in_use(today) == refresh and refresh.rows > 0
+    summarized = figures()
+    for index, (left, right) in enumerate(zip(summarized, live, strict=True)):
+        assert left == right, index
+    # A refresh of another day is not used.
+    assert summary_in_use(today + datetime.timedelta(days=1)) is None
+
+
+def test_summary_queries(world):
+    from stats.summary import refresh_summary
+
+    refresh_summary(world["today"])
+    scope = Scope(region=region("150000"), year=2026, detailed=True)
+    with CaptureQueriesContext(connection) as queries:
+        statistics_table(scope, "region", today=world["today"])
+    # The refresh lookup, the summary rows and the child regions.
+    assert len(queries.captured_queries) == 3
+
+
+def test_refresh_command_and_task(world):
+    from django.core.management import call_command
+
+    from stats.models import SummaryRefresh, SummaryRow
+    from stats.tasks import refresh_statistics_task
+
+    call_command("refresh_statistics", "--on", "2026-12-06", stdout=open("/dev/null", "w"))
+    first = SummaryRow.objects.count()
+    assert first > 0 and SummaryRefresh.objects.get().rows == first
+    result = refresh_statistics_task.enqueue("2026-12-06").return_value
+    assert result["rows"] == first and SummaryRow.objects.count() == first  # replaced, not added

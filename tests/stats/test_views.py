@@ -13,8 +13,15 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
-from stats.quality import todo_items
-from tests.factories import DeliverableFactory, PaymentFactory, PurchaserFactory, RegistrarFactory, region
+from notifications.todo import assemble
+from tests.factories import (
+    DeliverableFactory,
+    OrganizationFactory,
+    PaymentFactory,
+    PurchaserFactory,
+    RegistrarFactory,
+    region,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -34,6 +41,7 @@ def test_public_overview_of_the_province(world, client: Client):
     # The officials' measures are not shown to the public.
     assert "完成监督检查" not in html
     assert response.context["total"].values["contract_amount"] == Decimal("650000.00")
+    assert 'data-testid="sum-contracts">4<' in html
 
 
 def test_drill_down_to_a_county_with_breadcrumbs(world, client: Client):
@@ -132,14 +140,18 @@ def test_data_quality_report(world, client: Client):
     response = client.get("/statistics/quality/")
     assert response.status_code == 200
     counts = {item.key: item.count for item in response.context["report"].items}
-    # Every signed Hohhot contract lacks a public contract text; the Beijing-bound one too.
-    assert counts["no_contract_text"] == 4
+    # The purchaser answers for the own department's contracts (3 signed, none with a public contract text), not for
+    # the county department's below it.
+    assert counts["no_contract_text"] == 3
     assert "missing_contact" not in counts  # a registrar's item
     detail = client.get("/statistics/quality/", {"item": "no_contract_text"})
-    assert len(detail.context["rows"]) == 4
+    assert len(detail.context["rows"]) == 3
     download = client.get("/statistics/quality/", {"item": "no_contract_text", "format": "csv"})
-    assert len(list(csv.reader(io.StringIO(download.content.decode("utf-8-sig"))))) == 5
-    assert {item["key"] for item in todo_items(purchaser)} >= {"quality:no_contract_text"}
+    assert len(list(csv.reader(io.StringIO(download.content.decode("utf-8-sig"))))) == 4
+    # The same check is on the purchaser's to-do list.
+    groups = {group.key: group for group in assemble(purchaser)}
+    assert groups["stats.no_contract_text"].count == 3
+    assert "stats.missing_contact" not in groups
 
 
 def test_data_quality_is_for_officials_in_their_region(world, client: Client):
@@ -149,3 +161,24 @@ def test_data_quality_is_for_officials_in_their_region(world, client: Client):
     assert client.get("/statistics/quality/", {"region": "150100"}).status_code == 404
     report = client.get("/statistics/quality/").context["report"]
     assert {item.key for item in report.items} == {"missing_contact", "expired_rating", "missing_inspection"}
+    assert report.item("missing_contact").count == 0
+    OrganizationFactory(region=region("150203"), contact_phone="", contact_email="")
+    OrganizationFactory(region=region("150102"), contact_phone="")  # Hohhot: not this registrar's
+    report = client.get("/statistics/quality/").context["report"]
+    assert report.item("missing_contact").count == 1
+    groups = {group.key: group for group in assemble(registrar)}
+    assert groups["stats.missing_contact"].count == 1
+    assert groups["stats.missing_contact"].items[0].url.startswith("/organizations/")
+
+
+def test_the_page_reads_the_summary_of_the_day(world, client: Client):
+    from stats.summary import refresh_summary
+
+    live = client.get(URL, {"year": 2026})
+    refresh_summary()
+    summarized = client.get(URL, {"year": 2026})
+    assert "数据汇总于" in summarized.content.decode() and "数据汇总于" not in live.content.decode()
+    assert summarized.context["total"].values == live.context["total"].values
+    assert [row.values for row in summarized.context["table"].rows] == [
+        row.values for row in live.context["table"].rows
+    ]

@@ -7,6 +7,7 @@ from evaluations import demo as evaluations_demo
 from portal import inbox_demo
 from registry import demo as registry_demo
 from registry.models import Region
+from stats import demo as stats_demo
 from supervision import demo as supervision_demo
 
 
@@ -24,5 +25,6 @@ class Command(BaseCommand):
             contracts_demo.seed(departments)
             evaluations_demo.seed()
             supervision_demo.seed()
+            stats_demo.seed(departments)
             inbox_demo.seed()
         self.stdout.write(self.style.SUCCESS("演示数据已就绪 demo data ready"))
