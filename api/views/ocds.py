@@ -9,6 +9,7 @@ from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_safe
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
@@ -160,6 +161,7 @@ class OcdsContractReleasesView(APIView):
 EXTENSION_FILES = {"extension.json": "application/json", "release-schema.json": "application/json", "README.md": None}
 
 
+@require_safe
 def ocds_extension_file(request, name: str):
     """The files of Qiyue's OCDS extension (listed in every package), from the repository; extension.json names the
     README on this site."""

@@ -197,6 +197,7 @@ def test_query_count_does_not_grow_with_records(organization, django_assert_max_
     RatingFactory(organization=organization)
     RatingFactory(organization=organization, awarded_on=datetime.date(2018, 3, 1))
     CreditListingFactory(organization=organization, listed_on=datetime.date(2026, 1, 5))
-    # The report itself (12 queries) and issuing it (looking for an earlier copy, taking a number, registering it).
-    with django_assert_max_num_queries(20):
+    # The report itself (about 14 queries, penalties and annual work reports included) and issuing it (looking for an
+    # earlier copy, taking a number, registering it): a bound that does not depend on how many records there are.
+    with django_assert_max_num_queries(22):
         organization_credit_report(organization, on=ON)

@@ -403,6 +403,23 @@ ROUTES = {
     "stats:annual-report": (NONE, ALL, NOBODY),
     "stats:overview": (NONE, ALL, NOBODY),
     "stats:quality": (NONE, OFFICIALS, NOBODY),
+    "accounts:tokens": (NONE, SIGNED_IN, SIGNED_IN),  # each their own token,
+    "api:ocds-dump": (NONE, NOBODY, SUPER | OFFICIALS),  # no dump built in the world (404); officials rebuild it,
+    "api:ocds-extension": (lambda w: {"name": "extension.json"}, ALL, NOBODY),
+    "api:ocds-records": (NONE, ALL, NOBODY),
+    "api:search": (NONE, ALL, NOBODY),
+    "contracts:contract-docx": (contract, DEPARTMENT, DEPARTMENT),
+    "contracts:contract-pdf": (contract, ALL, ALL),
+    "contracts:contract-template": (NONE, ALL, ALL),
+    "contracts:contract-template-edit": (NONE, POOL_KEEPERS, POOL_KEEPERS),  # the province's registrars,
+    "contracts:contract-template-version": (lambda w: {"version": 1}, ALL, ALL),
+    "portal:search": (NONE, ALL, NOBODY),
+    "registry:organization-import": (NONE, SUPER | REGISTRARS, SUPER | REGISTRARS),
+    "registry:organization-import-template": (NONE, SUPER | REGISTRARS, SUPER | REGISTRARS),
+    "registry:organization-suggestions": (NONE, ALL, ALL),
+    "supervision:complaint-accept": (pk("complaint"), IN_REGION, IN_REGION),
+    "supervision:complaint-not-accept": (pk("complaint"), IN_REGION, IN_REGION),
+    "verification:verify": (NONE, ALL, ALL),
 }
 
 EXPECTATIONS = {name: Expect(*spec) for name, spec in ROUTES.items()}
@@ -416,4 +433,8 @@ UNAUDITED = {
     "robots.txt": "a static text file",
     "^media/": "uploaded files served by the development server only (DEBUG); production serves none of them",
     "accounts:logout": "ends the session (POST); GET is refused: test_logout_refuses_get",
+    "api:ocds-dump-file": "a file of the built OCDS dump (public data; none exists in the audit's world): "
+    "tests/api/test_ocds_dump.py",
+    "verification:document": "an issued document's public verification page (none is issued in the audit's world): "
+    "tests/verification/test_issued_documents.py",
 }
