@@ -202,8 +202,18 @@ class Block:
     widths: tuple = ()
 
 
-def current_template() -> ContractTemplate | None:
-    return ContractTemplate.objects.order_by("-version").first()
+def current_template() -> ContractTemplate:
+    """The latest version of the model contract. A database without any (its rows emptied after the migration that
+    writes the first version, or filled by other means) gets that first version back, so the text never goes
+    missing."""
+    from contracts.model_contract import DEFAULT_BODY, DEFAULT_TITLE
+
+    template = ContractTemplate.objects.order_by("-version").first()
+    if template is None:
+        template, _created = ContractTemplate.objects.get_or_create(
+            version=1, defaults={"title": DEFAULT_TITLE, "body": DEFAULT_BODY, "note": "首版示范文本"}
+        )
+    return template
 
 
 def template_for(contract: Contract) -> ContractTemplate:

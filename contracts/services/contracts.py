@@ -11,7 +11,8 @@ from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from contracts import permissions
-from contracts.models import Amendment, Contract, ContractNumberSequence, ContractTemplate, Deliverable, PurchaseItem
+from contracts.contract_text import current_template
+from contracts.models import Amendment, Contract, ContractNumberSequence, Deliverable, PurchaseItem
 from contracts.selectors import (
     amount_refusal,
     budget_refusal,
@@ -169,7 +170,7 @@ def contract_sign(
     contract.signed_on = signed_on
     contract.eligibility_acknowledged_warnings = "\n".join(str(warning) for warning in review.warnings)
     # The text signed is the model contract's current version (contract.pdf keeps rendering that version).
-    contract.text_version = ContractTemplate.objects.order_by("-version").first()
+    contract.text_version = current_template()
     save(contract, actor=actor)
     return contract
 

@@ -35,13 +35,11 @@ def _template_page(request, template: ContractTemplate):
 
 
 def contract_template(request):
-    template = current_template()
-    if template is None:
-        raise Http404
-    return _template_page(request, template)
+    return _template_page(request, current_template())
 
 
 def contract_template_version(request, version: int):
+    current_template()  # the first version exists whatever happened to the rows
     try:
         template = ContractTemplate.objects.get(version=version)
     except ContractTemplate.DoesNotExist:

@@ -145,3 +145,19 @@ def test_word_file_for_the_purchasers(purchaser, draft_contract):
     other.force_login(PurchaserFactory(department=DepartmentFactory(region=region("150400"))))
     assert other.get(f"/contracts/{draft_contract.number}/contract.docx").status_code == 404
     assert Client().get(f"/contracts/{draft_contract.number}/contract.pdf").status_code == 404
+
+
+def test_the_first_version_comes_back_when_the_rows_are_gone(purchaser, draft_contract):
+    """A database whose template rows were emptied after the migration still serves the model contract and a
+    contract's text (the first version is written again), never a 404 or a 500."""
+    ContractTemplate.objects.all().delete()
+    client = Client()
+    client.force_login(purchaser)
+
+    assert client.get("/contract-template/").status_code == 200
+    assert client.get("/contract-template/1/").status_code == 200
+    response = client.get(f"/contracts/{draft_contract.number}/contract.pdf")
+
+    assert response.status_code == 200
+    assert draft_contract.organization.name in pdf_text(response.content).replace("\n", "")
+    assert ContractTemplate.objects.get().version == 1
