@@ -400,14 +400,16 @@ def _seed_model_contract() -> None:
     """The regional civil-affairs department's revision of the model contract (version 2), once."""
     from django.contrib.auth import get_user_model
 
+    from contracts.contract_text import current_template
     from contracts.models import ContractTemplate
 
     if ContractTemplate.objects.filter(note=MODEL_CONTRACT_NOTE).exists():
         return
     keeper = get_user_model().objects.filter(username="registrar_nm").first()
-    first = ContractTemplate.objects.filter(version=1).first()
-    if keeper is None or first is None:
+    if keeper is None:
         return
+    current_template()  # the first version (written by the migration, and again if its rows are gone)
+    first = ContractTemplate.objects.get(version=1)
     services.contract_template_save(
         actor=keeper,
         title=first.title,
