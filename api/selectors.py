@@ -61,16 +61,58 @@ def _activity_since(day: datetime.date) -> Q:
     )
 
 
-def ocds_contract_list(
-    *, date_from: datetime.date | None = None, date_to: datetime.date | None = None
-) -> QuerySet[Contract]:
-    """Signed and later contracts (never drafts) that have a release between the two days, oldest signing first."""
-    queryset = Contract.objects.exclude(status=Contract.Status.DRAFT).filter(signed_on__isnull=False)
+def _public_contracts(*, date_from: datetime.date | None, date_to: datetime.date | None) -> QuerySet[Contract]:
+    """Signed and later contracts (never drafts) that have a release between the two days. Its filter is the
+    condition of the index contract_ocds_order, which keeps the signing order."""
+    queryset = Contract.objects.filter(signed_on__isnull=False).exclude(status=Contract.Status.DRAFT)
     if date_to is not None:
         queryset = queryset.filter(signed_on__lte=date_to)
     if date_from is not None:
         queryset = queryset.filter(_activity_since(date_from))
-    return _with_release_data(queryset).order_by("signed_on", "number")
+    return queryset
+
+
+def ocds_contract_list(
+    *, date_from: datetime.date | None = None, date_to: datetime.date | None = None
+) -> QuerySet[Contract]:
+    """Signed and later contracts (never drafts) that have a release between the two days, oldest signing first."""
+    return _with_release_data(_public_contracts(date_from=date_from, date_to=date_to)).order_by("signed_on", "number")
+
+
+OcdsPosition = tuple[datetime.date, str]
+
+
+def ocds_contract_page(
+    *,
+    size: int,
+    after: OcdsPosition | None = None,
+    before: OcdsPosition | None = None,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+) -> tuple[list[Contract], bool]:
+    """One page of ocds_contract_list by keyset: the `size` contracts that follow the position `after` (signing
+    day, number) in signing order, or that precede `before`, or the first ones; and whether more lie beyond.
+
+    The ids come first, read along the index contract_ocds_order from the position (whatever its depth), then those
+    contracts with their release data: the same queries for the first page and the thousandth."""
+    queryset = _public_contracts(date_from=date_from, date_to=date_to)
+    order = ("signed_on", "number")
+    if after is not None:
+        day, number = after
+        queryset = queryset.filter(Q(signed_on__gte=day), Q(signed_on__gt=day) | Q(number__gt=number))
+    elif before is not None:
+        day, number = before
+        queryset = queryset.filter(Q(signed_on__lte=day), Q(signed_on__lt=day) | Q(number__lt=number))
+        order = ("-signed_on", "-number")
+    ids = list(queryset.order_by(*order).values_list("pk", flat=True)[: size + 1])
+    more = len(ids) > size
+    page = list(_with_release_data(Contract.objects.filter(pk__in=ids[:size])).order_by("signed_on", "number"))
+    return page, more
+
+
+def ocds_contract_count(*, date_from: datetime.date | None = None, date_to: datetime.date | None = None) -> int:
+    """How many contracts ocds_contract_list holds (its index answers without the contracts' rows)."""
+    return _public_contracts(date_from=date_from, date_to=date_to).count()
 
 
 def ocds_contract_get(*, number: str) -> Contract:

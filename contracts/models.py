@@ -285,6 +285,13 @@ class Contract(models.Model):
         indexes = [
             models.Index(fields=["status", "year"], name="contract_status_year"),
             models.Index(fields=["organization", "status"], name="contract_organization_status"),
+            # The OCDS lists and bulk files read public contracts in signing order (api.selectors.ocds_contract_list,
+            # keyset-paged): migration 0005 says why.
+            models.Index(
+                fields=["signed_on", "number"],
+                name="contract_ocds_order",
+                condition=Q(signed_on__isnull=False) & ~Q(status="draft"),
+            ),
         ]
 
     def __str__(self) -> str:

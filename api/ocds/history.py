@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal, InvalidOperation
 from itertools import groupby
 
-from api.ocds.values import zh
+from api.ocds.values import zh_display
 from contracts.models import Amendment, Contract
 
 
@@ -71,6 +71,6 @@ def apply_amendments(state: dict, group: Iterable[Amendment]) -> dict:
 
 def amendment_description(group: Iterable[Amendment]) -> str:
     return "；".join(
-        f"{zh(amendment.get_kind_display())}：{amendment.old_value or '—'} → {amendment.new_value or '—'}"
+        f"{zh_display(amendment, 'kind')}：{amendment.old_value or '—'} → {amendment.new_value or '—'}"
         for amendment in group
     )

@@ -5,11 +5,21 @@ from __future__ import annotations
 
 import datetime
 
-from django.urls import reverse
 from django.utils import timezone
 
 from api.ocds.parties import buyer_reference, supplier_reference
-from api.ocds.values import CLOSED_STATUSES, EVALUATION_TYPE, LANGUAGE, day_end, day_start, moment, money, period, zh
+from api.ocds.values import (
+    CLOSED_STATUSES,
+    EVALUATION_TYPE,
+    LANGUAGE,
+    day_end,
+    day_start,
+    moment,
+    money,
+    path_to,
+    period,
+    zh_display,
+)
 from contracts.models import Contract, Deliverable, Payment
 from evaluations.models import Evaluation
 
@@ -67,8 +77,8 @@ def evaluation_document(evaluation: Evaluation, base_url: str) -> dict:
     return {
         "id": f"evaluation-{evaluation.pk}",
         "documentType": "physicalProgressReport",
-        "title": f"绩效评价报告（{zh(evaluation.get_kind_display())}）",
-        "url": base_url.rstrip("/") + reverse("evaluations:evaluation-report", args=[evaluation.pk]),
+        "title": f"绩效评价报告（{zh_display(evaluation, 'kind')}）",
+        "url": base_url.rstrip("/") + path_to("evaluations:evaluation-report", evaluation.pk),
         "datePublished": moment(evaluation.finalized_at),
         "format": "application/pdf",
         "language": LANGUAGE,
@@ -80,12 +90,12 @@ def performance_evaluation(evaluation: Evaluation) -> dict:
     return {
         "id": str(evaluation.pk),
         "type": EVALUATION_TYPE[evaluation.kind],
-        "typeDetails": zh(evaluation.get_kind_display()),
+        "typeDetails": zh_display(evaluation, "kind"),
         "period": period(evaluation.period_start_on, evaluation.period_end_on),
         "date": moment(evaluation.finalized_at),
         "score": float(evaluation.score),
         "grade": evaluation.grade,
-        "gradeDetails": zh(evaluation.get_grade_display()),
+        "gradeDetails": zh_display(evaluation, "grade"),
         "evaluatorCount": evaluation.evaluator_count,
         "reportDocumentID": f"evaluation-{evaluation.pk}",
     }

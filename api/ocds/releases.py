@@ -1,4 +1,8 @@
-"""A contract's releases, oldest first: contract, one contractAmendment per change, implementation, termination."""
+"""A contract's releases, oldest first: contract, one contractAmendment per change, implementation, termination.
+
+What every release of a contract repeats (parties, buyer, planning, tender, award, related processes, the contract's
+documents, the implementation) is built and pruned once per contract, and the releases share those objects: treat
+releases as read-only (copy one before changing it)."""
 
 from __future__ import annotations
 
@@ -9,39 +13,64 @@ from django.utils import timezone
 from api.ocds.history import amendment_description, amendment_groups, apply_amendments, state_as_signed
 from api.ocds.implementation import implementation, implementation_events
 from api.ocds.parties import buyer_party, buyer_reference, supplier_party, supplier_reference
-from api.ocds.sections import contract_section, planning, related_processes, tender
+from api.ocds.sections import contract_documents, contract_section, planning, related_processes, tender
 from api.ocds.values import CLOSED_STATUSES, CONTRACT_STATUS, LANGUAGE, day_start, money, ocid, period, prune
 from contracts.models import Contract
 
 
-def _release(
-    contract: Contract, *, release_id: str, date: str, tag: str, pays: bool, as_signed: dict, base_url: str
-) -> dict:
-    release = {
-        "ocid": ocid(contract),
-        "id": release_id,
-        "date": date,
-        "tag": [tag],
-        "initiationType": "tender",
-        "language": LANGUAGE,
-        "parties": [buyer_party(contract, pays=pays), supplier_party(contract, paid=pays)],
-        "buyer": buyer_reference(contract),
-        "planning": planning(contract),
-        "tender": tender(contract, base_url=base_url),
-        "awards": [
+class _Shared:
+    """The parts of one contract's releases that do not change from one release to the next, made once."""
+
+    def __init__(self, contract: Contract, *, as_signed: dict, base_url: str) -> None:
+        self.contract = contract
+        self.ocid = ocid(contract)
+        # Keys in release order; empty parts are left out, as prune() would.
+        self.sections = prune(
             {
-                "id": contract.number,
-                "title": contract.title,
-                "status": "active",
-                "date": day_start(contract.signed_on),
-                "value": money(as_signed["amount"]),
-                "suppliers": [supplier_reference(contract)],
-                "contractPeriod": period(as_signed["start_on"], as_signed["end_on"]),
+                "buyer": buyer_reference(contract),
+                "planning": planning(contract),
+                "tender": tender(contract, base_url=base_url),
+                "awards": [
+                    {
+                        "id": contract.number,
+                        "title": contract.title,
+                        "status": "active",
+                        "date": day_start(contract.signed_on),
+                        "value": money(as_signed["amount"]),
+                        "suppliers": [supplier_reference(contract)],
+                        "contractPeriod": period(as_signed["start_on"], as_signed["end_on"]),
+                    }
+                ],
+                "relatedProcesses": related_processes(contract, base_url=base_url),
             }
-        ],
-        "relatedProcesses": related_processes(contract, base_url=base_url),
-    }
-    return release
+        )
+        self.documents = prune(contract_documents(contract, base_url))
+        self._parties: dict[bool, list[dict]] = {}
+
+    def parties(self, pays: bool) -> list[dict]:
+        if pays not in self._parties:
+            self._parties[pays] = prune(
+                [buyer_party(self.contract, pays=pays), supplier_party(self.contract, paid=pays)]
+            )
+        return self._parties[pays]
+
+    def release(self, *, release_id: str, date: str, tag: str, pays: bool, section: dict) -> dict:
+        """A release with the contract `section`, whose nested parts (documents, amendments, implementation) are
+        already pruned."""
+        release = {
+            "ocid": self.ocid,
+            "id": release_id,
+            "date": date,
+            "tag": [tag],
+            "initiationType": "tender",
+            "language": LANGUAGE,
+            "parties": self.parties(pays),
+            **self.sections,
+        }
+        contract = {key: value for key, value in section.items() if value not in (None, "", [], {})}
+        if contract:
+            release["contracts"] = [contract]
+        return release
 
 
 def contract_releases(contract: Contract, *, base_url: str, today: datetime.date | None = None) -> list[dict]:
@@ -49,25 +78,21 @@ def contract_releases(contract: Contract, *, base_url: str, today: datetime.date
     if not contract.is_public or contract.signed_on is None:
         return []
     today = today or timezone.localdate()
-    process = ocid(contract)
     groups = amendment_groups(contract)
     as_signed = state_as_signed(contract, groups)
+    shared = _Shared(contract, as_signed=as_signed, base_url=base_url)
+    process = shared.ocid
+    documents = shared.documents
     releases = []
 
     signed_id = f"{process}-contract"
-    release = _release(
-        contract,
-        release_id=signed_id,
-        date=day_start(contract.signed_on),
-        tag="contract",
-        pays=False,
-        as_signed=as_signed,
-        base_url=base_url,
+    section = contract_section(contract, as_signed, status="active", base_url=base_url, documents=documents)
+    section["implementation"] = prune(implementation(contract, today, as_signed=True))
+    releases.append(
+        shared.release(
+            release_id=signed_id, date=day_start(contract.signed_on), tag="contract", pays=False, section=section
+        )
     )
-    section = contract_section(contract, as_signed, status="active", base_url=base_url)
-    section["implementation"] = implementation(contract, today, as_signed=True)
-    release["contracts"] = [section]
-    releases.append(release)
 
     state = as_signed
     previous_id = signed_id
@@ -76,68 +101,68 @@ def contract_releases(contract: Contract, *, base_url: str, today: datetime.date
         state = apply_amendments(state, group)
         release_id = f"{process}-amendment-{group[0].pk}"
         amendments.append(
-            {
-                "id": str(group[0].pk),
-                "date": day_start(group[0].amended_on),
-                "rationale": group[0].reason,
-                "description": amendment_description(group),
-                "amendsReleaseID": previous_id,
-                "releaseID": release_id,
-            }
+            prune(
+                {
+                    "id": str(group[0].pk),
+                    "date": day_start(group[0].amended_on),
+                    "rationale": group[0].reason,
+                    "description": amendment_description(group),
+                    "amendsReleaseID": previous_id,
+                    "releaseID": release_id,
+                }
+            )
         )
-        release = _release(
-            contract,
-            release_id=release_id,
-            date=day_start(group[0].amended_on),
-            tag="contractAmendment",
-            pays=False,
-            as_signed=as_signed,
-            base_url=base_url,
-        )
-        section = contract_section(contract, state, status="active", base_url=base_url)
+        section = contract_section(contract, state, status="active", base_url=base_url, documents=documents)
         section["amendments"] = list(amendments)
-        release["contracts"] = [section]
-        releases.append(release)
+        releases.append(
+            shared.release(
+                release_id=release_id,
+                date=day_start(group[0].amended_on),
+                tag="contractAmendment",
+                pays=False,
+                section=section,
+            )
+        )
         previous_id = release_id
 
     current = {"amount": contract.amount, "start_on": contract.start_on, "end_on": contract.end_on}
     pays = bool(contract.payments.all())
     events = implementation_events(contract, today)
+    closed_on = contract.completed_on or contract.terminated_on
+    closed = contract.status in CLOSED_STATUSES and closed_on is not None
+    progress = prune(implementation(contract, today, base_url=base_url)) if events or closed else None
     if events:
         last = max(events)
-        release = _release(
-            contract,
-            release_id=f"{process}-implementation-{last.isoformat()}",
-            date=day_start(last),
-            tag="implementation",
-            pays=pays,
-            as_signed=as_signed,
-            base_url=base_url,
-        )
-        section = contract_section(contract, current, status="active", base_url=base_url)
+        section = contract_section(contract, current, status="active", base_url=base_url, documents=documents)
         if amendments:
             section["amendments"] = list(amendments)
-        section["implementation"] = implementation(contract, today, base_url=base_url)
-        release["contracts"] = [section]
-        releases.append(release)
-
-    closed_on = contract.completed_on or contract.terminated_on
-    if contract.status in CLOSED_STATUSES and closed_on is not None:
-        release = _release(
-            contract,
-            release_id=f"{process}-termination",
-            date=day_start(closed_on),
-            tag="contractTermination",
-            pays=pays,
-            as_signed=as_signed,
-            base_url=base_url,
+        section["implementation"] = progress
+        releases.append(
+            shared.release(
+                release_id=f"{process}-implementation-{last.isoformat()}",
+                date=day_start(last),
+                tag="implementation",
+                pays=pays,
+                section=section,
+            )
         )
-        section = contract_section(contract, current, status=CONTRACT_STATUS[contract.status], base_url=base_url)
+
+    if closed:
+        section = contract_section(
+            contract, current, status=CONTRACT_STATUS[contract.status], base_url=base_url, documents=documents
+        )
         if contract.termination_reason:
             section["description"] = f"{contract.description}\n{contract.termination_reason}".strip()
         if amendments:
             section["amendments"] = list(amendments)
-        section["implementation"] = implementation(contract, today, base_url=base_url)
-        release["contracts"] = [section]
-        releases.append(release)
-    return [prune(release) for release in releases]
+        section["implementation"] = progress
+        releases.append(
+            shared.release(
+                release_id=f"{process}-termination",
+                date=day_start(closed_on),
+                tag="contractTermination",
+                pays=pays,
+                section=section,
+            )
+        )
+    return releases

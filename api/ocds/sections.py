@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.urls import reverse
-
 from api.ocds.values import (
     CLASSIFICATION_SCHEME,
     DOCUMENT_TYPE,
@@ -15,15 +13,16 @@ from api.ocds.values import (
     day_start,
     moment,
     money,
+    path_to,
     period,
-    zh,
+    zh_display,
 )
 from contracts.models import Contract, ContractDocument, PurchaseItem
 
 
 def document_path(doc: ContractDocument) -> str:
     """The contract page's download address of a document (the view checks who may download it)."""
-    return reverse("contracts:document-download", args=[doc.contract.number, doc.pk])
+    return path_to("contracts:document-download", doc.contract.number, doc.pk)
 
 
 def document(doc: ContractDocument, base_url: str) -> dict:
@@ -39,7 +38,18 @@ def document(doc: ContractDocument, base_url: str) -> dict:
     }
 
 
-def contract_section(contract: Contract, state: dict, *, status: str, base_url: str) -> dict:
+def contract_documents(contract: Contract, base_url: str) -> list[dict]:
+    """The contract's public documents: the generated contract text, then the public uploads."""
+    return [
+        *contract_text_documents(contract, base_url),
+        *(document(doc, base_url) for doc in contract.documents.all() if doc.is_public and contract.is_public),
+    ]
+
+
+def contract_section(
+    contract: Contract, state: dict, *, status: str, base_url: str, documents: list[dict] | None = None
+) -> dict:
+    """The contract in `state` (amount and term); `documents` when the caller already made contract_documents."""
     section = {
         "id": contract.number,
         "awardID": contract.number,
@@ -49,10 +59,7 @@ def contract_section(contract: Contract, state: dict, *, status: str, base_url: 
         "period": period(state["start_on"], state["end_on"]),
         "value": money(state["amount"]),
         "dateSigned": day_start(contract.signed_on) if contract.signed_on else None,
-        "documents": [
-            *contract_text_documents(contract, base_url),
-            *(document(doc, base_url) for doc in contract.documents.all() if doc.is_public and contract.is_public),
-        ],
+        "documents": contract_documents(contract, base_url) if documents is None else list(documents),
     }
     return {key: value for key, value in section.items() if value not in (None, [])}
 
@@ -66,7 +73,7 @@ def contract_text_documents(contract: Contract, base_url: str) -> list[dict]:
             "id": "contract-text",
             "documentType": "contractSigned",
             "title": f"合同文本（依据示范文本第 {contract.text_version.version} 版生成）",
-            "url": base_url.rstrip("/") + reverse("contracts:contract-pdf", args=[contract.number]),
+            "url": base_url.rstrip("/") + path_to("contracts:contract-pdf", contract.number),
             "datePublished": day_start(contract.signed_on),
             "format": "application/pdf",
             "language": LANGUAGE,
@@ -75,7 +82,7 @@ def contract_text_documents(contract: Contract, base_url: str) -> list[dict]:
 
 
 def purchase_list_path(purchase_list_id: int) -> str:
-    return reverse("contracts:purchase-list-detail", args=[purchase_list_id])
+    return path_to("contracts:purchase-list-detail", purchase_list_id)
 
 
 def _item(item: PurchaseItem) -> dict:
@@ -89,7 +96,7 @@ def _item(item: PurchaseItem) -> dict:
         "classification": {
             "scheme": CLASSIFICATION_SCHEME,
             "id": item.category,
-            "description": zh(item.get_category_display()),
+            "description": zh_display(item, "category"),
         },
         "quantity": float(item.quantity),
         "unit": {"name": item.unit, "value": money((item.budget / item.quantity).quantize(Decimal("0.01")))},
@@ -104,7 +111,7 @@ def tender(contract: Contract, *, base_url: str) -> dict:
         "status": "complete",
         "mainProcurementCategory": "services",
         "procurementMethod": PROCUREMENT_METHOD[contract.method],
-        "procurementMethodDetails": zh(contract.get_method_display()),
+        "procurementMethodDetails": zh_display(contract, "method"),
     }
     item = contract.purchase_item
     if item is None:
@@ -127,7 +134,7 @@ def tender(contract: Contract, *, base_url: str) -> dict:
                 "id": f"purchase-list-{purchase_list.pk}",
                 "documentType": "procurementPlan",
                 "title": purchase_list.title,
-                "url": base_url.rstrip("/") + reverse("contracts:purchase-list-pdf", args=[purchase_list.pk]),
+                "url": base_url.rstrip("/") + path_to("contracts:purchase-list-pdf", purchase_list.pk),
                 "datePublished": day_start(purchase_list.published_on),
                 "format": "application/pdf",
                 "language": LANGUAGE,

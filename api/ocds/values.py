@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import datetime
+import functools
 from decimal import Decimal
+from urllib.parse import quote
 
 from django.conf import settings
+from django.db.models import Model
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone, translation
+from django.utils.http import RFC3986_SUBDELIMS
 
 from contracts.models import Contract, ContractDocument
 from evaluations.models import Evaluation
@@ -48,6 +53,8 @@ DOCUMENT_TYPE = {
 
 CLOSED_STATUSES = (Contract.Status.COMPLETED, Contract.Status.TERMINATED)
 
+END_OF_DAY = datetime.time(23, 59, 59)
+
 # Evaluation kind -> the Qiyue extension's PerformanceEvaluation.type.
 EVALUATION_TYPE = {
     Evaluation.Kind.MID_TERM: "midTerm",
@@ -60,12 +67,19 @@ def ocid(contract: Contract) -> str:
     return f"{settings.OCDS_OCID_PREFIX}-{contract.number}"
 
 
+# Releases repeat the same few days many times over (signing day, periods, due dates): each day's text is made once
+# per time zone.
+@functools.lru_cache(maxsize=8192)
+def _day_text(day: datetime.date, time: datetime.time, zone) -> str:
+    return timezone.make_aware(datetime.datetime.combine(day, time), zone).isoformat()
+
+
 def day_start(day: datetime.date) -> str:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min)).isoformat()
+    return _day_text(day, datetime.time.min, timezone.get_current_timezone())
 
 
 def day_end(day: datetime.date) -> str:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(23, 59, 59))).isoformat()
+    return _day_text(day, END_OF_DAY, timezone.get_current_timezone())
 
 
 def moment(value: datetime.datetime) -> str:
@@ -85,12 +99,61 @@ def zh(label) -> str:
         return str(label)
 
 
+def zh_display(instance: Model, field: str) -> str:
+    """`instance.get_<field>_display()` in Chinese, whatever the active language (each label translated once)."""
+    return _zh_choice(type(instance), field, getattr(instance, field))
+
+
+@functools.lru_cache(maxsize=1024)
+def _zh_choice(model: type[Model], field: str, value) -> str:
+    label = dict(model._meta.get_field(field).flatchoices).get(value, value)
+    return zh(label)
+
+
+# Addresses of the site's pages inside releases: each route is reversed once with placeholder arguments, then
+# filled in (as reverse() fills them: the argument's text, percent-encoded like the rest of the path).
+_PLACEHOLDERS = ("987654321001", "987654321002")
+_PATH_SAFE = RFC3986_SUBDELIMS + "/~:@"
+
+
+@functools.lru_cache(maxsize=64)
+def _path_template(name: str, arity: int, urlconf, root_urlconf: str, prefix: str) -> str:
+    return reverse(name, args=_PLACEHOLDERS[:arity])
+
+
+def path_to(name: str, *args) -> str:
+    """reverse(name, args=args) for arguments that hold no "/", made from a template of the route."""
+    texts = [str(arg) for arg in args]
+    if any("/" in text for text in texts) or len(texts) > len(_PLACEHOLDERS):
+        return reverse(name, args=args)
+    path = _path_template(name, len(texts), get_urlconf(), settings.ROOT_URLCONF, get_script_prefix())
+    for placeholder, text in zip(_PLACEHOLDERS, texts, strict=False):
+        path = path.replace(placeholder, quote(text, safe=_PATH_SAFE), 1)
+    return path
+
+
 def prune(value):
     """The value without None, empty strings, empty arrays and empty objects, at every depth."""
     if isinstance(value, dict):
-        pruned = {key: prune(item) for key, item in value.items()}
-        return {key: item for key, item in pruned.items() if item not in (None, "", [], {})}
+        pruned = {}
+        for key, item in value.items():
+            if isinstance(item, (dict, list)):
+                item = prune(item)
+                if not item:
+                    continue
+            elif item is None or item == "":
+                continue
+            pruned[key] = item
+        return pruned
     if isinstance(value, list):
-        pruned = [prune(item) for item in value]
-        return [item for item in pruned if item not in (None, "", [], {})]
+        pruned = []
+        for item in value:
+            if isinstance(item, (dict, list)):
+                item = prune(item)
+                if not item:
+                    continue
+            elif item is None or item == "":
+                continue
+            pruned.append(item)
+        return pruned
     return value

@@ -22,8 +22,8 @@ from rest_framework.views import APIView
 from accounts.permissions import is_official, is_superuser
 from api import ocds, ocds_dump
 from api.exceptions import ApiError
-from api.pagination import ApiPagination
-from api.selectors import ocds_contract_get, ocds_contract_list
+from api.ocds_cursor import OcdsCursorPagination
+from api.selectors import ocds_contract_get
 from api.views.common import ERRORS
 from contracts.models import Contract
 from verification.services import site_url
@@ -41,37 +41,25 @@ OCDS_PACKAGE = OpenApiResponse(
     description=_(
         "OCDS 1.1 release package（https://standard.open-contracting.org/1.1/en/schema/release_package/）："
         "每份已签订合同一个 ocid（前缀 + 合同编号），购买主体和承接主体以统一社会信用代码标识（scheme CN-USCI）。"
-        "分页信息在 HTTP 头 Link（rel=next/prev）和 X-Total-Count 中，不在发布包内。"
+        "按合同分页：下一页和上一页的地址（cursor 参数）在 HTTP 头 Link（rel=next/prev）中，合同总数在"
+        " X-Total-Count 中，不在发布包内。"
     ),
 )
 OCDS_RECORDS = OpenApiResponse(
     response=OpenApiTypes.OBJECT,
     description=_(
         "OCDS 1.1 record package：每个 ocid 一条 record，列出其全部 release 的链接，并附 ocdsmerge 合并的"
-        " compiledRelease（当前状态）。分页信息在 HTTP 头 Link 和 X-Total-Count 中。"
+        " compiledRelease（当前状态）。分页信息（cursor 地址）在 HTTP 头 Link 和 X-Total-Count 中。"
     ),
 )
 PAGE_PARAMETERS = [
-    OpenApiParameter("page", int, description=str(ApiPagination.page_query_description)),
-    OpenApiParameter("page_size", int, description=str(ApiPagination.page_size_query_description)),
+    OpenApiParameter("cursor", str, description=str(OcdsCursorPagination.cursor_query_description)),
+    OpenApiParameter("page_size", int, description=str(OcdsCursorPagination.page_size_query_description)),
 ]
 
 
 def _base_url(request) -> str:
     return request.build_absolute_uri("/")
-
-
-def _paged(response: Response, paginator: ApiPagination) -> Response:
-    """Paging as HTTP headers (RFC 8288 `Link`), so the body stays a valid OCDS package."""
-    links = [
-        f'<{url}>; rel="{rel}"'
-        for rel, url in (("next", paginator.get_next_link()), ("prev", paginator.get_previous_link()))
-        if url
-    ]
-    if links:
-        response["Link"] = ", ".join(links)
-    response["X-Total-Count"] = str(paginator.page.paginator.count)
-    return response
 
 
 def _dated_releases(contracts, *, base_url: str, date_from, date_to) -> list[dict]:
@@ -89,7 +77,6 @@ class OcdsReleasePackageView(APIView):
 
     permission_classes = [AllowAny]
     renderer_classes = [JSONRenderer]
-    pagination_class = ApiPagination
 
     @extend_schema(
         summary=_("OCDS 发布包：全部已签订合同"),
@@ -102,11 +89,11 @@ class OcdsReleasePackageView(APIView):
         dates.is_valid(raise_exception=True)
         date_from: datetime.date | None = dates.validated_data.get("date_from")
         date_to: datetime.date | None = dates.validated_data.get("date_to")
-        paginator = self.pagination_class()
-        page = paginator.paginate_queryset(ocds_contract_list(date_from=date_from, date_to=date_to), request, view=self)
+        paginator = OcdsCursorPagination()
+        page = paginator.paginate(request, date_from=date_from, date_to=date_to)
         releases = _dated_releases(page, base_url=_base_url(request), date_from=date_from, date_to=date_to)
         package = ocds.release_package(releases, uri=request.build_absolute_uri())
-        return _paged(Response(package), paginator)
+        return paginator.headers(Response(package))
 
 
 class OcdsRecordPackageView(APIView):
@@ -114,7 +101,6 @@ class OcdsRecordPackageView(APIView):
 
     permission_classes = [AllowAny]
     renderer_classes = [JSONRenderer]
-    pagination_class = ApiPagination
 
     @extend_schema(
         summary=_("OCDS 记录包：全部已签订合同的 record"),
@@ -123,8 +109,8 @@ class OcdsRecordPackageView(APIView):
         responses={200: OCDS_RECORDS, 404: ERRORS[404]},
     )
     def get(self, request):
-        paginator = self.pagination_class()
-        page = paginator.paginate_queryset(ocds_contract_list(), request, view=self)
+        paginator = OcdsCursorPagination()
+        page = paginator.paginate(request)
         base_url = _base_url(request)
         records = []
         packages = []
@@ -135,7 +121,7 @@ class OcdsRecordPackageView(APIView):
                 packages.append(package_url)
                 records.append(ocds.record(releases, package_url=package_url))
         package = ocds.record_package(records, uri=request.build_absolute_uri(), packages=packages)
-        return _paged(Response(package), paginator)
+        return paginator.headers(Response(package))
 
 
 class OcdsContractReleasesView(APIView):
