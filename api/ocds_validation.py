@@ -267,3 +267,114 @@ def cove_findings(package: dict, standard_zip: Path, *, local_urls: dict[str, Pa
     if result.get("json_deref_error"):
         findings.append(f"schema could not be read: {result['json_deref_error']}")
     return findings
+
+
+# --- release by release (jsonschema_rs) ----------------------------------------------------------------------------
+
+
+def _is_date_time(value: str) -> bool:
+    try:
+        return _date_time(value)
+    except ValueError:
+        return False
+
+
+def _is_uri(value: str) -> bool:
+    try:
+        return _uri(value)
+    except ValueError:
+        return False
+
+
+def _codelist_tree(schema: dict, root: dict, depth: int = 0):
+    """The parts of the schema that lead to a codelist, as a small tree for `_codelist_values`: `str` (the codelist
+    file) where the schema names one, else `(properties, items)` with only the branches that hold one; None when
+    nothing below does. The same choices as `_walk`, made once instead of for every release."""
+    schema = _resolve(schema, root)
+    if schema.get("codelist"):
+        return schema["codelist"]
+    if depth > 32:  # a recursive schema: nothing deeper is checked
+        return None
+    properties = {}
+    for key, value in (schema.get("properties") or {}).items():
+        branch = _codelist_tree(value, root, depth + 1)
+        if branch is not None:
+            properties[key] = branch
+    items = schema.get("items")
+    items = _codelist_tree(items, root, depth + 1) if isinstance(items, dict) else None
+    if not properties and items is None:
+        return None
+    return properties, items
+
+
+def _codelist_values(data, tree, path: str) -> Iterator[tuple[str, str, object]]:
+    """What `_walk` yields, guided by a `_codelist_tree`."""
+    if isinstance(tree, str):
+        if data is not None:
+            for value in data if isinstance(data, list) else [data]:
+                yield path, tree, value
+        return
+    properties, items = tree
+    if isinstance(data, dict):
+        for key, value in data.items():
+            branch = properties.get(key)
+            if branch is not None:
+                yield from _codelist_values(value, branch, f"{path}/{key}")
+    elif isinstance(data, list) and items is not None:
+        for index, item in enumerate(data):
+            yield from _codelist_values(item, items, f"{path}/{index}")
+
+
+class ReleaseChecker:
+    """The checks of `validate_package`, one release at a time, in time and memory that grow linearly.
+
+    Each release is validated on its own against the release schema patched by the extensions (jsonschema_rs, JSON
+    Schema draft 4, with the same date-time and uri formats as FORMATS) and against the codelists; release ids are
+    checked for uniqueness within their ocid with a set. The package schema's `uniqueItems` over the whole `releases`
+    array (quadratic in the number of releases) is left to the id check: two equal releases share their ocid and id.
+    `package_errors` checks a package's own metadata against the package schema (with one of its releases)."""
+
+    def __init__(self, folder: Path, extension_dirs: list[Path] = ()) -> None:
+        import jsonschema_rs
+
+        self.folder = folder
+        self.release_schema = patched_release_schema(folder, extension_dirs)
+        formats = {"date-time": _is_date_time, "uri": _is_uri}
+        self.validator = jsonschema_rs.Draft4Validator(self.release_schema, formats=formats, validate_formats=True)
+        self.package_schema = _load(folder / PACKAGE_SCHEMA)
+        codelist_schema = _load(folder / RELEASE_SCHEMA)
+        self.codelist_tree = _codelist_tree(codelist_schema, codelist_schema)
+        self.codelists = load_codelists(folder)
+        self.seen: set[tuple[str, str]] = set()
+        self.count = 0
+
+    def errors(self, release: dict) -> list[str]:
+        """What is wrong with the next release of the package (its position counts from 0)."""
+        index = self.count
+        self.count += 1
+        prefix = f"releases/{index}"
+        errors = [
+            "/".join([prefix, *(str(part) for part in error.instance_path)]) + f": {error.message}"
+            for error in self.validator.iter_errors(release)
+        ]
+        for path, codelist, value in _codelist_values(release, self.codelist_tree, prefix):
+            if codelist in self.codelists and value not in self.codelists[codelist]:
+                errors.append(f"{path}: {value!r} is not in codelist {codelist}")
+        key = (release.get("ocid"), release.get("id"))
+        if key in self.seen:
+            errors.append(f"release id {key[1]!r} appears twice for {key[0]}")
+        self.seen.add(key)
+        return errors
+
+    def package_errors(self, metadata: dict, sample_release: dict) -> list[str]:
+        """The package's metadata (everything but its releases) against the release package schema."""
+        package = {**metadata, "releases": [sample_release]}
+        registry = Registry().with_resource(
+            self.release_schema["id"], Resource.from_contents(self.release_schema, default_specification=DRAFT4)
+        )
+        validator = jsonschema.Draft4Validator(self.package_schema, registry=registry, format_checker=FORMATS)
+        return [
+            f"{'/'.join(str(part) for part in error.absolute_path) or '(package)'}: {error.message}"
+            for error in validator.iter_errors(package)
+            if not error.absolute_path or error.absolute_path[0] != "releases"
+        ]
