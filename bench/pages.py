@@ -10,6 +10,9 @@ columns the page shows, the same order and page size) and rendered by a one-line
 client and middleware at `/__bench__/floor/<case>/`. Page and floor are fetched alternately, BENCH_PAGES_RUNS times
 (default 7) after one warm-up each; the table gives the medians, their ratio and the queries of each.
 
+A deep page is fetched the way a visitor reaches it, by the link on the page before it (`followed(url, page)`: the
+page's `rel="next"` link or the API's `next`); "typed" cases ask for `?page=N` directly.
+
 Adding a case is one line in CASES: `Case(name, url, user=…, floor=Floor(model, columns, order=…, page=…))`. A URL
 or a user may be a function of nothing, called once when the case runs (to find a sample record, or the URL of a
 deep page). `BENCH_PAGES_ONLY=contracts,api` runs the cases whose names contain one of the words.
@@ -17,7 +20,9 @@ deep page). `BENCH_PAGES_ONLY=contracts,api` runs the cases whose names contain 
 
 from __future__ import annotations
 
+import html
 import os
+import re
 import statistics
 import time
 import warnings
@@ -164,6 +169,20 @@ def long_name() -> str:
     return memo("long_name", _long_name)
 
 
+def followed(url: str, page: int) -> Callable[[], str]:
+    """The link a visitor follows to page `page` of a list: the next link of page `page - 1` (a page's `rel="next"`
+    link, an API answer's `next`); `?page=N` where there is none."""
+
+    def find() -> str:
+        response = Client().get(url, {"page": page - 1})
+        if response.get("Content-Type", "").startswith("application/json"):
+            return response.json().get("next") or f"{url}?page={page}"
+        match = re.search(r'href="([^"]*)" rel="next"', response.content.decode())
+        return url + html.unescape(match.group(1)) if match else f"{url}?page={page}"
+
+    return find
+
+
 def public_contracts() -> Q:
     return ~Q(status=Contract.Status.DRAFT)
 
@@ -203,12 +222,19 @@ CASES: list[Case] = [
         floor=Floor(Organization, ORG_COLUMNS, ORG_ORDER, where=lambda: Q(name=long_name())),
     ),
     Case(
-        "directory page 1000", "/organizations/?page=1000", floor=Floor(Organization, ORG_COLUMNS, ORG_ORDER, page=1000)
+        "directory page 1000",
+        followed("/organizations/", 1000),
+        floor=Floor(Organization, ORG_COLUMNS, ORG_ORDER, page=1000),
+    ),
+    Case(
+        "directory ?page=1000 typed",
+        "/organizations/?page=1000",
+        floor=Floor(Organization, ORG_COLUMNS, ORG_ORDER, page=1000),
     ),
     Case("contracts p1", "/contracts/", floor=Floor(Contract, CONTRACT_COLUMNS, CONTRACT_ORDER, public_contracts)),
     Case(
         "contracts page 1900",
-        "/contracts/?page=1900",
+        followed("/contracts/", 1900),
         floor=Floor(Contract, CONTRACT_COLUMNS, CONTRACT_ORDER, public_contracts, page=1900),
     ),
     Case(
@@ -245,7 +271,7 @@ CASES: list[Case] = [
     ),
     Case(
         "API organizations page 3000",
-        "/api/v1/organizations/?page=3000",
+        followed("/api/v1/organizations/", 3000),
         floor=Floor(Organization, ORG_COLUMNS, ("pk",), page=3000, per_page=API_PAGE),
     ),
     Case(
