@@ -3,7 +3,8 @@
 - `ServiceFormView`: the one way a page runs a service: a form whose ValidationError lands on its fields, success
   redirects; `add_service_errors` does the same for views that are not forms; `ConfirmForm` for buttons without
   input.
-- `paginate_table` / `page_of`: the one paginator (`?page=`, `?per_page=` within bounds, out-of-range pages clamped).
+- `paginate_table` / `page_of`: the one paginator (`?page=`, `?per_page=` within bounds, out-of-range pages clamped);
+  a table over a queryset is paged by keyset (`core.paging`: `?page=N&cursor=…`, the same cost at any depth).
 - `pdf_response`, `bytes_response`, `stored_file_response`: what a download looks like.
 """
 
@@ -16,6 +17,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import NON_FIELD_ERRORS, ImproperlyConfigured, ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db.models import QuerySet
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,7 +25,9 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView
 from django_tables2 import RequestConfig
+from django_tables2.rows import BoundRows
 
+from core.paging import CURSOR_PARAMETER, KeysetPaginator
 from core.uploads import sha256_of_stored
 
 logger = logging.getLogger(__name__)
@@ -50,10 +54,17 @@ def per_page_choices(per_page: int) -> list[int]:
 
 
 def paginate_table(request, table, *, default: int = PER_PAGE) -> int:
-    """Sort (`?sort=`) and paginate a django-tables2 table; a page past the end shows the last one. Returns the
-    page size used."""
+    """Sort (`?sort=`) and paginate a django-tables2 table; a page past the end shows the last one. A table over a
+    queryset is paged by keyset (`?page=N&cursor=…`, see `core.paging`). Returns the page size used."""
     per_page = per_page_of(request, default)
     RequestConfig(request, paginate=False).configure(table)
+    rows = getattr(table.data, "data", None)
+    if isinstance(rows, QuerySet) and KeysetPaginator.supports(rows):
+        paginator = KeysetPaginator(rows, per_page)
+        page = paginator.page(request.GET.get("page", 1), request.GET.get(CURSOR_PARAMETER))
+        page.object_list = BoundRows(data=page.object_list, table=table)
+        table.paginator, table.page = paginator, page
+        return per_page
     try:
         table.paginate(page=request.GET.get("page", 1), per_page=per_page)
     except PageNotAnInteger:

@@ -10,7 +10,7 @@ from api import serializers as api
 from api.filters import (
     FilterBackend,
 )
-from api.pagination import ApiPagination
+from api.pagination import KeysetApiPagination
 
 ERRORS = {
     400: OpenApiResponse(api.ErrorSerializer, _("输入有误或被业务规则拒绝（见 error.message 与 error.fields）")),
@@ -28,7 +28,7 @@ def parse(serializer_class: type[serializers.Serializer], request) -> dict:
 
 class ApiViewSet(viewsets.GenericViewSet):
     filter_backends = [FilterBackend]
-    pagination_class = ApiPagination
+    pagination_class = KeysetApiPagination
     # Per action: the permission classes that apply (reads are public unless stated).
     action_permissions: dict[str, list] = {}
 
