@@ -140,8 +140,10 @@ class ContractFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None, include_drafts: bool = False):
         super().__init__(data, queryset, request=request, prefix=prefix)
-        self.filters["department"].queryset = _departments_of(self.queryset)
-        self.filters["region"].queryset = region_choices(self.queryset, region_field="department__region")
+        departments = _departments_of(self.queryset)
+        self.filters["department"].queryset = departments
+        # Regions through the departments that have a contract: a probe per department, not a read of every contract.
+        self.filters["region"].queryset = region_choices(departments)
         self.include_drafts = include_drafts
 
     @property
