@@ -74,7 +74,7 @@ class OrganizationApiFilter(OrganizationFilter):
     uscc = UsccFilter(field_name="uscc")
     name = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("名称包含"))
     region = RegionCodeFilter(path_field="region__path")
-    on_serious_list = django_filters.BooleanFilter(label=_("当前列入严重违法失信名单"))
+    on_serious_list = django_filters.BooleanFilter(label=_("当前列入严重违法失信名单"), method="filter_on_credit_list")
     # Years outside the calendar's range are refused (400) instead of reaching the database's year lookup.
     established_from = YearFilter(
         label=_("成立年份自"), field_name="established_on", lookup_expr="year__gte", min_value=1, max_value=9999

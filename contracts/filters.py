@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from contracts.models import Contract, PurchaseItem, PurchaseList
+from contracts.models import Contract, Deliverable, PurchaseItem, PurchaseList
+from contracts.selectors import overdue_condition
 from registry.filters import RegionFilter
 from registry.models import Department, Organization, Region
 from registry.selectors import region_choices
@@ -25,14 +26,14 @@ def _year_widget() -> forms.NumberInput:
 
 
 def _departments_of(queryset: QuerySet) -> QuerySet[Department]:
-    return Department.objects.filter(pk__in=queryset.order_by().values("department_id")).order_by(
-        "region__code", "name"
-    )
+    """The departments that have a row in `queryset`: one index probe per department (EXISTS)."""
+    used = Exists(queryset.order_by().filter(department=OuterRef("pk")))
+    return Department.objects.filter(used).order_by("region__code", "name")
 
 
 def list_regions(queryset: QuerySet[PurchaseList]) -> QuerySet[Region]:
     """The province, its leagues and cities, and every region where one of the visible lists was published."""
-    return region_choices(queryset.order_by().values("region_id"))
+    return region_choices(queryset)
 
 
 class PurchaseListFilter(django_filters.FilterSet):
@@ -139,8 +140,10 @@ class ContractFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None, include_drafts: bool = False):
         super().__init__(data, queryset, request=request, prefix=prefix)
-        self.filters["department"].queryset = _departments_of(self.queryset)
-        self.filters["region"].queryset = region_choices(self.queryset.order_by().values("department__region_id"))
+        departments = _departments_of(self.queryset)
+        self.filters["department"].queryset = departments
+        # Regions through the departments that have a contract: a probe per department, not a read of every contract.
+        self.filters["region"].queryset = region_choices(departments)
         self.include_drafts = include_drafts
 
     @property
@@ -174,8 +177,9 @@ class ContractFilter(django_filters.FilterSet):
         return queryset.filter(condition)
 
     def filter_overdue(self, queryset, name, value):
+        overdue = Exists(Deliverable.objects.filter(overdue_condition(), contract=OuterRef("pk")))
         if value is True:
-            return queryset.filter(overdue_count__gt=0)
+            return queryset.filter(overdue)
         if value is False:
-            return queryset.filter(overdue_count=0)
+            return queryset.filter(~overdue)
         return queryset

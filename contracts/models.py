@@ -72,7 +72,7 @@ class PurchaseList(models.Model):
     class Meta:
         verbose_name = _("购买服务目录")
         verbose_name_plural = _("购买服务目录")
-        ordering = ["-year", "department__code", "title"]
+        ordering = ["-year", "-published_on", "-pk"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(year__gte=2000) & Q(year__lte=2200),
@@ -87,7 +87,11 @@ class PurchaseList(models.Model):
                 name="purchase_list_withdrawn_has_date_and_reason",
             ),
         ]
-        indexes = [models.Index(fields=["status", "year"], name="purchase_list_status_year")]
+        indexes = [
+            models.Index(fields=["status", "year"], name="purchase_list_status_year"),
+            # The lists' default order (Meta.ordering): newest year first, then the latest published.
+            models.Index(fields=["-year", "-published_on", "-id"], name="purchase_list_order"),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -292,6 +296,8 @@ class Contract(models.Model):
                 name="contract_ocds_order",
                 condition=Q(signed_on__isnull=False) & ~Q(status="draft"),
             ),
+            # The contract lists' default order (Meta.ordering): newest year first, then the number.
+            models.Index(fields=["-year", "-number"], name="contract_list_order"),
         ]
 
     def __str__(self) -> str:

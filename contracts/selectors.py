@@ -94,14 +94,42 @@ def _visible_lists(user) -> QuerySet[PurchaseList]:
     return queryset.filter(visible)
 
 
-def purchase_list_list(*, user=None) -> QuerySet[PurchaseList]:
-    """Lists the user may see, newest year first, with `item_count` and `total_budget`."""
+def _purchase_list_figures() -> dict:
     items = PurchaseItem.objects.filter(purchase_list=OuterRef("pk"))
-    return (
-        _visible_lists(user)
-        .select_related("department", "region")
-        .annotate(item_count=_subquery_count(items), total_budget=_subquery_sum(items, "budget"))
-    )
+    return {"item_count": _subquery_count(items), "total_budget": _subquery_sum(items, "budget")}
+
+
+def with_purchase_list_figures(queryset: QuerySet[PurchaseList]) -> QuerySet[PurchaseList]:
+    """Add `item_count` and `total_budget` to the query itself (for ordering by them); a page of rows gets them
+    from purchase_list_facts."""
+    if "item_count" in queryset.query.annotations:
+        return queryset
+    return queryset.annotate(**_purchase_list_figures())
+
+
+def purchase_list_list(*, user=None, figures: bool = True) -> QuerySet[PurchaseList]:
+    """Lists the user may see, newest year first, with `item_count` and `total_budget` (figures=False: without
+    them, for a paged list whose page gets them from purchase_list_facts)."""
+    queryset = _visible_lists(user).select_related("department", "region")
+    return with_purchase_list_figures(queryset) if figures else queryset
+
+
+def purchase_list_facts(purchase_lists: list[PurchaseList]) -> list[PurchaseList]:
+    """Set `item_count` and `total_budget` on a page of lists: one query scoped to their ids."""
+    ids = {purchase_list.pk for purchase_list in purchase_lists}
+    if not ids:
+        return purchase_lists
+    figures = {
+        row["pk"]: row
+        for row in PurchaseList.objects.filter(pk__in=ids)
+        .annotate(**_purchase_list_figures())
+        .values("pk", "item_count", "total_budget")
+    }
+    for purchase_list in purchase_lists:
+        row = figures.get(purchase_list.pk, {})
+        purchase_list.item_count = row.get("item_count", 0)
+        purchase_list.total_budget = row.get("total_budget", ZERO)
+    return purchase_lists
 
 
 def _committed_contracts(lineage_ref) -> QuerySet[Contract]:
@@ -197,12 +225,36 @@ def annotate_organization_overdue(queryset: QuerySet, *, on: datetime.date | Non
     return queryset.annotate(overdue_deliverable_count=_subquery_count(overdue))
 
 
-def _annotate_contracts(queryset: QuerySet[Contract], on: datetime.date | None = None) -> QuerySet[Contract]:
+def _contract_figures(on: datetime.date | None = None) -> dict:
     overdue = Deliverable.objects.filter(overdue_condition(on), contract=OuterRef("pk"))
     payments = Payment.objects.filter(contract=OuterRef("pk"))
-    return queryset.select_related("department__region", "organization", "purchase_item__purchase_list").annotate(
-        overdue_count=_subquery_count(overdue), paid_amount=_subquery_sum(payments, "amount")
-    )
+    return {"overdue_count": _subquery_count(overdue), "paid_amount": _subquery_sum(payments, "amount")}
+
+
+def with_contract_figures(queryset: QuerySet[Contract], on: datetime.date | None = None) -> QuerySet[Contract]:
+    """Add `overdue_count` and `paid_amount` to the query itself (for filtering or ordering by them); a page of
+    rows gets them from contract_facts."""
+    if "overdue_count" in queryset.query.annotations:
+        return queryset
+    return queryset.annotate(**_contract_figures(on))
+
+
+def contract_facts(contracts: list[Contract]) -> list[Contract]:
+    """Set `overdue_count` and `paid_amount` on a page of contracts: one query scoped to their ids."""
+    ids = {contract.pk for contract in contracts}
+    if not ids:
+        return contracts
+    figures = {
+        row["pk"]: row
+        for row in Contract.objects.filter(pk__in=ids)
+        .annotate(**_contract_figures())
+        .values("pk", "overdue_count", "paid_amount")
+    }
+    for contract in contracts:
+        row = figures.get(contract.pk, {})
+        contract.overdue_count = row.get("overdue_count", 0)
+        contract.paid_amount = row.get("paid_amount", ZERO)
+    return contracts
 
 
 def _visible_contract_filter(user) -> Q | None:
@@ -216,8 +268,9 @@ def _visible_contract_filter(user) -> Q | None:
     return visible
 
 
-def contract_list_for(*, user, mine: bool = False) -> QuerySet[Contract]:
-    """Contracts the user may see, annotated with `overdue_count` and `paid_amount`.
+def contract_list_for(*, user, mine: bool = False, figures: bool = True) -> QuerySet[Contract]:
+    """Contracts the user may see, annotated with `overdue_count` and `paid_amount` (figures=False: without them,
+    for a paged list whose page gets them from contract_facts).
 
     mine=True narrows to the user's work: a purchaser's department (every status), a member's organization
     (non-draft).
@@ -234,7 +287,8 @@ def contract_list_for(*, user, mine: bool = False) -> QuerySet[Contract]:
     visible = _visible_contract_filter(user)
     if visible is not None:
         queryset = queryset.filter(visible)
-    return _annotate_contracts(queryset)
+    queryset = queryset.select_related("department__region", "organization", "purchase_item__purchase_list")
+    return with_contract_figures(queryset) if figures else queryset
 
 
 def organization_contract_list(*, organization, user=None) -> QuerySet[Contract]:

@@ -9,7 +9,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from contracts.models import Contract, Deliverable, PurchaseList
+from contracts.selectors import contract_facts, purchase_list_facts, with_contract_figures, with_purchase_list_figures
 from core import formatting
+from core.tables import PageFactsTable
 
 # Badge colours of every status the pages show (the values never collide across the models).
 STATUS_BADGES = {
@@ -35,7 +37,9 @@ def status_badge(record) -> str:
     )
 
 
-class PurchaseListTable(tables.Table):
+class PurchaseListTable(PageFactsTable):
+    page_facts = staticmethod(purchase_list_facts)
+
     title = tables.Column(
         linkify=lambda record: reverse("contracts:purchase-list-detail", args=[record.pk]), order_by=("title", "pk")
     )
@@ -60,11 +64,20 @@ class PurchaseListTable(tables.Table):
     def render_status(self, record):
         return status_badge(record)
 
+    def order_item_count(self, queryset, is_descending):
+        return with_purchase_list_figures(queryset).order_by(("-" if is_descending else "") + "item_count", "pk"), True
+
+    def order_total_budget(self, queryset, is_descending):
+        ordering = ("-" if is_descending else "") + "total_budget"
+        return with_purchase_list_figures(queryset).order_by(ordering, "pk"), True
+
     def render_total_budget(self, value):
         return formatting.amount(value)
 
 
-class ContractTable(tables.Table):
+class ContractTable(PageFactsTable):
+    page_facts = staticmethod(contract_facts)
+
     number = tables.Column(
         linkify=lambda record: reverse("contracts:contract-detail", args=[record.number]),
         order_by=("number",),
@@ -106,6 +119,14 @@ class ContractTable(tables.Table):
 
     def render_amount(self, value):
         return formatting.amount(value)
+
+    def order_paid_amount(self, queryset, is_descending):
+        ordering = ("-" if is_descending else "") + "paid_amount"
+        return with_contract_figures(queryset).order_by(ordering, ("-" if is_descending else "") + "number"), True
+
+    def order_overdue_count(self, queryset, is_descending):
+        ordering = ("-" if is_descending else "") + "overdue_count"
+        return with_contract_figures(queryset).order_by(ordering, ("-" if is_descending else "") + "number"), True
 
     def render_paid_amount(self, value):
         return formatting.amount(value)

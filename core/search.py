@@ -107,7 +107,12 @@ def search_condition(words: Iterable[str], field: str = "search_document", token
 
     With `tokens_field` on PostgreSQL, a word of one or two Chinese characters is looked up in the segmented column
     (an exact token match there is the same as a substring match in the document) through its full-text GIN index;
-    longer words use the document's trigram index."""
+    longer words use the document's trigram index.
+
+    A short word's condition also carries the plain substring test on the document (the same rows: an exact token
+    match is a substring match). PostgreSQL tests the cheaper condition first, so when a list ordered by an index is
+    read row by row until a page is full, `to_tsvector` runs on the matching rows only, not on every row passed over
+    (on the directory, 9 ms instead of 220 ms for `阳光`)."""
     from django.contrib.postgres.search import SearchQuery, SearchVector, SearchVectorExact
     from django.db import connection
 
@@ -116,6 +121,7 @@ def search_condition(words: Iterable[str], field: str = "search_document", token
     for word in words:
         if tokens and is_short_chinese(word):
             vector = SearchVector(tokens_field, config="simple")
+            condition &= Q(**{f"{field}__contains": word})
             condition &= Q(SearchVectorExact(vector, SearchQuery(word, search_type="plain", config="simple")))
         else:
             condition &= Q(**{f"{field}__contains": word})

@@ -21,7 +21,7 @@ from registry.uscc import normalize_uscc
 
 def evaluation_regions(queryset: QuerySet[Evaluation]) -> QuerySet[Region]:
     """The province, its leagues and cities, and the region of every purchasing department in `queryset`."""
-    return region_choices(queryset.order_by().values("contract__department__region_id"))
+    return region_choices(queryset, region_field="contract__department__region")
 
 
 def _year_widget() -> forms.NumberInput:

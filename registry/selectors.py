@@ -17,20 +17,48 @@ from core.services import lazy_message
 from registry.models import AnnualInspection, AnnualReport, CreditListing, Organization, Penalty, Rating, Region
 from registry.uscc import normalize_uscc
 
+# The directory's order: region (code), then the pinyin of the name. Backed by the index organization_directory_order
+# (registry.0006): `region_code` is the region's code kept on the row.
+DIRECTORY_ORDER = ("region_code", "name_pinyin", "pk")
+
+
+def _valid_ratings(organization_ref, today: datetime.date) -> QuerySet[Rating]:
+    return Rating.objects.filter(organization=organization_ref, awarded_on__lte=today, valid_until__gt=today).order_by(
+        "-awarded_on", "-pk"
+    )
+
+
+def _open_listings(organization_ref) -> QuerySet[CreditListing]:
+    return CreditListing.objects.filter(organization=organization_ref, removed_on__isnull=True)
+
+
+def with_current_grade(queryset: QuerySet[Organization]) -> QuerySet[Organization]:
+    """Add `current_grade` and `current_grade_valid_until` (the latest rating valid today, or None) to the query
+    itself: for filtering or ordering by grade. A page of rows gets them from organization_facts."""
+    valid = _valid_ratings(OuterRef("pk"), timezone.localdate())
+    return queryset.annotate(
+        current_grade=Subquery(valid.values("grade")[:1]),
+        current_grade_valid_until=Subquery(valid.values("valid_until")[:1]),
+    )
+
+
+def on_credit_list_condition(*, serious: bool = False) -> Exists:
+    """Organizations with an open listing (on the serious-violation list only, with `serious`)."""
+    listings = _open_listings(OuterRef("pk"))
+    if serious:
+        listings = listings.filter(list_kind=CreditListing.List.SERIOUS)
+    return Exists(listings)
+
 
 def organization_list(*, user=None) -> QuerySet[Organization]:
-    """Every organization (the directory is public), ordered by region (code) then the pinyin of the name, with what
-    a directory row shows.
+    """Every organization (the directory is public), ordered by region (code) then the pinyin of the name
+    (DIRECTORY_ORDER, one index), with `user_can_manage` (the given user is a registrar whose region covers the
+    organization, or a superuser).
 
-    Annotations, each computed in the same query: `current_grade` and `current_grade_valid_until` (the latest rating
-    valid today, or None), `on_credit_list` (any open listing), `on_serious_list` (an open serious-violation listing)
-    and `user_can_manage` (the given user is a registrar whose region covers the organization, or a superuser).
+    What a directory row shows besides its own columns (grade, listings) is read for the rows shown only:
+    organization_facts, called by the directory's table, the API's page and the export's chunks. No subquery runs
+    per row of the whole list.
     """
-    today = timezone.localdate()
-    valid_ratings = Rating.objects.filter(
-        organization=OuterRef("pk"), awarded_on__lte=today, valid_until__gt=today
-    ).order_by("-awarded_on", "-pk")
-    open_listings = CreditListing.objects.filter(organization=OuterRef("pk"), removed_on__isnull=True)
     if user is not None and is_superuser(user):
         can_manage = Value(True)
     elif user is not None and is_registrar(user):
@@ -43,15 +71,37 @@ def organization_list(*, user=None) -> QuerySet[Organization]:
         can_manage = Value(False)
     return (
         Organization.objects.select_related("region", "registration_authority")
-        .annotate(
-            current_grade=Subquery(valid_ratings.values("grade")[:1]),
-            current_grade_valid_until=Subquery(valid_ratings.values("valid_until")[:1]),
-            on_credit_list=Exists(open_listings),
-            on_serious_list=Exists(open_listings.filter(list_kind=CreditListing.List.SERIOUS)),
-            user_can_manage=can_manage,
-        )
-        .order_by("region__code", "name_pinyin", "pk")
+        .annotate(user_can_manage=can_manage)
+        .order_by(*DIRECTORY_ORDER)
     )
+
+
+def organization_facts(organizations: list[Organization]) -> list[Organization]:
+    """Set `current_grade`, `current_grade_valid_until` (the latest rating valid today, or None), `on_credit_list`
+    (an open listing) and `on_serious_list` (an open serious-violation listing) on each of `organizations` (a page
+    of rows): one query, scoped to their ids."""
+    ids = {organization.pk for organization in organizations}
+    if not ids:
+        return organizations
+    valid = _valid_ratings(OuterRef("pk"), timezone.localdate())
+    facts = {
+        row["pk"]: row
+        for row in Organization.objects.filter(pk__in=ids)
+        .annotate(
+            grade=Subquery(valid.values("grade")[:1]),
+            grade_valid_until=Subquery(valid.values("valid_until")[:1]),
+            listed=on_credit_list_condition(),
+            listed_serious=on_credit_list_condition(serious=True),
+        )
+        .values("pk", "grade", "grade_valid_until", "listed", "listed_serious")
+    }
+    for organization in organizations:
+        row = facts.get(organization.pk, {})
+        organization.current_grade = row.get("grade")
+        organization.current_grade_valid_until = row.get("grade_valid_until")
+        organization.on_credit_list = bool(row.get("listed"))
+        organization.on_serious_list = bool(row.get("listed_serious"))
+    return organizations
 
 
 def organizations_named(name: str, *, exclude: Organization | None = None) -> list[Organization]:
@@ -64,9 +114,9 @@ def organizations_named(name: str, *, exclude: Organization | None = None) -> li
 
 
 def organization_get(*, uscc: str) -> Organization:
-    """The organization with this code (spaces, full-width forms and lower case are accepted), annotated as in
-    organization_list; raises Organization.DoesNotExist."""
-    return organization_list().get(uscc=normalize_uscc(uscc))
+    """The organization with this code (spaces, full-width forms and lower case are accepted), with the facts of
+    organization_facts; raises Organization.DoesNotExist."""
+    return organization_facts([organization_list().get(uscc=normalize_uscc(uscc))])[0]
 
 
 # Other apps add their own eligibility reasons (e.g. evaluations: a recent 差 grade) with register_eligibility_check.
@@ -230,14 +280,17 @@ def organization_eligibility(organization: Organization, *, on: datetime.date | 
     return Eligibility(eligible=not refusals, refusals=tuple(refusals), warnings=tuple(warnings))
 
 
-def region_choices(used_region_ids: QuerySet | None = None) -> QuerySet[Region]:
+def region_choices(used_in: QuerySet | None = None, *, region_field: str = "region") -> QuerySet[Region]:
     """The regions a list's region filter offers: the home province (settings.HOME_PROVINCE_CODE), its leagues and
-    cities, and the regions `used_region_ids` (a values queryset of region ids) names. Counties label with their city
-    (select_related("parent"))."""
+    cities, and every region where a row of `used_in` lies (`region_field`: the path from its rows to their region,
+    e.g. "department__region"). Counties label with their city (select_related("parent")).
+
+    A region is offered when one row of the list lies there: one index probe per region (EXISTS), rather than reading
+    the region of every row of a province-wide list to find the hundred-odd regions they name."""
     home = settings.HOME_PROVINCE_CODE
     condition = Q(code=home) | Q(parent__code=home)
-    if used_region_ids is not None:
-        condition |= Q(pk__in=used_region_ids)
+    if used_in is not None:
+        condition |= Q(Exists(used_in.order_by().filter(**{region_field: OuterRef("pk")})))
     return Region.objects.filter(condition).select_related("parent").order_by("code")
 
 

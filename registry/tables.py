@@ -11,7 +11,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.tables import PageFactsTable, facts_in_chunks
 from registry.models import Organization, Region
+from registry.selectors import organization_facts, with_current_grade
 
 EXPORT_CHUNK_SIZE = 2000
 
@@ -23,7 +25,9 @@ def region_label(region: Region) -> str:
     return region.name
 
 
-class OrganizationTable(tables.Table):
+class OrganizationTable(PageFactsTable):
+    page_facts = staticmethod(organization_facts)
+
     name = tables.Column(
         linkify=lambda record: reverse("registry:organization-detail", args=[record.uscc]),
         order_by=("name_pinyin", "pk"),
@@ -33,7 +37,7 @@ class OrganizationTable(tables.Table):
     org_type = tables.Column(order_by=("org_type", "name_pinyin", "pk"))
     legal_representative = tables.Column(orderable=False)
     registration_authority = tables.Column(orderable=False, attrs={"td": {"class": "col-authority"}})
-    region = tables.Column(order_by=("region__code", "name_pinyin", "pk"))
+    region = tables.Column(order_by=("region_code", "name_pinyin", "pk"))
     established_on = tables.DateColumn(format="Y-m-d", order_by=("established_on", "name_pinyin", "pk"))
     current_grade = tables.Column(
         verbose_name=_("评估等级"), empty_values=(), order_by=("current_grade", "name_pinyin", "pk")
@@ -76,7 +80,7 @@ class OrganizationTable(tables.Table):
     def order_current_grade(self, queryset, is_descending):
         """Organizations without a valid grade sort last both ways (PostgreSQL puts NULLs first when descending)."""
         grade = F("current_grade").desc(nulls_last=True) if is_descending else F("current_grade").asc(nulls_last=True)
-        return queryset.order_by(grade, "name_pinyin", "pk"), True
+        return with_current_grade(queryset).order_by(grade, "name_pinyin", "pk"), True
 
     def render_current_grade(self, record):
         if record.current_grade:
@@ -131,7 +135,8 @@ def export_rows(queryset) -> Iterator[list]:
     yes, no = gettext("是"), gettext("否")
 
     def rows():
-        for organization in queryset.iterator(chunk_size=EXPORT_CHUNK_SIZE):
+        rows = queryset.iterator(chunk_size=EXPORT_CHUNK_SIZE)
+        for organization in facts_in_chunks(rows, organization_facts, EXPORT_CHUNK_SIZE):
             yield [
                 organization.name,
                 organization.uscc,

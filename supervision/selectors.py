@@ -17,7 +17,6 @@ from django.db.models import (
     Case,
     Count,
     Exists,
-    IntegerField,
     OuterRef,
     Prefetch,
     Q,
@@ -110,12 +109,23 @@ def inspection_list(*, user) -> QuerySet[Inspection]:
         _apply(Inspection.objects.all(), visible)
         .select_related("organization__region", "contract", "department", "sample_draw", "created_by")
         .prefetch_related("inspectors")
-        .annotate(
-            attachment_count=Count("attachments", distinct=True),
-            order_count=Count("orders", distinct=True),
-        )
         .order_by("-planned_on", "-pk")
     )
+
+
+def _count_by(queryset: QuerySet, field: str, ids) -> dict[int, int]:
+    """{value of `field`: number of rows} for the rows of `queryset` whose `field` is in `ids`: one grouped query."""
+    rows = queryset.filter(**{f"{field}__in": ids}).order_by().values(field).annotate(count=Count("pk"))
+    return {row[field]: row["count"] for row in rows}
+
+
+def inspection_facts(inspections: list[Inspection]) -> list[Inspection]:
+    """Set `order_count` (the orders issued from each inspection) on a page of inspections: one query scoped to
+    their ids (a grouped join over every inspection of the region would count them all before the page is cut)."""
+    counts = _count_by(RectificationOrder.objects.all(), "inspection_id", {row.pk for row in inspections})
+    for inspection in inspections:
+        inspection.order_count = counts.get(inspection.pk, 0)
+    return inspections
 
 
 def inspection_get(*, pk: int, user) -> Inspection:
@@ -190,7 +200,15 @@ def order_list(*, user, mine: bool = False, on: datetime.date | None = None) -> 
             "escalation__listing",
         ),
         on=on,
-    ).annotate(response_count=Count("responses", distinct=True))
+    )
+
+
+def order_facts(orders: list[RectificationOrder]) -> list[RectificationOrder]:
+    """Set `response_count` (the organization's answers) on a page of orders: one query scoped to their ids."""
+    counts = _count_by(OrderResponse.objects.all(), "order_id", {order.pk for order in orders})
+    for order in orders:
+        order.response_count = counts.get(order.pk, 0)
+    return orders
 
 
 def organization_order_list(*, organization: Organization, user, on: datetime.date | None = None):
@@ -235,18 +253,20 @@ def complaint_queue(*, user) -> QuerySet[Complaint]:
         queryset = Complaint.objects.filter(organization__region__path__startswith=_official_path(user))
     else:
         queryset = Complaint.objects.none()
-    status_order = Case(
-        When(status=Complaint.Status.RECEIVED, then=Value(0)),
-        When(status=Complaint.Status.ACCEPTED, then=Value(1)),
-        When(status=Complaint.Status.UNDER_REVIEW, then=Value(1)),
-        default=Value(2),
-        output_field=IntegerField(),
-    )
     return (
         queryset.select_related("organization__region", "contract", "handler", "decided_by")
-        .annotate(status_order=status_order, order_count=Count("orders", distinct=True))
+        .annotate(status_order=Complaint.queue_rank())
         .order_by("status_order", "-received_at", "-pk")
     )
+
+
+def complaint_facts(complaints: list[Complaint]) -> list[Complaint]:
+    """Set `order_count` (rectification orders issued on each complaint) on a page of complaints: one query scoped
+    to their ids."""
+    counts = _count_by(RectificationOrder.objects.all(), "complaint_id", {complaint.pk for complaint in complaints})
+    for complaint in complaints:
+        complaint.order_count = counts.get(complaint.pk, 0)
+    return complaints
 
 
 def complaint_get(*, pk: int, user) -> Complaint:

@@ -9,8 +9,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
+from core.tables import PageFactsTable
 from registry.models import CreditListing
 from supervision.models import Complaint, Inspection, RectificationOrder, SampleDraw
+from supervision.selectors import complaint_facts, inspection_facts, order_facts
 
 TABLE_TEMPLATE = "supervision/table.html"
 TABLE_CLASS = "table table-sm table-hover align-middle"
@@ -50,7 +52,9 @@ def region_label(region) -> str:
     return region.name
 
 
-class InspectionTable(tables.Table):
+class InspectionTable(PageFactsTable):
+    page_facts = staticmethod(inspection_facts)
+
     planned_on = tables.DateColumn(
         format="Y-m-d",
         linkify=lambda record: reverse("supervision:inspection-detail", args=[record.pk]),
@@ -106,7 +110,9 @@ def order_status(record) -> str:
     return html
 
 
-class OrderTable(tables.Table):
+class OrderTable(PageFactsTable):
+    page_facts = staticmethod(order_facts)
+
     number = tables.Column(
         verbose_name=_("文号"),
         accessor="label",
@@ -145,7 +151,9 @@ class OrderTable(tables.Table):
         return order_status(record)
 
 
-class ComplaintTable(tables.Table):
+class ComplaintTable(PageFactsTable):
+    page_facts = staticmethod(complaint_facts)
+
     tracking_code = tables.Column(
         linkify=lambda record: reverse("supervision:complaint-detail", args=[record.pk]), order_by=("tracking_code",)
     )

@@ -31,6 +31,15 @@ class ApiViewSet(viewsets.GenericViewSet):
     pagination_class = KeysetApiPagination
     # Per action: the permission classes that apply (reads are public unless stated).
     action_permissions: dict[str, list] = {}
+    # A selector that sets a page's figures on its records with one query (core.tables), called on each list page.
+    page_facts = None
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        facts = type(self).page_facts
+        if page is not None and facts is not None:
+            facts(page)
+        return page
 
     def get_permissions(self):
         classes = self.action_permissions.get(self.action, [])

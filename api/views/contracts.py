@@ -33,6 +33,7 @@ from contracts.models import Contract, Deliverable, PurchaseList, Submission
 class PurchaseListViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
     serializer_class = api.PurchaseListSerializer
     filterset_class = PurchaseListApiFilter
+    page_facts = staticmethod(contract_selectors.purchase_list_facts)
     lookup_value_regex = r"\d+"
     action_permissions = {
         "create": [api_permissions.IsPurchaser],
@@ -41,7 +42,7 @@ class PurchaseListViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiV
     }
 
     def get_queryset(self):
-        return contract_selectors.purchase_list_list(user=self.request.user)
+        return contract_selectors.purchase_list_list(user=self.request.user, figures=self.action != "list")
 
     def _detail(self, pk: int, code: int = status.HTTP_200_OK) -> Response:
         try:
@@ -114,6 +115,7 @@ class PurchaseListViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiV
 class ContractViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
     serializer_class = api.ContractSerializer
     filterset_class = ContractApiFilter
+    page_facts = staticmethod(contract_selectors.contract_facts)
     lookup_field = "number"
     lookup_value_regex = "[^/]+"
     manager = [api_permissions.IsPurchaser]
@@ -125,7 +127,7 @@ class ContractViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewS
     }
 
     def get_queryset(self):
-        return contract_selectors.contract_list_for(user=self.request.user)
+        return contract_selectors.contract_list_for(user=self.request.user, figures=self.action != "list")
 
     def _detail(self, number: str, code: int = status.HTTP_200_OK) -> Response:
         try:

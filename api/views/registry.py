@@ -35,6 +35,7 @@ from registry.uscc import normalize_uscc
 class OrganizationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
     serializer_class = api.OrganizationSerializer
     filterset_class = OrganizationApiFilter
+    page_facts = staticmethod(registry_selectors.organization_facts)
     lookup_field = "uscc"
     lookup_value_regex = "[^/]+"
     http_method_names = ["get", "post", "patch", "head", "options"]
@@ -63,13 +64,14 @@ class OrganizationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiV
         if organization is None:
             raise ApiError.not_found(_("没有该统一社会信用代码的社会组织。"))
         self.check_object_permissions(self.request, organization)
-        return organization
+        return registry_selectors.organization_facts([organization])[0]
 
     def get_serializer_class(self):
         return api.OrganizationDetailSerializer if self.action != "list" else api.OrganizationSerializer
 
     def _detail(self, uscc: str, *, created: bool = False) -> Response:
-        data = api.OrganizationDetailSerializer(self.get_queryset().get(uscc=uscc), context={"request": self.request})
+        organization = registry_selectors.organization_facts([self.get_queryset().get(uscc=uscc)])[0]
+        data = api.OrganizationDetailSerializer(organization, context={"request": self.request})
         return Response(data.data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
     @extend_schema(

@@ -78,7 +78,7 @@ class ContractListView(View):
     page = "public"
 
     def get_queryset(self):
-        return selectors.contract_list_for(user=self.request.user).exclude(status=Contract.Status.DRAFT)
+        return selectors.contract_list_for(user=self.request.user, figures=False).exclude(status=Contract.Status.DRAFT)
 
     def check(self, user) -> None:
         """Raise PermissionDenied when the user may not open this listing."""
@@ -112,8 +112,8 @@ class ContractManageView(LoginRequiredMixin, ContractListView):
     def get_queryset(self):
         user = self.request.user
         if is_superuser(user):
-            return selectors.contract_list_for(user=user)
-        return selectors.contract_list_for(user=user, mine=True).filter(department_id=user.department_id)
+            return selectors.contract_list_for(user=user, figures=False)
+        return selectors.contract_list_for(user=user, mine=True, figures=False).filter(department_id=user.department_id)
 
 
 class ContractMineView(LoginRequiredMixin, ContractListView):
@@ -127,7 +127,9 @@ class ContractMineView(LoginRequiredMixin, ContractListView):
 
     def get_queryset(self):
         user = self.request.user
-        return selectors.contract_list_for(user=user, mine=True).filter(organization_id=user.organization_id)
+        return selectors.contract_list_for(user=user, mine=True, figures=False).filter(
+            organization_id=user.organization_id
+        )
 
 
 # ---- the record ------------------------------------------------------------------------------------------------

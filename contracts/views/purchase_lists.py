@@ -65,7 +65,9 @@ class PurchaseListListView(View):
 
     def get(self, request):
         filterset = PurchaseListFilter(
-            request.GET or None, queryset=selectors.purchase_list_list(user=request.user), request=request
+            request.GET or None,
+            queryset=selectors.purchase_list_list(user=request.user, figures=False),
+            request=request,
         )
         return render_list_page(
             request,

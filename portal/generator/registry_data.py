@@ -268,6 +268,7 @@ def make_organizations(world: World, existing_usccs: set[str]) -> Organizations:
             registered_funds=registered_funds,
             established_on=established,
             region_id=world.places[location].id,
+            region_code=world.places[location].code,
             contact_phone=world.phone(rng, location),
             contact_email=f"org{uscc[-7:].lower()}@example.cn",
             certificate_valid_until=_certificate_until(established, world.today),

@@ -169,9 +169,12 @@ class ParsedRow:
     warnings: list[RowError] = field(default_factory=list)  # worth a look, not a refusal
 
     def model_values(self) -> dict[str, Any]:
-        return {
+        values = {
             ATTNAME.get(name, name): (value.pk if name in ATTNAME else value) for name, value in self.values.items()
         }
+        if self.values.get("region") is not None:
+            values["region_code"] = self.values["region"].code  # derived, as Organization.save() keeps it
+        return values
 
 
 def parse_row(row: int, cells: dict[str, Any], lookups: Lookups, actor=None) -> tuple[ParsedRow, list[RowError]]:

@@ -4,12 +4,24 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.uploads import upload_to
+
+
+def queue_rank() -> Case:
+    """The complaint queue's first key: filed and awaiting acceptance (0), accepted or under review (1), closed (2).
+    The index complaint_queue_order is built on this very expression, so the queue's order reads the index."""
+    return Case(
+        When(status="received", then=Value(0)),
+        When(status="accepted", then=Value(1)),
+        When(status="under_review", then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
 
 
 class Complaint(models.Model):
@@ -99,10 +111,16 @@ class Complaint(models.Model):
                 condition=Q(status="received") | Q(handler__isnull=False), name="complaint_review_has_handler"
             ),
         ]
-        indexes = [models.Index(fields=["organization", "status"], name="complaint_org_status")]
+        indexes = [
+            models.Index(fields=["organization", "status"], name="complaint_org_status"),
+            # The complaint queue's order (supervision.selectors.complaint_queue): open ones first, newest first.
+            models.Index(queue_rank(), F("received_at").desc(), F("id").desc(), name="complaint_queue_order"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.tracking_code} {self.subject}"
+
+    queue_rank = staticmethod(queue_rank)
 
     @property
     def is_decided(self) -> bool:

@@ -104,7 +104,11 @@ class Inspection(models.Model):
                 name="inspection_one_per_drawn_organization",
             ),
         ]
-        indexes = [models.Index(fields=["organization", "status"], name="inspection_org_status")]
+        indexes = [
+            models.Index(fields=["organization", "status"], name="inspection_org_status"),
+            # The inspection list's order (supervision.selectors.inspection_list): newest planned first.
+            models.Index(fields=["-planned_on", "-id"], name="inspection_list_order"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.organization} {self.get_kind_display()} {self.planned_on.isoformat()}"

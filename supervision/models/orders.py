@@ -112,7 +112,11 @@ class RectificationOrder(models.Model):
                 fields=["department", "document_year", "document_sequence"], name="order_document_number_unique"
             ),
         ]
-        indexes = [models.Index(fields=["status", "deadline"], name="order_status_deadline")]
+        indexes = [
+            models.Index(fields=["status", "deadline"], name="order_status_deadline"),
+            # The order list's order (supervision.selectors.order_list): newest issued first.
+            models.Index(fields=["-issued_on", "-id"], name="order_list_order"),
+        ]
 
     def __str__(self) -> str:
         return _("整改通知 %(number)s %(organization)s") % {"number": self.label, "organization": self.organization}
