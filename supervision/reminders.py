@@ -36,7 +36,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, Exists, F, OuterRef, Q, Window
+from django.db.models import Exists, F, OuterRef, Q, Window
 from django.db.models.functions import RowNumber
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -278,13 +278,13 @@ DIGEST_DAY_LABEL = {
 }
 
 
-def _pending(on: datetime.date, until: datetime.datetime, *, digested_today: bool = False):
+def _pending(on: datetime.date, until: datetime.datetime):
     """Reminder notifications to e-mail: not e-mailed, recent, of a kind the recipient wants, to a recipient with an
-    address who has had no digest on `on` (unless `digested_today`: the rows a digest just sent covers)."""
+    address who has had no digest on `on`."""
     days = int(getattr(settings, "NOTIFICATION_EMAIL_DAYS", 7))
     refused = EmailPreference.objects.filter(user=OuterRef("recipient"), kind=OuterRef("kind"), email=False)
     digested = ReminderDigest.objects.filter(recipient=OuterRef("recipient"), day=on)
-    pending = (
+    return (
         Notification.objects.filter(
             kind__in=DIGEST_KINDS,
             emailed_at__isnull=True,
@@ -293,9 +293,8 @@ def _pending(on: datetime.date, until: datetime.datetime, *, digested_today: boo
             recipient__is_active=True,
         )
         .exclude(recipient__email="")
-        .filter(~Exists(refused))
+        .filter(~Exists(refused), ~Exists(digested))
     )
-    return pending if digested_today else pending.filter(~Exists(digested))
 
 
 def _days(notifications) -> dict:
@@ -346,14 +345,11 @@ def _message(recipient, counts: dict, shown_rows: dict, days: dict, on: datetime
 
 def _send_digests(report: ReminderReport, on: datetime.date, until: datetime.datetime) -> None:
     pending = _pending(on, until)
-    counts: dict = defaultdict(dict)
-    for recipient_id, kind, count in (
-        pending.order_by()
-        .values("recipient_id", "kind")
-        .annotate(count=Count("pk"))
-        .values_list("recipient_id", "kind", "count")
-    ):
-        counts[recipient_id][kind] = count
+    counts: dict = defaultdict(lambda: defaultdict(int))
+    covered: dict = defaultdict(list)  # recipient id → the notifications their digest covers
+    for pk, recipient_id, kind in pending.order_by().values_list("pk", "recipient_id", "kind"):
+        counts[recipient_id][kind] += 1
+        covered[recipient_id].append(pk)
     if not counts:
         return
     # The first items of each recipient and kind (the title begins with the day: earliest first), one query for all.
@@ -379,8 +375,9 @@ def _send_digests(report: ReminderReport, on: datetime.date, until: datetime.dat
             with transaction.atomic():
                 ReminderDigest.objects.create(recipient=recipient, day=on, item_count=total, sent_at=timezone.now())
                 _message(recipient, counts[recipient_id], shown_rows[recipient_id], days, on).send()
-                covered = _pending(on, until, digested_today=True).filter(recipient_id=recipient_id)
-                covered.update(emailed_at=timezone.now())
+                Notification.objects.filter(pk__in=covered[recipient_id], emailed_at__isnull=True).update(
+                    emailed_at=timezone.now()
+                )
         except IntegrityError:  # a concurrent run sent this recipient's digest of the day first
             continue
         except (smtplib.SMTPException, OSError) as error:  # mail refused: nothing recorded, the next run tries again
