@@ -70,6 +70,10 @@ class Notification(models.Model):
         indexes = [
             models.Index(fields=["recipient", "-created_at"], name="notification_recipient_time"),
             models.Index(fields=["recipient"], condition=Q(read_at__isnull=True), name="notification_unread"),
+            # The reminder job asks whether an item was already announced at a stage, to anyone: by its record.
+            models.Index(fields=["target_id", "target_type", "kind"], name="notification_target"),
+            # The e-mail jobs read what is not yet e-mailed, newest days only.
+            models.Index(fields=["created_at"], condition=Q(emailed_at__isnull=True), name="notification_not_emailed"),
         ]
 
     def __str__(self) -> str:

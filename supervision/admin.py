@@ -16,7 +16,7 @@ from supervision.models import (
     OrderResponse,
     OrderResponseFile,
     RectificationOrder,
-    ReminderLog,
+    ReminderDigest,
     SampleDraw,
     SampleDrawEntry,
 )
@@ -136,8 +136,8 @@ class DeliverableOverdueFlagAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_select_related = ("deliverable__contract",)
 
 
-@admin.register(ReminderLog)
-class ReminderLogAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    list_display = ("kind", "object_id", "stage", "recipient", "sent_at")
-    list_filter = ("kind", "stage")
+@admin.register(ReminderDigest)
+class ReminderDigestAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("day", "recipient", "item_count", "sent_at")
+    list_filter = ("day",)
     list_select_related = ("recipient",)

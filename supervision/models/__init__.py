@@ -18,7 +18,7 @@ from supervision.models.orders import (
     OrderResponseFile,
     RectificationOrder,
 )
-from supervision.models.records import DeliverableOverdueFlag, ReminderLog
+from supervision.models.records import DeliverableOverdueFlag, ReminderDigest
 
 __all__ = [
     "Complaint",
@@ -30,7 +30,7 @@ __all__ = [
     "OrderResponse",
     "OrderResponseFile",
     "RectificationOrder",
-    "ReminderLog",
+    "ReminderDigest",
     "SampleDraw",
     "SampleDrawEntry",
     "upload_to",

@@ -1,4 +1,4 @@
-"""What the deadline check and the reminders leave behind: overdue flags of deliverables, reminders sent."""
+"""What the deadline check and the reminders leave behind: overdue flags of deliverables, reminder e-mails sent."""
 
 from __future__ import annotations
 
@@ -27,34 +27,22 @@ class DeliverableOverdueFlag(models.Model):
         return f"{self.deliverable} {self.flagged_on.isoformat()}"
 
 
-class ReminderLog(models.Model):
-    """One reminder e-mailed to one person about one item at one stage; never sent twice."""
+class ReminderDigest(models.Model):
+    """The one reminder e-mail a person gets on a day: its items are the reminder notifications it marked e-mailed
+    (notifications.Notification.emailed_at), counted here."""
 
-    class Kind(models.TextChoices):
-        DELIVERABLE = "deliverable", _("履约事项")
-        ORDER = "order", _("整改通知")
-
-    class Stage(models.TextChoices):
-        DUE_SOON = "due_soon", _("即将到期")
-        OVERDUE = "overdue", _("已逾期")
-
-    kind = models.CharField(_("事项类别"), max_length=12, choices=Kind.choices)
-    object_id = models.PositiveBigIntegerField(_("事项编号"))
-    stage = models.CharField(_("提醒阶段"), max_length=10, choices=Stage.choices)
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("收件人"), on_delete=models.CASCADE, related_name="+"
     )
+    day = models.DateField(_("提醒日期"))
+    item_count = models.PositiveIntegerField(_("提醒事项数"))
     sent_at = models.DateTimeField(_("发送时间"), default=timezone.now)
 
     class Meta:
-        verbose_name = _("提醒发送记录")
-        verbose_name_plural = _("提醒发送记录")
-        ordering = ["-sent_at", "-pk"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["kind", "object_id", "stage", "recipient"], name="reminder_once_per_item_stage_recipient"
-            )
-        ]
+        verbose_name = _("提醒邮件")
+        verbose_name_plural = _("提醒邮件")
+        ordering = ["-day", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["recipient", "day"], name="reminder_digest_once_a_day")]
 
     def __str__(self) -> str:
-        return f"{self.kind}#{self.object_id} {self.stage} → {self.recipient_id}"
+        return f"{self.recipient_id} {self.day.isoformat()}: {self.item_count}"

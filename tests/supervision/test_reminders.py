@@ -7,8 +7,9 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
+from notifications.models import Notification
 from supervision import services
-from supervision.models import ReminderLog
+from supervision.models import ReminderDigest
 from supervision.reminders import send_reminders
 from supervision.tasks import send_reminders_task
 from tests.factories import OrganizationMemberFactory
@@ -43,7 +44,10 @@ def test_member_hears_of_deliverable_due_within_seven_days_once(deliverable, mem
     for day in (13, 14, 19, 20):
         assert send_reminders(on=datetime.date(2026, 10, day)).emails_sent == 0
     assert len(mail.outbox) == 1
-    assert ReminderLog.objects.get().stage == ReminderLog.Stage.DUE_SOON
+    digest = ReminderDigest.objects.get()
+    assert (digest.recipient, digest.day, digest.item_count) == (member, datetime.date(2026, 10, 13), 1)
+    [notification] = Notification.objects.filter(recipient=member)
+    assert notification.stage == "due_soon" and notification.emailed_at is not None
 
 
 def test_accepted_or_submitted_deliverables_are_not_reminded(deliverable, member):
@@ -79,7 +83,8 @@ def test_officials_of_the_region_hear_of_overdue_items_once(
     [to_purchaser] = mails_to("buyer@example.cn")
     assert order.document_number in to_purchaser.body and deliverable.title in to_purchaser.body
     assert send_reminders(on=datetime.date(2026, 11, 3)).emails_sent == 0
-    assert ReminderLog.objects.filter(stage=ReminderLog.Stage.OVERDUE, recipient=purchaser).count() == 2
+    emailed = Notification.objects.filter(stage="overdue", recipient=purchaser, emailed_at__isnull=False)
+    assert emailed.count() == 2
 
 
 def test_reminder_in_the_recipients_language(deliverable, organization):
@@ -90,14 +95,14 @@ def test_reminder_in_the_recipients_language(deliverable, organization):
     [to_chinese] = mails_to("zh@example.cn")
     assert "Oct. 20, 2026" in to_english.body and "2026年10月20日" not in to_english.body
     assert "2026年10月20日" in to_chinese.body
-    assert ReminderLog.objects.filter(recipient=english).exists()
+    assert ReminderDigest.objects.filter(recipient=english).exists()
 
 
 def test_users_without_email_or_inactive_are_skipped(deliverable, organization):
     OrganizationMemberFactory(organization=organization, email="")
     OrganizationMemberFactory(organization=organization, email="gone@example.cn", is_active=False)
     assert send_reminders(on=datetime.date(2026, 10, 15)).emails_sent == 0
-    assert not ReminderLog.objects.exists()
+    assert not ReminderDigest.objects.exists()
 
 
 def test_a_new_member_gets_the_reminder_the_others_already_had(deliverable, member, organization):
