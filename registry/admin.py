@@ -17,18 +17,19 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from import_export.admin import ImportExportMixin
 from import_export.results import RowResult
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.permissions import is_registrar, is_superuser, scope_to_region, user_covers_region
 from core import spreadsheets
+from core.admin import SpreadsheetImportExportMixin
 from core.text import name_refusal
 from registry.models import (
     AnnualInspection,
     AnnualReport,
     CreditListing,
     Department,
+    FormerName,
     Organization,
     Penalty,
     Rating,
@@ -82,6 +83,19 @@ class AnnualInspectionInline(admin.TabularInline):
     model = AnnualInspection
     extra = 0
     fields = ("year", "result", "decided_on", "note")
+
+
+class FormerNameInline(admin.TabularInline):
+    """Former names are written by organization_rename (the organization's page): shown here, never edited."""
+
+    model = FormerName
+    extra = 0
+    fields = ("name", "changed_on")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 class RatingAdminForm(forms.ModelForm):
@@ -173,7 +187,7 @@ class OrganizationAdminForm(forms.ModelForm):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(ImportExportMixin, SimpleHistoryAdmin):
+class OrganizationAdmin(SpreadsheetImportExportMixin, SimpleHistoryAdmin):
     form = OrganizationAdminForm
     readonly_fields = STATUS_FIELDS
     list_display = ("name", "uscc", "org_type", "registration_authority", "region", "status")
@@ -181,10 +195,8 @@ class OrganizationAdmin(ImportExportMixin, SimpleHistoryAdmin):
     search_fields = ("name", "uscc")
     list_select_related = ("region", "registration_authority")
     autocomplete_fields = ("region", "registration_authority")
-    inlines = (AnnualInspectionInline, RatingInline, CreditListingInline)
+    inlines = (FormerNameInline, AnnualInspectionInline, RatingInline, CreditListingInline)
     resource_classes = [OrganizationResource]
-    import_formats = [spreadsheets.XLSXFormat, spreadsheets.CSVFormat]
-    export_formats = [spreadsheets.XLSXFormat, spreadsheets.CSVFormat]
 
     # Registrars (staff users with the registrar role) work on their own region; superusers on everything.
 
