@@ -62,6 +62,9 @@ def paginate_table(request, table, *, default: int = PER_PAGE) -> int:
     if isinstance(rows, QuerySet) and KeysetPaginator.supports(rows):
         paginator = KeysetPaginator(rows, per_page)
         page = paginator.page(request.GET.get("page", 1), request.GET.get(CURSOR_PARAMETER))
+        facts = getattr(type(table), "page_facts", None)  # core.tables.PageFactsTable: the shown rows' figures
+        if facts is not None:
+            facts(list(page.object_list))
         page.object_list = BoundRows(data=page.object_list, table=table)
         table.paginator, table.page = paginator, page
         return per_page
