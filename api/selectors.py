@@ -36,7 +36,7 @@ def _start_of(day: datetime.date) -> datetime.datetime:
 
 
 def _activity_since(day: datetime.date) -> Q:
-    """Contracts with a release dated `day` or later (see api.ocds for how each release is dated)."""
+    """Contracts with a release dated `day` or later (see api.ocds.releases for how each release is dated)."""
     today = timezone.localdate()
     contract = OuterRef("pk")
     overdue_since = Deliverable.objects.filter(

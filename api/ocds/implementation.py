@@ -1,0 +1,104 @@
+"""The implementation: milestones (deliverables) met, not met or scheduled, payments as transactions, finalized
+evaluations as documents and as the Qiyue extension's performanceEvaluations."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.urls import reverse
+from django.utils import timezone
+
+from api.ocds.parties import buyer_reference, supplier_reference
+from api.ocds.values import CLOSED_STATUSES, EVALUATION_TYPE, LANGUAGE, day_end, day_start, moment, money, period, zh
+from contracts.models import Contract, Deliverable, Payment
+from evaluations.models import Evaluation
+
+
+def milestone_status(deliverable: Deliverable, contract: Contract, today: datetime.date) -> str:
+    if deliverable.status == Deliverable.Status.ACCEPTED:
+        return "met"
+    if contract.status in CLOSED_STATUSES or deliverable.due_on < today:
+        return "notMet"
+    return "scheduled"
+
+
+def milestone(deliverable: Deliverable, status: str) -> dict:
+    data = {
+        "id": str(deliverable.pk),
+        "title": deliverable.title,
+        "type": "delivery",
+        "description": deliverable.description or None,
+        "dueDate": day_end(deliverable.due_on),
+        "status": status,
+    }
+    if status == "met" and deliverable.accepted_at is not None:
+        data["dateMet"] = moment(deliverable.accepted_at)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def payment_transaction(payment: Payment, contract: Contract) -> dict:
+    return {
+        "id": str(payment.instalment),
+        "date": day_start(payment.paid_on),
+        "value": money(payment.amount),
+        "payer": buyer_reference(contract),
+        "payee": supplier_reference(contract),
+    }
+
+
+def implementation_events(contract: Contract, today: datetime.date) -> list[datetime.date]:
+    """The days on which the implementation changed: payments, acceptances, deliverables falling overdue."""
+    days = [payment.paid_on for payment in contract.payments.all()]
+    days += [timezone.localtime(evaluation.finalized_at).date() for evaluation in finalized_evaluations(contract)]
+    for deliverable in contract.deliverables.all():
+        if deliverable.status == Deliverable.Status.ACCEPTED and deliverable.accepted_at is not None:
+            days.append(timezone.localtime(deliverable.accepted_at).date())
+        elif contract.is_active and deliverable.due_on < today:
+            days.append(deliverable.due_on + datetime.timedelta(days=1))
+    return days
+
+
+def finalized_evaluations(contract: Contract) -> list[Evaluation]:
+    """The contract's finalized (public) evaluations, oldest first (prefetched by api.selectors)."""
+    return [evaluation for evaluation in contract.evaluations.all() if evaluation.is_finalized]
+
+
+def evaluation_document(evaluation: Evaluation, base_url: str) -> dict:
+    return {
+        "id": f"evaluation-{evaluation.pk}",
+        "documentType": "physicalProgressReport",
+        "title": f"绩效评价报告（{zh(evaluation.get_kind_display())}）",
+        "url": base_url.rstrip("/") + reverse("evaluations:evaluation-report", args=[evaluation.pk]),
+        "datePublished": moment(evaluation.finalized_at),
+        "format": "application/pdf",
+        "language": LANGUAGE,
+    }
+
+
+def performance_evaluation(evaluation: Evaluation) -> dict:
+    """The result as the Qiyue extension's PerformanceEvaluation (api/ocds_extension)."""
+    return {
+        "id": str(evaluation.pk),
+        "type": EVALUATION_TYPE[evaluation.kind],
+        "typeDetails": zh(evaluation.get_kind_display()),
+        "period": period(evaluation.period_start_on, evaluation.period_end_on),
+        "date": moment(evaluation.finalized_at),
+        "score": float(evaluation.score),
+        "grade": evaluation.grade,
+        "gradeDetails": zh(evaluation.get_grade_display()),
+        "evaluatorCount": evaluation.evaluator_count,
+        "reportDocumentID": f"evaluation-{evaluation.pk}",
+    }
+
+
+def implementation(contract: Contract, today: datetime.date, *, as_signed: bool = False, base_url: str = "") -> dict:
+    deliverables = list(contract.deliverables.all())
+    if as_signed:
+        return {"milestones": [milestone(deliverable, "scheduled") for deliverable in deliverables]}
+    evaluations = finalized_evaluations(contract)
+    return {
+        "milestones": [milestone(item, milestone_status(item, contract, today)) for item in deliverables],
+        "transactions": [payment_transaction(payment, contract) for payment in contract.payments.all()],
+        "documents": [evaluation_document(evaluation, base_url) for evaluation in evaluations],
+        "performanceEvaluations": [performance_evaluation(evaluation) for evaluation in evaluations],
+    }
