@@ -86,13 +86,15 @@ def _cell_reader(model_field: models.Field, connection, date: datetime.datetime)
 class NewOrganizationWriter:
     """Writes new organizations and their history rows, one batch at a time.
 
-    The values come from the parsers already typed (text, ids, Decimal, date), so they go to the database as they are:
-    one prepared INSERT run over the batch on SQLite, multi-row INSERTs on a database server; only the columns that
-    need it pass through the field's get_db_prep_save. The history rows are then copied by the database
-    itself with INSERT … SELECT: exactly what simple-history's bulk_create_with_history writes (every tracked column,
-    history_type "+", the user, date and change reason). Going through Organization.objects.bulk_create and
-    bulk_create_with_history instead costs several times more per row in Python than the whole import may take
-    (docs/benchmarks.md has the figures).
+    The values come from the parsers already typed (text, ids, Decimal, date), so they go to the database as they
+    are: one prepared INSERT run over the batch on SQLite, COPY … FROM STDIN on PostgreSQL (psycopg 3 sends the rows
+    as one stream: no statement to parse, no parameters bound one by one), multi-row INSERTs on any other database
+    server; only the columns that need it pass through the field's get_db_prep_save. COPY runs inside the import's
+    transaction like any other statement, so a bad row later in the file still rolls everything back. The history
+    rows are then copied by the database itself with INSERT … SELECT: exactly what simple-history's
+    bulk_create_with_history writes (every tracked column, history_type "+", the user, date and change reason).
+    Going through Organization.objects.bulk_create and bulk_create_with_history instead costs several times more per
+    row in Python than the whole import may take (docs/benchmarks.md has the figures).
     """
 
     HISTORY_COLUMNS = ("history_date", "history_type", "history_user", "history_change_reason")
@@ -108,6 +110,11 @@ class NewOrganizationWriter:
         limit = connection.features.max_query_params
         self.rows_per_statement = max(1, limit // len(fields)) if limit else None
         self.in_process = connection.vendor == "sqlite"
+        self.copy_sql = (
+            f"COPY {table} ({', '.join(quote(column.column) for column in fields)}) FROM STDIN"
+            if connection.vendor == "postgresql"
+            else None
+        )
         history = get_history_model_for_model(Organization)
         tracked = [quote(column.column) for column in history.tracked_fields]
         extra = [quote(history._meta.get_field(name).column) for name in self.HISTORY_COLUMNS]
@@ -134,6 +141,11 @@ class NewOrganizationWriter:
             if self.in_process:
                 # SQLite runs in this process: one prepared statement run over the batch costs least.
                 cursor.executemany(self.insert_sql + self.row_placeholder, values)
+            elif self.copy_sql is not None:
+                # PostgreSQL: the batch as one COPY stream on the connection's own psycopg cursor.
+                with cursor.cursor.copy(self.copy_sql) as copy:
+                    for row in values:
+                        copy.write_row(row)
             else:
                 # A database server: each statement is a round trip, so as many rows per statement as allowed.
                 step = self.rows_per_statement or len(values)
