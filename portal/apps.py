@@ -6,6 +6,7 @@ THIRD_PARTY_APP_NAMES = {
     "django_tasks_database": _("后台任务"),
     "authtoken": _("接口令牌"),
     "rest_framework": _("开放接口框架"),
+    "axes": _("登录防护"),
 }
 
 

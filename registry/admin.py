@@ -17,12 +17,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from import_export.admin import ImportExportMixin
 from import_export.results import RowResult
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.permissions import is_registrar, is_superuser, scope_to_region, user_covers_region
 from core import spreadsheets
+from core.admin import SpreadsheetImportExportMixin
 from core.text import name_refusal
 from registry.models import (
     AnnualInspection,
@@ -173,7 +173,7 @@ class OrganizationAdminForm(forms.ModelForm):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(ImportExportMixin, SimpleHistoryAdmin):
+class OrganizationAdmin(SpreadsheetImportExportMixin, SimpleHistoryAdmin):
     form = OrganizationAdminForm
     readonly_fields = STATUS_FIELDS
     list_display = ("name", "uscc", "org_type", "registration_authority", "region", "status")
@@ -183,8 +183,6 @@ class OrganizationAdmin(ImportExportMixin, SimpleHistoryAdmin):
     autocomplete_fields = ("region", "registration_authority")
     inlines = (AnnualInspectionInline, RatingInline, CreditListingInline)
     resource_classes = [OrganizationResource]
-    import_formats = [spreadsheets.XLSXFormat, spreadsheets.CSVFormat]
-    export_formats = [spreadsheets.XLSXFormat, spreadsheets.CSVFormat]
 
     # Registrars (staff users with the registrar role) work on their own region; superusers on everything.
 

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class StatsConfig(AppConfig):
@@ -7,4 +8,4 @@ class StatsConfig(AppConfig):
     API read their figures from it."""
 
     name = "stats"
-    verbose_name = "Qiyue statistics"
+    verbose_name = _("统计分析")

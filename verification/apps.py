@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class VerificationConfig(AppConfig):
@@ -6,4 +7,4 @@ class VerificationConfig(AppConfig):
     /verify/ pages that check a document or an uploaded file against what was issued and published."""
 
     name = "verification"
-    verbose_name = "Qiyue verification"
+    verbose_name = _("文件核验")
