@@ -29,6 +29,7 @@ from registry.models import (
     AnnualReport,
     CreditListing,
     Department,
+    FormerName,
     Organization,
     Penalty,
     Rating,
@@ -82,6 +83,19 @@ class AnnualInspectionInline(admin.TabularInline):
     model = AnnualInspection
     extra = 0
     fields = ("year", "result", "decided_on", "note")
+
+
+class FormerNameInline(admin.TabularInline):
+    """Former names are written by organization_rename (the organization's page): shown here, never edited."""
+
+    model = FormerName
+    extra = 0
+    fields = ("name", "changed_on")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 class RatingAdminForm(forms.ModelForm):
@@ -181,7 +195,7 @@ class OrganizationAdmin(SpreadsheetImportExportMixin, SimpleHistoryAdmin):
     search_fields = ("name", "uscc")
     list_select_related = ("region", "registration_authority")
     autocomplete_fields = ("region", "registration_authority")
-    inlines = (AnnualInspectionInline, RatingInline, CreditListingInline)
+    inlines = (FormerNameInline, AnnualInspectionInline, RatingInline, CreditListingInline)
     resource_classes = [OrganizationResource]
 
     # Registrars (staff users with the registrar role) work on their own region; superusers on everything.

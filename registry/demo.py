@@ -157,9 +157,12 @@ def _register(spec: dict, departments: dict[str, Department], regions: dict[str,
     if organization is not None:
         return organization
     established_on = _day(spec["established_on"])
-    return services.organization_register(
+    # An organization that changed its name is registered under its first name and renamed, oldest change first.
+    former_names = spec.get("former_names", [])
+    names = [former["name"] for former in former_names] + [spec["name"]]
+    organization = services.organization_register(
         actor=actor,
-        name=spec["name"],
+        name=names[0],
         uscc=uscc,
         org_type=spec["org_type"],
         region=regions[spec["region"]],
@@ -174,6 +177,11 @@ def _register(spec: dict, departments: dict[str, Department], regions: dict[str,
         contact_email=f"nm{uscc[-7:].lower()}@example.cn",
         certificate_valid_until=_certificate_valid_until(established_on),
     )
+    for former, new_name in zip(former_names, names[1:], strict=True):
+        services.organization_rename(
+            actor=actor, organization=organization, name=new_name, changed_on=_day(former["changed_on"])
+        )
+    return organization
 
 
 def _report_figures(spec: dict, year: int) -> dict:

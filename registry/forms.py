@@ -122,6 +122,17 @@ class StatusChangeForm(forms.Form):
         ]
 
 
+class RenameForm(forms.Form):
+    name = forms.CharField(label=_("新名称"), max_length=200)
+    changed_on = forms.DateField(
+        label=_("名称变更日期"), widget=DateInput(), help_text=_("登记管理机关核准名称变更的日期")
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["changed_on"].initial = timezone.localdate()
+
+
 class InspectionForm(forms.Form):
     year = _model_field(AnnualInspection, "year")
     result = _model_field(AnnualInspection, "result")

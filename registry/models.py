@@ -161,8 +161,13 @@ class Organization(models.Model):
     name_pinyin = models.CharField(_("名称拼音"), max_length=255, blank=True, editable=False)
     search_document = models.TextField(_("检索文本"), blank=True, editable=False)
     search_tokens = models.TextField(_("检索分词"), blank=True, editable=False)
+    # The former names (FormerName), newest first, one a line: kept by organization_rename so that every writer of the
+    # search columns finds them without a query.
+    former_names_text = models.TextField(_("曾用名"), blank=True, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["updated_at", "name_pinyin", "search_document", "search_tokens"])
+    history = HistoricalRecords(
+        excluded_fields=["updated_at", "name_pinyin", "search_document", "search_tokens", "former_names_text"]
+    )
 
     # The texts /search/ looks in, besides the name's pinyin.
     SEARCH_FIELDS = ("name", "uscc", "legal_representative", "domicile", "supervisory_unit", "business_scope")
@@ -196,9 +201,12 @@ class Organization(models.Model):
 
     @classmethod
     def search_columns(cls, values) -> dict[str, str]:
-        """The derived columns for a row given as {field name: value} (every writer of organizations uses it)."""
+        """The derived columns for a row given as {field name: value} (every writer of organizations uses it); the
+        former names are searched like the name, pinyin and initials included."""
         name = values.get("name") or ""
-        document = search_document([values.get(field) or "" for field in cls.SEARCH_FIELDS], names=[name])
+        former = [line for line in (values.get("former_names_text") or "").splitlines() if line]
+        texts = [values.get(field) or "" for field in cls.SEARCH_FIELDS] + former
+        document = search_document(texts, names=[name, *former])
         return {
             "name_pinyin": pinyin_sort_key(name),
             "search_document": document,
@@ -208,6 +216,32 @@ class Organization(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status == self.Status.NORMAL
+
+    @property
+    def former_name_list(self) -> list[str]:
+        return [line for line in self.former_names_text.splitlines() if line]
+
+
+class FormerName(models.Model):
+    """A name the organization was registered under before (曾用名), kept when the registrar records a change of name
+    (organization_rename): the name and the day it stopped being used."""
+
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("社会组织"), on_delete=models.PROTECT, related_name="former_names"
+    )
+    name = models.CharField(_("曾用名"), max_length=200)
+    changed_on = models.DateField(_("名称变更日期"))
+    recorded_at = models.DateTimeField(_("登记时间"), default=timezone.now, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("曾用名")
+        verbose_name_plural = _("曾用名")
+        ordering = ["-changed_on", "-pk"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class AnnualInspection(models.Model):

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<str:uscc>/", views.OrganizationDetailView.as_view(), name="organization-detail"),
     path("<str:uscc>/report.pdf", views.organization_report, name="organization-report"),
     path("<str:uscc>/edit/", views.OrganizationEditView.as_view(), name="organization-edit"),
+    path("<str:uscc>/rename/", views.OrganizationRenameView.as_view(), name="organization-rename"),
     path("<str:uscc>/status/", views.OrganizationStatusView.as_view(), name="organization-status"),
     path("<str:uscc>/inspections/new/", views.InspectionCreateView.as_view(), name="inspection-create"),
     path("<str:uscc>/ratings/new/", views.RatingCreateView.as_view(), name="rating-create"),

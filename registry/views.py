@@ -49,6 +49,7 @@ from registry.forms import (
     PenaltyForm,
     PenaltyStatusForm,
     RatingForm,
+    RenameForm,
     StatusChangeForm,
 )
 from registry.models import Organization
@@ -166,6 +167,7 @@ class OrganizationDetailView(View):
         overdue = selectors.annual_report_overdue(on=today).filter(pk=organization.pk).first()
         context = {
             "organization": organization,
+            "former_names": list(organization.former_names.all()) if organization.former_names_text else [],
             "tabs": organization_tabs(organization, request.user),
             "annual_rows": [
                 {"year": year, "report": reports.get(year), "inspection": by_year.get(year)}
@@ -311,6 +313,23 @@ class OrganizationStatusView(OrganizationActionView):
             actor=self.request.user, organization=self.organization, **data
         )
         self.success_message = _("登记状态已变更为“%(status)s”。") % {"status": organization.get_status_display()}
+        return organization_url(organization)
+
+
+class OrganizationRenameView(OrganizationActionView):
+    """A change of name: the old name is kept as a former name (曾用名) with the date of the change."""
+
+    form_class = RenameForm
+    title = gettext_lazy("变更名称")
+
+    def perform(self, data):
+        old_name = self.organization.name
+        organization = services.organization_rename(actor=self.request.user, organization=self.organization, **data)
+        self.success_message = _("名称已变更为“%(name)s”，“%(old)s”记为曾用名。") % {
+            "name": organization.name,
+            "old": old_name,
+        }
+        warn_duplicate_name(self.request, organization)
         return organization_url(organization)
 
 

@@ -20,7 +20,7 @@ from api.serializers.common import (
     request_user,
 )
 from registry import permissions as registry_rules
-from registry.models import AnnualInspection, AnnualReport, CreditListing, Organization, Penalty, Rating
+from registry.models import AnnualInspection, AnnualReport, CreditListing, FormerName, Organization, Penalty, Rating
 
 # --- registry -------------------------------------------------------------------------------------------------------
 
@@ -78,6 +78,12 @@ class OrganizationSerializer(serializers.ModelSerializer):
     @extend_schema_field(OpenApiTypes.URI)
     def get_page_url(self, organization: Organization) -> str:
         return absolute_url(self, reverse("registry:organization-detail", args=[organization.uscc]))
+
+
+class FormerNameSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = FormerName
+        fields = ["name", "changed_on"]
 
 
 class RatingSerializer(serializers.ModelSerializer):
@@ -181,6 +187,7 @@ class AnnualReportSerializer(serializers.ModelSerializer):
 
 
 class OrganizationDetailSerializer(OrganizationSerializer):
+    former_names = FormerNameSerializer(many=True, read_only=True, help_text=_("曾用名（最近的在前）及名称变更日期"))
     ratings = RatingSerializer(many=True, read_only=True)
     inspections = InspectionSerializer(many=True, read_only=True)
     credit_listings = CreditListingSerializer(many=True, read_only=True)
@@ -190,6 +197,7 @@ class OrganizationDetailSerializer(OrganizationSerializer):
     class Meta(OrganizationSerializer.Meta):
         fields = [
             *OrganizationSerializer.Meta.fields,
+            "former_names",
             "ratings",
             "inspections",
             "credit_listings",

@@ -47,6 +47,7 @@ class OrganizationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiV
         queryset = registry_selectors.organization_list(user=self.request.user)
         if self.action != "list":
             queryset = queryset.prefetch_related(
+                "former_names",
                 Prefetch("ratings", queryset=Rating.objects.select_related("awarding_authority")),
                 "inspections",
                 Prefetch(

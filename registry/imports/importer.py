@@ -12,7 +12,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_update_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from core.spreadsheets import ImportFileError, RowError, cell_text, is_blank
 from core.spreadsheets import ImportResult as BaseImportResult
@@ -28,7 +28,7 @@ from registry.imports.checks import (
 from registry.imports.columns import HEADER_BY_FIELD, column_order, column_positions, open_table
 from registry.imports.lookups import Lookups
 from registry.imports.writer import BATCH_SIZE, NewOrganizationWriter, PendingRating, ratings_create
-from registry.models import Organization
+from registry.models import FormerName, Organization
 
 PROGRESS_EVERY = 5000
 
@@ -86,6 +86,7 @@ class _Importer:
         }
         creates: list[dict[str, Any]] = []
         updates: list[Organization] = []
+        former_names: list[FormerName] = []
         changed_fields: set[str] = set()
         for parsed in batch:
             values = parsed.model_values()
@@ -101,8 +102,16 @@ class _Importer:
             if not changes:
                 self.result.unchanged += 1
                 continue
+            if "name" in changes:
+                # A new name for a known code is a change of name: the old one is kept as a former name (曾用名).
+                former_names.append(
+                    FormerName(organization=organization, name=organization.name, changed_on=self.lookups.today)
+                )
+                organization.former_names_text = "\n".join([organization.name, *organization.former_name_list])
+                changes.append("former_names_text")
             for name in changes:
-                setattr(organization, name, values[name])
+                if name in values:
+                    setattr(organization, name, values[name])
             if "status" in changes:
                 organization.status_changed_on = self.lookups.today
                 organization.status_reason = self.status_reason
@@ -125,6 +134,14 @@ class _Importer:
                 updates,
                 Organization,
                 sorted(changed_fields | {"updated_at"}),
+                default_user=self.history_user,
+                default_change_reason=self.reason,
+                default_date=self.now,
+            )
+        if former_names:
+            bulk_create_with_history(
+                former_names,
+                FormerName,
                 default_user=self.history_user,
                 default_change_reason=self.reason,
                 default_date=self.now,

@@ -12,9 +12,9 @@ to the activity-abnormal list). It is accepted only where the service names the 
 (registration, rating, credit listing and removal); the permission check is skipped, the history row carries no
 user, and its change reason says that the system acted.
 
-Codes: `actor_required`, `not_registrar`, `region_not_covered`, `contact_fields_only`, `permission_denied`;
-`required`, `uscc_taken` and the codes of registry.uscc on `uscc`, `not_civil_affairs`, `authority_region`,
-`foundation_authority`, `date_in_future`, `before_establishment`, `negative`, `unknown_status`, `status_unchanged`,
+Codes: `actor_required`, `not_registrar`, `region_not_covered`, `contact_fields_only`, `permission_denied`; `required`,
+`uscc_taken` and the codes of registry.uscc on `uscc`, `not_civil_affairs`, `authority_region`, `foundation_authority`,
+`date_in_future`, `before_establishment`, `negative`, `unknown_status`, `status_unchanged`, `name_unchanged`,
 `before_previous`, `year_recorded`, `decided_too_early`, `not_active`, `authority_required`, `already_listed`,
 `listing_overlap`, `already_removed`, `before_listing`; penalties: `duplicate_decision_number`, `fine_without_amount`,
 `amount_not_allowed`, `before_decision`, `wrong_state`; annual reports: `year_not_over`, `year_reported`,
@@ -28,6 +28,7 @@ from registry.services.organizations import (
     REGISTRATION_FIELDS,
     organization_change_status,
     organization_register,
+    organization_rename,
     organization_update,
 )
 from registry.services.penalties import penalty_change_status, penalty_record
@@ -43,6 +44,7 @@ __all__ = [
     "inspection_record",
     "organization_change_status",
     "organization_register",
+    "organization_rename",
     "organization_update",
     "penalty_change_status",
     "penalty_record",

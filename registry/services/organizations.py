@@ -1,4 +1,5 @@
-"""Registering an organization, changing its registration data and its registration status."""
+"""Registering an organization, changing its registration data, its name (the old one kept as a former name) and its
+registration status."""
 
 from __future__ import annotations
 
@@ -12,9 +13,9 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import is_registrar, is_superuser
-from core.services import Refusals, render_message, require, save
+from core.services import Refusals, lock, render_message, require, save
 from core.text import name_refusal
-from registry.models import Department, Organization, Region
+from registry.models import Department, FormerName, Organization, Region
 from registry.permissions import can_edit_contact, can_manage_organization, can_register_in_region
 from registry.services.common import actor_department, add_date_refusals, add_refusal, require_actor
 from registry.services.rules import (
@@ -249,4 +250,51 @@ def organization_change_status(
     organization.status_reason = reason.strip()
     refusals.full_clean(organization)
     save(organization, actor=actor, reason=organization.status_reason, clean=False)
+    return organization
+
+
+@transaction.atomic
+def organization_rename(
+    *, actor, organization: Organization, name: str, changed_on: datetime.date | None
+) -> Organization:
+    """Record a change of name (名称变更) approved on `changed_on`: the old name is kept as a former name (曾用名) with
+    that date, stays searchable and is shown on the organization's page.
+
+    A correction of a misspelt name is organization_update; this service is for the organization's change of name.
+    Codes: `name_unchanged`, `required`, the codes of core.text.name_refusal, `date_in_future`, `before_establishment`,
+    `before_previous` (before the previous change of name).
+    """
+    require_actor(actor, _("名称变更需要由登记管理机关工作人员办理"))
+    require(can_manage_organization(actor, organization), _("您无权变更该社会组织的名称"))
+    lock(organization)
+    refusals = Refusals()
+    new_name, error = name_refusal(name or "", label=_("新名称"))
+    if error is not None:
+        refusals.extend(error, field="name")
+    elif new_name == organization.name:
+        refusals.add("name", _("新名称与现用名称相同，无需变更"), code="name_unchanged")
+    previous = organization.former_names.order_by("-changed_on").values_list("changed_on", flat=True).first()
+    if changed_on is None:
+        refusals.add("changed_on", _("请填写名称变更日期"), code="required")
+    else:
+        add_date_refusals(refusals, "changed_on", changed_on, _("名称变更日期"), organization=organization)
+        if previous is not None and changed_on < previous and "changed_on" not in refusals:
+            refusals.add(
+                "changed_on",
+                _("名称变更日期%(day)s早于上一次名称变更的日期%(previous)s"),
+                code="before_previous",
+                day=changed_on.isoformat(),
+                previous=previous.isoformat(),
+            )
+    refusals.raise_if_any()
+
+    old_name = organization.name
+    former = FormerName(organization=organization, name=old_name, changed_on=changed_on)
+    with translation.override(settings.LANGUAGE_CODE):
+        reason = render_message(_("名称变更：%(old)s → %(new)s"), {"old": old_name, "new": new_name})
+    save(former, actor=actor, reason=reason)
+    organization.name = new_name
+    organization.former_names_text = "\n".join([old_name, *organization.former_name_list])
+    refusals.full_clean(organization)
+    save(organization, actor=actor, reason=reason, clean=False)
     return organization

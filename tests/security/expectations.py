@@ -112,6 +112,11 @@ ROUTES = {
         SUPER | REGISTRARS_IN | MEMBER_IN,
         SUPER | REGISTRARS_IN | MEMBER_IN,
     ),
+    "registry:organization-rename": (
+        org,
+        SUPER | REGISTRARS_IN,
+        SUPER | REGISTRARS_IN,
+    ),
     "registry:organization-status": (
         org,
         SUPER | REGISTRARS_IN,
