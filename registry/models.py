@@ -192,7 +192,10 @@ class Organization(models.Model):
 
     def save(self, *args, **kwargs):
         # Keeping derived columns in step with their sources is storage, not a business rule.
-        for column, value in self.search_columns(self.__dict__).items():
+        values = self.__dict__
+        if "former_names_text" in self.get_deferred_fields():
+            values = {**values, "former_names_text": self.former_names_text}  # loaded, so the document keeps them
+        for column, value in self.search_columns(values).items():
             setattr(self, column, value)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:

@@ -76,6 +76,18 @@ def test_the_former_name_is_searched_with_its_pinyin(registrar, organization):
     assert "夕照养老服务站" in organization.search_document
 
 
+def test_refresh_search_keeps_the_former_names_in_the_document(registrar, organization):
+    from django.core.management import call_command
+
+    rename(registrar, organization)
+    Organization.objects.filter(pk=organization.pk).update(search_document="", search_tokens="")
+
+    call_command("refresh_search", stdout=open("/dev/null", "w"))
+
+    organization.refresh_from_db()
+    assert "夕照养老服务站" in organization.search_document and "xzylfwz" in organization.search_document
+
+
 def _condition(query):
     from core.search import search_condition, search_words
 

@@ -13,7 +13,7 @@ class Command(BaseCommand):
     help = "重新计算社会组织的拼音排序键和检索文本 / recompute the organizations' pinyin and search columns"
 
     def handle(self, *args, **options):
-        fields = ["pk", *Organization.SEARCH_FIELDS]
+        fields = ["pk", *Organization.SEARCH_FIELDS, "former_names_text"]
         changed = 0
         batch: list[Organization] = []
         rows = Organization.objects.order_by("pk").only(*fields, *Organization.SEARCH_COLUMNS)
