@@ -320,7 +320,7 @@ def test_records_admins_with_history(superuser_client):
     page = superuser_client.get(reverse("admin:registry_organization_change", args=[organization.pk]))
     assert page.status_code == 200
     content = page.content.decode()
-    for prefix in ("inspections", "ratings", "credit_listings"):
+    for prefix in ("former_names", "inspections", "ratings", "credit_listings"):
         assert f'name="{prefix}-TOTAL_FORMS"' in content
 
 
@@ -345,7 +345,7 @@ def admin_organization_data(bureau, **overrides) -> dict:
         "status_changed_on": "",
         "status_reason": "",
     }
-    for prefix in ("inspections", "ratings", "credit_listings"):
+    for prefix in ("former_names", "inspections", "ratings", "credit_listings"):
         data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
     return {**data, **overrides}
 
