@@ -195,7 +195,7 @@ class OrganizationAdmin(SpreadsheetImportExportMixin, SimpleHistoryAdmin):
     search_fields = ("name", "uscc")
     list_select_related = ("region", "registration_authority")
     autocomplete_fields = ("region", "registration_authority")
-    inlines = (FormerNameInline, AnnualInspectionInline, RatingInline, CreditListingInline)
+    inlines = (AnnualInspectionInline, RatingInline, CreditListingInline, FormerNameInline)
     resource_classes = [OrganizationResource]
 
     # Registrars (staff users with the registrar role) work on their own region; superusers on everything.
