@@ -13,3 +13,5 @@ from config.settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+# The site's routes plus the bare "hello" floor of bench/load.py.
+ROOT_URLCONF = "bench.urls"

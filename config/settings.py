@@ -160,6 +160,7 @@ MIDDLEWARE = [
     "core.middleware.OfficialIdleTimeoutMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "core.pagecache.PublicPageCacheMiddleware",
     # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -368,12 +369,25 @@ elif CACHE_URL == "" or CACHE_URL.startswith("db://"):
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": CACHE_URL.removeprefix("db://") or "qiyue_cache",
+            # Room for the public pages (core.pagecache) before Django culls a third of the entries.
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
         }
     }
 elif CACHE_URL == "locmem://":
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "qiyue"}}
 else:
     _refuse(f"CACHE_URL={CACHE_URL!r} is not redis://…, db:// or locmem:// / CACHE_URL 无效")
+
+# Anonymous public pages are kept whole in the cache for this many seconds (0: never), per path and query string,
+# language and day, and dropped by any write to the database (core.pagecache). Signed-in users are never served them.
+PUBLIC_PAGE_CACHE_SECONDS = _env_int("PUBLIC_PAGE_CACHE_SECONDS", 600)
+PUBLIC_PAGE_CACHE_VIEWS = [
+    "portal:home",
+    "registry:organization-list",
+    "registry:organization-detail",
+    "contracts:contract-list",
+    "contracts:contract-detail",
+]
 
 # The province this deployment serves (GB/T 2260 code): its leagues and cities head every region filter and the
 # public home's figures.

@@ -24,3 +24,6 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Tests run inside transactions that never commit, so no write would reach the page cache's generation: pages are
+# rendered afresh unless a test turns the cache on (tests/core/test_pagecache.py).
+PUBLIC_PAGE_CACHE_SECONDS = 0

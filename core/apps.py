@@ -17,9 +17,11 @@ class CoreConfig(AppConfig):
         from core import (
             checks,  # noqa: F401  (registers the deployment checks)
             numbers,
+            pagecache,
         )
 
         numbers.install()
+        pagecache.install()
         use_empty_choice_label()
 
 
