@@ -8,10 +8,11 @@ LOAD_PORT (8109) twice — once with the public page cache off (PUBLIC_PAGE_CACH
 and once with it on (the cache in Redis at LOAD_CACHE_URL, redis://127.0.0.1:6379/9 by default, or in the
 database when LOAD_CACHE_URL=db://) — and drives each with a bounded client: LOAD_CONCURRENCY (16) threads, each
 sending one request at a time over a fresh connection (a raw socket: the client's own cost stays small next to the
-server's on a shared machine). In each of LOAD_ROUNDS (3) rounds every target runs for LOAD_SECONDS (6 s) after a
-warm-up, the hello floor and the pages alternating, so each page is compared with the floor measured minutes apart
-at most. It prints, per page, requests/s (median of the rounds), the ratio to hello's, and p50/p95/p99 latency (all
-rounds' answers together); any answer other than 200 is counted as an error.
+server's on a shared machine). Every URL is fetched once first (templates loaded; with the cache on, every page
+kept), then each target runs LOAD_WARMUP (2 s). In each of LOAD_ROUNDS (3) rounds every target runs for
+LOAD_SECONDS (6 s), the hello floor first and then each page, so each page is compared with a floor measured a
+minute or two apart at most. It prints, per page, requests/s (median of the rounds), the ratio to hello's, and
+p50/p95/p99 latency (all rounds' answers together); any answer other than 200 is counted as an error.
 
 The pages: the home, the organization directory (first page, and a search), 40 organization pages, the contract list
 and 40 contract pages (detail pages rotate, so a cache holds 40 of each). Target: every page ≥ 1/3 of hello's
@@ -163,6 +164,10 @@ def _percentile(values: list[float], share: float) -> float:
 
 
 def _measure(targets: dict[str, list[str]]) -> dict[str, dict]:
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(CONCURRENCY) as pool:  # every URL once (templates loaded, cache filled when it is on)
+        list(pool.map(_fetch, [_request(path) for paths in targets.values() for path in paths]))
     for paths in targets.values():
         _run(paths, WARMUP)
     results = {name: {"rates": [], "latencies": [], "errors": 0, "answers": 0} for name in targets}

@@ -6,10 +6,13 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.views.generic import TemplateView
 
 from accounts.permissions import is_official, is_superuser
+from core import pagecache
 from core.services import today
 from notifications import todo
 from portal.dashboard import home_dashboard, home_year
@@ -26,7 +29,15 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         year = home_year(self.request.GET.get("year"), timezone.localdate())
-        return {**super().get_context_data(**kwargs), "dashboard": home_dashboard(year=year)}
+        # The figures and charts are the costly part (aggregates, pygal): computed only when their fragment is not
+        # in the cache (core.pagecache.fragment: thrown away by any write).
+        dashboard = SimpleLazyObject(lambda: home_dashboard(year=year))
+        statistics = pagecache.fragment(
+            "home-statistics",
+            year,
+            render=lambda: render_to_string("portal/includes/home_statistics.html", {"dashboard": dashboard}),
+        )
+        return {**super().get_context_data(**kwargs), "dashboard": dashboard, "home_statistics": statistics}
 
 
 class SearchView(TemplateView):

@@ -269,3 +269,21 @@ def test_the_cache_is_off_at_zero(settings, contract):
 )
 def test_which_statements_throw_the_pages_away(sql, writes):
     assert pagecache.writes_public_data(sql) is writes
+
+
+def organizations_figure(text: str) -> int:
+    return int(re.search(r'data-testid="stat-organizations".*?fs-3 fw-semibold">(\d+)<', text, re.DOTALL).group(1))
+
+
+def test_the_home_figures_are_kept_for_signed_in_users_until_a_write_commits(client, committed):
+    client.force_login(RegistrarFactory(department__region=region("150100")))
+    response, text = fetch(client, reverse("portal:home"))
+    assert "X-Page-Cache" not in response and 'data-testid="user-menu"' in text
+    assert organizations_figure(text) == 0
+
+    OrganizationFactory(region=region("150200"))  # written, not committed: the kept figures stand
+    assert organizations_figure(fetch(client, reverse("portal:home"))[1]) == 0
+
+    with committed():
+        OrganizationFactory(region=region("150200"))
+    assert organizations_figure(fetch(client, reverse("portal:home"))[1]) == 2

@@ -10,6 +10,7 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
+from core import pagecache
 from portal.generator import PROFILES, GenerationRefused, generate
 
 DEFAULT_SEED = 20261206
@@ -48,6 +49,8 @@ class Command(BaseCommand):
             )
         except GenerationRefused as refusal:
             raise CommandError(str(refusal)) from refusal
+        # COPY bypasses the page cache's watcher: the cached public pages go.
+        pagecache.invalidate()
         if options["verbosity"]:
             for line in report.lines():
                 self.stdout.write(line)
