@@ -24,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import os
+import signal
 import socket
 import statistics
 import subprocess
@@ -152,8 +153,12 @@ def _server(extra_env: dict[str, str]):
             raise RuntimeError(f"gunicorn did not answer on port {PORT}")
         yield
     finally:
-        process.terminate()
-        process.wait(timeout=30)
+        process.send_signal(signal.SIGQUIT)  # gunicorn's quick shutdown: a slow request is not waited for
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 def _percentile(values: list[float], share: float) -> float:
@@ -211,6 +216,8 @@ def main() -> None:
     from django.conf import settings
     from django.core.management import call_command
 
+    # Stopped with SIGTERM, the run still stops its gunicorn (the `finally` of _server).
+    signal.signal(signal.SIGTERM, lambda *_args: sys.exit(143))
     if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         print("bench/load.py needs PostgreSQL: DATABASE_URL=postgres://…")
         return
@@ -227,5 +234,5 @@ def main() -> None:
         client_cpu = time.process_time()
         with _server(env):
             results = _measure(targets)
-        _report(f"{mode} (CACHE_URL={env.get('CACHE_URL', 'database')})", results)
-        print(f"client CPU: {time.process_time() - client_cpu:.1f} s")
+            _report(f"{mode} (CACHE_URL={env.get('CACHE_URL', 'database')})", results)
+            print(f"client CPU: {time.process_time() - client_cpu:.1f} s", flush=True)
