@@ -1,9 +1,11 @@
 """Bulk exports of contracts and evaluation results for officials, as xlsx or csv.
 
 `export_create` records the request; an export of at most settings.EXPORT_BACKGROUND_THRESHOLD rows is built at once,
-a larger one by the `build_export` task below once the request's transaction commits (django-tasks: the
-immediate backend builds it right away, the database backend when `manage.py db_worker` runs). Either way the file is
-kept with the Export row and only its requester may download it.
+a larger one by the `build_export` task below once the request's transaction commits (django-tasks: in production
+the database backend, run by `manage.py db_worker` beside gunicorn; the immediate backend, for development and
+tests, builds it right away). The rows stream from the database into a temporary file and the file into storage
+(settings.STORAGES["default"]: a local folder or S3-compatible storage), so memory stays flat whatever the rows; the
+file is kept with the Export row, any web process serves it from storage, and only its requester may download it.
 
 Rows are what the requester may see: contracts through contracts.selectors.contract_list_for (drafts of their own
 region for purchasers), evaluation results through evaluations.selectors.evaluation_list_public (finalized only).
@@ -13,12 +15,14 @@ Column headers are written in the requester's language.
 from __future__ import annotations
 
 import logging
+import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import BinaryIO
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
+from django.core.files import File
 from django.db import transaction
 from django.db.models import QuerySet
 from django.urls import reverse
@@ -32,7 +36,7 @@ from api.filters import ContractApiFilter, EvaluationApiFilter
 from api.models import Export
 from api.permissions import can_request_export
 from contracts.selectors import contract_list_for
-from core.spreadsheets import csv_lines, xlsx_bytes
+from core.spreadsheets import write_csv, write_xlsx
 from evaluations.selectors import evaluation_list_public
 from notifications.models import Notification
 from notifications.services import notify
@@ -128,11 +132,26 @@ def export_headers(kind: str) -> list[str]:
     return [str(column.label) for column in COLUMNS[kind]]
 
 
-def _content(kind: str, file_format: str, rows: Iterable[list]) -> bytes:
+def write_export_file(handle: BinaryIO, kind: str, file_format: str, rows: Iterable[list]) -> None:
+    """Write the rows into `handle` as they come (csv a chunk at a time, xlsx in openpyxl's write-only mode)."""
     headers = export_headers(kind)
     if file_format == Export.Format.CSV:
-        return "".join(csv_lines(headers, rows)).encode("utf-8")
-    return xlsx_bytes(headers, rows, title=str(SHEET_TITLES[kind]))
+        write_csv(handle, headers, rows)
+    else:
+        write_xlsx(handle, headers, rows, title=str(SHEET_TITLES[kind]))
+
+
+class _Counted:
+    """Rows passed through unchanged, counted on the way."""
+
+    def __init__(self, rows: Iterable[list]):
+        self.rows = rows
+        self.count = 0
+
+    def __iter__(self) -> Iterator[list]:
+        for row in self.rows:
+            self.count += 1
+            yield row
 
 
 @transaction.atomic
@@ -164,9 +183,13 @@ def export_build(export: Export) -> Export:
     try:
         with translation.override(export.requester.language or settings.LANGUAGE_CODE):
             queryset = export_rows_queryset(kind=export.kind, filters=export.filters, user=export.requester)
-            rows = list(export_rows(export.kind, queryset))
-            content = _content(export.kind, export.file_format, rows)
-            export.file.save(f"{export.kind}.{export.file_format}", ContentFile(content), save=False)
+            rows = _Counted(export_rows(export.kind, queryset))
+            # Rows stream from a server-side cursor into a local temporary file, which storage then copies (a local
+            # folder or an S3 bucket, see STORAGE_URL) a chunk at a time: memory does not grow with the rows.
+            with tempfile.TemporaryFile() as handle:
+                write_export_file(handle, export.kind, export.file_format, rows)
+                handle.seek(0)
+                export.file.save(f"{export.kind}.{export.file_format}", File(handle), save=False)
     except Exception as error:  # the row records the failure; the worker's log keeps the traceback
         logger.exception("export %s failed", export.pk)
         export.status = Export.Status.FAILED
@@ -175,7 +198,7 @@ def export_build(export: Export) -> Export:
         export.save(update_fields=["status", "error", "finished_at"])
         _announce(export)
         return export
-    export.row_count = len(rows)
+    export.row_count = rows.count
     export.status = Export.Status.READY
     export.finished_at = timezone.now()
     export.error = ""

@@ -2,10 +2,13 @@
 format, gzip-compressed, written in a streaming way so memory stays flat whatever the number of contracts.
 
 `write_dump(folder, base_url)` builds the four files (`releases.jsonl.gz`, `release-package.json.gz`,
-`records.jsonl.gz`, `record-package.json.gz`) plus `manifest.json` (when, how many, SHA-256 of each file). Each file is
-written under a temporary name and renamed when complete, so a download never sees half a file. `manage.py ocds_dump`
-runs it (daily); `build_ocds_dump` is the same as a background task, queued on request from the open-data page.
-`/api/v1/ocds/dump/<file>` serves what was built.
+`records.jsonl.gz`, `record-package.json.gz`) plus `manifest.json` (when, how many, SHA-256 of each file) in a local
+folder. Each file is written under a temporary name and renamed when complete. `publish_dump(base_url)` builds them in
+a temporary folder and copies them into the default storage (MEDIA_ROOT, or S3-compatible storage with STORAGE_URL),
+each build under a folder of its own (`ocds/<build>/…`), then replaces `ocds/manifest.json`, which names the stored
+files, and only then removes the previous build: a download never sees half a file, and every web process serves the
+same build. `manage.py ocds_dump` publishes (daily); `build_ocds_dump` is the same as a background task, queued on
+request from the open-data page. `/api/v1/ocds/dump/<file>` serves what was published.
 """
 
 from __future__ import annotations
@@ -15,11 +18,15 @@ import gzip
 import hashlib
 import json
 import os
+import tempfile
+import uuid
 from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
 
-from django.conf import settings
+from django.core.files import File
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.utils import timezone
 from django_tasks import task
 
@@ -36,8 +43,7 @@ MANIFEST = "manifest.json"
 CHUNK = 200
 
 
-def dump_folder() -> Path:
-    return Path(settings.MEDIA_ROOT) / "ocds"
+STORED_MANIFEST = f"ocds/{MANIFEST}"
 
 
 def _dumps(value) -> str:
@@ -111,15 +117,50 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def read_manifest(folder: Path | None = None) -> dict | None:
-    path = (folder or dump_folder()) / MANIFEST
-    if not path.is_file():
+def publish_dump(base_url: str, *, now: datetime.datetime | None = None) -> dict:
+    """Build the files and publish them in the default storage; returns the published manifest."""
+    previous = read_manifest()
+    build = f"{timezone.now():%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
+    with tempfile.TemporaryDirectory() as folder:
+        manifest = write_dump(Path(folder), base_url, now=now)
+        for name, details in manifest["files"].items():
+            with (Path(folder) / name).open("rb") as handle:
+                details["stored_name"] = default_storage.save(f"ocds/{build}/{name}", File(handle))
+    content = json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8")
+    if default_storage.exists(STORED_MANIFEST):
+        default_storage.delete(STORED_MANIFEST)
+    default_storage.save(STORED_MANIFEST, ContentFile(content))
+    kept = {details["stored_name"] for details in manifest["files"].values()}
+    for details in (previous or {}).get("files", {}).values():
+        stored_name = details.get("stored_name")
+        if stored_name and stored_name not in kept and default_storage.exists(stored_name):
+            default_storage.delete(stored_name)
+    return manifest
+
+
+def read_manifest() -> dict | None:
+    """The published manifest (with each file's `stored_name`), or None before the first publication."""
+    try:
+        with default_storage.open(STORED_MANIFEST, "rb") as handle:
+            return json.loads(handle.read().decode("utf-8"))
+    except FileNotFoundError:
         return None
-    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def open_published(name: str):
+    """The published file `name` opened for reading from storage, or None."""
+    manifest = read_manifest()
+    stored_name = ((manifest or {}).get("files", {}).get(name) or {}).get("stored_name")
+    if not stored_name:
+        return None
+    try:
+        return default_storage.open(stored_name, "rb")
+    except FileNotFoundError:
+        return None
 
 
 @task()
 def build_ocds_dump(base_url: str) -> dict:
-    """The background task: rebuild the bulk files; returns the manifest's counts."""
-    manifest = write_dump(dump_folder(), base_url)
+    """The background task: rebuild and publish the bulk files; returns the manifest's counts."""
+    manifest = publish_dump(base_url)
     return {key: manifest[key] for key in ("publishedDate", "contracts", "releases", "records")}

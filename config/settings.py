@@ -17,6 +17,8 @@ from urllib.parse import urlsplit
 import dj_database_url
 import dj_email_url
 
+from core.deployment import storage_from_url
+
 # openpyxl writes with its own XML writer even though lxml is installed (python-docx and the OCDS validator need lxml):
 # its lxml writer treats line breaks in cell text differently. Set before anything imports openpyxl.
 os.environ.setdefault("OPENPYXL_LXML", "False")
@@ -261,8 +263,16 @@ WHITENOISE_USE_FINDERS = DEBUG
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Uploaded and generated files (evidence, scans, exports, OCDS bulk files) go through Django's storage API: the local
+# folder MEDIA_ROOT by default (a shared volume when several hosts serve), S3-compatible object storage through
+# django-storages when STORAGE_URL=s3://bucket/prefix?endpoint_url=… (core.deployment.storage_from_url).
+try:
+    _default_storage = storage_from_url(os.environ.get("STORAGE_URL", ""))
+except ValueError as exc:
+    _default_storage = {}
+    _refuse(f"STORAGE_URL cannot be used: {exc} / STORAGE_URL 无效")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _default_storage,
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -461,11 +471,12 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-TASKS = {
-    "default": {
-        "BACKEND": _env_dotted_path("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend"),
-    }
-}
+# Background work (django-tasks): with DEBUG off, tasks are rows in the database that `manage.py db_worker` processes
+# run beside gunicorn, so no request builds a large export itself; with DEBUG on (`make run`) they run at once.
+_tasks_default = (
+    "django_tasks.backends.immediate.ImmediateBackend" if DEBUG else "django_tasks_db.backend.DatabaseBackend"
+)
+TASKS = {"default": {"BACKEND": _env_dotted_path("TASKS_BACKEND", _tasks_default)}}
 # The public directory's csv/xlsx export: at most this many rows, and this many exports per client per minute.
 DIRECTORY_EXPORT_MAX_ROWS = _env_int("DIRECTORY_EXPORT_MAX_ROWS", 20_000, minimum=1)
 DIRECTORY_EXPORTS_PER_MINUTE = _env_int("DIRECTORY_EXPORTS_PER_MINUTE", 5, minimum=1)

@@ -21,3 +21,39 @@ def sqlite_in_production(app_configs=None, **kwargs):
             id=SQLITE_IN_PRODUCTION,
         )
     ]
+
+
+TASKS_RUN_IN_REQUESTS = "qiyue.W002"
+CACHE_PER_PROCESS = "qiyue.W003"
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def tasks_run_in_requests(app_configs=None, **kwargs):
+    """The immediate task backend runs background work inside the request that asks for it: a large export would be
+    built by a web process, past its timeout."""
+    backend = settings.TASKS.get("default", {}).get("BACKEND", "")
+    if settings.DEBUG or not backend.endswith("ImmediateBackend"):
+        return []
+    return [
+        checks.Warning(
+            "DEBUG is off and background tasks run inside requests (the immediate backend).",
+            hint="Leave TASKS_BACKEND unset (the database backend) and run `manage.py db_worker` beside gunicorn "
+            "(README: Running at scale).",
+            id=TASKS_RUN_IN_REQUESTS,
+        )
+    ]
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def cache_per_process(app_configs=None, **kwargs):
+    """A per-process cache gives every gunicorn worker its own rate-limit counters."""
+    backend = settings.CACHES.get("default", {}).get("BACKEND", "")
+    if settings.DEBUG or not backend.endswith("LocMemCache"):
+        return []
+    return [
+        checks.Warning(
+            "DEBUG is off and the cache is kept per process (locmem://): rate limits count per worker.",
+            hint="Set CACHE_URL=redis://… (or leave it empty for the database) so every process counts the same.",
+            id=CACHE_PER_PROCESS,
+        )
+    ]

@@ -11,6 +11,8 @@ start of a cell (`clip`).
 
 Writing: `xlsx_bytes`, `write_table` and `csv_lines` write every text that a spreadsheet would run as a formula
 (starting with = + - @, a tab or a carriage return) as literal text, so an export never carries a live formula.
+Large files are written into a file with flat memory: `write_xlsx` (openpyxl write-only) and `write_csv`, whose
+`csv_chunks` also feed streaming responses a block of lines at a time.
 `XLSXFormat` and `CSVFormat` are the admin's import-export formats (django-import-export): they read like the
 library's and write through `xlsx_bytes` and `csv_lines`, so the admin's exports are formula-safe the same way.
 """
@@ -28,7 +30,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -303,6 +305,32 @@ def csv_lines(headers: Sequence[Any], rows: Iterable[Sequence[Any]]) -> Iterator
         yield writer.writerow([_csv_value(value) for value in row])
 
 
+CSV_CHUNK_CHARS = 64 * 1024
+
+
+def csv_chunks(
+    headers: Sequence[Any], rows: Iterable[Sequence[Any]], *, chunk_chars: int = CSV_CHUNK_CHARS
+) -> Iterator[str]:
+    """The CSV text of `csv_lines` in pieces of about `chunk_chars` characters: a streaming response or a file gets
+    one write per piece, not one per line."""
+    pending: list[str] = []
+    size = 0
+    for line in csv_lines(headers, rows):
+        pending.append(line)
+        size += len(line)
+        if size >= chunk_chars:
+            yield "".join(pending)
+            pending, size = [], 0
+    if pending:
+        yield "".join(pending)
+
+
+def write_csv(handle: BinaryIO, headers: Sequence[Any], rows: Iterable[Sequence[Any]]) -> None:
+    """Write the CSV (UTF-8 with a byte-order mark) into a binary file a chunk at a time: flat memory."""
+    for chunk in csv_chunks(headers, rows):
+        handle.write(chunk.encode("utf-8"))
+
+
 def _set_value(cell, value: Any, *, number_format: str | None = None) -> None:
     """Give an openpyxl cell its value the formula-safe way: text is always text, numbers and dates formatted."""
     if isinstance(value, bool):
@@ -327,7 +355,15 @@ def _set_value(cell, value: Any, *, number_format: str | None = None) -> None:
 
 
 def xlsx_bytes(headers: Sequence[Any], rows: Iterable[Sequence[Any]], *, title: str) -> bytes:
-    """An Excel workbook written row by row (openpyxl write-only mode): flat memory however many rows."""
+    """An Excel workbook written row by row (openpyxl write-only mode), returned as bytes (for small files)."""
+    buffer = io.BytesIO()
+    write_xlsx(buffer, headers, rows, title=title)
+    return buffer.getvalue()
+
+
+def write_xlsx(target: BinaryIO, headers: Sequence[Any], rows: Iterable[Sequence[Any]], *, title: str) -> None:
+    """Write an Excel workbook into a binary file row by row (openpyxl write-only mode: the rows go to a temporary
+    file as they come, then into the archive), so memory does not grow with the rows."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title[:31])
     sheet.freeze_panes = "A2"
@@ -342,9 +378,7 @@ def xlsx_bytes(headers: Sequence[Any], rows: Iterable[Sequence[Any]], *, title: 
     sheet.append([cell(header) for header in headers])
     for row in rows:
         sheet.append([cell(value) for value in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    workbook.save(target)
 
 
 def write_cell(sheet: Worksheet, row: int, column: int, value: Any, *, number_format: str | None = None):

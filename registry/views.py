@@ -9,11 +9,12 @@ registrars' forms are core.views.ServiceFormView pages (templates/includes/servi
 from __future__ import annotations
 
 import datetime
+import tempfile
 
 from django.conf import settings
 from django.contrib import messages
 from django.forms.models import model_to_dict
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,8 +27,8 @@ from django_tables2 import RequestConfig
 
 from accounts import ratelimit
 from core.clients import client_address
-from core.spreadsheets import XLSX_CONTENT_TYPE, csv_lines, xlsx_bytes
-from core.views import ServiceFormView, bytes_response, pdf_response, render_list_page
+from core.spreadsheets import XLSX_CONTENT_TYPE, csv_chunks, write_xlsx
+from core.views import ServiceFormView, pdf_response, render_list_page
 from registry import selectors, services
 from registry.access import (
     access_annual_report_for_review,
@@ -111,7 +112,7 @@ class OrganizationListView(View):
 
     def export_csv(self, queryset) -> StreamingHttpResponse:
         response = StreamingHttpResponse(
-            csv_lines(export_headers(), export_rows(queryset)), content_type="text/csv; charset=utf-8"
+            csv_chunks(export_headers(), export_rows(queryset)), content_type="text/csv; charset=utf-8"
         )
         response["Content-Disposition"] = content_disposition_header(True, self._filename("csv"))
         return response
@@ -144,9 +145,13 @@ class OrganizationListView(View):
             return redirect(f"{request.path}?{query.urlencode()}")
         return None
 
-    def export_xlsx(self, queryset) -> HttpResponse:
-        content = xlsx_bytes(export_headers(), export_rows(queryset), title=_("社会组织名录"))
-        return bytes_response(content, self._filename("xlsx"), XLSX_CONTENT_TYPE)
+    def export_xlsx(self, queryset) -> FileResponse:
+        # Written into a temporary file (write-only workbook, rows streamed from the database), then sent from it:
+        # memory stays flat up to the row cap. FileResponse closes (and so removes) the file when it is sent.
+        handle = tempfile.TemporaryFile()
+        write_xlsx(handle, export_headers(), export_rows(queryset), title=_("社会组织名录"))
+        handle.seek(0)
+        return FileResponse(handle, as_attachment=True, filename=self._filename("xlsx"), content_type=XLSX_CONTENT_TYPE)
 
 
 class OrganizationDetailView(View):

@@ -194,6 +194,7 @@ class OcdsDumpView(APIView):
         if manifest is None:
             raise ApiError.not_found(_("批量数据文件尚未生成。"))
         for name, details in manifest["files"].items():
+            details.pop("stored_name", None)  # where storage keeps it is no business of the reader
             details["url"] = request.build_absolute_uri(reverse("api:ocds-dump-file", args=[name]))
         return Response(manifest)
 
@@ -219,7 +220,7 @@ def ocds_dump_file(request, name: str):
     """One built bulk file."""
     if name not in ocds_dump.FILES:
         raise Http404
-    path = ocds_dump.dump_folder() / name
-    if not path.is_file():
+    handle = ocds_dump.open_published(name)
+    if handle is None:
         raise Http404
-    return FileResponse(path.open("rb"), as_attachment=True, filename=name, content_type="application/gzip")
+    return FileResponse(handle, as_attachment=True, filename=name, content_type="application/gzip")

@@ -8,7 +8,9 @@ import io
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
 from django.test import Client
+from django_tasks_db.models import DBTaskResult
 from openpyxl import load_workbook
 
 from api import exports
@@ -76,7 +78,8 @@ def test_task_builds_a_queued_export(settings, users, signed_contract):
     result = build_export.enqueue(export.pk)
     assert result.return_value == {"status": "ready", "rows": 1}
     export.refresh_from_db()
-    workbook = load_workbook(export.file.path, read_only=True)
+    with export.file.open("rb") as handle:
+        workbook = load_workbook(io.BytesIO(handle.read()), read_only=True)
     sheet = workbook.active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0] == "合同编号"
@@ -147,3 +150,64 @@ def test_only_the_requester_downloads(users, signed_contract):
         assert logged_in(users[role]).get(url).status_code == 404
     other_page = logged_in(users["other_purchaser"]).get("/exports/").content.decode()
     assert url not in other_page
+
+
+def test_above_the_threshold_the_request_only_queues_and_a_db_worker_builds_it(
+    settings, users, department, organization, signed_contract, django_capture_on_commit_callbacks
+):
+    """With the database backend (production's), the request that asks for a large export records it and queues a
+    task row; the file is written by `manage.py db_worker`, into storage, and downloaded from there."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
+    settings.EXPORT_BACKGROUND_THRESHOLD = 2
+    for _ in range(3):
+        SignedContractFactory(department=department, organization=organization)
+    client = logged_in(users["purchaser"])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/exports/", {"kind": "contracts", "file_format": "xlsx"})
+    assert response.status_code == 302
+    export = Export.objects.get()
+    assert export.in_background and export.status == Export.Status.PENDING and not export.file
+    task = DBTaskResult.objects.get()
+    assert task.task_path == "api.exports.build_export" and task.args_kwargs["args"] == [export.pk]
+    assert client.get(f"/exports/{export.pk}/download/").status_code == 404  # nothing to download yet
+
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+
+    export.refresh_from_db()
+    task.refresh_from_db()
+    assert task.status == "SUCCESSFUL"
+    assert export.status == Export.Status.READY and export.row_count == 4
+    assert export.file.name.startswith("exports/") and export.file.storage.exists(export.file.name)
+    download = client.get(f"/exports/{export.pk}/download/")
+    assert download.status_code == 200
+    sheet = load_workbook(io.BytesIO(b"".join(download.streaming_content)), read_only=True).active
+    numbers = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert len(numbers) == 4 and signed_contract.number in numbers
+
+
+def test_a_large_csv_export_is_written_in_chunks_not_lines(settings, users, department, organization):
+    """The csv file is written a block of lines at a time and holds every row once."""
+    settings.EXPORT_BACKGROUND_THRESHOLD = 0
+    contracts = [SignedContractFactory(department=department, organization=organization) for _ in range(30)]
+    writes = []
+    original = exports.write_csv
+
+    def counting_write_csv(handle, headers, rows):
+        class Counting:
+            def write(self, data):
+                writes.append(len(data))
+                return handle.write(data)
+
+        return original(Counting(), headers, rows)
+
+    exports.write_csv = counting_write_csv
+    try:
+        export = exports.export_create(actor=users["purchaser"], kind="contracts", file_format="csv")
+        build_export.enqueue(export.pk)
+    finally:
+        exports.write_csv = original
+    export.refresh_from_db()
+    rows = csv_rows(export)
+    assert sorted(row[0] for row in rows[1:]) == sorted(contract.number for contract in contracts)
+    assert len(writes) == 1  # 31 lines, far below one 64 KiB block: a single write

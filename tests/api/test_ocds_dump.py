@@ -15,7 +15,7 @@ from django.core.management import call_command
 from rest_framework.test import APIClient
 
 from api import ocds
-from api.ocds_dump import write_dump
+from api.ocds_dump import publish_dump, write_dump
 from api.ocds_validation import STANDARD_ZIP, cove_findings, validate_package
 from tests.api.conftest import client_for
 from tests.factories import DeliverableFactory, SignedContractFactory
@@ -98,3 +98,27 @@ def test_rebuild_on_request_is_for_officials(contracts, settings, tmp_path, user
         response = client_for(users["purchaser"]).post("/api/v1/ocds/dump/")
     assert response.status_code == 202
     assert APIClient().get("/api/v1/ocds/dump/").json()["contracts"] == len(contracts)
+
+
+def test_publishing_goes_through_storage_and_replaces_the_previous_build(contracts, settings, tmp_path):
+    """Each build lands in storage under its own folder; the manifest names it, the previous build is removed once
+    the new manifest is in place, and the API serves the latest one without revealing where it is stored."""
+    settings.MEDIA_ROOT = tmp_path
+    first = publish_dump(BASE)
+    first_names = {details["stored_name"] for details in first["files"].values()}
+    assert all(name.startswith("ocds/") and (tmp_path / name).is_file() for name in first_names)
+    SignedContractFactory(department=contracts[0].department, organization=contracts[0].organization)
+
+    second = publish_dump(BASE)
+    second_names = {details["stored_name"] for details in second["files"].values()}
+    assert second["contracts"] == len(contracts) + 1
+    assert not first_names & second_names
+    assert not any((tmp_path / name).exists() for name in first_names)  # the previous build is gone
+    assert json.loads((tmp_path / "ocds" / "manifest.json").read_text(encoding="utf-8")) == second
+
+    listing = APIClient().get("/api/v1/ocds/dump/").json()
+    assert listing["contracts"] == len(contracts) + 1
+    assert all("stored_name" not in details for details in listing["files"].values())
+    response = APIClient().get("/api/v1/ocds/dump/records.jsonl.gz")
+    assert response.status_code == 200
+    assert gzip.decompress(b"".join(response.streaming_content)).count(b"\n") == len(contracts) + 1

@@ -13,13 +13,16 @@ from openpyxl import Workbook, load_workbook
 from core.spreadsheets import (
     ImportFileError,
     cell_text,
+    csv_chunks,
     csv_encoding,
     csv_lines,
     is_blank,
     normalize_header,
     open_table,
     workbook_bytes,
+    write_csv,
     write_table,
+    write_xlsx,
     xlsx_bytes,
 )
 
@@ -94,3 +97,31 @@ def test_unknown_or_missing_files_are_refused(tmp_path):
         (tmp_path / "b.xlsx").write_text("not a workbook")
         with open_table(tmp_path / "b.xlsx"):
             pass
+
+
+def test_csv_chunks_group_lines_into_blocks_with_the_same_text():
+    rows = [[f"阳光{number}", Decimal(number), datetime.date(2026, 1, 2)] for number in range(2000)]
+    lines = list(csv_lines(["名称", "金额", "日期"], rows))
+    chunks = list(csv_chunks(["名称", "金额", "日期"], rows, chunk_chars=4096))
+    assert "".join(chunks) == "".join(lines)
+    assert len(chunks) < len(lines) / 50
+    assert all(len(chunk) >= 4096 for chunk in chunks[:-1])
+    assert list(csv_chunks(["名称"], [])) == ["\ufeff名称\r\n"]
+
+
+def test_write_csv_and_write_xlsx_write_into_files(tmp_path):
+    rows = [["=1+1", Decimal("12.5"), datetime.date(2026, 3, 1)], ["阳光", None, None]]
+    with (tmp_path / "out.csv").open("wb") as handle:
+        write_csv(handle, ["名称", "金额", "日期"], iter(rows))
+    text = (tmp_path / "out.csv").read_bytes().decode("utf-8-sig")
+    assert list(csv.reader(io.StringIO(text))) == [
+        ["名称", "金额", "日期"],
+        ["'=1+1", "12.50", "2026-03-01"],
+        ["阳光", "", ""],
+    ]
+    with (tmp_path / "out.xlsx").open("wb") as handle:
+        write_xlsx(handle, ["名称", "金额", "日期"], iter(rows), title="导出")
+    sheet = load_workbook(tmp_path / "out.xlsx").active
+    assert sheet.title == "导出"
+    assert sheet["A2"].value == "=1+1" and sheet["A2"].data_type == "s"
+    assert sheet["B2"].value == 12.5 and sheet["C2"].value == datetime.datetime(2026, 3, 1)

@@ -269,7 +269,7 @@ def xlsx_sheet(response):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     assert ".xlsx" in response["Content-Disposition"]
-    return openpyxl.load_workbook(io.BytesIO(response.content)).active
+    return openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
 
 
 def test_xlsx_export_keeps_the_filters(client, directory):
