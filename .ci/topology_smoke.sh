@@ -5,8 +5,8 @@
 # export and downloads it through the other, and hits the directory export's rate limit through both.
 #
 # Environment (all optional): TOPOLOGY_TEMPLATE_DB, a database holding the demo to copy (else migrate, load_regions
-# and seed_demo here); TOPOLOGY_DB (qiyue_ci_topology); TOPOLOGY_PORT_A, TOPOLOGY_PORT_B, TOPOLOGY_REDIS_PORT (free
-# ports by default). Everything started here is stopped on exit, whatever happens; the whole run is bounded.
+# and seed_demo here); TOPOLOGY_SKIP_STATIC=1 when translations and static files were just built in this checkout;
+# TOPOLOGY_DB (qiyue_ci_topology); TOPOLOGY_PORT_A, TOPOLOGY_PORT_B, TOPOLOGY_REDIS_PORT (free ports by default). Everything started here is stopped on exit, whatever happens; the whole run is bounded.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -58,8 +58,10 @@ else
   run .venv/bin/python manage.py load_regions >/dev/null
   run .venv/bin/python manage.py seed_demo >/dev/null
 fi
-run .venv/bin/python manage.py compile_translations >/dev/null
-run .venv/bin/python manage.py collectstatic --noinput -v0
+if [ -z "${TOPOLOGY_SKIP_STATIC:-}" ] || [ ! -f staticfiles/staticfiles.json ]; then
+  run .venv/bin/python manage.py compile_translations >/dev/null
+  run .venv/bin/python manage.py collectstatic --noinput -v0
+fi
 echo "database $DB ready in $((SECONDS - started)) s"
 
 # env replaces itself with each program, so $! is the program itself (gunicorn's master, the worker, redis).
