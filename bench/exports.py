@@ -62,7 +62,7 @@ def main() -> None:
         times: dict[str, list[float]] = {"floor": [], "csv": [], "xlsx": []}
         sizes = {}
         rows = 0
-        for _ in range(rounds):
+        for number in range(1, rounds + 1):
             started = time.perf_counter()
             rows = _floor(user)
             times["floor"].append(time.perf_counter() - started)
@@ -75,6 +75,11 @@ def main() -> None:
                 sizes[file_format] = export.file.size
                 export.file.delete(save=False)
                 export.delete()
+            print(
+                f"  round {number}: floor {times['floor'][-1]:.1f} s, csv {times['csv'][-1]:.1f} s, "
+                f"xlsx {times['xlsx'][-1]:.1f} s (load average {os.getloadavg()[0]:.1f})",
+                flush=True,
+            )
         floor = statistics.median(times["floor"])
         print(f"{rows:,} contracts, median of {rounds} (load average {os.getloadavg()[0]:.1f}):")
         print(f"  floor (same query and columns, nothing written): {floor:.1f} s")
@@ -107,7 +112,9 @@ def main() -> None:
         finally:
             exports.export_rows = original
         for (file_format, label), peak in peaks.items():
-            print(f"  streamed {file_format}: peak traced Python memory {label}: {peak / 1024 / 1024:.1f} MB")
+            print(
+                f"  streamed {file_format}: peak traced Python memory {label}: {peak / 1024 / 1024:.1f} MB", flush=True
+            )
         print(f"  peak RSS after the streamed builds {_rss_mb():.0f} MB")
 
         # The earlier way, for comparison: every row in a list, then the whole file in memory.
@@ -124,5 +131,8 @@ def main() -> None:
             peak = tracemalloc.get_traced_memory()[1]
             tracemalloc.stop()
             del listed, content
-            print(f"  in memory (rows listed, file as bytes) {file_format}: peak traced {peak / 1024 / 1024:.1f} MB")
+            print(
+                f"  in memory (rows listed, file as bytes) {file_format}: peak traced {peak / 1024 / 1024:.1f} MB",
+                flush=True,
+            )
         print(f"  peak RSS at the end {_rss_mb():.0f} MB")
