@@ -36,6 +36,11 @@ def organization_members(organization_id) -> QuerySet:
     return _active_users().filter(organization_id=organization_id)
 
 
+def organization_members_of(organization_ids) -> QuerySet:
+    """The member accounts of several organizations (one query)."""
+    return _active_users().filter(organization_id__in=[pk for pk in organization_ids if pk is not None])
+
+
 def department_staff(department_id, *, registrars: bool = False, purchasers: bool = False) -> QuerySet:
     """The department's registrars and/or purchasers."""
     if department_id is None or not (registrars or purchasers):

@@ -3,9 +3,11 @@
 `check_deadlines()` is idempotent and safe to run every hour (`manage.py check_deadlines`, or the django-tasks task in
 tasks.py). For every overdue order not yet escalated it records when the order was found overdue and links it to an
 activity-abnormal listing (活动异常名录) of the organization: the open one if the organization is already listed, else a
-new listing made through registry.services.credit_listing_add, decided by the department that issued the order, with
-the order as the reason. Each order is escalated exactly once (OrderListing is one-to-one with the order). Removing the
-listing once the order is verified stays a registrar's decision (selectors.listings_removable shows the candidates).
+new listing made through registry.services.credit_listings_add_by_system (the rules of credit_listing_add), decided
+by the department that issued the order, with the order as the reason. Each order is escalated exactly once
+(OrderListing is one-to-one with the order); an order whose listing is refused is left as it was, with the reason in
+the report, for the next run. Removing the listing once the order is verified stays a registrar's decision
+(selectors.listings_removable shows the candidates).
 """
 
 from __future__ import annotations
@@ -15,21 +17,23 @@ import logging
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, get_history_manager_for_model
 
 from contracts.selectors import deliverable_overdue_list
+from core.jobs import shown
 from core.services import automatic_reason
 from registry.models import CreditListing
-from registry.services import credit_listing_add
+from registry.services.credit import SystemListing, credit_listings_add_by_system
 from supervision.models import DeliverableOverdueFlag, OrderListing, RectificationOrder
 from supervision.selectors import overdue_order_condition
 
 logger = logging.getLogger(__name__)
 
 REASON_EXCERPT = 100
+BATCH = 1000
 
 
 @dataclass
@@ -59,7 +63,7 @@ class EscalationReport:
 
     def lines(self) -> list[str]:
         def ids(values) -> str:
-            return ", ".join(str(value) for value in values) or "-"
+            return shown(values)
 
         return [
             _("检查日期：%(on)s") % {"on": self.on.isoformat()},
@@ -88,66 +92,101 @@ def listing_reason(order: RectificationOrder) -> str:
         }
 
 
-def _escalate(order: RectificationOrder, report: EscalationReport, on: datetime.date, now: datetime.datetime) -> None:
-    with transaction.atomic():
-        # Lock the order so two concurrent runs cannot both escalate it.
-        order = (
-            RectificationOrder.objects.select_for_update().select_related("organization", "department").get(pk=order.pk)
-        )
-        if OrderListing.objects.filter(order=order).exists():
-            return
-        if order.overdue_marked_at is None:
-            order.overdue_marked_at = now
-            with translation.override(settings.LANGUAGE_CODE):  # history reasons are kept in the site's language
-                order._change_reason = automatic_reason(_("整改逾期"))
-            order.save(update_fields=["overdue_marked_at"])
-            report.marked_orders.append(order.pk)
-        listing = CreditListing.objects.filter(
-            organization=order.organization, list_kind=CreditListing.List.ABNORMAL, removed_on__isnull=True
-        ).first()
-        if listing is not None:
-            OrderListing.objects.create(order=order, listing=listing, created_listing=False, linked_at=now)
-            report.listings_linked.append((order.pk, listing.pk))
-            return
-        listing = credit_listing_add(
-            actor=None,
-            organization=order.organization,
-            list_kind=CreditListing.List.ABNORMAL,
-            reason=listing_reason(order),
-            listed_on=on,
-            deciding_authority=order.department,
-        )
-        OrderListing.objects.create(order=order, listing=listing, created_listing=True, linked_at=now)
-        report.listings_created.append((order.pk, listing.pk))
-
-
 def check_deadlines(*, on: datetime.date | None = None, now: datetime.datetime | None = None) -> EscalationReport:
-    """Escalate overdue orders and flag overdue deliverables as of `on` (today); returns what changed."""
+    """Escalate overdue orders and flag overdue deliverables as of `on` (today); returns what changed.
+
+    Written in bulk: a constant number of queries whatever the number of orders and deliverables (each INSERT and
+    UPDATE carries every row of the run, in batches of 1,000)."""
     now = now or timezone.now()
     on = on or timezone.localdate(now)
     report = EscalationReport(on=on)
-
-    pending = (
-        RectificationOrder.objects.filter(overdue_order_condition(on))
-        .filter(escalation__isnull=True)
-        .order_by("deadline", "pk")
-    )
-    for order in pending:
-        marked_before = len(report.marked_orders)
-        try:
-            _escalate(order, report, on, now)
-        except (ValidationError, IntegrityError) as error:
-            # The transaction rolled back: nothing of this order was recorded, the next run tries again.
-            del report.marked_orders[marked_before:]
-            message = "; ".join(getattr(error, "messages", [str(error)]))
-            report.errors.append(f"#{order.pk}: {message}")
-            logger.warning("rectification order %s could not be escalated: %s", order.pk, message)
-
+    with transaction.atomic():
+        _escalate_orders(report, on, now)
     new_flags = [
-        DeliverableOverdueFlag(deliverable=deliverable, due_on=deliverable.due_on, flagged_on=on, flagged_at=now)
-        for deliverable in deliverable_overdue_list(on=on).filter(overdue_flag__isnull=True)
+        DeliverableOverdueFlag(deliverable_id=pk, due_on=due_on, flagged_on=on, flagged_at=now)
+        for pk, due_on in deliverable_overdue_list(on=on)
+        .filter(overdue_flag__isnull=True)
+        .order_by("due_on", "pk")
+        .values_list("pk", "due_on")
     ]
     if new_flags:
-        DeliverableOverdueFlag.objects.bulk_create(new_flags, ignore_conflicts=True)
+        DeliverableOverdueFlag.objects.bulk_create(new_flags, ignore_conflicts=True, batch_size=BATCH)
         report.flagged_deliverables = [flag.deliverable_id for flag in new_flags]
     return report
+
+
+def _escalate_orders(report: EscalationReport, on: datetime.date, now: datetime.datetime) -> None:
+    """Every overdue order not yet escalated, locked (a concurrent run skips the rows this one holds), marked overdue
+    and linked to its organization's open activity-abnormal listing or to a new one (the first order of an
+    organization, by deadline, makes the listing; the others are linked to it)."""
+    orders = list(
+        RectificationOrder.objects.filter(overdue_order_condition(on))
+        .filter(escalation__isnull=True)
+        .select_related("organization", "department")
+        .select_for_update(of=("self",), skip_locked=True)
+        .order_by("deadline", "pk")
+    )
+    if not orders:
+        return
+    open_listings = {
+        listing.organization_id: listing
+        for listing in CreditListing.objects.filter(
+            organization_id__in={order.organization_id for order in orders},
+            list_kind=CreditListing.List.ABNORMAL,
+            removed_on__isnull=True,
+        )
+    }
+    makers = {}  # organization id → the order whose listing it will be
+    for order in orders:
+        if order.organization_id not in open_listings:
+            makers.setdefault(order.organization_id, order)
+    created, refused = credit_listings_add_by_system(
+        list_kind=CreditListing.List.ABNORMAL,
+        listed_on=on,
+        entries=[
+            SystemListing(
+                organization=order.organization, reason=listing_reason(order), deciding_authority=order.department
+            )
+            for order in makers.values()
+        ],
+    )
+    links = []
+    for order in orders:
+        organization_id = order.organization_id
+        if organization_id in refused:
+            error = refused[organization_id]
+            message = "; ".join(error.messages)
+            report.errors.append(f"#{order.pk}: {message}")
+            logger.warning("rectification order %s could not be escalated: %s", order.pk, message)
+            continue
+        if organization_id in created:
+            listing = created[organization_id]
+            made_here = makers[organization_id] is order
+        else:
+            listing = open_listings[organization_id]
+            made_here = False
+        links.append(OrderListing(order=order, listing=listing, created_listing=made_here, linked_at=now))
+        (report.listings_created if made_here else report.listings_linked).append((order.pk, listing.pk))
+    if not links:
+        return
+    bulk_create_with_history(links, OrderListing, batch_size=BATCH)
+    escalated = {link.order.pk for link in links}
+    to_mark = [order for order in orders if order.pk in escalated and order.overdue_marked_at is None]
+    if to_mark:
+        RectificationOrder.objects.filter(pk__in=[order.pk for order in to_mark]).update(overdue_marked_at=now)
+        for order in to_mark:
+            order.overdue_marked_at = now
+        bulk_history_create(to_mark, RectificationOrder, reason=automatic_reason(_marked_reason()))
+        report.marked_orders = [order.pk for order in to_mark]
+
+
+def _marked_reason() -> str:
+    with translation.override(settings.LANGUAGE_CODE):  # history reasons are kept in the site's language
+        return _("整改逾期")
+
+
+def bulk_history_create(rows: list, model, *, reason: str) -> None:
+    """The history rows of an UPDATE written for many rows at once, as `save()` would have written them."""
+    get_history_manager_for_model(model).bulk_history_create(
+        rows, update=True, default_change_reason=reason, batch_size=BATCH
+    )

@@ -53,11 +53,12 @@ def sample_size(population: int, rate: Decimal) -> int:
 
 
 def population_for(region: Region) -> list[Organization]:
-    """The active organizations of `region` and every region below it, ordered by USCC."""
+    """The active organizations of `region` and every region below it, ordered by USCC (only their id and code are
+    read: a province has hundreds of thousands)."""
     return list(
-        Organization.objects.filter(region__path__startswith=region.path, status=Organization.Status.NORMAL).order_by(
-            "uscc"
-        )
+        Organization.objects.filter(region__path__startswith=region.path, status=Organization.Status.NORMAL)
+        .only("pk", "uscc")
+        .order_by("uscc")
     )
 
 

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
+from simple_history.utils import bulk_create_with_history
 
-from core.services import Refusals, lock, refuse, save
+from core.services import Refusals, automatic_reason, lock, refuse, save
 from registry import notices
 from registry.models import CreditListing, Department, Organization
 from registry.permissions import can_manage_organization
 from registry.services.common import add_date_refusals, deciding_department
-from registry.services.rules import already_listed_refusal
+from registry.services.rules import already_listed_refusal, listed_refusal, overlap_refusal
 
 
 @transaction.atomic
@@ -52,14 +56,7 @@ def credit_listing_add(
                 .first()
             )
             if overlapping is not None:
-                refusals.add(
-                    "listed_on",
-                    _("该社会组织%(listed)s至%(removed)s期间已在%(list)s中，新的列入日期不能早于%(removed)s"),
-                    code="listing_overlap",
-                    listed=overlapping.listed_on.isoformat(),
-                    removed=overlapping.removed_on.isoformat(),
-                    list=CreditListing.List(list_kind).label,
-                )
+                refusals.extend(overlap_refusal(overlapping), field="listed_on")
     if listed_on is None:
         refusals.add("listed_on", _("请填写列入日期"), code="required")
     else:
@@ -78,6 +75,74 @@ def credit_listing_add(
     save(listing, actor=actor, reason=listing.reason, clean=False)
     notices.listing_changed(listing, actor=actor)
     return listing
+
+
+@dataclass(frozen=True)
+class SystemListing:
+    """One listing the system decides on its own (the deadline check), for `credit_listings_add_by_system`."""
+
+    organization: Organization
+    reason: str
+    deciding_authority: Department
+
+
+@transaction.atomic
+def credit_listings_add_by_system(
+    *, list_kind: str, listed_on: datetime.date, entries: Sequence[SystemListing]
+) -> tuple[dict[int, CreditListing], dict[int, ValidationError]]:
+    """List many organizations at once, decided by the system (`actor=None` of `credit_listing_add`), with the same
+    rules: an organization already on the list, a listing overlapping an earlier one, a date in the future or before
+    the organization was established, or no reason is refused. A constant number of queries whatever the number of
+    entries (one INSERT for the listings and one for their history, one for the members' notifications).
+
+    Returns ({organization id: new listing}, {organization id: refusal}); an organization named twice is listed once,
+    for its first entry.
+    """
+    if list_kind not in CreditListing.List.values:
+        refuse("list_kind", _("请选择名录"), code="invalid_choice")
+    first: dict[int, SystemListing] = {}
+    for entry in entries:
+        first.setdefault(entry.organization.pk, entry)
+    if not first:
+        return {}, {}
+    open_listings = {
+        listing.organization_id: listing
+        for listing in CreditListing.objects.filter(
+            organization_id__in=list(first), list_kind=list_kind, removed_on__isnull=True
+        )
+    }
+    overlapping: dict[int, CreditListing] = {}
+    for listing in CreditListing.objects.filter(
+        organization_id__in=list(first), list_kind=list_kind, removed_on__gt=listed_on
+    ).order_by("organization_id", "removed_on"):
+        overlapping[listing.organization_id] = listing  # the latest removal wins
+    refused: dict[int, ValidationError] = {}
+    new: list[CreditListing] = []
+    for organization_id, entry in first.items():
+        refusals = Refusals()
+        if organization_id in open_listings:
+            refusals.extend(listed_refusal(open_listings[organization_id]), field="list_kind")
+        elif organization_id in overlapping:
+            refusals.extend(overlap_refusal(overlapping[organization_id]), field="listed_on")
+        add_date_refusals(refusals, "listed_on", listed_on, _("列入日期"), organization=entry.organization)
+        if not (entry.reason or "").strip():
+            refusals.add("reason", _("请填写列入事由"), code="required")
+        if refusals:
+            refused[organization_id] = ValidationError(refusals.errors)
+            continue
+        listing = CreditListing(
+            organization=entry.organization,
+            list_kind=list_kind,
+            reason=entry.reason.strip(),
+            listed_on=listed_on,
+            deciding_authority=entry.deciding_authority,
+        )
+        listing._change_reason = automatic_reason(listing.reason)  # as save(actor=None) records it
+        new.append(listing)
+    if new:
+        bulk_create_with_history(new, CreditListing, batch_size=1000)
+        notices.listings_changed(new)
+    return {listing.organization_id: listing for listing in new}, refused
 
 
 @transaction.atomic

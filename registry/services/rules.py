@@ -123,10 +123,26 @@ def already_listed_refusal(
     open_listing = listings.first()
     if open_listing is None:
         return None
+    return listed_refusal(open_listing)
+
+
+def listed_refusal(open_listing: CreditListing) -> ValidationError:
+    """The refusal of a second listing while `open_listing` is not removed."""
     return refusal(
         _("该社会组织已于%(day)s列入%(list)s（%(reason)s），尚未移出，不能重复列入"),
         code="already_listed",
         day=open_listing.listed_on.isoformat(),
         list=CreditListing.List(open_listing.list_kind).label,
         reason=open_listing.reason,
+    )
+
+
+def overlap_refusal(overlapping: CreditListing) -> ValidationError:
+    """The refusal of a listing dated before the removal of an earlier listing on the same list."""
+    return refusal(
+        _("该社会组织%(listed)s至%(removed)s期间已在%(list)s中，新的列入日期不能早于%(removed)s"),
+        code="listing_overlap",
+        listed=overlapping.listed_on.isoformat(),
+        removed=overlapping.removed_on.isoformat(),
+        list=CreditListing.List(overlapping.list_kind).label,
     )

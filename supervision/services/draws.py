@@ -18,7 +18,9 @@ from supervision.models import Inspection, SampleDraw, SampleDrawEntry
 from supervision.sampling import SEED_BITS, default_rate, draw_sample, new_seed, population_digest, population_for
 from supervision.sampling import sample_size as compute_sample_size
 from supervision.services.common import region_label
-from supervision.services.inspections import inspection_create
+from supervision.services.inspections import check_inspectors, unique_users
+
+BATCH = 1000
 
 
 def _parse_rate(refusals: Refusals, rate, region: Region) -> Decimal | None:
@@ -110,28 +112,68 @@ def sample_draw_create(
 def sample_draw_plan_inspections(
     *, actor, draw: SampleDraw, planned_on: datetime.date, inspectors: Sequence = ()
 ) -> list[Inspection]:
-    """Plan a random inspection for every organization of the draw that has none from it yet (safe to repeat)."""
+    """Plan a random inspection for every organization of the draw that has none from it yet (safe to repeat).
+
+    Written in bulk (the checks of `inspection_create` on each, then one INSERT for the inspections, one for their
+    history, and for the inspectors one for the links and one for their history): a constant number of queries
+    whatever the size of the sample."""
     require(permissions.can_view_sample_draw(actor, draw), _("您无权为该次抽取安排检查。"))
     if planned_on is None:
         refuse("planned_on", _("请填写计划检查日期。"), code="required")
     already = set(draw.inspections.values_list("organization_id", flat=True))
-    created = []
-    for entry in draw.entries.select_related("organization__region").order_by("position"):
-        if entry.organization_id in already:
-            continue
+    entries = [
+        entry
+        for entry in draw.entries.select_related("organization__region").order_by("position")
+        if entry.organization_id not in already
+    ]
+    inspectors = unique_users(inspectors)
+    kind = Inspection.Kind.RANDOM
+    created_at = current_time()
+    planned = []
+    for entry in entries:
+        organization = entry.organization
         require(
-            permissions.can_plan_inspection(actor, entry.organization),
+            permissions.can_plan_inspection(actor, organization),
             _("您无权检查“%(name)s”。"),
-            name=entry.organization.name,
+            name=organization.name,
         )
-        created.append(
-            inspection_create(
-                actor=actor,
-                organization=entry.organization,
-                kind=Inspection.Kind.RANDOM,
-                planned_on=planned_on,
-                inspectors=inspectors,
+        refusals = Refusals()
+        check_inspectors(refusals, organization, kind, inspectors)
+        refusals.raise_if_any()
+        planned.append(
+            Inspection(
+                organization=organization,
+                kind=kind,
+                department=actor.department,
                 sample_draw=draw,
+                planned_on=planned_on,
+                created_by=actor,
+                created_at=created_at,
             )
         )
-    return created
+    if not planned:
+        return []
+    Inspection.objects.bulk_create(planned, batch_size=BATCH)
+    history = Inspection.history.bulk_history_create(planned, default_user=actor, batch_size=BATCH)
+    if inspectors:
+        links = Inspection.inspectors.through.objects.bulk_create(
+            [
+                Inspection.inspectors.through(inspection=inspection, user=user)
+                for inspection in planned
+                for user in inspectors
+            ],
+            batch_size=BATCH,
+        )
+        # The inspectors in each history row, as simple-history records them after `inspectors.set()`.
+        by_inspection = {record.id: record for record in history}
+        m2m_history = Inspection.history.model.inspectors.model
+        m2m_history.objects.bulk_create(
+            [
+                m2m_history(
+                    history=by_inspection[link.inspection_id], id=link.pk, inspection=link.inspection, user=link.user
+                )
+                for link in links
+            ],
+            batch_size=BATCH,
+        )
+    return planned

@@ -43,7 +43,7 @@ def check_inspectors(refusals: Refusals, organization: Organization, kind: str, 
         )
 
 
-def _unique(users: Sequence | None) -> list:
+def unique_users(users: Sequence | None) -> list:
     seen, result = set(), []
     for user in users or ():
         if user.pk not in seen:
@@ -74,7 +74,7 @@ def inspection_create(
 ) -> Inspection:
     """Write a planned inspection (the callers check who may plan it and which kinds they may plan)."""
     refusals = Refusals()
-    inspectors = _unique(inspectors)
+    inspectors = unique_users(inspectors)
     _check_kind(refusals, kind)
     _check_planned_on(refusals, planned_on)
     check_inspectors(refusals, organization, kind, inspectors)
@@ -141,7 +141,7 @@ def inspection_update(*, actor, inspection: Inspection, **fields) -> Inspection:
         _check_kind(refusals, kind)
     if "planned_on" in fields:
         _check_planned_on(refusals, fields["planned_on"])
-    inspectors = _unique(fields["inspectors"]) if "inspectors" in fields else list(inspection.inspectors.all())
+    inspectors = unique_users(fields["inspectors"]) if "inspectors" in fields else list(inspection.inspectors.all())
     check_inspectors(refusals, inspection.organization, kind, inspectors)
     if "contract" in fields:
         check_contract(refusals, "contract", fields["contract"], inspection.organization)
@@ -173,7 +173,7 @@ def inspection_complete(
     lock(inspection)
     INSPECTION.check("complete", inspection.status)
     refusals = Refusals()
-    inspectors = _unique(inspectors) if inspectors is not None else list(inspection.inspectors.all())
+    inspectors = unique_users(inspectors) if inspectors is not None else list(inspection.inspectors.all())
     if not inspectors:
         refusals.add("inspectors", _("请填写检查人员。"), code="required")
     check_inspectors(refusals, inspection.organization, inspection.kind, inspectors)

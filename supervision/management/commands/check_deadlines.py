@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from core.jobs import measured
 from supervision.escalation import check_deadlines
 from supervision.management.commands._dates import parse_on
 
@@ -14,9 +15,11 @@ class Command(BaseCommand):
         parser.add_argument("--on", help="check as of this day (YYYY-MM-DD, not in the future); default today")
 
     def handle(self, *args, **options):
-        report = check_deadlines(on=parse_on(options.get("on")))
+        with measured() as measure:
+            report = check_deadlines(on=parse_on(options.get("on")))
         for line in report.lines():
             self.stdout.write(line)
+        self.stdout.write(measure.line())
         if report.errors:
             self.stderr.write(self.style.WARNING(f"{len(report.errors)} order(s) could not be escalated"))
         elif report.changed:

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from core.jobs import measured, shown
 from registry.models import Region
 from supervision import services
 from supervision.models import SampleDraw
@@ -43,7 +44,7 @@ class Command(BaseCommand):
         if actor is None:
             raise CommandError(f"unknown user {options['user']} / 用户不存在")
         try:
-            with transaction.atomic():
+            with measured() as measure, transaction.atomic():
                 draw, planned = self._draw(actor, region, year, options)
         except (PermissionDenied, ValidationError) as error:
             raise CommandError("; ".join(getattr(error, "messages", [str(error)]))) from error
@@ -56,9 +57,8 @@ class Command(BaseCommand):
         for entry in draw.entries.select_related("organization").order_by("position"):
             self.stdout.write(f"  {entry.position}. {entry.organization.uscc} {entry.organization.name}")
         if planned:
-            self.stdout.write(
-                f"已安排检查 {len(planned)} 项 planned inspections: {', '.join(str(i.pk) for i in planned)}"
-            )
+            self.stdout.write(f"已安排检查 {len(planned)} 项 planned inspections: {shown(i.pk for i in planned)}")
+        self.stdout.write(measure.line())
 
     def _draw(self, actor, region, year, options):
         draw = services.sample_draw_create(
