@@ -105,6 +105,6 @@ def test_seed_demo_organizations_members_and_records():
     assert evaluation_centre.registration_authority.region.code == "150000"
 
     first = counts()
-    assert first["registry.HistoricalOrganization"] == len(organizations) + 1  # + the deregistration
+    assert first["registry.HistoricalOrganization"] == len(organizations) + 2  # + the deregistration and the renaming
     call_command("seed_demo", verbosity=0)
     assert counts() == first
