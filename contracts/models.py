@@ -290,7 +290,7 @@ class Contract(models.Model):
             models.Index(fields=["status", "year"], name="contract_status_year"),
             models.Index(fields=["organization", "status"], name="contract_organization_status"),
             # The OCDS lists and bulk files read public contracts in signing order (api.selectors.ocds_contract_list,
-            # keyset-paged): migration 0005 says why.
+            # keyset-paged): migration 0006 says why.
             models.Index(
                 fields=["signed_on", "number"],
                 name="contract_ocds_order",

@@ -29,7 +29,7 @@ from registry.models import (
 from registry.uscc import normalize_uscc
 
 # The directory's order: region (code), then the pinyin of the name. Backed by the index organization_directory_order
-# (registry.0006): `region_code` is the region's code kept on the row.
+# (registry.0008): `region_code` is the region's code kept on the row.
 DIRECTORY_ORDER = ("region_code", "name_pinyin", "pk")
 
 

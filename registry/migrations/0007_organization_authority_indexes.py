@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registry', '0006_organization_region_code'),
+        ('registry', '0006_former_names'),
     ]
 
     operations = [

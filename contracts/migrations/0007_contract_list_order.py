@@ -4,7 +4,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('contracts', '0005_contract_ocds_order'),
+        ('contracts', '0006_contract_ocds_order'),
     ]
 
     operations = [

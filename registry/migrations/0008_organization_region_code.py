@@ -19,7 +19,7 @@ def fill_region_code(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registry', '0005_merge_department_uscc_and_search'),
+        ('registry', '0007_organization_authority_indexes'),
     ]
 
     operations = [

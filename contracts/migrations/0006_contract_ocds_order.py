@@ -3,7 +3,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("contracts", "0004_merge_file_hashes_and_event_dates"),
+        ("contracts", "0005_submission_accepted_on"),
     ]
 
     operations = [

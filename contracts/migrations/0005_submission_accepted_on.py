@@ -10,7 +10,7 @@ def accepted_on_from_decision(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("contracts", "0006_contract_list_order"),
+        ("contracts", "0004_merge_file_hashes_and_event_dates"),
     ]
 
     operations = [

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registry', '0007_organization_authority_indexes'),
+        ('registry', '0005_merge_department_uscc_and_search'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
