@@ -12,7 +12,7 @@ from accounts.permissions import is_purchaser, is_superuser
 from contracts import selectors
 from contracts.models import Contract, ContractDocument, Deliverable, PurchaseItem, PurchaseList
 from core import formatting
-from registry.forms import DateInput, OrganizationLookupField
+from registry.forms import DateInput, DepartmentLookupField, OrganizationLookupField
 from registry.models import Department
 
 
@@ -39,16 +39,11 @@ def departments_in_scope(user) -> QuerySet[Department]:
     return departments.filter(pk=user.department_id) if is_purchaser(user) else departments.none()
 
 
-class DepartmentChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Department) -> str:
-        return f"{obj.name}（{obj.region.name}）"
-
-
 # ---- purchase lists --------------------------------------------------------------------------------------------
 
 
 class PurchaseListForm(forms.Form):
-    department = DepartmentChoiceField(label=_("发布部门"), queryset=Department.objects.none())
+    department = DepartmentLookupField(label=_("发布部门"), scope="own")
     year = model_field(PurchaseList, "year", min_value=2000, max_value=2200)
     title = model_field(PurchaseList, "title")
     description = model_field(PurchaseList, "description")
@@ -129,7 +124,7 @@ def contract_items(user, department_ids: list[int] | None = None, current: Purch
 
 
 class ContractForm(forms.Form):
-    department = DepartmentChoiceField(label=_("购买主体"), queryset=Department.objects.none())
+    department = DepartmentLookupField(label=_("购买主体"), scope="own")
     organization = OrganizationLookupField(
         label=_("承接主体"),
         help_text=_("输入名称、拼音首字母或统一社会信用代码，从提示中选择。"),
@@ -322,3 +317,13 @@ class DecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("退回时必须写明需要改进之处。"),
     )
+    accepted_on = forms.DateField(
+        label=_("验收日期"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("实际验收的日期，默认今天；不能晚于今天，也不能早于提交日期。"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        with_initial(kwargs, accepted_on=timezone.localdate())
+        super().__init__(*args, **kwargs)

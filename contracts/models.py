@@ -482,6 +482,9 @@ class Submission(models.Model):
         related_name="+",
     )
     decision_comment = models.TextField(_("验收意见"), blank=True)
+    # The day the deliverable was actually accepted (an official may record it later than it happened);
+    # decided_at keeps the moment the decision was recorded.
+    accepted_on = models.DateField(_("验收日期"), null=True, blank=True)
 
     history = HistoricalRecords()
 
@@ -500,6 +503,12 @@ class Submission(models.Model):
             ),
             models.CheckConstraint(
                 condition=~Q(decision="returned") | ~Q(decision_comment=""), name="submission_return_has_comment"
+            ),
+            models.CheckConstraint(
+                condition=Q(decision="accepted", accepted_on__isnull=False)
+                | (~Q(decision="accepted") & Q(accepted_on__isnull=True))
+                | Q(decision__isnull=True, accepted_on__isnull=True),
+                name="submission_accepted_on_when_accepted",
             ),
         ]
 

@@ -7,12 +7,12 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.urls import reverse_lazy
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
 from accounts.permissions import is_registrar, is_superuser, scope_to_region
 from core.widgets import SuggestInput
-from registry.filters import RegionChoiceField
 from registry.models import (
     AnnualInspection,
     AnnualReport,
@@ -23,7 +23,13 @@ from registry.models import (
     Rating,
     Region,
 )
-from registry.selectors import organization_find
+from registry.selectors import (
+    department_find,
+    department_label,
+    organization_find,
+    region_find,
+    region_label,
+)
 from registry.uscc import validate_organization_uscc
 
 
@@ -59,6 +65,103 @@ def registration_authorities_in_scope(user) -> QuerySet[Department]:
     return departments if is_superuser(user) else scope_to_region(departments, user)
 
 
+def own_departments(user) -> QuerySet[Department]:
+    """The departments an official acts for: their own (every one for superusers)."""
+    if is_superuser(user):
+        return Department.objects.all()
+    if getattr(user, "department_id", None) is None:
+        return Department.objects.none()
+    return Department.objects.filter(pk=user.department_id)
+
+
+class LookupChoiceField(forms.ModelChoiceField):
+    """A choice among many regions or departments, typed rather than picked from a long select: the field accepts a
+    code, a suggestion's "名称（代码）", an exact name, or words that name one row of `queryset` (name, code, pinyin or
+    initials); suggestions come as one types from `suggestions` (a URL, narrowed by `scope`)."""
+
+    default_error_messages = {
+        "unknown": _("没有找到“%(text)s”：请输入名称、拼音首字母或代码，并从提示中选择。"),
+        "ambiguous": _("“%(text)s”对应多个，请从中选择一个：%(names)s"),
+    }
+    suggestions: str = ""
+    placeholder = _("名称、拼音首字母或代码")
+
+    def __init__(self, queryset=None, *, scope: str = "", **kwargs):
+        url = reverse_lazy(self.suggestions)
+        if scope:
+            url = format_lazy("{}?scope={}", url, scope)
+        kwargs.setdefault("widget", SuggestInput(url, attrs={"placeholder": self.placeholder}))
+        kwargs.setdefault("empty_label", None)
+        super().__init__(queryset if queryset is not None else self.model.objects.none(), **kwargs)
+
+    def find(self, text: str):
+        raise NotImplementedError
+
+    def option_label(self, obj) -> str:
+        raise NotImplementedError
+
+    def label_from_instance(self, obj) -> str:
+        return self.option_label(obj)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, self.model):
+            return value
+        text = str(value).strip()
+        if not text:
+            return None
+        found, candidates = self.find(text)
+        if found is not None:
+            return found
+        if candidates:
+            names = pgettext("enumeration separator", "、").join(
+                self.option_label(candidate) for candidate in candidates
+            )
+            raise ValidationError(
+                self.error_messages["ambiguous"], code="ambiguous", params={"text": text, "names": names}
+            )
+        raise ValidationError(self.error_messages["unknown"], code="unknown", params={"text": text})
+
+    def prepare_value(self, value):
+        if isinstance(value, int) and not isinstance(value, bool):  # an initial value given as a primary key
+            value = self.queryset.filter(pk=value).first() or value
+        if isinstance(value, self.model):
+            return self.option_label(value)
+        return value
+
+    def has_changed(self, initial, data):
+        return str(self.prepare_value(initial) or "") != str(data or "")
+
+
+class RegionLookupField(LookupChoiceField):
+    """A region typed by name (a county with or without its city), code or pinyin."""
+
+    model = Region
+    suggestions = "registry:region-suggestions"
+    placeholder = _("区划名称、拼音首字母或区划代码")
+
+    def find(self, text: str):
+        return region_find(text, regions=self.queryset)
+
+    def option_label(self, obj) -> str:
+        return region_label(obj)
+
+
+class DepartmentLookupField(LookupChoiceField):
+    """A department typed by name, code, its region's name or pinyin."""
+
+    model = Department
+    suggestions = "registry:department-suggestions"
+    placeholder = _("部门名称、拼音首字母或部门代码")
+
+    def find(self, text: str):
+        return department_find(text, departments=self.queryset)
+
+    def option_label(self, obj) -> str:
+        return department_label(obj)
+
+
 class OrganizationForm(forms.Form):
     """Every registry field of an organization: registering, and a registrar's edit."""
 
@@ -70,13 +173,15 @@ class OrganizationForm(forms.Form):
         widget=forms.TextInput(attrs={"class": "uscc", "autocomplete": "off"}),
     )
     org_type = _model_field(Organization, "org_type")
-    registration_authority = _model_field(Organization, "registration_authority")
+    registration_authority = _model_field(
+        Organization, "registration_authority", form_class=DepartmentLookupField, scope="authorities"
+    )
     supervisory_unit = _model_field(Organization, "supervisory_unit")
     legal_representative = _model_field(Organization, "legal_representative")
     registered_funds = _model_field(Organization, "registered_funds")
     established_on = _model_field(Organization, "established_on")
     domicile = _model_field(Organization, "domicile")
-    region = _model_field(Organization, "region", form_class=RegionChoiceField)
+    region = _model_field(Organization, "region", form_class=RegionLookupField, scope="registration")
     business_scope = _model_field(Organization, "business_scope", widget=forms.Textarea(attrs={"rows": 3}))
     contact_phone = _model_field(Organization, "contact_phone")
     contact_email = _model_field(Organization, "contact_email")
@@ -85,9 +190,7 @@ class OrganizationForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = regions_in_scope(user)
-        self.fields["registration_authority"].queryset = registration_authorities_in_scope(user).select_related(
-            "region"
-        )
+        self.fields["registration_authority"].queryset = registration_authorities_in_scope(user)
 
     def clean(self):
         """Show the code's problem at once, with the other fields' (registry.uscc.validate_organization_uscc, the
@@ -154,7 +257,7 @@ class AuthorityChoiceMixin:
         field = self.fields[self.authority_field]
         field.queryset = registration_authorities_in_scope(user)
         field.required = False
-        field.empty_label = _("本人所在部门")
+        field.help_text = _("留空即本人所在部门")
 
 
 class RatingForm(AuthorityChoiceMixin, forms.Form):
@@ -163,7 +266,9 @@ class RatingForm(AuthorityChoiceMixin, forms.Form):
     grade = _model_field(Rating, "grade")
     score = _model_field(Rating, "score")
     awarded_on = _model_field(Rating, "awarded_on")
-    awarding_authority = _model_field(Rating, "awarding_authority")
+    awarding_authority = _model_field(
+        Rating, "awarding_authority", form_class=DepartmentLookupField, scope="authorities"
+    )
 
     def __init__(self, *args, user, **kwargs):
         kwargs.setdefault("initial", {"awarded_on": timezone.localdate()})
@@ -177,7 +282,9 @@ class CreditListingForm(AuthorityChoiceMixin, forms.Form):
     list_kind = _model_field(CreditListing, "list_kind")
     reason = _model_field(CreditListing, "reason", widget=forms.Textarea(attrs={"rows": 3}))
     listed_on = _model_field(CreditListing, "listed_on")
-    deciding_authority = _model_field(CreditListing, "deciding_authority")
+    deciding_authority = _model_field(
+        CreditListing, "deciding_authority", form_class=DepartmentLookupField, scope="authorities"
+    )
 
     def __init__(self, *args, user, **kwargs):
         kwargs.setdefault("initial", {"listed_on": timezone.localdate()})
@@ -192,7 +299,7 @@ class CreditListingRemoveForm(AuthorityChoiceMixin, forms.Form):
     reason = forms.CharField(
         label=CreditListing._meta.get_field("removal_reason").verbose_name, widget=forms.Textarea(attrs={"rows": 3})
     )
-    removed_by = _model_field(CreditListing, "removed_by")
+    removed_by = _model_field(CreditListing, "removed_by", form_class=DepartmentLookupField, scope="authorities")
 
     def __init__(self, *args, user, **kwargs):
         kwargs.setdefault("initial", {"removed_on": timezone.localdate()})
@@ -205,7 +312,7 @@ class PenaltyForm(AuthorityChoiceMixin, forms.Form):
 
     decision_number = _model_field(Penalty, "decision_number", help_text=_("例如：呼民罚〔2026〕3号"))
     decided_on = _model_field(Penalty, "decided_on")
-    authority = _model_field(Penalty, "authority")
+    authority = _model_field(Penalty, "authority", form_class=DepartmentLookupField, scope="authorities")
     kind = _model_field(Penalty, "kind")
     amount = _model_field(Penalty, "amount", help_text=_("罚款必须填写；没收违法所得或非法财产可以填写"))
     facts = _model_field(Penalty, "facts", widget=forms.Textarea(attrs={"rows": 3}))

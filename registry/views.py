@@ -52,6 +52,9 @@ from registry.forms import (
     RatingForm,
     RenameForm,
     StatusChangeForm,
+    own_departments,
+    regions_in_scope,
+    registration_authorities_in_scope,
 )
 from registry.models import Organization
 from registry.permissions import can_manage_organization, can_view_contact
@@ -199,6 +202,30 @@ def organization_suggestions(request):
     text = next((value for value in request.GET.values() if value.strip()), "")
     organizations = selectors.organization_suggestions(text)
     return render(request, "registry/includes/organization_options.html", {"organizations": organizations})
+
+
+def _typed_text(request) -> str:
+    """The text of a type-ahead field (htmx sends it under the field's own name), beside the `scope` parameter."""
+    return next((value for key, value in request.GET.items() if key != "scope" and value.strip()), "")
+
+
+def region_suggestions(request):
+    """The <option>s of a type-ahead region field: every region, or with `scope=registration` the regions the user
+    may register organizations in."""
+    regions = regions_in_scope(request.user) if request.GET.get("scope") == "registration" else None
+    found = selectors.region_suggestions(_typed_text(request), regions=regions)
+    return render(request, "registry/includes/lookup_options.html", {"labels": map(selectors.region_label, found)})
+
+
+def department_suggestions(request):
+    """The <option>s of a type-ahead department field: every department; with `scope=authorities` the civil-affairs
+    departments of the user's region; with `scope=own` the user's own department (every one for a superuser)."""
+    scope = request.GET.get("scope")
+    departments = {"authorities": registration_authorities_in_scope, "own": own_departments}.get(scope)
+    found = selectors.department_suggestions(
+        _typed_text(request), departments=departments(request.user) if departments else None
+    )
+    return render(request, "registry/includes/lookup_options.html", {"labels": map(selectors.department_label, found)})
 
 
 def organization_report(request, uscc):

@@ -39,6 +39,9 @@ class TimelineEvent:
     # What the page links to: ("contract", number), ("order", pk), ("inspection", pk), ("organization", uscc),
     # ("listing", pk), ("evaluation", pk), or None.
     target: tuple | None = None
+    # Where a dated event falls among the timed events of its day (e.g. an acceptance after the submission it
+    # accepts); None: before them.
+    sort_at: datetime.datetime | None = None
 
     @property
     def day(self) -> datetime.date:
@@ -48,8 +51,9 @@ class TimelineEvent:
 
     @property
     def sort_key(self) -> tuple:
-        if isinstance(self.when, datetime.datetime):
-            return (self.day, 1, timezone.localtime(self.when).time())
+        moment = self.when if isinstance(self.when, datetime.datetime) else self.sort_at
+        if moment is not None and timezone.localdate(moment) == self.day:
+            return (self.day, 1, timezone.localtime(moment).time())
         return (self.day, 0, datetime.time.min)
 
 
@@ -299,9 +303,14 @@ def contract_timeline(contract: Contract, *, user=None) -> list[TimelineEvent]:
                 )
             )
         if submission.decision == Submission.Decision.ACCEPTED:
+            # The day the acceptance took place (recorded later, perhaps): after the submission on the same day.
+            recorded_that_day = timezone.localdate(submission.decided_at) == submission.accepted_on
             events.append(
                 TimelineEvent(
-                    when=submission.decided_at,
+                    when=submission.decided_at
+                    if recorded_that_day or not submission.accepted_on
+                    else submission.accepted_on,
+                    sort_at=submission.submitted_at,
                     kind="submission_accepted",
                     title=_("履约事项通过验收：%(title)s") % {"title": title},
                     detail=submission.decision_comment,

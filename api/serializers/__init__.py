@@ -20,6 +20,7 @@ from api.serializers.common import (
     request_user,
 )
 from api.serializers.contracts import (
+    AcceptanceSerializer,
     AmendmentSerializer,
     ContractCreateSerializer,
     ContractDetailSerializer,
@@ -87,6 +88,7 @@ __all__ = [
     "CreditListingSerializer",
     "PenaltyCreateSerializer",
     "PenaltySerializer",
+    "AcceptanceSerializer",
     "DecisionSerializer",
     "DeliverableCreateSerializer",
     "DeliverableSerializer",

@@ -297,3 +297,9 @@ class PaymentCreateSerializer(serializers.Serializer):
 
 class DecisionSerializer(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class AcceptanceSerializer(DecisionSerializer):
+    accepted_on = serializers.DateField(
+        required=False, allow_null=True, default=None, help_text=_("实际验收的日期，默认今天")
+    )

@@ -227,7 +227,7 @@ class DeliverableViewSet(mixins.RetrieveModelMixin, ApiViewSet):
             Deliverable.objects.filter(contract__in=visible).select_related("contract__department__region")
         )
 
-    def _decide(self, request, service, comment: str) -> Response:
+    def _decide(self, request, service, comment: str, **extra) -> Response:
         deliverable = access_deliverable_for_manage(request.user, int(self.kwargs["pk"]))
 
         def decide():
@@ -242,7 +242,7 @@ class DeliverableViewSet(mixins.RetrieveModelMixin, ApiViewSet):
                     code="invalid",
                     message=_("该履约事项没有等待验收的提交。"),
                 )
-            return service(actor=request.user, submission=submission, comment=comment)
+            return service(actor=request.user, submission=submission, comment=comment, **extra)
 
         call_service(decide)
         fresh = self.get_queryset().get(pk=deliverable.pk)
@@ -251,13 +251,15 @@ class DeliverableViewSet(mixins.RetrieveModelMixin, ApiViewSet):
     @extend_schema(
         summary=_("验收通过该履约事项的待验收提交"),
         tags=["contracts"],
-        request=api.DecisionSerializer,
+        request=api.AcceptanceSerializer,
         responses={200: api.DeliverableSerializer, **ERRORS},
     )
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
-        data = parse(api.DecisionSerializer, request)
-        return self._decide(request, contract_services.deliverable_accept, data["comment"])
+        data = parse(api.AcceptanceSerializer, request)
+        return self._decide(
+            request, contract_services.deliverable_accept, data["comment"], accepted_on=data["accepted_on"]
+        )
 
     @extend_schema(
         summary=_("退回该履约事项的待验收提交（须写明意见）"),

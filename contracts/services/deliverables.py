@@ -19,7 +19,7 @@ from contracts import notices, permissions
 from contracts.models import Contract, Deliverable, Submission, SubmissionFile
 from contracts.services.common import require_manager
 from contracts.workflows import CONTRACT, DELIVERABLE
-from core.services import Refusals, apply_fields, lock, refuse, require, save
+from core.services import Refusals, apply_fields, check_event_date, lock, refuse, require, save
 from core.uploads import validate_upload
 
 DELIVERABLE_FIELDS = ("title", "description", "due_on", "payment_share", "acceptance_criteria")
@@ -129,8 +129,22 @@ def _require_decider(actor, submission: Submission) -> None:
     require(permissions.can_decide_submission(actor, submission), _("您无权验收该合同的履约事项。"))
 
 
+def accepted_moment(accepted_on: datetime.date, *, recorded_at: datetime.datetime, submitted_at: datetime.datetime):
+    """The moment a deliverable counts as accepted: when the decision was recorded if that was on the acceptance day,
+    else the start of the acceptance day in TIME_ZONE (never before the submission it accepts)."""
+    if timezone.localdate(recorded_at) == accepted_on:
+        return recorded_at
+    start = timezone.make_aware(datetime.datetime.combine(accepted_on, datetime.time.min))
+    return max(start, submitted_at)
+
+
 def _decide(
-    actor, submission: Submission, action: str, comment: str, now: datetime.datetime | None = None
+    actor,
+    submission: Submission,
+    action: str,
+    comment: str,
+    now: datetime.datetime | None = None,
+    accepted_on: datetime.date | None = None,
 ) -> Submission:
     _require_decider(actor, submission)
     lock(submission)
@@ -142,6 +156,13 @@ def _decide(
         refuse(None, _("该提交已有验收结论，不能重复处理。"), code="already_decided")
     DELIVERABLE.check(action, deliverable.status)
     now = now or timezone.now()
+    if action == "accept":
+        submission.accepted_on = check_event_date(
+            accepted_on or timezone.localdate(now),
+            field="accepted_on",
+            previous=timezone.localdate(submission.submitted_at),
+            previous_label=_("履约材料提交日期"),
+        )
     submission.decision = Submission.Decision.ACCEPTED if action == "accept" else Submission.Decision.RETURNED
     submission.decided_at = now
     submission.decided_by = actor
@@ -149,7 +170,9 @@ def _decide(
     save(submission, actor=actor)
     deliverable.status = DELIVERABLE[action].target
     if action == "accept":
-        deliverable.accepted_at = now
+        deliverable.accepted_at = accepted_moment(
+            submission.accepted_on, recorded_at=now, submitted_at=submission.submitted_at
+        )
     save(deliverable, actor=actor, reason=comment)
     notices.submission_decided(submission, actor=actor)
     return submission
@@ -157,10 +180,17 @@ def _decide(
 
 @transaction.atomic
 def deliverable_accept(
-    *, actor, submission: Submission, comment: str = "", now: datetime.datetime | None = None
+    *,
+    actor,
+    submission: Submission,
+    comment: str = "",
+    accepted_on: datetime.date | None = None,
+    now: datetime.datetime | None = None,
 ) -> Submission:
-    """Accept the submission, and with it its deliverable, at `now` (default: the current time)."""
-    return _decide(actor, submission, "accept", (comment or "").strip(), now)
+    """Accept the submission, and with it its deliverable, on the day the acceptance actually took place
+    (`accepted_on`: the day of `now` by default; not after today, not before the submission), recorded at `now`
+    (default: the current time)."""
+    return _decide(actor, submission, "accept", (comment or "").strip(), now, accepted_on)
 
 
 @transaction.atomic

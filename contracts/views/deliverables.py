@@ -125,7 +125,12 @@ class SubmissionDecideView(ContractActionView):
 
     def perform(self, data):
         if data["decision"] == DecisionForm.ACCEPT:
-            services.deliverable_accept(actor=self.request.user, submission=self.submission, comment=data["comment"])
+            services.deliverable_accept(
+                actor=self.request.user,
+                submission=self.submission,
+                comment=data["comment"],
+                accepted_on=data.get("accepted_on"),
+            )
             self.success_message = _("履约事项“%(title)s”已通过验收。")
         else:
             services.deliverable_return(actor=self.request.user, submission=self.submission, comment=data["comment"])

@@ -21,6 +21,8 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
 
+from django.utils import timezone
+
 from contracts.models import (
     Amendment,
     Contract,
@@ -415,6 +417,7 @@ class ContractMaker:
                     decided_at=decided_at,
                     decided_by_id=department.buyer if decision else None,
                     decision_comment=rng.choice(RETURN_COMMENTS) if decision == Submission.Decision.RETURNED else "",
+                    accepted_on=timezone.localdate(decided_at) if decision == Submission.Decision.ACCEPTED else None,
                 )
             if plan.active and item.status != Deliverable.Status.ACCEPTED and item.due_on < today:
                 flagged = item.due_on + DAY

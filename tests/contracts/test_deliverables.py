@@ -2,6 +2,7 @@
 and overdue deliverables."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -218,3 +219,99 @@ class TestOverdue:
             Organization.objects.filter(pk__in=[organization.pk, other.pk]), on=datetime.date(2026, 6, 1)
         )
         assert {row.pk: row.overdue_deliverable_count for row in rows} == {organization.pk: 2, other.pk: 1}
+
+
+class TestAcceptanceDay:
+    """Accepting records the day the acceptance took place: today by default, never after today, never before the
+    submission it accepts; the timeline orders the acceptance by that day."""
+
+    def submitted_on(self, member, deliverable, day: datetime.date):
+        moment = timezone.make_aware(datetime.datetime.combine(day, datetime.time(15, 30)))
+        return services.submission_create(
+            actor=member, deliverable=deliverable, report="阶段报告", files=[make_upload("pdf")], now=moment
+        )
+
+    def test_defaults_to_today(self, purchaser, member, deliverable):
+        submission = submit(member, deliverable)
+        services.deliverable_accept(actor=purchaser, submission=submission)
+        submission.refresh_from_db()
+        deliverable.refresh_from_db()
+        assert submission.accepted_on == timezone.localdate()
+        assert deliverable.accepted_at == submission.decided_at
+
+    def test_a_past_day_is_recorded_and_orders_the_timeline(self, purchaser, member, deliverable):
+        from supervision.timeline import contract_timeline
+
+        today = timezone.localdate()
+        submitted_day = today - datetime.timedelta(days=20)
+        accepted_day = today - datetime.timedelta(days=12)
+        submission = self.submitted_on(member, deliverable, submitted_day)
+        services.deliverable_accept(actor=purchaser, submission=submission, accepted_on=accepted_day)
+        submission.refresh_from_db()
+        deliverable.refresh_from_db()
+        assert submission.accepted_on == accepted_day
+        assert timezone.localdate(submission.decided_at) == today  # when it was recorded
+        assert timezone.localdate(deliverable.accepted_at) == accepted_day  # when it counts (on time or late)
+        payment_day = today - datetime.timedelta(days=5)
+        services.payment_record(
+            actor=purchaser,
+            contract=deliverable.contract,
+            amount=(deliverable.contract.amount * deliverable.payment_share / 100).quantize(Decimal("0.01")),
+            paid_on=payment_day,
+            deliverable=deliverable,
+        )
+        events = [
+            (event.kind, event.day)
+            for event in contract_timeline(deliverable.contract, user=purchaser)
+            if event.kind in ("submission", "submission_accepted", "payment")
+        ]
+        assert events == [
+            ("submission", submitted_day),
+            ("submission_accepted", accepted_day),
+            ("payment", payment_day),
+        ]
+
+    def test_the_submission_day_itself_orders_after_the_submission(self, purchaser, member, deliverable):
+        from supervision.timeline import contract_timeline
+
+        day = timezone.localdate() - datetime.timedelta(days=3)
+        submission = self.submitted_on(member, deliverable, day)
+        services.deliverable_accept(actor=purchaser, submission=submission, accepted_on=day)
+        deliverable.refresh_from_db()
+        assert deliverable.accepted_at == submission.submitted_at  # not before the submission it accepts
+        kinds = [
+            event.kind
+            for event in contract_timeline(deliverable.contract, user=purchaser)
+            if event.kind in ("submission", "submission_accepted")
+        ]
+        assert kinds == ["submission", "submission_accepted"]
+
+    def test_a_future_day_is_refused(self, purchaser, member, deliverable):
+        submission = submit(member, deliverable)
+        tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+        with pytest.raises(ValidationError) as excinfo:
+            services.deliverable_accept(actor=purchaser, submission=submission, accepted_on=tomorrow)
+        assert codes(excinfo.value) == {"accepted_on": ["date_in_future"]}
+        assert "晚于今天" in excinfo.value.message_dict["accepted_on"][0]
+        submission.refresh_from_db()
+        deliverable.refresh_from_db()
+        assert submission.is_open and submission.accepted_on is None
+        assert deliverable.status == Deliverable.Status.SUBMITTED
+
+    def test_a_day_before_the_submission_is_refused(self, purchaser, member, deliverable):
+        day = timezone.localdate() - datetime.timedelta(days=10)
+        submission = self.submitted_on(member, deliverable, day)
+        with pytest.raises(ValidationError) as excinfo:
+            services.deliverable_accept(
+                actor=purchaser, submission=submission, accepted_on=day - datetime.timedelta(days=1)
+            )
+        assert codes(excinfo.value) == {"accepted_on": ["date_before_previous"]}
+        assert "早于履约材料提交日期" in excinfo.value.message_dict["accepted_on"][0]
+        deliverable.refresh_from_db()
+        assert deliverable.status == Deliverable.Status.SUBMITTED and deliverable.accepted_at is None
+
+    def test_a_return_records_no_acceptance_day(self, purchaser, member, deliverable):
+        submission = submit(member, deliverable)
+        services.deliverable_return(actor=purchaser, submission=submission, comment="缺少签字")
+        submission.refresh_from_db()
+        assert submission.accepted_on is None

@@ -288,7 +288,7 @@ class TestPurchaseListForms:
             client,
             purchaser,
             reverse("contracts:purchase-list-create"),
-            {"department": department.pk, "year": 2027, "title": "2027 年社区治理购买目录", "description": ""},
+            {"department": department.code, "year": 2027, "title": "2027 年社区治理购买目录", "description": ""},
         )
         purchase_list = PurchaseList.objects.get(title="2027 年社区治理购买目录")
         assert response.status_code == 302
@@ -315,7 +315,7 @@ class TestPurchaseListForms:
             client,
             purchaser,
             reverse("contracts:purchase-list-create"),
-            {"department": chifeng.pk, "year": 2027, "title": "越权目录"},
+            {"department": chifeng.code, "year": 2027, "title": "越权目录"},
         )
         assert response.status_code == 200
         assert "department" in response.context["form"].errors
@@ -403,7 +403,7 @@ def contract_data(organization, item=None, **overrides):
 
 class TestContractForms:
     def test_create_edit_and_delete_a_draft(self, client, purchaser, department, organization, item):
-        data = {"department": department.pk, **contract_data(organization, item)}
+        data = {"department": department.code, **contract_data(organization, item)}
         response = post_as(client, purchaser, reverse("contracts:contract-create"), data)
         contract = Contract.objects.get(title="社区居家养老服务项目")
         assert response.url == reverse("contracts:contract-detail", args=[contract.number])
@@ -420,14 +420,14 @@ class TestContractForms:
         assert not Contract.objects.filter(pk=contract.pk).exists()
 
     def test_unknown_organization_code(self, client, purchaser, department, organization):
-        data = {"department": department.pk, **contract_data(organization), "organization": "51150100MJ0000000X"}
+        data = {"department": department.code, **contract_data(organization), "organization": "51150100MJ0000000X"}
         response = post_as(client, purchaser, reverse("contracts:contract-create"), data)
         assert response.status_code == 200
         assert "没有找到“51150100MJ0000000X”" in response.content.decode()
 
     def test_item_of_another_department_is_refused(self, client, purchaser, department, organization):
         other_item = PurchaseItemFactory(purchase_list__department__region=region("150100"))
-        data = {"department": department.pk, **contract_data(organization, other_item)}
+        data = {"department": department.code, **contract_data(organization, other_item)}
         response = post_as(client, purchaser, reverse("contracts:contract-create"), data)
         assert response.status_code == 200
         # Another department's items are not offered at all.
@@ -759,5 +759,25 @@ def test_messages_confirm_actions(client, purchaser, signed_contract):
 
 def test_other_region_organizations_are_fine_as_providers(client, purchaser, department):
     distant = eligible_organization(region=region("150400"))
-    data = {"department": department.pk, **contract_data(distant)}
+    data = {"department": department.code, **contract_data(distant)}
     assert post_as(client, purchaser, reverse("contracts:contract-create"), data).status_code == 302
+
+
+def test_the_decision_page_takes_the_acceptance_day(client, purchaser, submission):
+    url = reverse("contracts:submission-decide", args=[submission.deliverable.contract.number, submission.pk])
+    page = get_as(client, purchaser, url).content.decode()
+    assert 'name="accepted_on"' in page and f'value="{timezone.localdate().isoformat()}"' in page
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    response = post_as(client, purchaser, url, {"decision": "accept", "accepted_on": tomorrow.isoformat()})
+    assert response.status_code == 200
+    assert response.content.decode().count("晚于今天，不能登记尚未发生的事项") == 1
+    submission.refresh_from_db()
+    assert submission.is_open
+    day = timezone.localdate(submission.submitted_at)
+    assert post_as(client, purchaser, url, {"decision": "accept", "accepted_on": day.isoformat()}).status_code == 302
+    submission.refresh_from_db()
+    assert submission.accepted_on == day
+    detail = get_as(
+        client, purchaser, reverse("contracts:contract-detail", args=[submission.deliverable.contract.number])
+    )
+    assert f"验收日期 {day.isoformat()}" in detail.content.decode()

@@ -422,6 +422,8 @@ ROUTES = {
     "registry:organization-import": (NONE, SUPER | REGISTRARS, SUPER | REGISTRARS),
     "registry:organization-import-template": (NONE, SUPER | REGISTRARS, SUPER | REGISTRARS),
     "registry:organization-suggestions": (NONE, ALL, ALL),
+    "registry:region-suggestions": (NONE, ALL, ALL),
+    "registry:department-suggestions": (NONE, ALL, ALL),
     "supervision:complaint-accept": (pk("complaint"), IN_REGION, IN_REGION),
     "supervision:complaint-not-accept": (pk("complaint"), IN_REGION, IN_REGION),
     "verification:verify": (NONE, ALL, ALL),
