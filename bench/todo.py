@@ -9,7 +9,8 @@ province profile): its second registrar (a registrar only, like the demo's regis
 purchaser, the heaviest list). Without generated data the benchmark fills its scratch database with the `tiny`
 profile first. Times are the server's (Django's test client in this process: view, queries and template), the median
 and the 90th percentile of BENCH_TODO_RUNS requests (default 15) after two warm-up requests; the bare page is the
-password-change form, which renders the same frame (navigation, bell) and nothing else.
+password-change form, which renders the same frame (navigation, bell) and nothing else. Then each kind of the list
+on its own (`notifications.todo.group_for`), slowest first: where the page's time goes.
 """
 
 from __future__ import annotations
@@ -94,3 +95,22 @@ def main() -> None:
             print(f"  {name:<9} median {median:8.1f} ms   p90 {p90:8.1f} ms   {queries:3d} queries")
         ratio = results["todo"][0] / results["bare"][0]
         print(f"  待办 / bare page (median): {ratio:.1f}×")
+        dashboard_ratio = results["dashboard"][0] / results["bare"][0]
+        print(f"  dashboard / bare page (median): {dashboard_ratio:.1f}×")
+        print("  each kind (median of 5, slowest first):")
+        for key, median, count in sorted(_kinds(user, 5), key=lambda row: -row[1]):
+            print(f"    {key:<42} {median:7.1f} ms  {count:7,} items")
+
+
+def _kinds(user, runs: int) -> list[tuple[str, float, int]]:
+    """Each kind of the user's list on its own: (key, median ms, items)."""
+    on = today()
+    rows = []
+    for kind in todo.kinds_for(user):
+        timings, group = [], None
+        for _ in range(runs):
+            started = time.perf_counter()
+            group = todo.group_for(kind, user, on=on)
+            timings.append((time.perf_counter() - started) * 1000)
+        rows.append((kind.key, statistics.median(timings), group.count))
+    return rows

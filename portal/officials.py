@@ -4,7 +4,7 @@ department), each a link to the filtered list behind it.
 Scope: a purchaser who is not also a registrar sees their department's contracts, deliverables and payments; a
 registrar (or a superuser: the home province) their region's. Orders, complaints and evaluation grades are the
 region's for everyone, as the supervision pages and the public results list show them.
-A fixed number of queries (seven), whatever the size of the region.
+A fixed number of queries (eight for a region, seven for a department), whatever the size of the region.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from accounts.permissions import is_official, is_purchaser, is_registrar, is_sup
 from contracts.models import Contract, Deliverable, Payment, Submission
 from contracts.selectors import overdue_condition
 from evaluations.models import Evaluation
-from registry.models import Region
+from registry.models import Department, Region
 from supervision.models import Complaint, RectificationOrder
 from supervision.selectors import overdue_order_condition
 
@@ -73,7 +73,11 @@ def _scope(user) -> Scope:
         region = user.department.region
     else:
         region = Region.objects.get(code=getattr(settings, "HOME_PROVINCE_CODE", "150000"))
-    return Scope(region.name, region, "department__region__path__startswith", region.path, {"region": region.code})
+    # The region's departments named by their keys: PostgreSQL then knows how many contracts the region holds (a
+    # province: nearly all) and joins them by hash, where `department__region__path__startswith` made it expect a
+    # few and probe each contract's deliverables and payments one by one.
+    departments = list(Department.objects.filter(region__path__startswith=region.path).values_list("pk", flat=True))
+    return Scope(region.name, region, "department_id__in", departments, {"region": region.code})
 
 
 def official_dashboard(user, *, on: datetime.date) -> OfficialDashboard | None:
