@@ -247,6 +247,13 @@ def test_accept_and_return_decide_the_open_submission(users, signed_contract, su
         actor=users["member"], deliverable=Deliverable.objects.get(pk=submitted_deliverable.pk), report="补充回访记录",
         files=[make_upload("pdf")],
     )  # fmt: skip
+    tomorrow = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
+    future = client.post(
+        f"/api/v1/deliverables/{submitted_deliverable.pk}/accept/", {"accepted_on": tomorrow}, format="json"
+    )
+    assert future.status_code == 400
+    assert future.json()["error"]["code"] == "date_in_future"
+    assert list(future.json()["error"]["fields"]) == ["accepted_on"]
     accepted = client.post(
         f"/api/v1/deliverables/{submitted_deliverable.pk}/accept/", {"comment": "同意"}, format="json"
     )
