@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registry', '0005_merge_department_uscc_and_search'),
+        ('registry', '0006_former_names'),
     ]
 
     operations = [
