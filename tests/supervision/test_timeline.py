@@ -31,6 +31,7 @@ def build_history(contract, deliverable, registrar, second_registrar, member, pu
             decision="accepted",
             decided_by=purchaser,
             decided_at=at(2026, 5, 12 + n),
+            accepted_on=datetime.date(2026, 5, 12 + n),
         )
         PaymentFactory(
             contract=contract, instalment=n + 1, paid_on=datetime.date(2026, 5, 20 + n), recorded_by=purchaser

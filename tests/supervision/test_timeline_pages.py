@@ -76,6 +76,7 @@ def record(contract, registrar, member, purchaser):
         decision="accepted",
         decided_by=purchaser,
         decided_at=at(2026, 6, 12),
+        accepted_on=datetime.date(2026, 6, 12),
     )
     upheld_complaint(organization, registrar, at(2026, 8, 15), contract=contract)
     order = verified_order(
