@@ -27,10 +27,15 @@ LATIN_WORD = re.compile(r"(?<![A-Za-z])[A-Za-z]*[a-z][A-Za-z]*(?![A-Za-z])")
 ALLOWED = {"xlsx", "csv", "Excel", "Control", "Command", "Mac", "English", "unknown"}
 
 
+# The user page's summary of a password hash shows its first characters, then asterisks ("bdee35****…"): hexadecimal
+# digits, not words.
+MASKED_HASH = re.compile(r"\b[0-9a-f]+\*+")
+
+
 def english_words(text: str) -> list[str]:
     return [
         word
-        for word in LATIN_WORD.findall(text)
+        for word in LATIN_WORD.findall(MASKED_HASH.sub(" ", text))
         if len(word) >= 3 and word not in ALLOWED and not re.fullmatch(r"user\d*", word)
     ]
 
