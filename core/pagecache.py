@@ -31,7 +31,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connections, transaction
+from django.db import DatabaseError, connections, transaction
 from django.db.backends.signals import connection_created
 from django.http import HttpResponse
 from django.middleware.csrf import _unmask_cipher_token, get_token
@@ -85,7 +85,12 @@ def writes_public_data(sql: str) -> bool:
 
 def invalidate() -> None:
     """Start a new generation: every cached page is stale from now on."""
-    cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+    try:
+        cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+    except DatabaseError:
+        # The database cache's table is made by `migrate` itself: until it exists (the first migrations of an empty
+        # database), nothing can have been cached, so there is nothing to throw away.
+        pass
 
 
 def _write_watcher(execute, sql, params, many, context):

@@ -287,3 +287,17 @@ def test_the_home_figures_are_kept_for_signed_in_users_until_a_write_commits(cli
     with committed():
         OrganizationFactory(region=region("150200"))
     assert organizations_figure(fetch(client, reverse("portal:home"))[1]) == 2
+
+
+def test_a_write_before_the_cache_table_exists_does_not_fail(settings):
+    """`migrate` on an empty database writes before it has made the database cache's table: the write's
+    invalidation finds no table and there is nothing cached to throw away, so the write goes through."""
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 600
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "qiyue_cache_not_made_yet"}
+    }
+    pagecache.invalidate()
+    organization = OrganizationFactory()
+    organization.name = "改名后的社会组织"
+    organization.save()
+    assert Organization.objects.get(pk=organization.pk).name == "改名后的社会组织"
