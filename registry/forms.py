@@ -94,11 +94,15 @@ class LookupChoiceField(forms.ModelChoiceField):
         kwargs.setdefault("empty_label", None)
         super().__init__(queryset if queryset is not None else self.model.objects.none(), **kwargs)
 
+    # Each kind of lookup says how typed text finds its rows and how a row reads in the field; the base class is
+    # never used as a field itself (RegionLookupField and DepartmentLookupField below are).
     def find(self, text: str):
-        raise NotImplementedError
+        """(the one row `text` names, or None; the rows it could mean when it names several)."""
+        raise NotImplementedError(f"{type(self).__name__} must say how typed text finds its rows")
 
     def option_label(self, obj) -> str:
-        raise NotImplementedError
+        """How a row reads in the field and in the suggestions, e.g. "赛罕区（150105）"."""
+        raise NotImplementedError(f"{type(self).__name__} must say how a row reads")
 
     def label_from_instance(self, obj) -> str:
         return self.option_label(obj)
