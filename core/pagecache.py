@@ -30,8 +30,9 @@ import uuid
 from collections.abc import Callable
 
 from django.conf import settings
-from django.core.cache import cache
-from django.db import DatabaseError, connections, transaction
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
+from django.core.cache.backends.db import DatabaseCache
+from django.db import DatabaseError, connections, router, transaction
 from django.db.backends.signals import connection_created
 from django.http import HttpResponse
 from django.middleware.csrf import _unmask_cipher_token, get_token
@@ -85,8 +86,14 @@ def writes_public_data(sql: str) -> bool:
 
 def invalidate() -> None:
     """Start a new generation: every cached page is stale from now on."""
+    backend = caches[DEFAULT_CACHE_ALIAS]
+    if not isinstance(backend, DatabaseCache):
+        backend.set(GENERATION_KEY, uuid.uuid4().hex, None)
+        return
     try:
-        cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+        # A savepoint of its own: on PostgreSQL a failed statement would otherwise abort the transaction around it.
+        with transaction.atomic(using=router.db_for_write(backend.cache_model_class)):
+            backend.set(GENERATION_KEY, uuid.uuid4().hex, None)
     except DatabaseError:
         # The database cache's table is made by `migrate` itself: until it exists (the first migrations of an empty
         # database), nothing can have been cached, so there is nothing to throw away.
