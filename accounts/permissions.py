@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import rules
-from django.db.models import QuerySet
+from django.db.models import Model, Q, QuerySet
 
 if TYPE_CHECKING:
     from registry.models import Region
@@ -90,12 +90,30 @@ purchaser_in_region = is_purchaser & covers_region
 official_in_region = is_official & covers_region
 
 
+def in_official_region(user, model: type[Model], region_field: str = "region") -> Q:
+    """Rows of `model` whose `region_field` lies in the official's region (the caller checks that `user` is an
+    official).
+
+    When no row of the model that holds the region (an organization or a department) lies outside the official's
+    region (`Region.holds_every`), the condition is empty: a count or page over a province's rows is then not joined
+    to their organizations and regions only to keep every one of them. The answer is kept on the user object for
+    the rest of the request."""
+    region = user.department.region
+    *path, _last = region_field.split("__")
+    holder = model
+    for name in path:
+        holder = holder._meta.get_field(name).related_model
+    answers = user.__dict__.setdefault("_region_holds_every", {})
+    if holder not in answers:
+        answers[holder] = region.holds_every(holder)
+    return Q() if answers[holder] else Q(**{f"{region_field}__path__startswith": region.path})
+
+
 def scope_to_region(queryset: QuerySet, user, region_field: str = "region") -> QuerySet:
     """Restrict `queryset` to rows whose `region_field` lies in the official's region; nothing for others."""
     if not _active(user) or user.department_id is None:
         return queryset.none()
-    path = user.department.region.path
-    return queryset.filter(**{f"{region_field}__path__startswith": path})
+    return queryset.filter(in_official_region(user, queryset.model, region_field))
 
 
 # Django's permission API (user.has_perm / {% has_perm %}) answers from the same predicates.

@@ -27,7 +27,7 @@ from django.db.models import (
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from accounts.permissions import is_official, is_org_member, is_registrar, is_superuser
+from accounts.permissions import in_official_region, is_official, is_org_member, is_registrar, is_superuser
 from registry.models import CreditListing, Organization
 from supervision.models import (
     Complaint,
@@ -44,19 +44,16 @@ from supervision.models import (
 # --- helpers -------------------------------------------------------------------------------------------------------
 
 
-def _official_path(user) -> str | None:
-    """The region path an official covers, or None for everyone else."""
-    return user.department.region.path if is_official(user) else None
-
-
-def _scope(user, *, region_field: str, member_field: str | None = None, member_q: Q | None = None) -> Q | None:
+def _scope(user, model, *, region_field: str, member_field: str | None = None, member_q: Q | None = None) -> Q | None:
     """Rows the user may see: None means everything (superusers); an empty Q-match means nothing."""
     if is_superuser(user):
         return None
     visible = Q(pk__in=[])
-    path = _official_path(user)
-    if path:
-        visible |= Q(**{f"{region_field}__path__startswith": path})
+    if is_official(user):
+        official = in_official_region(user, model, region_field)
+        if not official:  # the official's region holds every record
+            return None
+        visible |= official
     if member_field and is_org_member(user):
         mine = Q(**{member_field: user.organization_id})
         visible |= mine & member_q if member_q is not None else mine
@@ -72,7 +69,7 @@ def _apply(queryset: QuerySet, visible: Q | None) -> QuerySet:
 
 def sample_draw_list(*, user) -> QuerySet[SampleDraw]:
     """Draws of regions inside the official's region (superusers: all), newest year first, with `inspection_count`."""
-    queryset = _apply(SampleDraw.objects.all(), _scope(user, region_field="region"))
+    queryset = _apply(SampleDraw.objects.all(), _scope(user, SampleDraw, region_field="region"))
     return (
         queryset.select_related("region", "drawn_by")
         .annotate(inspection_count=Count("inspections", distinct=True))
@@ -101,6 +98,7 @@ def inspection_list(*, user) -> QuerySet[Inspection]:
     """Inspections the user may see: officials their region's, members their organization's completed ones."""
     visible = _scope(
         user,
+        Inspection,
         region_field="organization__region",
         member_field="organization_id",
         member_q=Q(status=Inspection.Status.COMPLETED),
@@ -188,7 +186,9 @@ def order_list(*, user, mine: bool = False, on: datetime.date | None = None) -> 
         if is_official(user):
             work |= Q(department_id=user.department_id)
         queryset = queryset.filter(work)
-    queryset = _apply(queryset, _scope(user, region_field="organization__region", member_field="organization_id"))
+    queryset = _apply(
+        queryset, _scope(user, RectificationOrder, region_field="organization__region", member_field="organization_id")
+    )
     return annotate_order_overdue(
         queryset.select_related(
             "organization__region",
@@ -250,7 +250,7 @@ def complaint_queue(*, user) -> QuerySet[Complaint]:
     if is_superuser(user):
         queryset = Complaint.objects.all()
     elif is_official(user):
-        queryset = Complaint.objects.filter(organization__region__path__startswith=_official_path(user))
+        queryset = Complaint.objects.filter(in_official_region(user, Complaint, "organization__region"))
     else:
         queryset = Complaint.objects.none()
     return (
@@ -433,7 +433,7 @@ def listings_removable(user) -> QuerySet[CreditListing]:
     if is_superuser(user):
         queryset = CreditListing.objects.all()
     elif is_registrar(user):
-        queryset = CreditListing.objects.filter(organization__region__path__startswith=user.department.region.path)
+        queryset = CreditListing.objects.filter(in_official_region(user, CreditListing, "organization__region"))
     else:
         return CreditListing.objects.none()
     open_orders = OrderListing.objects.filter(listing=OuterRef("pk")).exclude(

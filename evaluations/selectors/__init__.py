@@ -21,7 +21,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts.permissions import is_official, is_purchaser, is_superuser
+from accounts.permissions import in_official_region, is_official, is_purchaser, is_superuser
 from contracts.selectors import suppliers_matching
 from core.formatting import points
 from core.search import search_words
@@ -560,7 +560,8 @@ def evaluation_search(query: str, *, user=None) -> QuerySet[Evaluation]:
     if user is not None and is_superuser(user):
         visible = Q()
     elif user is not None and is_purchaser(user):
-        visible |= Q(contract__department__region__path__startswith=user.department.region.path)
+        official = in_official_region(user, Evaluation, "contract__department__region")
+        visible = visible | official if official else Q()
     queryset = Evaluation.objects.filter(visible).select_related(*_EVALUATION_RELATED)
     for word in words:
         condition = Q()

@@ -3,13 +3,14 @@
 import pytest
 
 from accounts import permissions
-from registry.models import Organization
+from registry.models import Department, Organization
 from tests.factories import (
     DepartmentFactory,
     EvaluatorFactory,
     OrganizationFactory,
     OrganizationMemberFactory,
     PurchaserFactory,
+    RegionFactory,
     RegistrarFactory,
     region,
 )
@@ -80,3 +81,48 @@ def test_member_of_own_organization_only():
     member = OrganizationMemberFactory()
     assert permissions.is_member_of(member, member.organization)
     assert not permissions.is_member_of(member, OrganizationFactory())
+
+
+def test_a_region_holds_every_organization_only_when_none_lies_outside_it():
+    province = region("150000")
+    OrganizationFactory(region=region("150102"))
+    OrganizationFactory(region=region("150202"))  # Baotou
+    assert province.holds_every(Organization)
+    assert not region("150100").holds_every(Organization)
+
+    OrganizationFactory(region=RegionFactory(parent=region("100000"), level="province"))
+    assert not province.holds_every(Organization)
+
+
+def test_departments_are_counted_apart_from_organizations():
+    province = region("150000")
+    OrganizationFactory(region=region("150102"))
+    DepartmentFactory(region=region("110101"))  # a Beijing bureau: departments reach past the province
+    assert province.holds_every(Organization)
+    assert not province.holds_every(Department)
+
+
+def test_an_organization_outside_the_province_keeps_the_province_official_filtered():
+    inside = OrganizationFactory(region=region("150102"))
+    province = registrar_in("150000")
+    everything = permissions.scope_to_region(Organization.objects.all(), province)
+    assert set(everything) == {inside}
+    assert "registry_region" not in str(everything.query)  # no join only to keep every row
+
+    outside = OrganizationFactory(region=RegionFactory(parent=region("100000"), level="province"))
+    province = registrar_in("150000")  # the next request's user
+    scoped = permissions.scope_to_region(Organization.objects.all(), province)
+    assert set(scoped) == {inside}
+    assert outside not in scoped
+
+
+def test_a_scope_through_a_relation_asks_about_the_model_that_holds_the_region():
+    from supervision.models import Complaint
+    from tests.factories import ComplaintFactory
+
+    complaint = ComplaintFactory(organization=OrganizationFactory(region=region("150102")))
+    DepartmentFactory(region=region("110101"))
+    province = registrar_in("150000")
+    scoped = permissions.scope_to_region(Complaint.objects.all(), province, "organization__region")
+    assert list(scoped) == [complaint]
+    assert "registry_region" not in str(scoped.query)
