@@ -16,6 +16,11 @@ page's `rel="next"` link or the API's `next`); "typed" cases ask for `?page=N` d
 Adding a case is one line in CASES: `Case(name, url, user=…, floor=Floor(model, columns, order=…, page=…))`. A URL
 or a user may be a function of nothing, called once when the case runs (to find a sample record, or the URL of a
 deep page). `BENCH_PAGES_ONLY=contracts,api` runs the cases whose names contain one of the words.
+
+Caches: with PUBLIC_PAGE_CACHE_SECONDS=0 nothing is kept and every request does all its work. With the page cache on
+(production's default), anonymous pages would be served whole from it, so every client carries a session cookie, as
+a visitor who has changed the language does: its pages are rendered on every request, with what `core.pagecache`
+remembers between writes (list counts, the home's figures). The table says which of the two was measured.
 """
 
 from __future__ import annotations
@@ -309,6 +314,7 @@ def _fetch(client: Client, url: str) -> tuple[float, int, int]:
 
 def _client_for(user) -> Client:
     client = Client()
+    client.cookies[settings.SESSION_COOKIE_NAME] = "bench-visitor-without-a-session"  # never served a cached page
     if callable(user):
         user = user()
     if isinstance(user, str):
@@ -392,6 +398,10 @@ def main() -> None:
     }
     print(", ".join(f"{count:,} {name}" for name, count in sizes.items()) + f" on {connection.vendor}")
     print(f"load average {os.getloadavg()[0]:.2f}; medians of {runs} runs, page and floor alternately")
+    if settings.PUBLIC_PAGE_CACHE_SECONDS:
+        print("page cache on: pages rendered on every request, list counts and the home's figures kept between writes")
+    else:
+        print("page cache off (PUBLIC_PAGE_CACHE_SECONDS=0): every request does all its work")
     print()
     print("| page | server ms | floor ms | ratio | queries (page / floor) |")
     print("|---|---:|---:|---:|---:|")

@@ -32,6 +32,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
 from django.core.cache.backends.db import DatabaseCache
+from django.core.exceptions import EmptyResultSet
 from django.db import DatabaseError, connections, router, transaction
 from django.db.backends.signals import connection_created
 from django.http import HttpResponse
@@ -137,23 +138,53 @@ def _generation() -> str:
     return generation
 
 
-def fragment(name: str, *parts, render: Callable[[], str]) -> str:
-    """A piece of a page that costs more than the page around it (the home's figures and charts), kept per language,
-    day and `parts` for as long as no write comes, for every visitor, signed in or not. Uncached when the page cache
-    is off."""
+def _write_pending() -> bool:
+    """Whether this thread's connection has written in a transaction not yet committed (what it reads now, no other
+    visitor can see yet)."""
+    for connection in connections.all(initialized_only=True):
+        if connection.in_atomic_block and any(
+            func is _invalidate_on_commit for _sids, func, _robust in connection.run_on_commit
+        ):
+            return True
+    return False
+
+
+def remember(name: str, *parts, compute: Callable[[], object]):
+    """A value that costs more than reading it back (a figure, a count, a rendered fragment), kept per day and
+    `parts` until the next write commits, for every visitor, signed in or not. Computed afresh when the page cache
+    is off, and never kept from inside a transaction that has written."""
     if not enabled():
-        return render()
+        return compute()
     suffix = ":".join(str(part) for part in parts)
-    key = f"pagecache:fragment:{name}:{translation.get_language()}:{timezone.localdate().isoformat()}:{suffix}"
+    key = f"pagecache:value:{name}:{timezone.localdate().isoformat()}:{suffix}"
     found = cache.get_many([GENERATION_KEY, key])
     generation = found.get(GENERATION_KEY)
     entry = found.get(key)
     if generation is not None and entry is not None and entry[0] == generation:
-        return mark_safe(entry[1])  # HTML this function rendered and stored
+        return entry[1]
     generation = generation if generation is not None else _generation()
-    html = render()
-    cache.set(key, (generation, str(html)), settings.PUBLIC_PAGE_CACHE_SECONDS)
-    return html
+    value = compute()
+    if not _write_pending():
+        cache.set(key, (generation, value), settings.PUBLIC_PAGE_CACHE_SECONDS)
+    return value
+
+
+def fragment(name: str, *parts, render: Callable[[], str]) -> str:
+    """A piece of a page that costs more than the page around it (the home's figures and charts), kept per language
+    (see `remember`)."""
+    html = remember(f"fragment:{name}", translation.get_language(), *parts, compute=lambda: str(render()))
+    return mark_safe(html)  # HTML this function rendered and stored
+
+
+def count(queryset) -> int:
+    """`queryset.count()`, remembered until the next write (see `remember`): the exact number of rows a list shows,
+    read once per change of the data instead of on every page."""
+    try:
+        sql, params = queryset.query.get_compiler(queryset.db).as_sql()
+    except EmptyResultSet:
+        return 0
+    digest = hashlib.sha256(repr((queryset.db, sql, params)).encode("utf-8", "surrogateescape")).hexdigest()[:40]
+    return remember("count", digest, compute=queryset.count)
 
 
 def _page_key(request) -> str:

@@ -42,6 +42,8 @@ from django.db import connections
 from django.db.models import BooleanField, Count, Expression, F, OrderBy, Q, QuerySet, Value
 from django.db.models.constants import LOOKUP_SEP
 
+from core import pagecache
+
 CURSOR_PARAMETER = "cursor"
 AFTER, BEFORE = "a", "b"
 
@@ -351,7 +353,7 @@ class KeysetPaginator:
 
     @cached_property
     def count(self) -> int:
-        return self.queryset.count()
+        return pagecache.count(self.queryset)
 
     @property
     def num_pages(self) -> int:

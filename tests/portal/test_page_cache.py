@@ -11,6 +11,7 @@ import pytest
 from django.db import connection
 from django.middleware.csrf import _unmask_cipher_token
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -277,6 +278,7 @@ def organizations_figure(text: str) -> int:
 
 def test_the_home_figures_are_kept_for_signed_in_users_until_a_write_commits(client, committed):
     client.force_login(RegistrarFactory(department__region=region("150100")))
+    connection.run_on_commit.clear()  # the sign-in's own write has committed
     response, text = fetch(client, reverse("portal:home"))
     assert "X-Page-Cache" not in response and 'data-testid="user-menu"' in text
     assert organizations_figure(text) == 0
@@ -301,3 +303,35 @@ def test_a_write_before_the_cache_table_exists_does_not_fail(settings):
     organization.name = "改名后的社会组织"
     organization.save()
     assert Organization.objects.get(pk=organization.pk).name == "改名后的社会组织"
+
+
+def test_a_list_count_is_read_once_until_a_write_commits(committed):
+    """A signed-in official is never served a cached page, but the list's exact count is kept until a write."""
+    OrganizationFactory.create_batch(3, region=region("150102"))
+    client = Client()
+    client.force_login(RegistrarFactory(department=PurchasingDepartmentFactory(region=region("150000"))))
+    connection.run_on_commit.clear()  # the fixtures and the sign-in have committed
+    _, page = fetch(client, reverse("registry:organization-list"))
+    assert "共 3 个社会组织" in page
+
+    with CaptureQueriesContext(connection) as queries:
+        _, page = fetch(client, reverse("registry:organization-list"))
+    assert "共 3 个社会组织" in page
+    assert not [q["sql"] for q in queries if 'COUNT(*) AS "__count" FROM "registry_organization"' in q["sql"]]
+
+    with committed():
+        OrganizationFactory(region=region("150102"))
+    _, page = fetch(client, reverse("registry:organization-list"))
+    assert "共 4 个社会组织" in page
+
+
+def test_a_count_read_after_a_write_not_yet_committed_is_not_kept():
+    OrganizationFactory()
+    connection.run_on_commit.clear()
+    pending = OrganizationFactory()  # written in a transaction that has not committed
+    assert pagecache.count(Organization.objects.all()) == 2
+
+    pending.delete()  # the transaction rolls back: no generation is started
+    connection.run_on_commit.clear()
+    assert pagecache.count(Organization.objects.all()) == 1
+    assert pagecache.count(Organization.objects.none()) == 0
