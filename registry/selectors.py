@@ -8,7 +8,6 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db.models import BooleanField, Case, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
@@ -289,20 +288,6 @@ def organization_eligibility(organization: Organization, *, on: datetime.date | 
         warnings.extend(extra_warnings)
 
     return Eligibility(eligible=not refusals, refusals=tuple(refusals), warnings=tuple(warnings))
-
-
-def region_choices(used_in: QuerySet | None = None, *, region_field: str = "region") -> QuerySet[Region]:
-    """The regions a list's region filter offers: the home province (settings.HOME_PROVINCE_CODE), its leagues and
-    cities, and every region where a row of `used_in` lies (`region_field`: the path from its rows to their region,
-    e.g. "department__region"). Counties label with their city (select_related("parent")).
-
-    A region is offered when one row of the list lies there: one index probe per region (EXISTS), rather than reading
-    the region of every row of a province-wide list to find the hundred-odd regions they name."""
-    home = settings.HOME_PROVINCE_CODE
-    condition = Q(code=home) | Q(parent__code=home)
-    if used_in is not None:
-        condition |= Q(Exists(used_in.order_by().filter(**{region_field: OuterRef("pk")})))
-    return Region.objects.filter(condition).select_related("parent").order_by("code")
 
 
 # ---- search ----------------------------------------------------------------------------------------------------
