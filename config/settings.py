@@ -399,8 +399,8 @@ PUBLIC_PAGE_CACHE_VIEWS = [
     "contracts:contract-detail",
 ]
 
-# The province this deployment serves (GB/T 2260 code): its leagues and cities head every region filter and the
-# public home's figures.
+# The province this deployment serves (GB/T 2260 code): its leagues and cities head the public home's figures and
+# the statistics.
 HOME_PROVINCE_CODE = os.environ.get("HOME_PROVINCE_CODE", "150000").strip()
 if not (len(HOME_PROVINCE_CODE) == 6 and HOME_PROVINCE_CODE.isdigit() and HOME_PROVINCE_CODE.endswith("0000")):
     _refuse(f"HOME_PROVINCE_CODE={HOME_PROVINCE_CODE!r} is not a province code such as 150000 / 不是省级区划代码")
