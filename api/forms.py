@@ -16,9 +16,7 @@ class ExportForm(forms.Form):
     kind = forms.ChoiceField(label=_("导出内容"), choices=Export.Kind.choices)
     file_format = forms.ChoiceField(label=_("文件格式"), choices=Export.Format.choices, initial=Export.Format.XLSX)
     year = forms.IntegerField(label=_("年度"), required=False, min_value=2000, max_value=2200)
-    region = RegionLookupField(
-        Region.objects.all(), label=_("所属区划（含下级）"), required=False, help_text=_("留空即全部区划")
-    )
+    region = RegionLookupField(Region.objects.all(), label=_("所属区划（含下级）"), required=False)
     status = forms.ChoiceField(label=_("合同状态"), required=False, choices=[("", _("全部")), *Contract.Status.choices])
     grade = forms.ChoiceField(label=_("评价等级"), required=False, choices=[("", _("全部")), *Evaluation.Grade.choices])
 
