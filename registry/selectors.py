@@ -381,6 +381,23 @@ def annual_report_overdue_year(on: datetime.date | None = None) -> int:
     return on.year - 1 if on > AnnualReport.due_on(on.year - 1) else on.year - 2
 
 
+def annual_year_on_record(year: int) -> Q:
+    """Organizations with an annual work report or an annual inspection for `year`, read from the two latest years on
+    record that the database keeps on each organization (Organization.annual_year_latest, annual_year_previous); only
+    an organization with two later years on record is looked up in the records themselves."""
+    return (
+        Q(annual_year_latest=year)
+        | Q(annual_year_previous=year)
+        | (
+            Q(annual_year_previous__gt=year)
+            & (
+                Exists(AnnualReport.objects.filter(organization=OuterRef("pk"), year=year))
+                | Exists(AnnualInspection.objects.filter(organization=OuterRef("pk"), year=year))
+            )
+        )
+    )
+
+
 def annual_report_overdue(*, on: datetime.date | None = None) -> QuerySet[Organization]:
     """Organizations whose annual work report for annual_report_overdue_year(on) is overdue: registered (正常) and
     established before that year ended, with neither a report nor an annual inspection recorded for that year.
@@ -388,8 +405,7 @@ def annual_report_overdue(*, on: datetime.date | None = None) -> QuerySet[Organi
     year = annual_report_overdue_year(on)
     return (
         Organization.objects.filter(status=Organization.Status.NORMAL, established_on__lte=datetime.date(year, 12, 31))
-        .exclude(Exists(AnnualReport.objects.filter(organization=OuterRef("pk"), year=year)))
-        .exclude(Exists(AnnualInspection.objects.filter(organization=OuterRef("pk"), year=year)))
+        .exclude(annual_year_on_record(year))
         .annotate(overdue_year=Value(year), due_on=Value(AnnualReport.due_on(year)))
         .select_related("region", "registration_authority")
         .order_by("name", "pk")
