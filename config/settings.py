@@ -205,6 +205,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     _sqlite_options.setdefault("timeout", 20)
     _sqlite_options.setdefault("transaction_mode", "IMMEDIATE")
     _sqlite_options.setdefault("init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and _env_bool("DATABASE_JIT_OFF", True):
+    # No JIT compilation: the pages' queries take milliseconds, and PostgreSQL compiles any query whose estimated cost
+    # passes jit_above_cost, which a 待办 of many kinds does (300 ms of compiling for 50 ms of work). A DATABASE_URL
+    # with its own `?options=` keeps them; DATABASE_JIT_OFF=0 sends none (a pooler that refuses them).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
