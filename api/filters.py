@@ -108,7 +108,7 @@ class PurchaseListApiFilter(contract_filters.PurchaseListFilter):
     """The purchase-list page's filters, with departments named by code and any region code accepted."""
 
     department = django_filters.ModelChoiceFilter(
-        queryset=Department.objects.none(), to_field_name="code", label=_("发布部门代码")
+        queryset=Department.objects.all(), to_field_name="code", label=_("发布部门代码")
     )
     region = RegionCodeFilter(path_field="region__path")
 
@@ -129,7 +129,7 @@ class ContractApiFilter(contract_filters.ContractFilter):
     """The contract pages' filters, plus region, signing dates and an exact organization code."""
 
     department = django_filters.ModelChoiceFilter(
-        queryset=Department.objects.none(), to_field_name="code", label=_("购买主体代码")
+        queryset=Department.objects.all(), to_field_name="code", label=_("购买主体代码")
     )
     organization_uscc = UsccFilter(field_name="organization__uscc", label=_("承接主体的统一社会信用代码"))
     region = RegionCodeFilter(path_field="department__region__path")

@@ -8,31 +8,17 @@ from django.utils.translation import gettext_lazy as _
 from api.models import Export
 from contracts.models import Contract
 from evaluations.models import Evaluation
+from registry.forms import RegionLookupField
 from registry.models import Region
-from registry.selectors import region_choices
-
-
-def _regions():
-    return region_choices()
 
 
 class ExportForm(forms.Form):
     kind = forms.ChoiceField(label=_("导出内容"), choices=Export.Kind.choices)
     file_format = forms.ChoiceField(label=_("文件格式"), choices=Export.Format.choices, initial=Export.Format.XLSX)
     year = forms.IntegerField(label=_("年度"), required=False, min_value=2000, max_value=2200)
-    region = forms.ModelChoiceField(
-        label=_("所属区划（含下级）"),
-        queryset=Region.objects.none(),
-        to_field_name="code",
-        required=False,
-        empty_label=_("全部"),
-    )
+    region = RegionLookupField(Region.objects.all(), label=_("所属区划（含下级）"), required=False)
     status = forms.ChoiceField(label=_("合同状态"), required=False, choices=[("", _("全部")), *Contract.Status.choices])
     grade = forms.ChoiceField(label=_("评价等级"), required=False, choices=[("", _("全部")), *Evaluation.Grade.choices])
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = _regions()
 
     def export_filters(self) -> dict:
         """The filters of the chosen kind (contract status applies to contracts, grade to evaluations)."""

@@ -205,6 +205,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     _sqlite_options.setdefault("timeout", 20)
     _sqlite_options.setdefault("transaction_mode", "IMMEDIATE")
     _sqlite_options.setdefault("init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and _env_bool("DATABASE_JIT_OFF", True):
+    # No JIT compilation: the pages' queries take milliseconds, and PostgreSQL compiles any query whose estimated cost
+    # passes jit_above_cost, which a 待办 of many kinds does (300 ms of compiling for 50 ms of work). A DATABASE_URL
+    # with its own `?options=` keeps them; DATABASE_JIT_OFF=0 sends none (a pooler that refuses them).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -399,8 +404,8 @@ PUBLIC_PAGE_CACHE_VIEWS = [
     "contracts:contract-detail",
 ]
 
-# The province this deployment serves (GB/T 2260 code): its leagues and cities head every region filter and the
-# public home's figures.
+# The province this deployment serves (GB/T 2260 code): its leagues and cities head the public home's figures and
+# the statistics.
 HOME_PROVINCE_CODE = os.environ.get("HOME_PROVINCE_CODE", "150000").strip()
 if not (len(HOME_PROVINCE_CODE) == 6 and HOME_PROVINCE_CODE.isdigit() and HOME_PROVINCE_CODE.endswith("0000")):
     _refuse(f"HOME_PROVINCE_CODE={HOME_PROVINCE_CODE!r} is not a province code such as 150000 / 不是省级区划代码")

@@ -1,39 +1,28 @@
 """Filters of the purchase-list and contract pages.
 
-Dropdown choices come from the rows the user may already see (the filtered queryset's own departments and regions),
-so a filter never reveals a draft of another region.
+Regions, departments and organizations are typed with suggestions (registry.filters.RegionFilter, DepartmentFilter,
+OrganizationNameFilter): the pages read no list of choices, and a filter only narrows the rows the selector already
+scoped to the user, so it never reveals a draft of another region. The officials' contract list suggests the
+regions and departments of the official's own region.
 """
 
 from __future__ import annotations
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from contracts.models import Contract, Deliverable, PurchaseItem, PurchaseList
 from contracts.selectors import overdue_condition
-from registry.filters import RegionFilter
-from registry.models import Department, Organization, Region
-from registry.selectors import region_choices
-from registry.uscc import normalize_uscc
+from registry.filters import DepartmentFilter, OrganizationNameFilter, RegionFilter, narrow_to_official
+from registry.models import Organization
 
 YES_NO_ALL = [("", _("全部")), ("true", _("是")), ("false", _("否"))]
 
 
 def _year_widget() -> forms.NumberInput:
     return forms.NumberInput(attrs={"placeholder": _("例如 2026"), "min": 2000, "max": 2200})
-
-
-def _departments_of(queryset: QuerySet) -> QuerySet[Department]:
-    """The departments that have a row in `queryset`: one index probe per department (EXISTS)."""
-    used = Exists(queryset.order_by().filter(department=OuterRef("pk")))
-    return Department.objects.filter(used).order_by("region__code", "name")
-
-
-def list_regions(queryset: QuerySet[PurchaseList]) -> QuerySet[Region]:
-    """The province, its leagues and cities, and every region where one of the visible lists was published."""
-    return region_choices(queryset)
 
 
 class PurchaseListFilter(django_filters.FilterSet):
@@ -43,16 +32,8 @@ class PurchaseListFilter(django_filters.FilterSet):
         widget=forms.TextInput(attrs={"placeholder": _("目录标题、服务名称或部门"), "type": "search"}),
     )
     year = django_filters.NumberFilter(label=_("年度"), field_name="year", widget=_year_widget())
-    region = RegionFilter(
-        label=_("所属区划"),
-        queryset=Region.objects.none(),
-        to_field_name="code",
-        method="filter_region",
-        empty_label=_("全部"),
-    )
-    department = django_filters.ModelChoiceFilter(
-        label=_("发布部门"), queryset=Department.objects.none(), empty_label=_("全部")
-    )
+    region = RegionFilter(label=_("所属区划"), method="filter_region")
+    department = DepartmentFilter(label=_("发布部门"))
     category = django_filters.ChoiceFilter(
         label=_("一级目录"), choices=PurchaseItem.Category.choices, method="filter_category", empty_label=_("全部")
     )
@@ -61,11 +42,6 @@ class PurchaseListFilter(django_filters.FilterSet):
     class Meta:
         model = PurchaseList
         fields: list[str] = []
-
-    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
-        super().__init__(data, queryset, request=request, prefix=prefix)
-        self.filters["region"].queryset = list_regions(self.queryset)
-        self.filters["department"].queryset = _departments_of(self.queryset)
 
     def filter_text(self, queryset, name, value):
         text = value.strip()
@@ -95,29 +71,10 @@ class ContractFilter(django_filters.FilterSet):
         widget=forms.TextInput(attrs={"placeholder": _("合同编号或名称"), "type": "search"}),
     )
     status = django_filters.ChoiceFilter(label=_("状态"), choices=Contract.Status.choices, empty_label=_("全部"))
-    organization = django_filters.CharFilter(
-        label=_("承接主体"),
-        method="filter_organization",
-        widget=forms.TextInput(attrs={"placeholder": _("名称或统一社会信用代码")}),
-    )
-    region = RegionFilter(
-        label=_("所属区划"),
-        queryset=Region.objects.none(),
-        to_field_name="code",
-        method="filter_region",
-        empty_label=_("全部"),
-    )
-    department = django_filters.ModelChoiceFilter(
-        label=_("购买主体"), queryset=Department.objects.none(), empty_label=_("全部")
-    )
+    organization = OrganizationNameFilter(label=_("承接主体"))
+    department = DepartmentFilter(label=_("购买主体"))
     year = django_filters.NumberFilter(label=_("年度"), field_name="year", widget=_year_widget())
-    region = RegionFilter(
-        label=_("购买主体所在区划"),
-        queryset=Region.objects.none(),
-        to_field_name="code",
-        method="filter_region",
-        empty_label=_("全部"),
-    )
+    region = RegionFilter(label=_("购买主体所在区划"), method="filter_region")
     category = django_filters.ChoiceFilter(
         label=_("一级目录"),
         choices=PurchaseItem.Category.choices,
@@ -140,11 +97,11 @@ class ContractFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None, include_drafts: bool = False):
         super().__init__(data, queryset, request=request, prefix=prefix)
-        departments = _departments_of(self.queryset)
-        self.filters["department"].queryset = departments
-        # Regions through the departments that have a contract: a probe per department, not a read of every contract.
-        self.filters["region"].queryset = region_choices(departments)
         self.include_drafts = include_drafts
+        user = getattr(request, "user", None)
+        if include_drafts and user is not None:
+            # The officials' list holds their region's contracts: its suggestions are that region's.
+            narrow_to_official(self.filters, user)
 
     @property
     def form(self):
@@ -165,16 +122,6 @@ class ContractFilter(django_filters.FilterSet):
         if not text:
             return queryset
         return queryset.filter(Q(number__icontains=text) | Q(title__icontains=text))
-
-    def filter_organization(self, queryset, name, value):
-        text = value.strip()
-        if not text:
-            return queryset
-        condition = Q(organization__name__icontains=text)
-        code = normalize_uscc(text)
-        if code:
-            condition |= Q(organization__uscc=code)
-        return queryset.filter(condition)
 
     def filter_overdue(self, queryset, name, value):
         overdue = Exists(Deliverable.objects.filter(overdue_condition(), contract=OuterRef("pk")))

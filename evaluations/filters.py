@@ -1,27 +1,19 @@
 """Filters of the public evaluation results and the officials' working list.
 
-The region filter takes a region code and keeps the evaluations of contracts whose purchasing department lies in that
-region or below it (a city includes its counties). Its choices are the province, its leagues and cities, and the
-regions of the departments in the listing, read in one query.
+The region filter takes a region (its code from a link, or typed with suggestions: registry.filters.RegionFilter) and
+keeps the evaluations of contracts whose purchasing department lies in that region or below it (a city includes its
+counties). The officials' list suggests the regions of the official's own region.
 """
 
 from __future__ import annotations
 
 import django_filters
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from evaluations.models import Evaluation
-from registry.filters import RegionFilter
-from registry.models import Region
-from registry.selectors import region_choices
-from registry.uscc import normalize_uscc
-
-
-def evaluation_regions(queryset: QuerySet[Evaluation]) -> QuerySet[Region]:
-    """The province, its leagues and cities, and the region of every purchasing department in `queryset`."""
-    return region_choices(queryset, region_field="contract__department__region")
+from registry.filters import OrganizationNameFilter, RegionFilter, narrow_to_official
 
 
 def _year_widget() -> forms.NumberInput:
@@ -32,41 +24,17 @@ class EvaluationFilter(django_filters.FilterSet):
     """绩效评价结果: year, region (with the regions below it), grade, organization (name or credit code)."""
 
     year = django_filters.NumberFilter(label=_("评价年度"), field_name="year", widget=_year_widget())
-    region = RegionFilter(
-        label=_("所属区划"),
-        queryset=Region.objects.none(),
-        to_field_name="code",
-        method="filter_region",
-        empty_label=_("全部"),
-    )
+    region = RegionFilter(label=_("所属区划"), method="filter_region")
     grade = django_filters.ChoiceFilter(label=_("评价等级"), choices=Evaluation.Grade.choices, empty_label=_("全部"))
-    organization = django_filters.CharFilter(
-        label=_("承接主体"),
-        method="filter_organization",
-        widget=forms.TextInput(attrs={"placeholder": _("名称或统一社会信用代码")}),
-    )
+    organization = OrganizationNameFilter(label=_("承接主体"), field_name="contract__organization")
     kind = django_filters.ChoiceFilter(label=_("评价类型"), choices=Evaluation.Kind.choices, empty_label=_("全部"))
 
     class Meta:
         model = Evaluation
         fields: list[str] = []
 
-    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
-        super().__init__(data, queryset, request=request, prefix=prefix)
-        self.filters["region"].queryset = evaluation_regions(self.queryset)
-
     def filter_region(self, queryset, name, value):
         return queryset.filter(contract__department__region__path__startswith=value.path) if value else queryset
-
-    def filter_organization(self, queryset, name, value):
-        text = value.strip()
-        if not text:
-            return queryset
-        condition = Q(contract__organization__name__icontains=text)
-        code = normalize_uscc(text)
-        if code:
-            condition |= Q(contract__organization__uscc=code)
-        return queryset.filter(condition)
 
 
 class EvaluationManageFilter(EvaluationFilter):
@@ -78,6 +46,11 @@ class EvaluationManageFilter(EvaluationFilter):
         widget=forms.TextInput(attrs={"placeholder": _("合同编号或名称"), "type": "search"}),
     )
     status = django_filters.ChoiceFilter(label=_("状态"), choices=Evaluation.Status.choices, empty_label=_("全部"))
+
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
+        super().__init__(data, queryset, request=request, prefix=prefix)
+        if request is not None:
+            narrow_to_official(self.filters, request.user)
 
     def filter_contract(self, queryset, name, value):
         text = value.strip()

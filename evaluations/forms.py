@@ -21,8 +21,7 @@ from core import formatting
 from evaluations import scoring, selectors
 from evaluations.models import Evaluation, EvaluatorProfile, Indicator, IndicatorSet
 from evaluations.services import NO_CONFLICT_DECLARATION, ScoreEntry
-from registry.forms import DateInput
-from registry.models import Organization
+from registry.forms import DateInput, OrganizationLookupField
 
 
 def model_field(model, name: str, **kwargs) -> forms.Field:
@@ -201,9 +200,8 @@ class EvaluatorProfileForm(forms.Form):
 
     user = forms.ModelChoiceField(label=_("评价专家用户"), queryset=User.objects.none())
     specialties = model_field(EvaluatorProfile, "specialties", required=False)
-    affiliation_uscc = forms.CharField(
-        label=_("所属社会组织的统一社会信用代码"),
-        max_length=18,
+    affiliation_uscc = OrganizationLookupField(
+        label=_("所属社会组织"),
         required=False,
         help_text=_("专家供职于已登记的社会组织（如第三方评估机构）时填写；该组织的合同不会指派给这位专家评价。"),
     )
@@ -227,15 +225,10 @@ class EvaluatorProfileForm(forms.Form):
                     del self.fields[name]
 
     def clean_affiliation_uscc(self):
-        uscc = self.cleaned_data["affiliation_uscc"].strip().upper()
-        if not uscc:
-            self.cleaned_data["affiliation_organization"] = None
-            return ""
-        organization = Organization.objects.filter(uscc=uscc).first()
-        if organization is None:
-            raise forms.ValidationError(_("没有统一社会信用代码为 %(uscc)s 的社会组织。") % {"uscc": uscc})
+        """The organization typed (name, code or a suggestion), kept as `affiliation_organization`."""
+        organization = self.cleaned_data["affiliation_uscc"]
         self.cleaned_data["affiliation_organization"] = organization
-        return uscc
+        return organization.uscc if organization is not None else ""
 
 
 def profile_fields(cleaned_data: dict) -> dict:

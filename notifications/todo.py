@@ -16,10 +16,12 @@ That is the whole change: `notifications.apps` imports every app's `todo` module
 every app that registers (it imports none of them). `assemble(user)` is what the 待办 page (portal), the login
 landing and the API (`/api/v1/me/todo/`) all show.
 
-Costs: one query per kind that applies to the user — its first `limit` rows (overdue first, then deadline order)
-with the count and the overdue count as window aggregates; a kind marked `keys_first` takes two (the keys and counts,
-then the first rows). The number of queries therefore depends on the number of kinds, never on the number of items.
-A kind's `rows` must `select_related` whatever its `item` function reads.
+Costs of `assemble`: one query for every kind that applies to the user — each kind's first `limit` keys (overdue
+first, then deadline order) with its count and overdue count as window aggregates, the kinds side by side in one
+UNION ALL — then one query per kind that has items, reading its first rows by key. The number of queries therefore
+depends on the number of kinds with items, never on the number of items. A kind's `rows` must `select_related`
+whatever its `item` function reads. `group_for` does the same for one kind (one query, or two for a kind marked
+`keys_first`).
 """
 
 from __future__ import annotations
@@ -28,7 +30,10 @@ import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import BooleanField, Case, Count, Q, QuerySet, Sum, Value, When, Window
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
+from django.db.models import BooleanField, Case, Count, F, OrderBy, Q, QuerySet, Sum, Value, When, Window
+from django.db.models.functions import RowNumber
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -177,6 +182,17 @@ def get_kind(key: str) -> Kind:
     return _KINDS[key]
 
 
+def _order(source: Source) -> list:
+    """The kind's order (overdue first, then its own) as expressions, for a window's ORDER BY."""
+    terms = []
+    for term in ("-todo_overdue", *source.order_by):
+        if isinstance(term, str):
+            terms.append(F(term[1:]).desc() if term.startswith("-") else F(term).asc())
+        else:
+            terms.append(term if isinstance(term, OrderBy) else term.asc())
+    return terms
+
+
 def _flagged(source: Source) -> QuerySet:
     if source.overdue is None:
         flag = Value(False, output_field=BooleanField())
@@ -192,6 +208,60 @@ def _item(source: Source, row) -> Item:
     return item
 
 
+def _counted(source: Source) -> QuerySet:
+    """The source's rows, most urgent first, each carrying the count and the overdue count of the whole set."""
+    return _flagged(source).annotate(
+        todo_total=Window(Count("pk")),
+        todo_overdue_total=Window(Sum(Case(When(todo_overdue=True, then=Value(1)), default=Value(0)))),
+    )
+
+
+def _heads(sources: list[Source], limit: int) -> list[list[tuple]]:
+    """Each source's first `limit` (at least one) keys with its count and overdue count, [(pk, count, overdue)] per
+    source in the sources' order: one query for all of them, each source's own query (its filter, order and LIMIT)
+    an arm of a UNION ALL."""
+    if not sources:
+        return []
+    arms, params = [], []
+    for index, source in enumerate(sources):
+        keys = _counted(source).annotate(todo_key=F("pk"), todo_position=Window(RowNumber(), order_by=_order(source)))
+        keys = keys.values_list("todo_key", "todo_total", "todo_overdue_total", "todo_overdue", "todo_position")
+        keys = keys[: max(limit, 1)]
+        try:
+            sql, arm_params = keys.query.get_compiler(using=keys.db).as_sql()
+        except EmptyResultSet:  # a scope that selects nothing (`.none()`)
+            continue
+        arms.append(
+            f"SELECT {index} AS todo_kind, todo_position, todo_key, todo_total, todo_overdue_total, todo_overdue "
+            f"FROM ({sql}) todo_arm_{index}"
+        )
+        params.extend(arm_params)
+    heads: list[list[tuple]] = [[] for _ in sources]
+    if not arms:
+        return heads
+    with connections[sources[0].rows.db].cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(arms), params)
+        # UNION ALL keeps no arm's order: each key comes with its position in its kind's order.
+        for index, position, pk, count, overdue, flagged in cursor.fetchall():
+            heads[index].append((position, pk, count, overdue or 0, bool(flagged)))
+    return [[row[1:] for row in sorted(head)] for head in heads]
+
+
+def _group(kind_: Kind, source: Source, head: list[tuple], limit: int) -> Group:
+    """The group of a kind from its head (keys, counts and overdue flags, most urgent first): its first rows, read
+    by key (the kind's filter holds for so few rows at no cost; a row gone since is left out)."""
+    if not head:
+        return Group(kind=kind_, count=0, overdue_count=0)
+    keys = head[:limit]
+    found = {row.pk: row for row in source.rows.filter(pk__in=[pk for pk, *_ in keys]).order_by()} if limit else {}
+    items = []
+    for pk, _count, _overdue, overdue in keys:
+        if pk in found:
+            found[pk].todo_overdue = overdue
+            items.append(_item(source, found[pk]))
+    return Group(kind=kind_, count=head[0][1], overdue_count=head[0][2], items=items)
+
+
 def group_for(kind_: Kind, user, *, on: datetime.date | None = None, limit: int = DEFAULT_LIMIT) -> Group:
     """The count, overdue count and the first `limit` items of one kind, in one query: the counts travel on the rows
     as window aggregates over the whole set (`COUNT(*) OVER ()`), so the rows are read once. With `limit` 0, one
@@ -204,10 +274,7 @@ def group_for(kind_: Kind, user, *, on: datetime.date | None = None, limit: int 
             aggregates["todo_overdue"] = Count("pk", filter=source.overdue)
         totals = source.rows.order_by().aggregate(**aggregates)
         return Group(kind=kind_, count=totals["todo_count"], overdue_count=totals.get("todo_overdue") or 0)
-    flagged = _flagged(source).annotate(
-        todo_total=Window(Count("pk")),
-        todo_overdue_total=Window(Sum(Case(When(todo_overdue=True, then=Value(1)), default=Value(0)))),
-    )
+    flagged = _counted(source)
     if not source.keys_first:
         rows = list(flagged[:limit])
         if not rows:
@@ -233,11 +300,14 @@ def kind_rows(kind_: Kind, user, *, on: datetime.date | None = None) -> tuple[Qu
 
 def assemble(user, *, on: datetime.date | None = None, limit: int = DEFAULT_LIMIT, roles: Iterable[str] | None = None):
     """The user's to-do list: a Group per kind with at least one item, groups with overdue items first, then in page
-    order. `roles` narrows to some roles (e.g. the API's filter)."""
+    order. `roles` narrows to some roles (e.g. the API's filter). The same groups as `group_for` kind by kind, in
+    one query for every kind's keys and counts, then one per kind with items (see the module's costs)."""
     on = on or local_today()
     wanted = set(roles) if roles is not None else None
-    groups = [group_for(k, user, on=on, limit=limit) for k in kinds_for(user) if wanted is None or k.role in wanted]
-    groups = [group for group in groups if group.count]
+    chosen = [k for k in kinds_for(user) if wanted is None or k.role in wanted]
+    sources = [k.source(user, on) for k in chosen]
+    heads = _heads(sources, limit)
+    groups = [_group(k, source, head, limit) for k, source, head in zip(chosen, sources, heads, strict=True) if head]
     groups.sort(key=lambda group: 0 if group.overdue_count else 1)
     return groups
 

@@ -65,6 +65,44 @@ def registration_authorities_in_scope(user) -> QuerySet[Department]:
     return departments if is_superuser(user) else scope_to_region(departments, user)
 
 
+def regions_of_official(user) -> QuerySet[Region]:
+    """The regions an official's pages cover: their department's region and every region below it (every region for
+    a superuser, none for anyone else)."""
+    if is_superuser(user):
+        regions = Region.objects.all()
+    elif getattr(user, "department_id", None) is not None and user.is_active:
+        regions = user.department.region.descendants()
+    else:
+        regions = Region.objects.none()
+    return regions.select_related("parent").order_by("code")
+
+
+def departments_of_official(user) -> QuerySet[Department]:
+    """The departments in an official's region and below it (every department for a superuser)."""
+    departments = Department.objects.order_by("region__code", "name")
+    return departments if is_superuser(user) else scope_to_region(departments, user)
+
+
+def civil_affairs_departments() -> QuerySet[Department]:
+    """Every civil-affairs department (登记管理机关): the public directory's choice of authority."""
+    return Department.objects.filter(kind=Department.Kind.CIVIL_AFFAIRS).order_by("region__code", "name")
+
+
+def region_scopes() -> dict:
+    """The `scope`s a region lookup's suggestions may be narrowed by, each a function of the user."""
+    return {"registration": regions_in_scope, "official": regions_of_official}
+
+
+def department_scopes() -> dict:
+    """The `scope`s a department lookup's suggestions may be narrowed by, each a function of the user."""
+    return {
+        "authorities": registration_authorities_in_scope,
+        "own": own_departments,
+        "official": departments_of_official,
+        "civil_affairs": lambda user: civil_affairs_departments(),
+    }
+
+
 def own_departments(user) -> QuerySet[Department]:
     """The departments an official acts for: their own (every one for superusers)."""
     if is_superuser(user):
@@ -117,6 +155,8 @@ class LookupChoiceField(forms.ModelChoiceField):
             return None
         found, candidates = self.find(text)
         if found is not None:
+            # What was typed (a code from a link, a name) shows as the row's label when the form is shown again.
+            self.resolved = (str(value), found)
             return found
         if candidates:
             names = pgettext("enumeration separator", "、").join(
@@ -127,9 +167,13 @@ class LookupChoiceField(forms.ModelChoiceField):
             )
         raise ValidationError(self.error_messages["unknown"], code="unknown", params={"text": text})
 
+    resolved: tuple[str, object] | None = None
+
     def prepare_value(self, value):
         if isinstance(value, int) and not isinstance(value, bool):  # an initial value given as a primary key
             value = self.queryset.filter(pk=value).first() or value
+        if self.resolved is not None and value == self.resolved[0]:
+            value = self.resolved[1]
         if isinstance(value, self.model):
             return self.option_label(value)
         return value

@@ -181,6 +181,14 @@ class Organization(models.Model):
     # The former names (FormerName), newest first, one a line: kept by organization_rename so that every writer of the
     # search columns finds them without a query.
     former_names_text = models.TextField(_("曾用名"), blank=True, editable=False)
+    # Facts of the records that point here, kept by the database on every write of those records (triggers of
+    # registry migration 0009, whichever code writes them: services, admin, imports, bulk writers), so that the 待办
+    # counts a bureau's organizations from one index instead of probing each one's records. Never written by save().
+    # The two latest years with an annual work report or an annual inspection on record (of any status):
+    annual_year_latest = models.PositiveSmallIntegerField(_("最近的年报年度"), null=True, blank=True, editable=False)
+    annual_year_previous = models.PositiveSmallIntegerField(_("上一个年报年度"), null=True, blank=True, editable=False)
+    # The latest end of validity of its ratings (None: never rated); before today, its rating has expired.
+    rating_valid_until = models.DateField(_("评估等级有效期至"), null=True, blank=True, editable=False)
 
     history = HistoricalRecords(
         excluded_fields=[
@@ -190,8 +198,14 @@ class Organization(models.Model):
             "search_tokens",
             "region_code",
             "former_names_text",
+            "annual_year_latest",
+            "annual_year_previous",
+            "rating_valid_until",
         ]
     )
+
+    # Kept by the database (see above): save() leaves them to it.
+    STORED_FACTS = ("annual_year_latest", "annual_year_previous", "rating_valid_until")
 
     # The texts /search/ looks in, besides the name's pinyin.
     SEARCH_FIELDS = ("name", "uscc", "legal_representative", "domicile", "supervisory_unit", "business_scope")
@@ -215,8 +229,8 @@ class Organization(models.Model):
             # 15,000 organizations from the index alone instead of reading their wide rows.
             models.Index(
                 fields=["registration_authority", "status", "established_on"],
-                include=["id", "region"],
-                name="organization_authority_founded",
+                include=["id", "region", "annual_year_latest", "annual_year_previous"],
+                name="organization_authority_filed",
             ),
             # The few organizations without contact data (the data-quality check), found without a scan.
             models.Index(
@@ -241,6 +255,14 @@ class Organization(models.Model):
         if self.region_id is not None:
             self.region_code = self.region.code  # the cached region, or the one region_id names
         update_fields = kwargs.get("update_fields")
+        if update_fields is None and not self._state.adding and not kwargs.get("force_insert"):
+            # An existing row: every loaded field but the stored facts, which a copy loaded earlier would set back.
+            deferred = self.get_deferred_fields()
+            update_fields = [
+                field.attname
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.attname not in self.STORED_FACTS and field.attname not in deferred
+            ]
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, *self.SEARCH_COLUMNS, "region_code"}
         super().save(*args, **kwargs)
@@ -362,6 +384,13 @@ class Rating(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(valid_until__gt=F("awarded_on")), name="rating_valid_after_award"),
             models.CheckConstraint(condition=Q(score__isnull=True) | Q(score__gte=0), name="rating_score_not_negative"),
+        ]
+        indexes = [
+            # A bureau's ratings by end of validity, with their organizations (the 待办's ratings running out and
+            # expired): a range of this index instead of every rating the bureau ever awarded.
+            models.Index(
+                fields=["awarding_authority", "valid_until"], include=["organization"], name="rating_authority_valid"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -8,7 +8,6 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db.models import BooleanField, Case, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
@@ -291,20 +290,6 @@ def organization_eligibility(organization: Organization, *, on: datetime.date | 
     return Eligibility(eligible=not refusals, refusals=tuple(refusals), warnings=tuple(warnings))
 
 
-def region_choices(used_in: QuerySet | None = None, *, region_field: str = "region") -> QuerySet[Region]:
-    """The regions a list's region filter offers: the home province (settings.HOME_PROVINCE_CODE), its leagues and
-    cities, and every region where a row of `used_in` lies (`region_field`: the path from its rows to their region,
-    e.g. "department__region"). Counties label with their city (select_related("parent")).
-
-    A region is offered when one row of the list lies there: one index probe per region (EXISTS), rather than reading
-    the region of every row of a province-wide list to find the hundred-odd regions they name."""
-    home = settings.HOME_PROVINCE_CODE
-    condition = Q(code=home) | Q(parent__code=home)
-    if used_in is not None:
-        condition |= Q(Exists(used_in.order_by().filter(**{region_field: OuterRef("pk")})))
-    return Region.objects.filter(condition).select_related("parent").order_by("code")
-
-
 # ---- search ----------------------------------------------------------------------------------------------------
 
 
@@ -381,6 +366,23 @@ def annual_report_overdue_year(on: datetime.date | None = None) -> int:
     return on.year - 1 if on > AnnualReport.due_on(on.year - 1) else on.year - 2
 
 
+def annual_year_on_record(year: int) -> Q:
+    """Organizations with an annual work report or an annual inspection for `year`, read from the two latest years on
+    record that the database keeps on each organization (Organization.annual_year_latest, annual_year_previous); only
+    an organization with two later years on record is looked up in the records themselves."""
+    return (
+        Q(annual_year_latest=year)
+        | Q(annual_year_previous=year)
+        | (
+            Q(annual_year_previous__gt=year)
+            & (
+                Exists(AnnualReport.objects.filter(organization=OuterRef("pk"), year=year))
+                | Exists(AnnualInspection.objects.filter(organization=OuterRef("pk"), year=year))
+            )
+        )
+    )
+
+
 def annual_report_overdue(*, on: datetime.date | None = None) -> QuerySet[Organization]:
     """Organizations whose annual work report for annual_report_overdue_year(on) is overdue: registered (正常) and
     established before that year ended, with neither a report nor an annual inspection recorded for that year.
@@ -388,8 +390,7 @@ def annual_report_overdue(*, on: datetime.date | None = None) -> QuerySet[Organi
     year = annual_report_overdue_year(on)
     return (
         Organization.objects.filter(status=Organization.Status.NORMAL, established_on__lte=datetime.date(year, 12, 31))
-        .exclude(Exists(AnnualReport.objects.filter(organization=OuterRef("pk"), year=year)))
-        .exclude(Exists(AnnualInspection.objects.filter(organization=OuterRef("pk"), year=year)))
+        .exclude(annual_year_on_record(year))
         .annotate(overdue_year=Value(year), due_on=Value(AnnualReport.due_on(year)))
         .select_related("region", "registration_authority")
         .order_by("name", "pk")

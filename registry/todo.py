@@ -104,7 +104,8 @@ def annual_reports_overdue(user, today: datetime.date) -> todo.Source:
         # for a LIMIT (the bureau's own organizations, found by its index, are few; sorting them is cheap).
         order_by=(Coalesce("established_on", Value(datetime.date.min)), "pk"),
         overdue=Q(pk__isnull=False),
-        # Counted on the index of the bureau's organizations (organization_authority_founded), not the rows.
+        # Counted on the index of the bureau's organizations with their years on record (organization_authority_filed),
+        # not the rows.
         keys_first=True,
         item=lambda organization: todo.Item(
             title=organization.name,

@@ -52,9 +52,8 @@ from registry.forms import (
     RatingForm,
     RenameForm,
     StatusChangeForm,
-    own_departments,
-    regions_in_scope,
-    registration_authorities_in_scope,
+    department_scopes,
+    region_scopes,
 )
 from registry.models import Organization
 from registry.permissions import can_manage_organization, can_view_contact
@@ -210,21 +209,21 @@ def _typed_text(request) -> str:
 
 
 def region_suggestions(request):
-    """The <option>s of a type-ahead region field: every region, or with `scope=registration` the regions the user
-    may register organizations in."""
-    regions = regions_in_scope(request.user) if request.GET.get("scope") == "registration" else None
-    found = selectors.region_suggestions(_typed_text(request), regions=regions)
+    """The <option>s of a type-ahead region field: every region, or those of a `scope` (registry.forms.region_scopes:
+    `registration`, the regions the user may register organizations in; `official`, the official's region and
+    below)."""
+    scope = region_scopes().get(request.GET.get("scope"))
+    found = selectors.region_suggestions(_typed_text(request), regions=scope(request.user) if scope else None)
     return render(request, "registry/includes/lookup_options.html", {"labels": map(selectors.region_label, found)})
 
 
 def department_suggestions(request):
-    """The <option>s of a type-ahead department field: every department; with `scope=authorities` the civil-affairs
-    departments of the user's region; with `scope=own` the user's own department (every one for a superuser)."""
-    scope = request.GET.get("scope")
-    departments = {"authorities": registration_authorities_in_scope, "own": own_departments}.get(scope)
-    found = selectors.department_suggestions(
-        _typed_text(request), departments=departments(request.user) if departments else None
-    )
+    """The <option>s of a type-ahead department field: every department, or those of a `scope`
+    (registry.forms.department_scopes: `authorities`, the civil-affairs departments of the user's region; `own`, the
+    user's own department; `official`, the departments of the official's region and below; `civil_affairs`, every
+    civil-affairs department)."""
+    scope = department_scopes().get(request.GET.get("scope"))
+    found = selectors.department_suggestions(_typed_text(request), departments=scope(request.user) if scope else None)
     return render(request, "registry/includes/lookup_options.html", {"labels": map(selectors.department_label, found)})
 
 

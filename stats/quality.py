@@ -26,7 +26,7 @@ from accounts import permissions
 from contracts.models import Contract, ContractDocument, Deliverable, Payment
 from contracts.selectors import managed_by
 from evaluations.models import Evaluation
-from registry.models import AnnualInspection, Organization, Rating, Region
+from registry.models import AnnualInspection, Organization, Region
 
 REGISTRAR, PURCHASER = "registrar", "purchaser"
 
@@ -47,10 +47,11 @@ def _missing_contact(region: Region, today: datetime.date, user) -> QuerySet:
 
 
 def _expired_rating(region: Region, today: datetime.date, user) -> QuerySet:
-    ratings = Rating.objects.filter(organization=OuterRef("pk"))
+    # Rated, and no rating valid today: the latest end of validity of its ratings, kept on the row by the database
+    # (Organization.rating_valid_until), is before today.
     return (
         Organization.objects.filter(status=Organization.Status.NORMAL, region__path__startswith=region.path)
-        .filter(Exists(ratings), ~Exists(ratings.filter(valid_until__gte=today)))
+        .filter(rating_valid_until__lt=today)
         .select_related("region")
         .order_by("region__code", "name")
     )

@@ -8,22 +8,12 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from registry.filters import RegionFilter
-from registry.models import CreditListing, Region
-from registry.selectors import region_choices
-from registry.uscc import normalize_uscc
+from registry.filters import OrganizationNameFilter, RegionFilter, organization_name_condition
+from registry.models import CreditListing
 from supervision.models import Complaint, Inspection, RectificationOrder
 from supervision.selectors import normalize_tracking_code
 
 YES_NO_ALL = [("", _("全部")), ("true", _("是")), ("false", _("否"))]
-
-
-def _organization_condition(text: str, prefix: str = "organization__") -> Q:
-    condition = Q(**{f"{prefix}name__icontains": text})
-    code = normalize_uscc(text)
-    if code:
-        condition |= Q(**{f"{prefix}uscc": code})
-    return condition
 
 
 def _search_widget(placeholder) -> forms.TextInput:
@@ -34,16 +24,8 @@ def _year_widget() -> forms.NumberInput:
     return forms.NumberInput(attrs={"placeholder": _("例如 2026"), "min": 2000, "max": 2200})
 
 
-class OrganizationSearchMixin:
-    def filter_organization(self, queryset, name, value):
-        text = (value or "").strip()
-        return queryset.filter(_organization_condition(text)) if text else queryset
-
-
-class InspectionFilter(OrganizationSearchMixin, django_filters.FilterSet):
-    organization = django_filters.CharFilter(
-        label=_("社会组织"), method="filter_organization", widget=_search_widget(_("名称或统一社会信用代码"))
-    )
+class InspectionFilter(django_filters.FilterSet):
+    organization = OrganizationNameFilter(label=_("社会组织"))
     status = django_filters.ChoiceFilter(label=_("状态"), choices=Inspection.Status.choices, empty_label=_("全部"))
     kind = django_filters.ChoiceFilter(label=_("检查方式"), choices=Inspection.Kind.choices, empty_label=_("全部"))
     conclusion = django_filters.ChoiceFilter(
@@ -58,10 +40,8 @@ class InspectionFilter(OrganizationSearchMixin, django_filters.FilterSet):
         fields: list[str] = []
 
 
-class OrderFilter(OrganizationSearchMixin, django_filters.FilterSet):
-    organization = django_filters.CharFilter(
-        label=_("社会组织"), method="filter_organization", widget=_search_widget(_("名称或统一社会信用代码"))
-    )
+class OrderFilter(django_filters.FilterSet):
+    organization = OrganizationNameFilter(label=_("社会组织"))
     status = django_filters.ChoiceFilter(
         label=_("状态"), choices=RectificationOrder.Status.choices, empty_label=_("全部")
     )
@@ -91,38 +71,21 @@ class ComplaintFilter(django_filters.FilterSet):
         text = (value or "").strip()
         if not text:
             return queryset
-        condition = Q(subject__icontains=text) | _organization_condition(text)
+        condition = Q(subject__icontains=text) | organization_name_condition(text)
         code = normalize_tracking_code(text)
         if code:
             condition |= Q(tracking_code=code)
         return queryset.filter(condition)
 
 
-def listing_regions():
-    """The province and its leagues and cities (盟市)."""
-    return region_choices()
-
-
-class CreditListingFilter(OrganizationSearchMixin, django_filters.FilterSet):
-    organization = django_filters.CharFilter(
-        label=_("社会组织"), method="filter_organization", widget=_search_widget(_("名称或统一社会信用代码"))
-    )
+class CreditListingFilter(django_filters.FilterSet):
+    organization = OrganizationNameFilter(label=_("社会组织"))
     list_kind = django_filters.ChoiceFilter(label=_("名录"), choices=CreditListing.List.choices, empty_label=_("全部"))
-    region = RegionFilter(
-        label=_("所属区划"),
-        queryset=Region.objects.none(),
-        to_field_name="code",
-        method="filter_region",
-        empty_label=_("全部"),
-    )
+    region = RegionFilter(label=_("所属区划"), method="filter_region")
 
     class Meta:
         model = CreditListing
         fields: list[str] = []
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.filters["region"].queryset = listing_regions()
 
     def filter_region(self, queryset, name, value):
         return queryset.filter(organization__region__path__startswith=value.path) if value else queryset

@@ -9,7 +9,6 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext
@@ -18,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from contracts.forms import MultipleFileField
 from contracts.models import Contract
 from evaluations.models import Evaluation
-from registry.forms import DateInput
+from registry.forms import DateInput, RegionLookupField
 from registry.forms import OrganizationLookupField as RegistryOrganizationLookupField
 from registry.models import Organization, Region
 from supervision import page_selectors
@@ -81,13 +80,6 @@ class OfficialChoiceField(forms.ModelMultipleChoiceField):
 class ContractChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Contract) -> str:
         return f"{obj.number} {obj.title}"
-
-
-class RegionChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Region) -> str:
-        if obj.level == Region.Level.COUNTY and obj.parent is not None:
-            return f"{obj.parent.name}{obj.name}"
-        return obj.name
 
 
 class OrganizationPickForm(forms.Form):
@@ -194,7 +186,7 @@ class AttachmentForm(forms.Form):
 
 
 class DrawForm(forms.Form):
-    region = RegionChoiceField(label=_("抽查区划"), queryset=Region.objects.none(), to_field_name="code")
+    region = RegionLookupField(label=_("抽查区划"), scope="official")
     year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2200)
     rate = forms.DecimalField(
         label=_("抽查比例(%)"),
@@ -215,13 +207,9 @@ class DrawForm(forms.Form):
         initial = kwargs.setdefault("initial", {})
         initial.setdefault("year", timezone.localdate().year)
         super().__init__(*args, **kwargs)
+        # A region typed with suggestions, among the registrar's region and below; the figures of the chosen region
+        # (templates/supervision/draw_form.html) load beside the form when it is chosen or the rate changes.
         self.fields["region"].queryset = page_selectors.regions_for_draw(user)
-        # The figures of the chosen region (default rate, active organizations, sample size) load beside the form.
-        preview = {"hx-get": reverse_lazy("supervision:draw-preview"), "hx-target": "#draw-preview"}
-        self.fields["region"].widget.attrs.update(
-            {**preview, "hx-trigger": "change, load", "hx-include": "[name=rate]"}
-        )
-        self.fields["rate"].widget.attrs.update({**preview, "hx-trigger": "change", "hx-include": "[name=region]"})
 
 
 class DrawPlanForm(forms.Form):

@@ -93,7 +93,7 @@ class EvaluatorProfileEditView(EvaluatorProfileActionView):
         organization = profile.affiliation_organization
         return {
             "specialties": profile.specialties,
-            "affiliation_uscc": organization.uscc if organization is not None else "",
+            "affiliation_uscc": organization,
             "affiliation": profile.affiliation,
             "contact_phone": profile.contact_phone,
             "contact_email": profile.contact_email,

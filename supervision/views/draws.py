@@ -52,7 +52,7 @@ class DrawCreateView(ActionView):
         code = self.request.GET.get("region", "")
         region = page_selectors.regions_for_draw(self.request.user).filter(code=code).first()
         if region is not None:
-            initial.update({"region": region.code, "rate": default_rate(region)})
+            initial.update({"region": region, "rate": default_rate(region)})
         return initial
 
     def cancel_url(self):
@@ -73,10 +73,17 @@ class DrawCreateView(ActionView):
 
 @login_required
 def draw_preview(request):
-    """What a draw in the chosen region would use (htmx fragment): default rate, active organizations, sample size."""
+    """What a draw in the chosen region would use (htmx fragment): default rate, active organizations, sample size.
+    The region is read as the form reads it (a code, a suggestion, a name); text that names none, or several, shows
+    the form's message."""
     require(permissions.may_draw_samples(request.user))
-    region = page_selectors.regions_for_draw(request.user).filter(code=request.GET.get("region", "")).first()
-    context = {"region": region}
+    text, region, context = request.GET.get("region", "").strip(), None, {}
+    if text:
+        try:
+            region = DrawForm(user=request.user).fields["region"].clean(text)
+        except ValidationError as error:
+            context["errors"] = error.messages
+    context["region"] = region
     if region is not None:
         rate = default_rate(region)
         try:

@@ -156,3 +156,14 @@ def test_sqlite_takes_write_locks_up_front_and_keeps_a_write_ahead_log(tmp_path)
         DATABASE_URL=f"sqlite:///{database}",
     )
     assert result.stdout.strip().splitlines()[-1].split() == ["wal", "IMMEDIATE"], result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(("jit_off", "options"), [(None, "-c jit=off"), ("0", None), ("1", "-c jit=off")])
+def test_postgresql_connections_turn_jit_off_unless_told_not_to(jit_off, options):
+    env = {"DEBUG": "1", "DATABASE_URL": "postgres://qiyue@127.0.0.1:5432/qiyue"}
+    if jit_off is not None:
+        env["DATABASE_JIT_OFF"] = jit_off
+    script = "from django.conf import settings; print(settings.DATABASES['default'].get('OPTIONS', {}).get('options'))"
+    result = run_manage("shell", "-c", script, **env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == str(options)

@@ -4,6 +4,8 @@ their own specialties and contact data only."""
 
 from __future__ import annotations
 
+import html
+
 import pytest
 from django.urls import reverse
 
@@ -83,7 +85,7 @@ def test_a_keeper_enters_an_evaluator_with_a_registered_affiliation(client, pool
     assert list(form.fields["user"].queryset) == [user]
 
     response = client.post(CREATE, {"user": user.pk, "affiliation_uscc": "51150100MJ0000000X"})
-    assert "没有统一社会信用代码为 51150100MJ0000000X 的社会组织。" in response.content.decode()
+    assert "没有找到“51150100MJ0000000X”" in html.unescape(response.content.decode())
     assert not EvaluatorProfile.objects.filter(user=user).exists()
 
     response = client.post(
@@ -134,6 +136,14 @@ def test_a_keeper_edits_every_field(client, pool_keeper):
     assert response.status_code == 302
     profile.refresh_from_db()
     assert (profile.specialties, profile.affiliation_organization, profile.affiliation) == ("绩效管理", third_party, "")
+    # The organization is typed like every organization field: its full name, or a suggestion, finds it too.
+    page = client.get(edit_url(profile))
+    assert f'value="{third_party.name}（{third_party.uscc}）"' in page.content.decode()
+    assert reverse("registry:organization-suggestions") in page.content.decode()
+    client.post(edit_url(profile), {"specialties": "绩效管理", "affiliation_uscc": ""})
+    client.post(edit_url(profile), {"specialties": "绩效管理", "affiliation_uscc": "内蒙古社会组织评估中心"})
+    profile.refresh_from_db()
+    assert profile.affiliation_organization == third_party
     # Clearing the code removes the registered affiliation.
     client.post(edit_url(profile), {"specialties": "绩效管理", "affiliation_uscc": ""})
     profile.refresh_from_db()

@@ -438,6 +438,39 @@ def test_draw_regions_are_the_registrars(client, county_registrar):
     assert not SampleDraw.objects.exists()
 
 
+def test_the_draw_region_is_typed_with_the_registrars_suggestions_and_the_preview_reads_it(client, registrar):
+    OrganizationFactory.create_batch(3, region=region("150102"))
+    client.force_login(registrar)
+    page = client.get(reverse("supervision:draw-create"), {"region": "150100"})
+    field = str(page.context["form"]["region"])
+    assert "<select" not in field and 'value="呼和浩特市（150100）"' in field
+    assert reverse("registry:region-suggestions") + "?scope=official" in field
+    assert 'hx-get="' + reverse("supervision:draw-preview") in text_of(page)
+
+    suggestions = client.get(reverse("registry:region-suggestions"), {"scope": "official", "region": "xcq"})
+    assert "呼和浩特市新城区（150102）" in text_of(suggestions) and "包头" not in text_of(suggestions)
+
+    preview = reverse("supervision:draw-preview")
+    # A suggestion, a code, pinyin initials, or a name unique among the registrar's regions (not within China).
+    for typed in ("呼和浩特市新城区（150102）", "150102", "hhhts xcq", "新城区"):
+        shown = text_of(client.get(preview, {"region": typed, "rate": ""}))
+        assert "呼和浩特市新城区（县级）默认抽查比例 3%" in shown and "目前有 3 个正常登记的社会组织" in shown, typed
+    unknown = text_of(client.get(preview, {"region": "火星", "rate": ""}))
+    assert "没有找到“火星”" in unknown and 'data-testid="draw-preview-figures"' not in unknown
+    outside = text_of(client.get(preview, {"region": "包头市青山区（150204）", "rate": ""}))
+    assert "没有找到" in outside and "150204" in outside
+    several = text_of(client.get(preview, {"region": "区", "rate": ""}))
+    assert "对应多个" in several and "呼和浩特市新城区（150102）" in several
+    assert text_of(client.get(preview, {"region": "", "rate": ""})).strip() == ""
+
+    response = client.post(
+        reverse("supervision:draw-create"), {"region": "呼和浩特市新城区（150102）", "year": TODAY.year, "seed": "7"}
+    )
+    assert SampleDraw.objects.get().region == region("150102"), text_of(response)
+    refused = client.post(reverse("supervision:draw-create"), {"region": "火星", "year": TODAY.year})
+    assert refused.status_code == 200 and "没有找到“火星”" in text_of(refused)
+
+
 def test_plan_inspections_from_a_draw(client, registrar, second_registrar, draw):
     client.force_login(registrar)
     url = reverse("supervision:draw-plan", args=[draw.pk])
