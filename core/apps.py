@@ -18,10 +18,12 @@ class CoreConfig(AppConfig):
             checks,  # noqa: F401  (registers the deployment checks)
             numbers,
             pagecache,
+            tables,
         )
 
         numbers.install()
         pagecache.install()
+        tables.install()
         use_empty_choice_label()
 
 

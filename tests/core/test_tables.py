@@ -1,0 +1,79 @@
+"""core.tables: the table functions' signatures django-tables2 reads per cell are read once per function."""
+
+from __future__ import annotations
+
+import django_tables2 as tables
+import django_tables2.utils
+import pytest
+
+from core import tables as core_tables
+from registry.models import Organization
+from tests.factories import OrganizationFactory
+
+
+class Columns:
+    def render_plain(self, value):
+        return value
+
+    def render_record(self, record, value, bound_column):
+        return record
+
+    def render_anything(self, value, **kwargs):
+        return kwargs
+
+
+def plain(record):
+    return record
+
+
+class Callable:
+    def __call__(self, record, table):
+        return record
+
+
+@pytest.mark.parametrize(
+    "fn",
+    [
+        Columns().render_plain,
+        Columns().render_record,
+        Columns().render_anything,
+        plain,
+        lambda value, **rest: value,
+        Callable(),
+    ],
+)
+def test_the_signature_is_the_one_django_tables2_reads(fn):
+    assert core_tables.signature(fn) == core_tables._signature(fn)
+
+
+def test_a_method_is_read_once_for_every_instance():
+    core_tables._signature_of.cache_clear()
+    first, second = Columns(), Columns()
+    assert core_tables.signature(first.render_record) == (("record", "value", "bound_column"), None)
+    assert core_tables.signature(second.render_record) == (("record", "value", "bound_column"), None)
+    assert core_tables._signature_of.cache_info().hits == 1
+    # Calls go to the instance the method is bound to.
+    assert django_tables2.utils.call_with_appropriate(second.render_plain, {"value": 7, "record": None}) == 7
+
+
+def test_the_site_reads_signatures_through_the_cache():
+    assert django_tables2.utils.signature is core_tables.signature
+
+
+@pytest.mark.django_db
+def test_a_table_renders_each_cell_with_its_own_record():
+    class Names(tables.Table):
+        name = tables.Column()
+        uscc = tables.Column()
+
+        class Meta:
+            model = Organization
+            fields = ("name", "uscc")
+
+        def render_name(self, value, record):
+            return f"{value}/{record.uscc}"
+
+    organizations = [OrganizationFactory(name=f"阳光社会工作服务中心{n}") for n in range(3)]
+    table = Names(Organization.objects.filter(pk__in=[o.pk for o in organizations]).order_by("pk"))
+    cells = [row.get_cell("name") for row in table.rows]
+    assert cells == [f"{o.name}/{o.uscc}" for o in organizations]
