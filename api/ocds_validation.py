@@ -378,7 +378,11 @@ class ReleaseChecker:
     Schema draft 4, with the same date-time and uri formats as FORMATS) and against the codelists; release ids are
     checked for uniqueness within their ocid with a set. The package schema's `uniqueItems` over the whole `releases`
     array (quadratic in the number of releases) is left to the id check: two equal releases share their ocid and id.
-    `package_errors` checks a package's own metadata against the package schema (with one of its releases)."""
+    `package_errors` checks a package's own metadata against the package schema (with one of its releases).
+
+    A release that the schema with the codelists as enums accepts (`codelist_enum_schema`, one jsonschema_rs call) has
+    no finding; only the others go through the detailed checks. With `check_ids=False` the ids are collected in
+    `keys` instead, for a caller that checks them across several checkers (worker processes)."""
 
     def __init__(self, folder: Path, extension_dirs: list[Path] = (), *, check_ids: bool = True) -> None:
         import jsonschema_rs

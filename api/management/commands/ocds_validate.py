@@ -1,13 +1,18 @@
-"""`manage.py ocds_validate [--schema-dir DIR] [--standard-zip ZIP] [--cove auto|always|never] [--output FILE]`:
-build the OCDS releases of every signed contract in the database and validate them.
+"""`manage.py ocds_validate [--schema-dir DIR] [--standard-zip ZIP] [--cove auto|always|never] [--output FILE]
+[--jobs N]`: build the OCDS releases of every signed contract in the database and validate them.
 
 1. Qiyue's extension: its metadata, its patch, the patched release schema (JSON Schema draft 4 and the OCDS
    meta-schema from ZIP when present).
-2. Release by release, streaming (contracts read 500 at a time, each release checked and forgotten): the official
-   OCDS 1.1 release schema patched by the extension (jsonschema_rs), the codelists in DIR, and release ids unique
-   within their ocid (a set of ids, not the package schema's `uniqueItems` over the whole array, which is quadratic);
-   the package's metadata against the release package schema. Time grows linearly with the number of contracts and
-   memory holds one chunk of contracts plus the set of ids.
+2. Release by release, streaming (contracts read by id, CHUNK at a time with one query per related set, each
+   release checked and forgotten): the official OCDS 1.1 release schema patched by the extension (jsonschema_rs), the
+   codelists in DIR, and release ids unique within their ocid (a set of ids, not the package schema's `uniqueItems`
+   over the whole array, which is quadratic); the package's metadata against the release package schema. Time grows
+   linearly with the number of contracts and memory holds one chunk of contracts plus the set of ids. With `--jobs N`
+   (default: the number of CPUs) the contracts are cut into ranges in package order, a few per process, each worker
+   process checks its ranges over its own database connection, and this process merges the findings (numbered by
+   their release's position in the whole package) and checks ids across all ranges. One process reads everything
+   inside a transaction (other connections would not see its data), on an in-memory database, and when the packages
+   are kept for libcoveocds or --output.
 3. With the official validator, libcoveocds, reading the standard from ZIP (the standard's repository at tag 1__1__5;
    default DIR/standard-1__1__5.zip): the whole release package and record package — schema errors, every additional
    check, closed codelists, fields no schema or extension defines. Qiyue's own extensions are served to it from the
