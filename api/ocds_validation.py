@@ -10,8 +10,10 @@ codes).
 
 from __future__ import annotations
 
+import copy
 import csv
 import datetime
+import functools
 import io
 import json
 import tempfile
@@ -272,6 +274,8 @@ def cove_findings(package: dict, standard_zip: Path, *, local_urls: dict[str, Pa
 # --- release by release (jsonschema_rs) ----------------------------------------------------------------------------
 
 
+# Releases repeat the same dates and addresses many times over: each text is checked once.
+@functools.lru_cache(maxsize=65536)
 def _is_date_time(value: str) -> bool:
     try:
         return _date_time(value)
@@ -279,6 +283,7 @@ def _is_date_time(value: str) -> bool:
         return False
 
 
+@functools.lru_cache(maxsize=65536)
 def _is_uri(value: str) -> bool:
     try:
         return _uri(value)
@@ -325,6 +330,47 @@ def _codelist_values(data, tree, path: str) -> Iterator[tuple[str, str, object]]
             yield from _codelist_values(item, items, f"{path}/{index}")
 
 
+def _known_codelists(tree, codelists: dict[str, set[str]]):
+    """A `_codelist_tree` reduced to the codelists the folder provides (the only ones checked)."""
+    if isinstance(tree, str):
+        return tree if tree in codelists else None
+    if tree is None:
+        return None
+    properties, items = tree
+    properties = {key: branch for key, value in properties.items() if (branch := _known_codelists(value, codelists))}
+    items = _known_codelists(items, codelists) if items is not None else None
+    return (properties, items) if properties or items is not None else None
+
+
+def codelist_enum_schema(release_schema: dict, codelist_schema: dict, codelists: dict[str, set[str]]) -> dict | None:
+    """A copy of `release_schema` in which every field tied to a codelist of the folder must also hold one of its
+    codes (or be null, or an array of codes), so that one jsonschema_rs pass refuses whatever the codelist check
+    would find. None when the codelist check walks `codelist_schema` along other paths than `release_schema` offers
+    (an extension that moved a codelist field): then only the two checks together are exact."""
+    if _known_codelists(_codelist_tree(release_schema, release_schema), codelists) != _known_codelists(
+        _codelist_tree(codelist_schema, codelist_schema), codelists
+    ):
+        return None
+    schema = copy.deepcopy(release_schema)
+
+    def constrain(node) -> None:
+        if isinstance(node, list):
+            for item in node:
+                constrain(item)
+        elif isinstance(node, dict):
+            for value in node.values():
+                constrain(value)
+            codelist = node.get("codelist")
+            if isinstance(codelist, str) and codelist in codelists and "$ref" not in node:
+                codes = sorted(codelists[codelist])
+                node.setdefault("allOf", []).append(
+                    {"anyOf": [{"type": "null"}, {"enum": codes}, {"type": "array", "items": {"enum": codes}}]}
+                )
+
+    constrain(schema)
+    return schema
+
+
 class ReleaseChecker:
     """The checks of `validate_package`, one release at a time, in time and memory that grow linearly.
 
@@ -332,9 +378,13 @@ class ReleaseChecker:
     Schema draft 4, with the same date-time and uri formats as FORMATS) and against the codelists; release ids are
     checked for uniqueness within their ocid with a set. The package schema's `uniqueItems` over the whole `releases`
     array (quadratic in the number of releases) is left to the id check: two equal releases share their ocid and id.
-    `package_errors` checks a package's own metadata against the package schema (with one of its releases)."""
+    `package_errors` checks a package's own metadata against the package schema (with one of its releases).
 
-    def __init__(self, folder: Path, extension_dirs: list[Path] = ()) -> None:
+    A release that the schema with the codelists as enums accepts (`codelist_enum_schema`, one jsonschema_rs call) has
+    no finding; only the others go through the detailed checks. With `check_ids=False` the ids are collected in
+    `keys` instead, for a caller that checks them across several checkers (worker processes)."""
+
+    def __init__(self, folder: Path, extension_dirs: list[Path] = (), *, check_ids: bool = True) -> None:
         import jsonschema_rs
 
         self.folder = folder
@@ -345,13 +395,36 @@ class ReleaseChecker:
         codelist_schema = _load(folder / RELEASE_SCHEMA)
         self.codelist_tree = _codelist_tree(codelist_schema, codelist_schema)
         self.codelists = load_codelists(folder)
+        # One pass in Rust for the common case, a valid release: the schema with the codelists as enums. Only a
+        # release it refuses goes through the checks above, which say what is wrong.
+        fast_schema = codelist_enum_schema(self.release_schema, codelist_schema, self.codelists)
+        self.fast = (
+            jsonschema_rs.Draft4Validator(fast_schema, formats=formats, validate_formats=True)
+            if fast_schema is not None
+            else None
+        )
+        self.check_ids = check_ids
         self.seen: set[tuple[str, str]] = set()
+        self.keys: list[tuple[str, str]] = []
         self.count = 0
 
     def errors(self, release: dict) -> list[str]:
         """What is wrong with the next release of the package (its position counts from 0)."""
         index = self.count
         self.count += 1
+        key = (release.get("ocid"), release.get("id"))
+        if not self.check_ids:
+            self.keys.append(key)
+        elif key in self.seen:
+            return [*self._content_errors(release, index), f"release id {key[1]!r} appears twice for {key[0]}"]
+        else:
+            self.seen.add(key)
+        if self.fast is not None and self.fast.is_valid(release):
+            return []
+        return self._content_errors(release, index)
+
+    def _content_errors(self, release: dict, index: int) -> list[str]:
+        """The schema's and the codelists' findings on one release."""
         prefix = f"releases/{index}"
         errors = [
             "/".join([prefix, *(str(part) for part in error.instance_path)]) + f": {error.message}"
@@ -360,10 +433,6 @@ class ReleaseChecker:
         for path, codelist, value in _codelist_values(release, self.codelist_tree, prefix):
             if codelist in self.codelists and value not in self.codelists[codelist]:
                 errors.append(f"{path}: {value!r} is not in codelist {codelist}")
-        key = (release.get("ocid"), release.get("id"))
-        if key in self.seen:
-            errors.append(f"release id {key[1]!r} appears twice for {key[0]}")
-        self.seen.add(key)
         return errors
 
     def package_errors(self, metadata: dict, sample_release: dict) -> list[str]:

@@ -447,6 +447,12 @@ class Deliverable(models.Model):
                 condition=~Q(status="accepted") | Q(accepted_at__isnull=False), name="deliverable_accepted_has_time"
             ),
         ]
+        indexes = [
+            # Overdue deliverables (due date passed, not accepted: contracts.selectors.overdue_condition) for the
+            # reminders, the deadline check and the 待办 page: the few open deliverables by due date, instead of a
+            # scan of every deliverable, most of them long accepted.
+            models.Index(fields=["due_on"], condition=~Q(status="accepted"), name="deliverable_open_due"),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -18,9 +18,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db.models import Q
-from pypinyin import Style, lazy_pinyin
+from pypinyin.converter import DefaultConverter
+from pypinyin.core import Pinyin as PypinyinConverter
 
 MAX_WORDS = 6
 MAX_QUERY_LENGTH = 100
@@ -50,27 +52,85 @@ def compact(text: str) -> str:
     return re.sub(r"[^0-9A-Z]", "", fold(text).upper())
 
 
-def _syllables(text: str) -> list[str]:
-    return [_NOT_LATIN.sub("", syllable) for syllable in lazy_pinyin(fold(text), errors="default")]
+# What pypinyin gives for a run of characters without pinyin (Latin letters, digits, punctuation) is marked, so that
+# one conversion yields both the syllables and the initials: a Chinese syllable's initial is its first letter
+# (pypinyin's FIRST_LETTER style), any other run stays whole in both.
+_NO_PINYIN = "\x00"
+
+
+def _mark(chars: str) -> str:
+    return _NO_PINYIN + chars
+
+
+class _WordCache(DefaultConverter):
+    """pypinyin's converter with each segmented word converted once per process: names share most of their words
+    (社会, 服务, 中心, 协会, the regions' names), and converting a word is most of the cost of writing an
+    organization's search columns."""
+
+    LIMIT = 100_000
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.words: dict[tuple, list[list[str]]] = {}
+
+    def convert(self, words, style, heteronym, errors, strict, **kwargs):
+        key = (words, style, heteronym, errors, strict)
+        found = self.words.get(key)
+        if found is None or kwargs:
+            found = super().convert(words, style, heteronym, errors, strict, **kwargs)
+            if kwargs:
+                return found
+            if len(self.words) >= self.LIMIT:
+                self.words.clear()
+            self.words[key] = found
+        return [list(item) for item in found]
+
+
+_PINYIN = PypinyinConverter(_WordCache())
+
+
+@dataclass(frozen=True)
+class Pinyin:
+    """A text's pinyin, from one conversion: its syllables (Latin letters and digits only) and its initials."""
+
+    syllables: tuple[str, ...]
+    initials: str
+
+    @property
+    def full(self) -> str:
+        return "".join(self.syllables)
+
+    def sort_key(self, max_length: int = 255) -> str:
+        return " ".join(syllable for syllable in self.syllables if syllable)[:max_length]
+
+
+def pinyin_of(text: str) -> Pinyin:
+    syllables, initials = [], []
+    for item in _PINYIN.lazy_pinyin(fold(text), errors=_mark):
+        if item.startswith(_NO_PINYIN):
+            item = initial = item[1:]
+        else:
+            initial = item[:1]
+        syllables.append(_NOT_LATIN.sub("", item))
+        initials.append(_NOT_LATIN.sub("", initial))
+    return Pinyin(tuple(syllables), "".join(initials))
 
 
 def pinyin_sort_key(text: str, max_length: int = 255) -> str:
     """The text's pinyin syllables separated by spaces (`hu he hao te shi`); Latin letters and digits kept as they
     are. Sorting by it orders Chinese names alphabetically by pinyin."""
-    return " ".join(syllable for syllable in _syllables(text) if syllable)[:max_length]
+    return pinyin_of(text).sort_key(max_length)
 
 
 def pinyin_forms(text: str) -> tuple[str, str]:
     """(full pinyin without spaces, initials): `huhehaoteshi`, `hhhts`."""
-    full = "".join(_syllables(text))
-    initials = "".join(
-        _NOT_LATIN.sub("", letter) for letter in lazy_pinyin(fold(text), style=Style.FIRST_LETTER, errors="default")
-    )
-    return full, initials
+    pinyin = pinyin_of(text)
+    return pinyin.full, pinyin.initials
 
 
-def search_document(texts: Iterable[str], *, names: Iterable[str] = ()) -> str:
-    """The stored search column: every text folded, then each name's full pinyin and initials."""
+def search_document(texts: Iterable[str], *, names: Iterable[str] = (), known: dict[str, Pinyin] | None = None) -> str:
+    """The stored search column: every text folded, then each name's full pinyin and initials (`known`: names whose
+    pinyin the caller already has)."""
     parts = [fold(text) for text in texts if text]
     for name in names:
         if name:
@@ -79,7 +139,8 @@ def search_document(texts: Iterable[str], *, names: Iterable[str] = ()) -> str:
                 short = short.replace(long, abbreviation)
             if short != fold(name):
                 parts.append(short)
-            parts.extend(pinyin_forms(name))
+            pinyin = (known or {}).get(name) or pinyin_of(name)
+            parts.extend((pinyin.full, pinyin.initials))
     return " ".join(parts)
 
 

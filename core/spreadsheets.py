@@ -309,10 +309,11 @@ CSV_CHUNK_CHARS = 64 * 1024
 
 
 def csv_chunks(
-    headers: Sequence[Any], rows: Iterable[Sequence[Any]], *, chunk_chars: int = CSV_CHUNK_CHARS
+    headers: Sequence[Any], rows: Iterable[Sequence[Any]], *, chunk_chars: int | None = None
 ) -> Iterator[str]:
-    """The CSV text of `csv_lines` in pieces of about `chunk_chars` characters: a streaming response or a file gets
-    one write per piece, not one per line."""
+    """The CSV text of `csv_lines` in pieces of about `chunk_chars` characters (CSV_CHUNK_CHARS by default): a
+    streaming response or a file gets one write per piece, not one per line."""
+    chunk_chars = chunk_chars or CSV_CHUNK_CHARS
     pending: list[str] = []
     size = 0
     for line in csv_lines(headers, rows):

@@ -5,12 +5,13 @@
   input.
 - `paginate_table` / `page_of`: the one paginator (`?page=`, `?per_page=` within bounds, out-of-range pages clamped);
   a table over a queryset is paged by keyset (`core.paging`: `?page=N&cursor=…`, the same cost at any depth).
-- `pdf_response`, `bytes_response`, `stored_file_response`: what a download looks like.
+- `pdf_response`, `bytes_response`, `csv_response`, `stored_file_response`: what a download looks like.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable, Iterator, Sequence
 
 from django import forms
 from django.contrib import messages
@@ -18,9 +19,10 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import NON_FIELD_ERRORS, ImproperlyConfigured, ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import QuerySet
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView
@@ -28,6 +30,7 @@ from django_tables2 import RequestConfig
 from django_tables2.rows import BoundRows
 
 from core.paging import CURSOR_PARAMETER, KeysetPaginator
+from core.spreadsheets import csv_chunks
 from core.uploads import sha256_of_stored
 
 logger = logging.getLogger(__name__)
@@ -99,6 +102,27 @@ def bytes_response(content: bytes, filename: str, content_type: str, *, attachme
     """A generated file (PDF, xlsx, csv) under a name that may hold Chinese characters."""
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = content_disposition_header(attachment, filename)
+    return response
+
+
+def _in_language(language: str | None, chunks: Iterator[str]) -> Iterator[bytes]:
+    """The chunks encoded as UTF-8, each made in `language`: a streaming response is read after the view returned,
+    when the request's language may no longer be the active one."""
+    while True:
+        with translation.override(language):
+            chunk = next(chunks, None)
+        if chunk is None:
+            return
+        yield chunk.encode("utf-8")
+
+
+def csv_response(headers: Sequence, rows: Iterable[Sequence], filename: str) -> StreamingHttpResponse:
+    """A CSV download (UTF-8 with a byte-order mark, formula-safe) streamed in blocks of lines (`csv_chunks`): the
+    rows are read as the response is sent, so a long table is never held whole in memory."""
+    response = StreamingHttpResponse(
+        _in_language(translation.get_language(), csv_chunks(headers, rows)), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
 
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.search import pinyin_sort_key, search_document, search_tokens
+from core.search import pinyin_of, search_document, search_tokens
 
 
 class Region(models.Model):
@@ -274,9 +274,10 @@ class Organization(models.Model):
         name = values.get("name") or ""
         former = [line for line in (values.get("former_names_text") or "").splitlines() if line]
         texts = [values.get(field) or "" for field in cls.SEARCH_FIELDS] + former
-        document = search_document(texts, names=[name, *former])
+        pinyin = pinyin_of(name)  # one conversion for the sort key and the document
+        document = search_document(texts, names=[name, *former], known={name: pinyin})
         return {
-            "name_pinyin": pinyin_sort_key(name),
+            "name_pinyin": pinyin.sort_key(),
             "search_document": document,
             "search_tokens": search_tokens(document),
         }

@@ -19,7 +19,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -27,8 +26,8 @@ from django_tables2 import RequestConfig
 
 from accounts import ratelimit
 from core.clients import client_address
-from core.spreadsheets import XLSX_CONTENT_TYPE, csv_chunks, write_xlsx
-from core.views import ServiceFormView, pdf_response, render_list_page
+from core.spreadsheets import XLSX_CONTENT_TYPE, write_xlsx
+from core.views import ServiceFormView, csv_response, pdf_response, render_list_page
 from registry import selectors, services
 from registry.access import (
     access_annual_report_for_review,
@@ -113,11 +112,7 @@ class OrganizationListView(View):
         }
 
     def export_csv(self, queryset) -> StreamingHttpResponse:
-        response = StreamingHttpResponse(
-            csv_chunks(export_headers(), export_rows(queryset)), content_type="text/csv; charset=utf-8"
-        )
-        response["Content-Disposition"] = content_disposition_header(True, self._filename("csv"))
-        return response
+        return csv_response(export_headers(), export_rows(queryset), self._filename("csv"))
 
     @staticmethod
     def refuse_export(request, queryset) -> HttpResponse | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,8 +18,8 @@ from django.views import View
 
 from accounts import permissions
 from contracts.models import PurchaseItem
-from core.spreadsheets import XLSX_CONTENT_TYPE, csv_lines, xlsx_bytes
-from core.views import bytes_response, page_of, pdf_response
+from core.spreadsheets import XLSX_CONTENT_TYPE, xlsx_bytes
+from core.views import bytes_response, csv_response, page_of, pdf_response
 from registry.models import Department, Organization
 from stats import charts, presentation, quality, reports
 from stats.scope import DIMENSIONS, official_covers, scope_from
@@ -39,10 +39,11 @@ def default_year(years: list[int]) -> int | None:
     return years[0]
 
 
-def _download(headers, rows, name: str, kind: str) -> HttpResponse:
+def _download(headers, rows, name: str, kind: str) -> HttpResponse | StreamingHttpResponse:
+    """The table as xlsx, or as CSV streamed in blocks of lines while `rows` (which may be a generator) is read."""
     if kind == "xlsx":
         return bytes_response(xlsx_bytes(headers, rows, title=name), f"{name}.xlsx", XLSX_CONTENT_TYPE)
-    return bytes_response("".join(csv_lines(headers, rows)).encode("utf-8"), f"{name}.csv", "text/csv; charset=utf-8")
+    return csv_response(headers, rows, f"{name}.csv")
 
 
 def _area_name(scope) -> str:

@@ -36,7 +36,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Exists, F, OuterRef, Q, Window
+from django.db.models import Count, Exists, F, OuterRef, Q, Window
 from django.db.models.functions import RowNumber
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -58,6 +58,8 @@ logger = logging.getLogger(__name__)
 DELIVERABLE_NOTICE_DAYS = 7
 ORDER_NOTICE_DAYS = 3
 DIGEST_ITEMS_PER_KIND = 10
+# A run that writes this many notifications refreshes the planner's statistics of the table.
+ANALYZE_AFTER = 10_000
 EXCERPT = 60
 DUE_SOON = "due_soon"
 OVERDUE = "overdue"
@@ -76,6 +78,7 @@ class ReminderReport:
     notified: list[str] = field(default_factory=list)  # everyone told in the site this run, e-mail or not
     notifications: int = 0  # notifications written this run
     without_email: list[str] = field(default_factory=list)  # of those, the ones without an e-mail address
+    found: dict[str, int] = field(default_factory=dict)  # items due or overdue, by kind, told before or not
 
     def as_dict(self) -> dict:
         return {
@@ -87,11 +90,23 @@ class ReminderReport:
             "notified": list(self.notified),
             "notifications": self.notifications,
             "without_email": list(self.without_email),
+            "found": dict(self.found),
         }
 
     def lines(self) -> list[str]:
+        found = {kind: self.found.get(kind, 0) for kind in DIGEST_KINDS}
         lines = [
             _("提醒日期：%(on)s") % {"on": self.on.isoformat()},
+            _(
+                "到期事项：即将到期的履约事项 %(due)d 项、整改通知 %(orders_due)d 项；已逾期的履约事项 %(overdue)d 项、"
+                "整改通知 %(orders_overdue)d 项（此前已提醒过的不再提醒）"
+            )
+            % {
+                "due": found[Notification.Kind.DELIVERABLE_DUE],
+                "orders_due": found[Notification.Kind.ORDER_DUE],
+                "overdue": found[Notification.Kind.DELIVERABLE_OVERDUE],
+                "orders_overdue": found[Notification.Kind.ORDER_OVERDUE],
+            },
             _("站内提醒：%(count)d 人，%(items)d 条") % {"count": len(self.notified), "items": self.notifications},
             _("发送提醒邮件：%(count)d 封（%(users)s）") % {"count": self.emails_sent, "users": shown(self.recipients)},
             _("无电子邮箱、仅站内提醒：%(count)d 人（%(users)s）")
@@ -143,15 +158,27 @@ def _order_notice(order: RectificationOrder, stage: str, recipients) -> Notice:
     )
 
 
+def _told(model, kind: str, stage: str) -> Exists:
+    """Someone was told of the item (a row of `model`) at `stage`: one probe of the index notification_target."""
+    return Exists(
+        Notification.objects.filter(
+            target_id=OuterRef("pk"), target_type=ContentType.objects.get_for_model(model), kind=kind, stage=stage
+        )
+    )
+
+
 def _not_announced(queryset, kind: str, stage: str):
     """The items of `queryset` no one was told of at `stage` yet."""
-    told = Notification.objects.filter(
-        target_id=OuterRef("pk"),
-        target_type=ContentType.objects.get_for_model(queryset.model),
-        kind=kind,
-        stage=stage,
+    return queryset.filter(~_told(queryset.model, kind, stage))
+
+
+def _found_and_new(queryset, kind: str, stage: str) -> tuple[int, int]:
+    """How many items `queryset` holds, and how many of them no one was told of at `stage` yet: one query, which
+    probes the notifications item by item (a run with nothing new reads no notification beyond those probes)."""
+    figures = queryset.order_by().aggregate(
+        found=Count("pk"), new=Count("pk", filter=~_told(queryset.model, kind, stage))
     )
-    return queryset.filter(~Exists(told))
+    return figures["found"], figures["new"]
 
 
 def _member_pairs(items, organization_path: str, kind: str, stage: str) -> list[tuple[int, int]]:
@@ -171,7 +198,7 @@ def _member_pairs(items, organization_path: str, kind: str, stage: str) -> list[
         return cursor.fetchall()
 
 
-def _members_notices(on: datetime.date) -> list[Notice]:
+def _members_notices(on: datetime.date, found: dict[str, int]) -> list[Notice]:
     deliverables = Deliverable.objects.filter(
         contract__status__in=Contract.ACTIVE_STATUSES,
         status__in=(Deliverable.Status.PENDING, Deliverable.Status.RETURNED),
@@ -183,6 +210,10 @@ def _members_notices(on: datetime.date) -> list[Notice]:
         deadline__gte=on,
         deadline__lte=on + datetime.timedelta(days=ORDER_NOTICE_DAYS),
     )
+    found[Notification.Kind.DELIVERABLE_DUE] = deliverables.count()
+    found[Notification.Kind.ORDER_DUE] = orders.count()
+    if not found[Notification.Kind.DELIVERABLE_DUE] and not found[Notification.Kind.ORDER_DUE]:
+        return []
     deliverable_pairs = _member_pairs(
         deliverables, "contract__organization_id", Notification.Kind.DELIVERABLE_DUE, DUE_SOON
     )
@@ -210,19 +241,27 @@ def _members_notices(on: datetime.date) -> list[Notice]:
     return notices
 
 
-def _officials_notices(on: datetime.date) -> list[Notice]:
+def _officials_notices(on: datetime.date, found: dict[str, int]) -> list[Notice]:
+    overdue_deliverables = deliverable_overdue_list(on=on)
+    overdue_orders = overdue_order_list(on=on)
+    found[Notification.Kind.DELIVERABLE_OVERDUE], new_deliverables = _found_and_new(
+        overdue_deliverables, Notification.Kind.DELIVERABLE_OVERDUE, OVERDUE
+    )
+    found[Notification.Kind.ORDER_OVERDUE], new_orders = _found_and_new(
+        overdue_orders, Notification.Kind.ORDER_OVERDUE, OVERDUE
+    )
+    if not new_deliverables and not new_orders:
+        return []
     deliverables = list(
-        _not_announced(deliverable_overdue_list(on=on), Notification.Kind.DELIVERABLE_OVERDUE, OVERDUE)
+        _not_announced(overdue_deliverables, Notification.Kind.DELIVERABLE_OVERDUE, OVERDUE)
         .select_related("contract__department__region")
         .order_by("pk")
     )
     orders = list(
-        _not_announced(overdue_order_list(on=on), Notification.Kind.ORDER_OVERDUE, OVERDUE)
+        _not_announced(overdue_orders, Notification.Kind.ORDER_OVERDUE, OVERDUE)
         .select_related("organization__region")
         .order_by("pk")
     )
-    if not deliverables and not orders:
-        return []
     # Officials by the path of their department's region: an item's officials are those of the regions on its path.
     purchasers, officials = defaultdict(list), defaultdict(list)
     for user in (
@@ -398,8 +437,14 @@ def send_reminders(*, on: datetime.date | None = None, email: bool = True) -> Re
     on = on or timezone.localdate()
     report = ReminderReport(on=on)
     with transaction.atomic():
-        notices = _members_notices(on) + _officials_notices(on)
+        notices = _members_notices(on, report.found) + _officials_notices(on, report.found)
         report.notifications = notify_many(notices)
+        if report.notifications >= ANALYZE_AFTER and connection.vendor == "postgresql":
+            # The next run asks which items were told of: after a large backlog, with the table's statistics
+            # refreshed, PostgreSQL answers by probing the index notification_target item by item instead of
+            # sorting every notification of the kind (what it plans when it believes the table nearly empty).
+            with connection.cursor() as cursor:
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(Notification._meta.db_table)}")
     told = {user.pk: user for notice in notices for user in notice.recipients if user.is_active}
     report.notified = sorted(user.username for user in told.values())
     report.without_email = sorted(user.username for user in told.values() if not user.email)

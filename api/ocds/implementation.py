@@ -12,6 +12,7 @@ from api.ocds.values import (
     CLOSED_STATUSES,
     EVALUATION_TYPE,
     LANGUAGE,
+    current_zone,
     day_end,
     day_start,
     moment,
@@ -58,11 +59,12 @@ def payment_transaction(payment: Payment, contract: Contract) -> dict:
 
 def implementation_events(contract: Contract, today: datetime.date) -> list[datetime.date]:
     """The days on which the implementation changed: payments, acceptances, deliverables falling overdue."""
+    zone = current_zone()
     days = [payment.paid_on for payment in contract.payments.all()]
-    days += [timezone.localtime(evaluation.finalized_at).date() for evaluation in finalized_evaluations(contract)]
+    days += [timezone.localtime(evaluation.finalized_at, zone).date() for evaluation in finalized_evaluations(contract)]
     for deliverable in contract.deliverables.all():
         if deliverable.status == Deliverable.Status.ACCEPTED and deliverable.accepted_at is not None:
-            days.append(timezone.localtime(deliverable.accepted_at).date())
+            days.append(timezone.localtime(deliverable.accepted_at, zone).date())
         elif contract.is_active and deliverable.due_on < today:
             days.append(deliverable.due_on + datetime.timedelta(days=1))
     return days

@@ -14,7 +14,17 @@ from api.ocds.history import amendment_description, amendment_groups, apply_amen
 from api.ocds.implementation import implementation, implementation_events
 from api.ocds.parties import buyer_party, buyer_reference, supplier_party, supplier_reference
 from api.ocds.sections import contract_documents, contract_section, planning, related_processes, tender
-from api.ocds.values import CLOSED_STATUSES, CONTRACT_STATUS, LANGUAGE, day_start, money, ocid, period, prune
+from api.ocds.values import (
+    CLOSED_STATUSES,
+    CONTRACT_STATUS,
+    LANGUAGE,
+    day_start,
+    money,
+    ocid,
+    period,
+    prune,
+    zone_fixed,
+)
 from contracts.models import Contract
 
 
@@ -77,6 +87,11 @@ def contract_releases(contract: Contract, *, base_url: str, today: datetime.date
     """Every release of a signed (or later) contract, oldest first. A draft has none."""
     if not contract.is_public or contract.signed_on is None:
         return []
+    with zone_fixed():
+        return _releases(contract, base_url=base_url, today=today)
+
+
+def _releases(contract: Contract, *, base_url: str, today: datetime.date | None) -> list[dict]:
     today = today or timezone.localdate()
     groups = amendment_groups(contract)
     as_signed = state_as_signed(contract, groups)

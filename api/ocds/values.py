@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime
 import functools
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from decimal import Decimal
 from urllib.parse import quote
 
@@ -67,6 +70,25 @@ def ocid(contract: Contract) -> str:
     return f"{settings.OCDS_OCID_PREFIX}-{contract.number}"
 
 
+# The time zone dates are written in: the active one, read once per contract's releases (`zone_fixed`) rather than
+# once per date (reading Django's active time zone is the costly part of writing a date).
+_ZONE: ContextVar = ContextVar("ocds_zone", default=None)
+
+
+def current_zone():
+    return _ZONE.get() or timezone.get_current_timezone()
+
+
+@contextmanager
+def zone_fixed() -> Iterator[None]:
+    """Inside, every date is written in the time zone active on entry."""
+    token = _ZONE.set(timezone.get_current_timezone())
+    try:
+        yield
+    finally:
+        _ZONE.reset(token)
+
+
 # Releases repeat the same few days many times over (signing day, periods, due dates): each day's text is made once
 # per time zone.
 @functools.lru_cache(maxsize=8192)
@@ -75,15 +97,15 @@ def _day_text(day: datetime.date, time: datetime.time, zone) -> str:
 
 
 def day_start(day: datetime.date) -> str:
-    return _day_text(day, datetime.time.min, timezone.get_current_timezone())
+    return _day_text(day, datetime.time.min, current_zone())
 
 
 def day_end(day: datetime.date) -> str:
-    return _day_text(day, END_OF_DAY, timezone.get_current_timezone())
+    return _day_text(day, END_OF_DAY, current_zone())
 
 
 def moment(value: datetime.datetime) -> str:
-    return timezone.localtime(value).replace(microsecond=0).isoformat()
+    return timezone.localtime(value, current_zone()).replace(microsecond=0).isoformat()
 
 
 def money(amount: Decimal) -> dict:

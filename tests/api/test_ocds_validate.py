@@ -83,3 +83,67 @@ def test_finds_a_planted_duplicate_id_and_a_planted_schema_error(generated, monk
     findings = err.getvalue()
     assert "appears twice for ocds-" in findings and seen[999] in findings
     assert '"2026年3月1日" is not a "date-time"' in findings
+
+
+def test_the_command_checks_what_the_api_publishes(generated):
+    """The command reads contracts by id ranges, the API page by page: the same releases, in the same order."""
+    from rest_framework.test import APIClient
+
+    from api.management.commands.ocds_validate import check_range
+    from api.ocds_validation import ReleaseChecker
+    from api.selectors import ocds_contract_ids
+
+    ids = ocds_contract_ids()
+    assert len(ids) == generated
+    checked = check_range(
+        ids[:60], ReleaseChecker(SCHEMA_DIR, [ocds.EXTENSION_DIR]), base_url="http://testserver/", keep=True
+    )
+    assert checked.contracts == 60 and not checked.errors
+    built = [release for _contract, releases in checked.kept for release in releases]
+    published = APIClient().get("/api/v1/ocds/releases/", {"page_size": 60}).json()["releases"]
+    assert built == published
+
+
+def test_ranges_checked_apart_are_merged_in_package_order(generated, monkeypatch):
+    """With several processes each range is checked on its own: findings keep their release's position in the whole
+    package, and an id repeated in two ranges is still found."""
+    from api.management.commands import ocds_validate
+    from api.ocds_validation import ReleaseChecker
+
+    build = ocds.contract_releases
+    seen, counted, planted = [], [0], {}
+
+    def planting(contract, **kwargs):
+        releases = build(contract, **kwargs)
+        seen.append(contract.number)
+        if len(seen) == 500:
+            planted["first"] = releases[0]
+        if len(seen) == 4_500:  # a release of contract 500, in another range
+            releases = [*releases, dict(planted["first"])]
+        if len(seen) == 3_500:
+            planted["position"] = counted[0]
+            releases = [dict(releases[0], date="2026年3月1日"), *releases[1:]]
+        counted[0] += len(releases)
+        return releases
+
+    def serially(self, ranges, jobs, *, folder, base_url):
+        checker = ReleaseChecker(folder, [ocds.EXTENSION_DIR], check_ids=False)
+        return [ocds_validate.check_range(ids, checker, base_url=base_url) for ids in ranges]
+
+    monkeypatch.setattr(ocds, "contract_releases", planting)
+    monkeypatch.setattr(ocds_validate, "_one_process_only", lambda: None)
+    monkeypatch.setattr(ocds_validate.Command, "_in_processes", serially)
+    err = io.StringIO()
+    with pytest.raises(CommandError, match=r"2 finding\(s\) in .* in 2 processes"):
+        call_command("ocds_validate", "--schema-dir", str(SCHEMA_DIR), "--jobs", "2", stderr=err)
+    findings = err.getvalue()
+    assert "appears twice for ocds-" in findings and seen[499] in findings
+    assert f'releases/{planted["position"]}/date: "2026年3月1日" is not a "date-time"' in findings
+
+
+def test_inside_a_transaction_one_process_reads_everything(generated):
+    out = io.StringIO()
+    call_command("ocds_validate", "--schema-dir", str(SCHEMA_DIR), "--jobs", "4", stdout=out)
+    assert "in one process (inside a transaction" in out.getvalue()
+    with pytest.raises(CommandError, match="--jobs must be at least 1"):
+        call_command("ocds_validate", "--schema-dir", str(SCHEMA_DIR), "--jobs", "0")

@@ -48,6 +48,38 @@ def test_columns_follow_the_name_when_saved():
     assert "btsqsqygshgzfwzx" in organization.search_document
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "阳光社会工作",
+        "ABC阳光社工123",
+        "Ｈｅｌｌｏ世界！",
+        "中国-北京(朝阳)2号",
+        "重庆长乐",
+        "绿色家园",
+        "乐乐 music",
+        "㐀㐁",
+        "",
+    ],
+)
+def test_one_conversion_gives_what_pypinyin_gives_in_each_style(text):
+    """The syllables and the initials come from one pypinyin call; they are what its NORMAL and FIRST_LETTER styles
+    give (runs without pinyin, such as Latin letters and digits, stay whole in both)."""
+    import re
+
+    from pypinyin import Style, lazy_pinyin
+
+    from core.search import fold
+
+    def latin(items):
+        return [re.sub(r"[^0-9a-z]+", "", item) for item in items]
+
+    syllables = latin(lazy_pinyin(fold(text), errors="default"))
+    initials = "".join(latin(lazy_pinyin(fold(text), style=Style.FIRST_LETTER, errors="default")))
+    assert pinyin_forms(text) == ("".join(syllables), initials)
+    assert pinyin_sort_key(text) == " ".join(item for item in syllables if item)
+
+
 def test_several_words_in_any_order_and_pinyin_find_the_organization():
     wanted = OrganizationFactory(name="呼和浩特市赛罕区阳光社会工作服务中心")
     OrganizationFactory(name="呼和浩特市新城区夕阳红养老服务中心")

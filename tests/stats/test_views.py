@@ -13,6 +13,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
+from core.spreadsheets import csv_lines
 from notifications.todo import assemble
 from tests.factories import (
     DeliverableFactory,
@@ -26,6 +27,13 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 URL = "/statistics/"
+
+
+def csv_text(response) -> str:
+    """The text of a CSV download, which is streamed."""
+    assert response.status_code == 200
+    assert response.streaming
+    return b"".join(response.streaming_content).decode("utf-8-sig")
 
 
 def test_public_overview_of_the_province(world, client: Client):
@@ -73,17 +81,60 @@ def test_each_dimension_and_its_downloads(world, client: Client, by):
     assert rows[-1][0] == "合计"
     amount_column = header.index("合同·合同金额（元）")
     assert Decimal(str(rows[-1][amount_column])) == Decimal("650000.00")
-    text = client.get(URL, {"year": 2026, "by": by, "format": "csv"}).content.decode("utf-8-sig")
+    text = csv_text(client.get(URL, {"year": 2026, "by": by, "format": "csv"}))
     assert list(csv.reader(io.StringIO(text)))[0] == list(header)
 
 
 def test_trend_and_concentration_downloads(world, client: Client):
-    trend = client.get(URL, {"year": 2026, "table": "trend", "format": "csv"}).content.decode("utf-8-sig")
+    trend = csv_text(client.get(URL, {"year": 2026, "table": "trend", "format": "csv"}))
     rows = list(csv.reader(io.StringIO(trend)))
     assert [row[0] for row in rows[1:]] == ["2025", "2026", "合计"]
     top = client.get(URL, {"region": "150100", "year": 2026, "table": "concentration", "format": "xlsx"})
     sheet = load_workbook(io.BytesIO(top.content)).active
     assert [row[5] for row in sheet.iter_rows(min_row=2, values_only=True)] == [150000, 120000, 80000]
+
+
+@pytest.mark.parametrize("table", ["main", "trend", "concentration"])
+def test_csv_downloads_stream_the_same_text_as_the_whole_file(world, client: Client, table):
+    """Each CSV table is sent in blocks as it is written, and the blocks make up exactly the text that the whole
+    table written at once gives (byte-order mark, header, rows, total)."""
+    from stats.presentation import concentration_table, download_table
+    from stats.scope import Scope
+    from stats.selectors import concentration, statistics_table
+
+    response = client.get(URL, {"region": "150100", "year": 2026, "table": table, "format": "csv"})
+    assert response.streaming
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert "attachment" in response["Content-Disposition"]
+    body = b"".join(response.streaming_content)
+    scope = Scope(region=region("150100"), year=2026)
+    if table == "concentration":
+        headers, rows = concentration_table(concentration(scope))
+    else:
+        headers, rows = download_table(
+            statistics_table(
+                scope.with_year(None) if table == "trend" else scope, "year" if table == "trend" else "region"
+            )
+        )
+    whole = "".join(csv_lines(headers, rows)).encode("utf-8")
+    assert body == whole
+    assert body.startswith("\ufeff".encode()) and len(rows) >= 2
+
+
+def test_csv_download_sends_a_long_table_in_several_blocks(world, client: Client, monkeypatch):
+    """A data-quality list longer than one block is streamed in more than one piece, read from the database as it
+    is sent."""
+    from core import spreadsheets
+
+    monkeypatch.setattr(spreadsheets, "CSV_CHUNK_CHARS", 40)
+    purchaser = PurchaserFactory(department=world["hohhot_dept"])
+    client.force_login(purchaser)
+    response = client.get("/statistics/quality/", {"item": "no_contract_text", "format": "csv"})
+    assert response.streaming
+    chunks = list(response.streaming_content)
+    assert len(chunks) > 1
+    rows = list(csv.reader(io.StringIO(b"".join(chunks).decode("utf-8-sig"))))
+    assert len(rows) == 4 and rows[0][0]
 
 
 def test_officials_in_scope_see_supervision_figures(world, client: Client, password):
@@ -147,7 +198,7 @@ def test_data_quality_report(world, client: Client):
     detail = client.get("/statistics/quality/", {"item": "no_contract_text"})
     assert len(detail.context["rows"]) == 3
     download = client.get("/statistics/quality/", {"item": "no_contract_text", "format": "csv"})
-    assert len(list(csv.reader(io.StringIO(download.content.decode("utf-8-sig"))))) == 4
+    assert len(list(csv.reader(io.StringIO(csv_text(download))))) == 4
     # The same check is on the purchaser's to-do list.
     groups = {group.key: group for group in assemble(purchaser)}
     assert groups["stats.no_contract_text"].count == 3

@@ -61,6 +61,33 @@ def test_a_second_run_sends_nothing(contract, member, purchaser):
     assert send_reminders(on=OVERDUE_DAY + datetime.timedelta(days=1)).emails_sent == 0
 
 
+def test_a_run_with_nothing_new_reports_what_it_found(contract, member, purchaser, django_assert_max_num_queries):
+    """The second run of a day finds the same items, tells no one and e-mails nothing, in a few queries, and says
+    what it found; overdue items are counted the same way."""
+    deliverables(contract, 3)
+    first = send_reminders(on=DUE_DAY)
+    assert first.notifications == 3 and first.found[Notification.Kind.DELIVERABLE_DUE] == 3
+    # Counting the items due, asking which members were not told yet, the overdue counts and the digest: as many
+    # queries for three items as for thousands.
+    with django_assert_max_num_queries(9):
+        second = send_reminders(on=DUE_DAY)
+    assert second.notifications == 0 and second.emails_sent == 0 and second.notified == []
+    assert second.found == {
+        Notification.Kind.DELIVERABLE_DUE: 3,
+        Notification.Kind.ORDER_DUE: 0,
+        Notification.Kind.DELIVERABLE_OVERDUE: 0,
+        Notification.Kind.ORDER_OVERDUE: 0,
+    }
+    out = io.StringIO()
+    call_command("send_reminders", "--on", DUE_DAY.isoformat(), stdout=out)
+    text = out.getvalue()
+    assert "即将到期的履约事项 3 项、整改通知 0 项；已逾期的履约事项 0 项" in text
+    assert "站内提醒：0 人，0 条" in text and "发送提醒邮件：0 封" in text
+    send_reminders(on=OVERDUE_DAY)
+    later = send_reminders(on=OVERDUE_DAY)
+    assert later.found[Notification.Kind.DELIVERABLE_OVERDUE] == 3 and later.notifications == 0
+
+
 def test_one_digest_a_day_the_rest_waits_for_tomorrow(contract, member):
     deliverables(contract, 1)
     assert send_reminders(on=DUE_DAY).emails_sent == 1
