@@ -6,6 +6,10 @@ on registry_annualinspection, registry_annualreport and registry_rating recomput
 insert, delete, and change of organization, year or validity, whatever code writes the rows (services, the admin, the
 importers, bulk writers); PostgreSQL locks the organization's row first, so that two transactions writing records of
 the same organization each recompute after the other's commit. The facts are then filled for the existing rows.
+
+On SQLite, Django alters a column by rebuilding the table, which drops the table's triggers: a later migration that
+alters registry_annualinspection, registry_annualreport or registry_rating there must create them again
+(`create_triggers`); tests/registry/test_stored_facts.py fails until it does.
 """
 
 from django.db import migrations, models
