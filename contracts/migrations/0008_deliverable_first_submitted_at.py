@@ -1,8 +1,8 @@
 """A deliverable's first submission on its row (Deliverable.first_submitted_at), kept by the database.
 
 Triggers on contracts_submission recompute it (the earliest submitted_at of the deliverable's submissions) after every
-insert, delete, and change of deliverable or time, whatever code writes the rows; a write of the column on
-contracts_deliverable itself recomputes it too (before the write on PostgreSQL, right after it on SQLite), so that a
+insert, delete, and change of deliverable or time, whatever code writes the rows; an insert of a deliverable (a bulk
+writer may insert its submissions first) and a write of the column on contracts_deliverable itself recompute it too (before the write on PostgreSQL, right after it on SQLite), so that a
 deliverable saved from a copy loaded before a submission keeps the submission's time. The column is then filled.
 
 On SQLite, Django alters a column by rebuilding the table, which drops the table's triggers: a later migration that
@@ -22,7 +22,9 @@ BEGIN
     RETURN NEW;
 END
 $$ LANGUAGE plpgsql""",
-    """CREATE TRIGGER contracts_deliverable_first_submission BEFORE UPDATE OF first_submitted_at
+    # Also on insert: a bulk writer may insert submissions before their deliverable (the foreign key is checked at
+    # commit).
+    """CREATE TRIGGER contracts_deliverable_first_submission BEFORE INSERT OR UPDATE OF first_submitted_at
 ON contracts_deliverable FOR EACH ROW EXECUTE FUNCTION contracts_deliverable_first_submission()""",
     # The deliverable's row is written (and so locked) first; its BEFORE trigger then reads the submissions with a
     # snapshot taken after the lock, which sees what a concurrent transaction committed meanwhile.
@@ -44,6 +46,8 @@ FOR EACH ROW EXECUTE FUNCTION contracts_submission_first_submission()""",
 SQLITE = (
     "CREATE TRIGGER contracts_deliverable_first_submission AFTER UPDATE OF first_submitted_at ON contracts_deliverable "
     f"BEGIN {SET_FIRST} WHERE id = NEW.id; END",
+    "CREATE TRIGGER contracts_deliverable_first_submission_insert AFTER INSERT ON contracts_deliverable "
+    f"BEGIN {SET_FIRST} WHERE id = NEW.id; END",
     "CREATE TRIGGER contracts_submission_first_submission_insert AFTER INSERT ON contracts_submission "
     f"BEGIN {SET_FIRST} WHERE id = NEW.deliverable_id; END",
     "CREATE TRIGGER contracts_submission_first_submission_delete AFTER DELETE ON contracts_submission "
@@ -60,6 +64,7 @@ DROP_POSTGRESQL = (
 )
 DROP_SQLITE = (
     "DROP TRIGGER IF EXISTS contracts_deliverable_first_submission",
+    "DROP TRIGGER IF EXISTS contracts_deliverable_first_submission_insert",
     "DROP TRIGGER IF EXISTS contracts_submission_first_submission_insert",
     "DROP TRIGGER IF EXISTS contracts_submission_first_submission_delete",
     "DROP TRIGGER IF EXISTS contracts_submission_first_submission_update",

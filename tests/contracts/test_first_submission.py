@@ -77,3 +77,12 @@ def test_on_time_from_the_row_is_on_time_from_the_submissions(deliverable, membe
     # the dashboard's test (portal.officials), in local days
     from_row = set(Deliverable.objects.filter(first_submitted_at__date__lte=F("due_on")).values_list("pk", flat=True))
     assert from_submissions == from_row == {on_time.pk}
+
+
+def test_a_deliverable_inserted_after_its_submissions_gets_its_first_submission(deliverable, member):
+    key = Deliverable.objects.order_by("-pk").values_list("pk", flat=True)[0] + 1000
+    Submission.objects.create(deliverable_id=key, report="已完成", submitted_by=member, submitted_at=at(5))
+    later = DeliverableFactory(
+        pk=key, contract=deliverable.contract, due_on=datetime.date(2026, 3, 20), payment_share=1
+    )
+    assert first(later) == at(5)
