@@ -247,13 +247,27 @@ def _heads(sources: list[Source], limit: int) -> list[list[tuple]]:
     return [[row[1:] for row in sorted(head)] for head in heads]
 
 
+def _by_key(rows: QuerySet, keys: list) -> QuerySet:
+    """The rows with these keys, with what the kind's `item` reads (its select_related and constant annotations),
+    without compiling the kind's filter again: the keys come from it. A kind annotating anything else is read through
+    its own queryset."""
+    if not keys:
+        return rows.none()
+    annotations = rows.query.annotation_select
+    if not all(isinstance(value, Value) for value in annotations.values()):
+        return rows.filter(pk__in=keys).order_by()
+    found = rows.model._default_manager.filter(pk__in=keys).annotate(**annotations)
+    found.query.select_related = rows.query.select_related
+    return found
+
+
 def _group(kind_: Kind, source: Source, head: list[tuple], limit: int) -> Group:
     """The group of a kind from its head (keys, counts and overdue flags, most urgent first): its first rows, read
     by key (the kind's filter holds for so few rows at no cost; a row gone since is left out)."""
     if not head:
         return Group(kind=kind_, count=0, overdue_count=0)
     keys = head[:limit]
-    found = {row.pk: row for row in source.rows.filter(pk__in=[pk for pk, *_ in keys]).order_by()} if limit else {}
+    found = {row.pk: row for row in _by_key(source.rows, [pk for pk, *_ in keys])} if limit else {}
     items = []
     for pk, _count, _overdue, overdue in keys:
         if pk in found:

@@ -15,12 +15,12 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import is_official, is_purchaser, is_registrar, is_superuser
-from contracts.models import Contract, Deliverable, Payment, Submission
+from contracts.models import Contract, Deliverable, Payment
 from contracts.selectors import overdue_condition
 from evaluations.models import Evaluation
 from registry.models import Department, Region
@@ -110,10 +110,8 @@ def official_dashboard(user, *, on: datetime.date) -> OfficialDashboard | None:
         Figure(_("本年付款金额(元)"), paid["total"] or Decimal("0"), year_url),
     ]
 
-    # On time: submitted (first or only time) by the due day, counted in local days.
-    submitted_in_time = Submission.objects.filter(
-        deliverable=OuterRef("pk"), submitted_at__date__lte=OuterRef("due_on")
-    )
+    # On time: submitted (first or only time) by the due day, counted in local days; the first submission's time is
+    # kept on the deliverable's row by the database (Deliverable.first_submitted_at).
     due = Deliverable.objects.filter(
         scope.contracts("contract__"),
         due_on__year=year,
@@ -122,7 +120,7 @@ def official_dashboard(user, *, on: datetime.date) -> OfficialDashboard | None:
     )
     counts = due.aggregate(
         total=Count("pk"),
-        on_time=Count("pk", filter=Q(Exists(submitted_in_time))),
+        on_time=Count("pk", filter=Q(first_submitted_at__date__lte=F("due_on"))),
         overdue=Count("pk", filter=overdue_condition(on)),
     )
     late = counts["total"] - counts["on_time"]

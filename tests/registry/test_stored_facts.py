@@ -9,7 +9,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, Max, OuterRef
 
 from registry.models import AnnualInspection, AnnualReport, Organization, Rating
 from registry.selectors import annual_report_overdue
@@ -142,3 +142,21 @@ def test_expired_ratings_are_those_the_records_give():
     kind = next(kind for kind in quality.KINDS if kind.key == "expired_rating")
     rows = kind.rows(region("150000"), today, None)
     assert set(rows.values_list("pk", flat=True)) == set(from_records.values_list("pk", flat=True)) == {expired.pk}
+
+
+def test_an_organization_inserted_after_its_records_gets_their_facts():
+    """A bulk writer (generate_data) may insert the records first: the foreign keys are checked at commit."""
+    key = (Organization.objects.aggregate(top=Max("pk"))["top"] or 0) + 1000
+    authority = OrganizationFactory().registration_authority
+    AnnualInspection.objects.create(
+        organization_id=key, year=2024, result="passed", decided_on=datetime.date(2025, 5, 1)
+    )
+    Rating.objects.create(
+        organization_id=key,
+        grade="3A",
+        awarded_on=datetime.date(2024, 1, 1),
+        valid_until=datetime.date(2029, 1, 1),
+        awarding_authority=authority,
+    )
+    organization = OrganizationFactory(pk=key)
+    assert facts(organization) == (2024, None, datetime.date(2029, 1, 1))
