@@ -431,7 +431,7 @@ class Deliverable(models.Model):
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
     accepted_at = models.DateTimeField(_("验收时间"), null=True, blank=True)
     # The moment of its first submission (the earliest submitted_at of its submissions; None: never submitted), kept
-    # by the database whatever writes the submissions (triggers of contracts migration 0008; a write of this row
+    # by the database whatever writes the submissions (triggers of contracts migration 0009; a write of this row
     # recomputes it too, so a copy loaded earlier never sets it back): whether it was submitted on time is then read
     # on the row, not looked up among the submissions.
     first_submitted_at = models.DateTimeField(_("首次提交时间"), null=True, blank=True, editable=False)
