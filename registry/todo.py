@@ -16,7 +16,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from accounts.permissions import is_registrar, is_superuser
+from accounts.permissions import in_official_region, is_registrar, is_superuser
 from notifications import todo
 from registry.models import AnnualInspection, AnnualReport, CreditListing, Organization, Rating
 from registry.selectors import annual_report_overdue
@@ -32,10 +32,8 @@ def _managed(queryset, user, organization_prefix: str = ""):
     if not is_registrar(user):
         return queryset.none()
     return queryset.filter(
-        **{
-            f"{organization_prefix}registration_authority_id": user.department_id,
-            f"{organization_prefix}region__path__startswith": user.department.region.path,
-        }
+        in_official_region(user, queryset.model, f"{organization_prefix}region"),
+        **{f"{organization_prefix}registration_authority_id": user.department_id},
     )
 
 
@@ -46,7 +44,7 @@ def _awarded_by(ratings, user):
     if not is_registrar(user):
         return ratings.none()
     return ratings.filter(
-        awarding_authority_id=user.department_id, organization__region__path__startswith=user.department.region.path
+        in_official_region(user, ratings.model, "organization__region"), awarding_authority_id=user.department_id
     )
 
 

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.permissions import is_official, is_registrar, is_superuser
+from accounts.permissions import in_official_region, is_official, is_registrar, is_superuser
 from contracts.selectors import managed_by
 from notifications import todo
 from supervision.models import Complaint, Inspection, RectificationOrder
@@ -34,7 +34,7 @@ def _in_region(queryset, user, region_field: str = "organization__region", *, re
     allowed = is_registrar(user) if registrars_only else is_official(user)
     if not allowed:
         return queryset.none()
-    return queryset.filter(**{f"{region_field}__path__startswith": user.department.region.path})
+    return queryset.filter(in_official_region(user, queryset.model, region_field))
 
 
 def _start_of(day: datetime.date) -> datetime.datetime:
