@@ -320,7 +320,7 @@ def organization_search(query: str) -> QuerySet[Organization]:
     )
     return (
         Organization.objects.filter(search_condition(words, tokens_field="search_tokens"))
-        .select_related("region")
+        .select_related("region__parent")
         .annotate(rank=rank)
         .order_by("rank", "name_pinyin", "pk")
     )

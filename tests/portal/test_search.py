@@ -4,7 +4,9 @@ pinyin and initials, codes typed loosely, exact names first, drafts only for the
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from core.search import pinyin_forms, pinyin_sort_key, search_words
@@ -167,3 +169,18 @@ def test_directory_sorts_by_region_then_pinyin():
         "包头市阿尔丁社会工作服务中心",
     ]
     assert list(Organization.objects.order_by("name_pinyin").values_list("name", flat=True))[0].startswith("包头")
+
+
+def test_the_queries_do_not_grow_with_the_organizations_found_in_other_cities():
+    """Each hit shows its region with its city: read with the hits, not one query per hit."""
+
+    def queries_for(codes):
+        for code in codes:
+            OrganizationFactory(name=f"{code}草原阳光社会工作服务中心", region=region(code))
+        with CaptureQueriesContext(connection) as queries:
+            assert search(Client(), "草原阳光").status_code == 200
+        return len(queries)
+
+    few = queries_for(["150102"])
+    many = queries_for(["150202", "150302", "150402", "150502", "150602"])
+    assert many == few
