@@ -13,6 +13,7 @@ import re
 import statistics
 import time
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import override_settings
@@ -78,6 +79,8 @@ def main() -> None:
     total = Organization.objects.count()
     print(f"{total} organizations on {connection.vendor}")
     client = Client()
+    # A visitor with a session cookie: the directory is rendered, not served whole from the public page cache.
+    client.cookies[settings.SESSION_COOKIE_NAME] = "bench-visitor-without-a-session"
     # Pages rendered in process: no TLS redirect, static URLs without collectstatic's manifest.
     storages = {
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
