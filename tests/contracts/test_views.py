@@ -31,7 +31,10 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
+
+def today():
+    """The day in TIME_ZONE when the test runs (a run may cross midnight)."""
+    return timezone.localdate()
 
 
 @pytest.fixture
@@ -246,7 +249,7 @@ def test_my_contracts_is_for_members(client, users, who, expected):
 
 def test_posts_are_refused_like_gets(client, users, signed_contract):
     url = reverse("contracts:contract-terminate", args=[signed_contract.number])
-    data = {"reason": "无法继续履行", "terminated_on": TODAY.isoformat()}
+    data = {"reason": "无法继续履行", "terminated_on": today().isoformat()}
     assert post_as(client, users["member"], url, data).status_code == 403
     assert post_as(client, users["other_purchaser"], url, data).status_code == 404
     signed_contract.refresh_from_db()
@@ -331,7 +334,7 @@ class TestPurchaseListForms:
 
     def test_publish_withdraw_and_revise(self, client, purchaser, draft_list):
         url = reverse("contracts:purchase-list-publish", args=[draft_list.pk])
-        assert post_as(client, purchaser, url, {"published_on": TODAY.isoformat()}).status_code == 302
+        assert post_as(client, purchaser, url, {"published_on": today().isoformat()}).status_code == 302
         draft_list.refresh_from_db()
         assert draft_list.is_published
 
@@ -342,9 +345,9 @@ class TestPurchaseListForms:
         assert list(revision.items.values_list("code", flat=True)) == ["B0001"]
 
         url = reverse("contracts:purchase-list-withdraw", args=[draft_list.pk])
-        response = post_as(client, purchaser, url, {"reason": "", "withdrawn_on": TODAY.isoformat()})
+        response = post_as(client, purchaser, url, {"reason": "", "withdrawn_on": today().isoformat()})
         assert response.status_code == 200 and "reason" in response.context["form"].errors
-        response = post_as(client, purchaser, url, {"reason": "预算调整", "withdrawn_on": TODAY.isoformat()})
+        response = post_as(client, purchaser, url, {"reason": "预算调整", "withdrawn_on": today().isoformat()})
         assert response.status_code == 302
         draft_list.refresh_from_db()
         assert draft_list.status == PurchaseList.Status.WITHDRAWN
@@ -356,7 +359,7 @@ class TestPurchaseListForms:
             client,
             purchaser,
             reverse("contracts:purchase-list-publish", args=[empty.pk]),
-            {"published_on": TODAY.isoformat()},
+            {"published_on": today().isoformat()},
         )
         assert response.status_code == 200
         assert "至少须有一个购买项目" in response.content.decode()
@@ -460,7 +463,7 @@ class TestContractForms:
     )
     def test_dates_default_to_today(self, client, purchaser, signed_contract, name, field):
         response = get_as(client, purchaser, reverse(f"contracts:{name}", args=[signed_contract.number]))
-        assert f'name="{field}" value="{TODAY.isoformat()}"' in response.content.decode()
+        assert f'name="{field}" value="{today().isoformat()}"' in response.content.decode()
 
     def test_amend_form_starts_from_the_current_terms(self, client, purchaser, signed_contract):
         response = get_as(client, purchaser, reverse("contracts:contract-amend", args=[signed_contract.number]))
@@ -529,20 +532,20 @@ class TestContractForms:
     def test_start_complete_and_terminate(self, client, purchaser, signed_contract):
         number = signed_contract.number
         start = reverse("contracts:contract-start", args=[number])
-        future = post_as(client, purchaser, start, {"started_on": (TODAY + datetime.timedelta(days=1)).isoformat()})
+        future = post_as(client, purchaser, start, {"started_on": (today() + datetime.timedelta(days=1)).isoformat()})
         assert future.status_code == 200 and "晚于今天" in future.content.decode()
-        assert post_as(client, purchaser, start, {"started_on": TODAY.isoformat()}).status_code == 302
+        assert post_as(client, purchaser, start, {"started_on": today().isoformat()}).status_code == 302
         signed_contract.refresh_from_db()
         assert signed_contract.status == Contract.Status.PERFORMING
 
         response = post_as(
-            client, purchaser, reverse("contracts:contract-complete", args=[number]), {"completed_on": TODAY}
+            client, purchaser, reverse("contracts:contract-complete", args=[number]), {"completed_on": today()}
         )
         assert response.status_code == 200
         assert "尚未验收，合同不能完成" in response.content.decode()
 
         url = reverse("contracts:contract-terminate", args=[number])
-        response = post_as(client, purchaser, url, {"reason": "承接主体注销", "terminated_on": TODAY.isoformat()})
+        response = post_as(client, purchaser, url, {"reason": "承接主体注销", "terminated_on": today().isoformat()})
         assert response.status_code == 302
         signed_contract.refresh_from_db()
         assert signed_contract.status == Contract.Status.TERMINATED
@@ -552,7 +555,7 @@ class TestContractForms:
         now = timezone.now()
         performing_contract.deliverables.update(status=Deliverable.Status.ACCEPTED, accepted_at=now)
         url = reverse("contracts:contract-complete", args=[performing_contract.number])
-        assert post_as(client, purchaser, url, {"completed_on": TODAY.isoformat()}).status_code == 302
+        assert post_as(client, purchaser, url, {"completed_on": today().isoformat()}).status_code == 302
         performing_contract.refresh_from_db()
         assert performing_contract.status == Contract.Status.COMPLETED
 
@@ -564,7 +567,7 @@ class TestContractForms:
             "end_on": "2027-02-28",
             "term_justification": "",
             "reason": "服务人次增加",
-            "amended_on": TODAY.isoformat(),
+            "amended_on": today().isoformat(),
         }
         assert post_as(client, purchaser, url, data).status_code == 302
         amendment = Amendment.objects.get(contract=signed_contract)
@@ -577,15 +580,17 @@ class TestContractForms:
     def test_payments(self, client, purchaser, signed_contract):
         url = reverse("contracts:payment-create", args=[signed_contract.number])
         deliverable = signed_contract.deliverables.first()
-        response = post_as(client, purchaser, url, {"amount": "30000", "paid_on": TODAY.isoformat(), "deliverable": ""})
+        response = post_as(
+            client, purchaser, url, {"amount": "30000", "paid_on": today().isoformat(), "deliverable": ""}
+        )
         assert response.status_code == 302
         assert Payment.objects.get(contract=signed_contract).instalment == 1
 
         response = post_as(
-            client, purchaser, url, {"amount": "10000", "paid_on": TODAY.isoformat(), "deliverable": deliverable.pk}
+            client, purchaser, url, {"amount": "10000", "paid_on": today().isoformat(), "deliverable": deliverable.pk}
         )
         assert "尚未验收" in response.content.decode()
-        response = post_as(client, purchaser, url, {"amount": "80000", "paid_on": TODAY.isoformat()})
+        response = post_as(client, purchaser, url, {"amount": "80000", "paid_on": today().isoformat()})
         assert "剩余可付 70,000.00 元" in response.content.decode()
         assert Payment.objects.filter(contract=signed_contract).count() == 1
 
@@ -752,7 +757,7 @@ def test_navigation_entries(client, purchaser, member):
 
 def test_messages_confirm_actions(client, purchaser, signed_contract):
     response = post_as(
-        client, purchaser, reverse("contracts:contract-start", args=[signed_contract.number]), {"started_on": TODAY}
+        client, purchaser, reverse("contracts:contract-start", args=[signed_contract.number]), {"started_on": today()}
     )
     assert "合同已进入履行阶段。" in page_messages(response)
 

@@ -9,8 +9,15 @@ from registry import demo
 from registry.models import Department
 from tests.factories import DepartmentFactory, RegistrarFactory, region
 
-TODAY = timezone.localdate()
-TOMORROW = TODAY + datetime.timedelta(days=1)
+
+def today() -> datetime.date:
+    """The day in TIME_ZONE when the test runs — read then, not when the tests were collected: a run may cross
+    midnight, and the services' "today" is the day they run."""
+    return timezone.localdate()
+
+
+def tomorrow() -> datetime.date:
+    return today() + datetime.timedelta(days=1)
 
 
 def registrar_in(code):

@@ -26,10 +26,13 @@ from tests.factories import (
     RegistrarFactory,
     region,
 )
-from tests.registry.conftest import TODAY
+from tests.registry.conftest import today
 
 pytestmark = pytest.mark.django_db
-LAST_YEAR = TODAY.year - 1
+
+
+def last_year() -> int:
+    return today().year - 1
 
 
 @pytest.fixture
@@ -49,7 +52,7 @@ def registrar(organization):
 
 def submit(actor, organization, **overrides):
     values = {
-        "year": LAST_YEAR,
+        "year": last_year(),
         "income": Decimal("860000"),
         "expenditure": Decimal("790000"),
         "government_purchase_income": Decimal("420000"),
@@ -65,12 +68,12 @@ def submit(actor, organization, **overrides):
 
 def test_the_member_files_and_the_registrar_reviews(member, registrar, organization):
     report = submit(member, organization)
-    assert (report.status, report.submitted_by, report.submitted_on) == ("submitted", member, TODAY)
+    assert (report.status, report.submitted_by, report.submitted_on) == ("submitted", member, today())
     assert list(annual_reports_to_review_for(registrar)) == [report]
     services.annual_report_review(actor=registrar, report=report, result="basic", comments="财务报表附注不完整")
     report.refresh_from_db()
     assert (report.status, report.review_result, report.reviewed_by) == ("reviewed", "basic", registrar)
-    inspection = AnnualInspection.objects.get(organization=organization, year=LAST_YEAR)
+    inspection = AnnualInspection.objects.get(organization=organization, year=last_year())
     assert (inspection.result, inspection.report, inspection.note) == ("basic", report, "财务报表附注不完整")
     assert inspection.history.count() == 1
     assert not annual_reports_to_review_for(registrar).exists()
@@ -78,7 +81,7 @@ def test_the_member_files_and_the_registrar_reviews(member, registrar, organizat
 
 def test_refusals_of_a_report(member, organization):
     with pytest.raises(ValidationError) as caught:
-        submit(member, organization, year=TODAY.year, government_purchase_income=Decimal("900000"))
+        submit(member, organization, year=today().year, government_purchase_income=Decimal("900000"))
     assert codes(caught.value) == {"year": ["year_not_over"], "government_purchase_income": ["part_exceeds_total"]}
     with pytest.raises(ValidationError) as caught:
         submit(member, organization, year=2010, income=Decimal("-1"), government_purchase_income=Decimal("0"))
@@ -102,7 +105,7 @@ def test_reviews_need_comments_unless_passed_and_happen_once(registrar, member, 
 
 
 def test_a_year_already_inspected_cannot_be_decided_again_by_review(registrar, member, organization):
-    AnnualInspectionFactory(organization=organization, year=LAST_YEAR, decided_on=TODAY)
+    AnnualInspectionFactory(organization=organization, year=last_year(), decided_on=today())
     report = submit(member, organization)
     with pytest.raises(ValidationError) as caught:
         services.annual_report_review(actor=registrar, report=report, result="passed")
@@ -154,7 +157,7 @@ def test_the_member_files_through_the_page_and_the_registrar_reviews(client, org
     create_url = reverse("registry:annual-report-create", args=[organization.uscc])
     assert create_url in page.content.decode()
     form = {
-        "year": LAST_YEAR,
+        "year": last_year(),
         "income": "500000",
         "expenditure": "450000",
         "government_purchase_income": "600000",
@@ -167,16 +170,16 @@ def test_the_member_files_through_the_page_and_the_registrar_reviews(client, org
     refused = client.post(create_url, form)
     assert refused.status_code == 200 and "不能大于本年收入" in refused.content.decode()
     assert client.post(create_url, {**form, "government_purchase_income": "300000"}).status_code == 302
-    review_url = reverse("registry:annual-report-review", args=[organization.uscc, LAST_YEAR])
+    review_url = reverse("registry:annual-report-review", args=[organization.uscc, last_year()])
     assert client.get(review_url).status_code == 403  # members do not review
     client.force_login(registrar)
     page = client.get(reverse("registry:organization-detail", args=[organization.uscc])).content.decode()
     assert review_url in page and "500,000.00" in page
     assert (
-        client.post(review_url, {"result": "passed", "comments": "", "reviewed_on": TODAY.isoformat()}).status_code
+        client.post(review_url, {"result": "passed", "comments": "", "reviewed_on": today().isoformat()}).status_code
         == 302
     )
-    assert AnnualInspection.objects.get(organization=organization).report.year == LAST_YEAR
+    assert AnnualInspection.objects.get(organization=organization).report.year == last_year()
     assert client.get(reverse("registry:annual-report-review", args=[organization.uscc, 1999])).status_code == 404
 
 
@@ -202,7 +205,7 @@ def test_the_page_has_tabs_with_counts_and_the_overdue_notice(client, organizati
     assert tabs["penalties"] == 2 and tabs["annual"] == 0 and tabs["basic"] is None
     text = page.content.decode()
     assert 'data-testid="tab-penalties"' in text
-    if TODAY > AnnualReport.due_on(TODAY.year - 1):
+    if today() > AnnualReport.due_on(today().year - 1):
         assert "逾期未报送" in text
 
 

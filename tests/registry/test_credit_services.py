@@ -10,7 +10,7 @@ from registry import services
 from registry.models import CreditListing
 from tests.errors import codes
 from tests.factories import CreditListingFactory, OrganizationFactory, SuperuserFactory, region
-from tests.registry.conftest import TODAY, TOMORROW, registrar_in
+from tests.registry.conftest import registrar_in, today, tomorrow
 
 pytestmark = pytest.mark.django_db
 
@@ -114,10 +114,10 @@ def test_listing_date_is_not_in_the_future():
             organization=OrganizationFactory(),
             list_kind=CreditListing.List.ABNORMAL,
             reason="未按规定报送年度工作报告",
-            listed_on=TOMORROW,
+            listed_on=tomorrow(),
         )
     assert codes(caught.value) == {"listed_on": ["date_in_future"]}
-    assert caught.value.message_dict["listed_on"] == [f"列入日期{TOMORROW.isoformat()}晚于今天，不能登记将来的日期"]
+    assert caught.value.message_dict["listed_on"] == [f"列入日期{tomorrow().isoformat()}晚于今天，不能登记将来的日期"]
 
 
 def test_removal_dates_and_a_second_removal_are_refused():
@@ -129,17 +129,17 @@ def test_removal_dates_and_a_second_removal_are_refused():
         )
     assert codes(caught.value) == {"removed_on": ["before_listing"]}
     with pytest.raises(ValidationError) as caught:
-        services.credit_listing_remove(actor=registrar, listing=listing, removed_on=TOMORROW, reason="已整改")
+        services.credit_listing_remove(actor=registrar, listing=listing, removed_on=tomorrow(), reason="已整改")
     assert codes(caught.value) == {"removed_on": ["date_in_future"]}
     with pytest.raises(ValidationError) as caught:
-        services.credit_listing_remove(actor=registrar, listing=listing, removed_on=TODAY, reason="")
+        services.credit_listing_remove(actor=registrar, listing=listing, removed_on=today(), reason="")
     assert codes(caught.value) == {"reason": ["required"]}
 
     services.credit_listing_remove(
         actor=registrar, listing=listing, removed_on=datetime.date(2026, 7, 1), reason="已整改"
     )
     with pytest.raises(ValidationError) as caught:
-        services.credit_listing_remove(actor=registrar, listing=listing, removed_on=TODAY, reason="再次移出")
+        services.credit_listing_remove(actor=registrar, listing=listing, removed_on=today(), reason="再次移出")
     assert codes(caught.value) == {"__all__": ["already_removed"]}
     assert caught.value.messages == ["该记录已于2026-07-01移出活动异常名录，不能再次移出"]
     listing.refresh_from_db()
@@ -155,11 +155,11 @@ def test_listing_and_removal_by_another_region_are_refused():
             organization=listing.organization,
             list_kind=CreditListing.List.SERIOUS,
             reason="被处以5万元以上罚款",
-            listed_on=TODAY,
+            listed_on=today(),
         )
     assert caught.value.code == "permission_denied"
     with pytest.raises(PermissionDenied) as caught:
-        services.credit_listing_remove(actor=outsider, listing=listing, removed_on=TODAY, reason="已整改")
+        services.credit_listing_remove(actor=outsider, listing=listing, removed_on=today(), reason="已整改")
     assert str(caught.value) == "您无权将该社会组织移出信用名单"
 
 
@@ -171,7 +171,7 @@ def test_automated_listing_needs_an_authority_and_records_no_user():
             organization=organization,
             list_kind=CreditListing.List.ABNORMAL,
             reason="整改通知逾期未完成整改",
-            listed_on=TODAY,
+            listed_on=today(),
         )
     assert codes(caught.value) == {"deciding_authority": ["authority_required"]}
 
@@ -181,7 +181,7 @@ def test_automated_listing_needs_an_authority_and_records_no_user():
         organization=organization,
         list_kind=CreditListing.List.ABNORMAL,
         reason="整改通知逾期未完成整改",
-        listed_on=TODAY,
+        listed_on=today(),
         deciding_authority=authority,
     )
     record = listing.history.get()
@@ -190,9 +190,11 @@ def test_automated_listing_needs_an_authority_and_records_no_user():
     assert listing.deciding_authority == authority
 
     with pytest.raises(ValidationError) as caught:
-        services.credit_listing_remove(actor=None, listing=listing, removed_on=TODAY, reason="已整改")
+        services.credit_listing_remove(actor=None, listing=listing, removed_on=today(), reason="已整改")
     assert codes(caught.value) == {"removed_by": ["authority_required"]}
-    services.credit_listing_remove(actor=None, listing=listing, removed_on=TODAY, reason="已整改", removed_by=authority)
+    services.credit_listing_remove(
+        actor=None, listing=listing, removed_on=today(), reason="已整改", removed_by=authority
+    )
     latest = listing.history.latest()
     assert latest.history_user is None
     assert latest.history_change_reason == "系统自动处理：已整改"
@@ -207,7 +209,7 @@ def test_superuser_may_act_everywhere_but_names_the_authority():
             organization=organization,
             list_kind=CreditListing.List.ABNORMAL,
             reason="未按规定报送年度工作报告",
-            listed_on=TODAY,
+            listed_on=today(),
         )
     assert codes(caught.value) == {"deciding_authority": ["required"]}
     listing = services.credit_listing_add(
@@ -215,7 +217,7 @@ def test_superuser_may_act_everywhere_but_names_the_authority():
         organization=organization,
         list_kind=CreditListing.List.ABNORMAL,
         reason="未按规定报送年度工作报告",
-        listed_on=TODAY,
+        listed_on=today(),
         deciding_authority=organization.registration_authority,
     )
     assert listing.history.get().history_user == admin

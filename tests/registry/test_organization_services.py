@@ -20,7 +20,7 @@ from tests.factories import (
     next_uscc,
     region,
 )
-from tests.registry.conftest import TODAY, TOMORROW, registrar_in
+from tests.registry.conftest import registrar_in, today, tomorrow
 
 pytestmark = pytest.mark.django_db
 
@@ -153,7 +153,7 @@ def test_registration_rules_report_every_field_at_once():
             actor=registrar,
             **registration(
                 registration_authority=other_city_bureau,
-                established_on=TOMORROW,
+                established_on=tomorrow(),
                 registered_funds=Decimal("-1"),
                 name="",
             ),
@@ -167,7 +167,7 @@ def test_registration_rules_report_every_field_at_once():
     assert errors["registration_authority"] == [
         f"登记管理机关“{other_city_bureau.name}”的辖区不包括内蒙古自治区呼和浩特市新城区"
     ]
-    assert errors["established_on"] == [f"成立日期{TOMORROW.isoformat()}晚于今天，不能登记将来的日期"]
+    assert errors["established_on"] == [f"成立日期{tomorrow().isoformat()}晚于今天，不能登记将来的日期"]
 
 
 def test_registration_authority_must_be_a_civil_affairs_department():
@@ -321,7 +321,7 @@ def test_status_change_refuses_a_no_op_and_a_future_date():
             actor=registrar,
             organization=organization,
             status=Organization.Status.NORMAL,
-            changed_on=TODAY,
+            changed_on=today(),
             reason="无",
         )
     assert codes(caught.value) == {"status": ["status_unchanged"]}
@@ -331,7 +331,7 @@ def test_status_change_refuses_a_no_op_and_a_future_date():
             actor=registrar,
             organization=organization,
             status=Organization.Status.REVOKED,
-            changed_on=TOMORROW,
+            changed_on=tomorrow(),
             reason="违法",
         )
     assert codes(caught.value) == {"changed_on": ["date_in_future"]}
@@ -381,7 +381,7 @@ def test_status_change_by_another_region_or_a_member_is_refused():
                 actor=outsider,
                 organization=organization,
                 status=Organization.Status.DEREGISTERED,
-                changed_on=TODAY,
+                changed_on=today(),
                 reason="解散",
             )
         assert caught.value.code == code
@@ -393,7 +393,7 @@ def test_unknown_status_is_refused():
             actor=registrar_in("150100"),
             organization=OrganizationFactory(),
             status="dissolved",
-            changed_on=TODAY,
+            changed_on=today(),
             reason="解散",
         )
     assert codes(caught.value) == {"status": ["unknown_status"]}

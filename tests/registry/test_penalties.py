@@ -13,7 +13,7 @@ from registry.models import Organization, Penalty
 from registry.selectors import organization_eligibility
 from tests.errors import all_codes, codes
 from tests.factories import OrganizationFactory, PenaltyFactory, PurchaserFactory, RegistrarFactory, region
-from tests.registry.conftest import TODAY, TOMORROW
+from tests.registry.conftest import today, tomorrow
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +31,7 @@ def registrar(organization):
 def record(actor, organization, **overrides):
     values = {
         "decision_number": "呼民罚〔2026〕 7号",
-        "decided_on": TODAY - datetime.timedelta(days=30),
+        "decided_on": today() - datetime.timedelta(days=30),
         "kind": Penalty.Kind.FINE,
         "amount": Decimal("20000"),
         "facts": "违反章程规定开展活动",
@@ -52,7 +52,7 @@ def test_a_registrar_records_a_penalty_with_history(registrar, organization):
 
 def test_refusals_name_their_fields_and_write_nothing(registrar, organization):
     with pytest.raises(ValidationError) as caught:
-        record(registrar, organization, decided_on=TOMORROW, amount=None, facts=" ", legal_basis="")
+        record(registrar, organization, decided_on=tomorrow(), amount=None, facts=" ", legal_basis="")
     assert codes(caught.value) == {
         "decided_on": ["date_in_future"],
         "amount": ["fine_without_amount"],
@@ -87,11 +87,11 @@ def test_only_registrars_covering_the_organization(organization):
 def test_status_changes_follow_the_decision(registrar, organization):
     penalty = record(registrar, organization)
     services.penalty_change_status(
-        actor=registrar, penalty=penalty, status=Penalty.Status.FULFILLED, changed_on=TODAY, reason="已缴纳罚款"
+        actor=registrar, penalty=penalty, status=Penalty.Status.FULFILLED, changed_on=today(), reason="已缴纳罚款"
     )
     with pytest.raises(ValidationError) as caught:
         services.penalty_change_status(
-            actor=registrar, penalty=penalty, status=Penalty.Status.FULFILLED, changed_on=TODAY, reason="再次"
+            actor=registrar, penalty=penalty, status=Penalty.Status.FULFILLED, changed_on=today(), reason="再次"
         )
     assert all_codes(caught.value) == {"wrong_state"}
     with pytest.raises(ValidationError) as caught:
@@ -104,16 +104,16 @@ def test_status_changes_follow_the_decision(registrar, organization):
         )
     assert codes(caught.value) == {"changed_on": ["before_decision"], "reason": ["required"]}
     services.penalty_change_status(
-        actor=registrar, penalty=penalty, status=Penalty.Status.ANNULLED, changed_on=TODAY, reason="行政复议撤销"
+        actor=registrar, penalty=penalty, status=Penalty.Status.ANNULLED, changed_on=today(), reason="行政复议撤销"
     )
     assert [h.status for h in penalty.history.order_by("history_id")] == ["in_force", "fulfilled", "annulled"]
 
 
 def test_eligibility_warns_of_a_recent_penalty_and_refuses_after_revocation(organization):
     assert organization_eligibility(organization).eligible
-    PenaltyFactory(organization=organization, decided_on=TODAY - datetime.timedelta(days=400))
+    PenaltyFactory(organization=organization, decided_on=today() - datetime.timedelta(days=400))
     assert not any("行政处罚" in reason for reason in organization_eligibility(organization).reasons)
-    recent = PenaltyFactory(organization=organization, decided_on=TODAY - datetime.timedelta(days=10))
+    recent = PenaltyFactory(organization=organization, decided_on=today() - datetime.timedelta(days=10))
     eligibility = organization_eligibility(organization)
     assert eligibility.eligible
     assert any(recent.decision_number in warning for warning in eligibility.warnings)
@@ -123,14 +123,14 @@ def test_eligibility_warns_of_a_recent_penalty_and_refuses_after_revocation(orga
         for r in organization_eligibility(organization, on=recent.decided_on - datetime.timedelta(days=1)).reasons
     )
     revocation = PenaltyFactory(
-        organization=organization, kind=Penalty.Kind.REVOCATION, decided_on=TODAY - datetime.timedelta(days=800)
+        organization=organization, kind=Penalty.Kind.REVOCATION, decided_on=today() - datetime.timedelta(days=800)
     )
     eligibility = organization_eligibility(organization)
     assert not eligibility.eligible
     assert any(revocation.decision_number in refusal for refusal in eligibility.refusals)
-    Penalty.objects.filter(pk=revocation.pk).update(status=Penalty.Status.ANNULLED, status_changed_on=TODAY)
+    Penalty.objects.filter(pk=revocation.pk).update(status=Penalty.Status.ANNULLED, status_changed_on=today())
     assert organization_eligibility(organization).eligible
-    assert not organization_eligibility(organization, on=TODAY - datetime.timedelta(days=1)).eligible
+    assert not organization_eligibility(organization, on=today() - datetime.timedelta(days=1)).eligible
 
 
 def test_database_refuses_a_fine_without_amount(organization):
@@ -140,7 +140,7 @@ def test_database_refuses_a_fine_without_amount(organization):
         Penalty.objects.create(
             organization=organization,
             decision_number="X",
-            decided_on=TODAY,
+            decided_on=today(),
             authority=organization.registration_authority,
             kind=Penalty.Kind.FINE,
             facts="f",
@@ -195,7 +195,7 @@ def test_a_registrar_records_and_fulfils_a_penalty_through_the_pages(client, org
     url = reverse("registry:penalty-create", args=[organization.uscc])
     form = {
         "decision_number": "呼民罚〔2026〕20号",
-        "decided_on": TODAY.isoformat(),
+        "decided_on": today().isoformat(),
         "kind": Penalty.Kind.FINE,
         "amount": "",
         "facts": "违规收费",
@@ -208,7 +208,7 @@ def test_a_registrar_records_and_fulfils_a_penalty_through_the_pages(client, org
     penalty = Penalty.objects.get()
     status_url = reverse("registry:penalty-status", args=[organization.uscc, penalty.pk])
     assert status_url in client.get(done["Location"]).content.decode()
-    client.post(status_url, {"status": "fulfilled", "changed_on": TODAY.isoformat(), "reason": "已缴纳"})
+    client.post(status_url, {"status": "fulfilled", "changed_on": today().isoformat(), "reason": "已缴纳"})
     penalty.refresh_from_db()
     assert penalty.status == Penalty.Status.FULFILLED
 

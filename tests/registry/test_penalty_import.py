@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 from openpyxl import Workbook
 
 from fixtures import make_samples
@@ -22,7 +23,6 @@ from tests.factories import OrganizationFactory, RegistrarFactory, region
 pytestmark = pytest.mark.django_db
 
 HEADERS = list(COLUMNS.values())
-TODAY = datetime.date.today()
 
 
 @pytest.fixture
@@ -89,7 +89,7 @@ def test_a_good_file_imports_every_row_and_again_changes_nothing(tmp_path, organ
 
 def test_bad_rows_name_the_column_and_nothing_is_written(tmp_path, organizations):
     hohhot_org, xilin_org = organizations
-    future = (TODAY + datetime.timedelta(days=3)).isoformat()
+    future = (timezone.localdate() + datetime.timedelta(days=3)).isoformat()
     rows = [
         penalty_row(hohhot_org, "呼民罚〔2026〕1号"),  # valid
         penalty_row(hohhot_org, "呼民罚〔2026〕2号", 处罚决定日期=future),

@@ -11,7 +11,7 @@ from registry import services
 from registry.models import AnnualInspection, Organization, Rating
 from tests.errors import codes
 from tests.factories import OrganizationFactory, PurchaserFactory, region
-from tests.registry.conftest import TOMORROW, registrar_in
+from tests.registry.conftest import registrar_in, tomorrow
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +54,7 @@ def test_inspection_decision_date_is_not_in_the_future_nor_within_its_own_year()
             organization=organization,
             year=2025,
             result=AnnualInspection.Result.PASSED,
-            decided_on=TOMORROW,
+            decided_on=tomorrow(),
         )
     assert codes(caught.value) == {"decided_on": ["date_in_future"]}
     with pytest.raises(ValidationError) as caught:
@@ -137,7 +137,7 @@ def test_rating_refuses_future_dates_and_negative_scores():
             actor=registrar,
             organization=OrganizationFactory(),
             grade=Rating.Grade.A3,
-            awarded_on=TOMORROW,
+            awarded_on=tomorrow(),
             score=Decimal("-5"),
         )
     assert codes(caught.value) == {"awarded_on": ["date_in_future"], "score": ["negative"]}

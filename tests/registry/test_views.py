@@ -26,7 +26,10 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
+
+def today():
+    """The day in TIME_ZONE when the test runs (a run may cross midnight)."""
+    return timezone.localdate()
 
 
 @pytest.fixture
@@ -43,7 +46,7 @@ def organization():
 
 @pytest.fixture
 def listing(organization):
-    return CreditListingFactory(organization=organization, listed_on=TODAY - datetime.timedelta(days=20))
+    return CreditListingFactory(organization=organization, listed_on=today() - datetime.timedelta(days=20))
 
 
 @pytest.fixture
@@ -132,7 +135,7 @@ def test_listing_of_another_organization_is_404(client, users, organization):
 def test_posting_is_guarded_like_getting(client, users, organization):
     client.force_login(users["other_registrar"])
     url = reverse("registry:organization-status", args=[organization.uscc])
-    response = client.post(url, {"status": "revoked", "changed_on": TODAY.isoformat(), "reason": "违法"})
+    response = client.post(url, {"status": "revoked", "changed_on": today().isoformat(), "reason": "违法"})
     assert response.status_code == 404
     organization.refresh_from_db()
     assert organization.status == Organization.Status.NORMAL
@@ -181,7 +184,7 @@ def test_contact_shown_to_purchaser_of_the_region(client, organization):
 
 
 def test_detail_shows_the_public_record(client, organization):
-    RatingFactory(organization=organization, grade=Rating.Grade.A3, awarded_on=TODAY - datetime.timedelta(days=100))
+    RatingFactory(organization=organization, grade=Rating.Grade.A3, awarded_on=today() - datetime.timedelta(days=100))
     AnnualInspectionFactory(organization=organization, year=2024, result=AnnualInspection.Result.FAILED)
     CreditListingFactory(
         organization=organization,
@@ -375,12 +378,12 @@ def test_member_edits_only_contact_fields(client, users, organization):
 def test_change_status(client, users, organization):
     client.force_login(users["registrar"])
     url = reverse("registry:organization-status", args=[organization.uscc])
-    data = {"status": "deregistered", "changed_on": TODAY.isoformat(), "reason": "理事会决议注销"}
+    data = {"status": "deregistered", "changed_on": today().isoformat(), "reason": "理事会决议注销"}
     response = client.post(url, data)
     assert response.status_code == 302
     organization.refresh_from_db()
     assert organization.status == Organization.Status.DEREGISTERED
-    assert organization.status_changed_on == TODAY and organization.status_reason == "理事会决议注销"
+    assert organization.status_changed_on == today() and organization.status_reason == "理事会决议注销"
     assert "注销" in success_message(response)
 
 
@@ -397,11 +400,11 @@ def test_change_status_shows_the_service_error_next_to_the_date(client, users, o
 def test_record_inspection(client, users, organization):
     client.force_login(users["registrar"])
     url = reverse("registry:inspection-create", args=[organization.uscc])
-    data = {"year": TODAY.year - 1, "result": "basic", "decided_on": TODAY.isoformat(), "note": "财务制度需完善"}
+    data = {"year": today().year - 1, "result": "basic", "decided_on": today().isoformat(), "note": "财务制度需完善"}
     response = client.post(url, data)
     assert response.status_code == 302
     inspection = organization.inspections.get()
-    assert (inspection.year, inspection.result, inspection.note) == (TODAY.year - 1, "basic", "财务制度需完善")
+    assert (inspection.year, inspection.result, inspection.note) == (today().year - 1, "basic", "财务制度需完善")
     again = client.post(url, data)
     assert "每个年度只能登记一次" in again.context["form"].errors["year"][0]
 
@@ -410,11 +413,11 @@ def test_award_rating(client, users, organization):
     registrar = users["registrar"]
     client.force_login(registrar)
     url = reverse("registry:rating-create", args=[organization.uscc])
-    response = client.post(url, {"grade": "4A", "score": "852.5", "awarded_on": TODAY.isoformat()})
+    response = client.post(url, {"grade": "4A", "score": "852.5", "awarded_on": today().isoformat()})
     assert response.status_code == 302
     rating = organization.ratings.get()
     assert rating.grade == "4A" and rating.score == Decimal("852.50")
-    assert rating.valid_until == Rating.validity_end(TODAY)
+    assert rating.valid_until == Rating.validity_end(today())
     assert rating.awarding_authority == registrar.department
     assert "4A" in success_message(response)
 
@@ -422,7 +425,7 @@ def test_award_rating(client, users, organization):
 def test_list_on_a_credit_list_and_refuse_a_second_open_listing(client, users, organization):
     client.force_login(users["registrar"])
     url = reverse("registry:listing-create", args=[organization.uscc])
-    data = {"list_kind": "abnormal", "reason": "未按规定报送年度工作报告", "listed_on": TODAY.isoformat()}
+    data = {"list_kind": "abnormal", "reason": "未按规定报送年度工作报告", "listed_on": today().isoformat()}
     response = client.post(url, data)
     assert response.status_code == 302
     listing = organization.credit_listings.get()
@@ -438,12 +441,12 @@ def test_remove_a_listing(client, users, organization, listing):
     url = reverse("registry:listing-remove", args=[organization.uscc, listing.pk])
     page = client.get(url).content.decode()
     assert listing.reason in page
-    response = client.post(url, {"removed_on": TODAY.isoformat(), "reason": "已补报年度工作报告"})
+    response = client.post(url, {"removed_on": today().isoformat(), "reason": "已补报年度工作报告"})
     assert response.status_code == 302
     listing.refresh_from_db()
-    assert listing.removed_on == TODAY and listing.removal_reason == "已补报年度工作报告"
+    assert listing.removed_on == today() and listing.removal_reason == "已补报年度工作报告"
     assert listing.removed_by == users["registrar"].department
-    again = client.post(url, {"removed_on": TODAY.isoformat(), "reason": "重复"})
+    again = client.post(url, {"removed_on": today().isoformat(), "reason": "重复"})
     assert again.status_code == 200
     assert "不能再次移出" in " ".join(again.context["form"].non_field_errors())
 

@@ -32,7 +32,12 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
+
+def today():
+    """The day in TIME_ZONE when the test runs (a run may cross midnight)."""
+    return timezone.localdate()
+
+
 DAY = datetime.timedelta(days=1)
 
 
@@ -92,7 +97,7 @@ def completed(organization, registrar, second_registrar):
     return services.inspection_complete(
         actor=registrar,
         inspection=inspection,
-        inspected_on=TODAY - 5 * DAY,
+        inspected_on=today() - 5 * DAY,
         conclusion=Inspection.Conclusion.PROBLEMS_FOUND,
         findings="财务账目不清，未建立项目资金专账",
         inspectors=[registrar, second_registrar],
@@ -105,8 +110,8 @@ def order(organization, registrar):
         actor=registrar,
         organization=organization,
         requirements="建立项目资金专账",
-        deadline=TODAY + 30 * DAY,
-        issued_on=TODAY - DAY,
+        deadline=today() + 30 * DAY,
+        issued_on=today() - DAY,
     )
 
 
@@ -117,7 +122,7 @@ def complaint(organization):
 
 @pytest.fixture
 def draw(organization, registrar):
-    return services.sample_draw_create(actor=registrar, region=region("150100"), year=TODAY.year, seed=20261128)
+    return services.sample_draw_create(actor=registrar, region=region("150100"), year=today().year, seed=20261128)
 
 
 # ---- permissions of every page ---------------------------------------------------------------------------------
@@ -288,7 +293,7 @@ def test_plan_inspection_starting_from_the_organization_name(client, registrar, 
     assert 'name="planned_on"' in text_of(response)
 
     url = reverse("supervision:inspection-create") + f"?organization={organization.uscc}"
-    data = {"kind": "on_site", "planned_on": (TODAY + 10 * DAY).isoformat(), "inspectors": [registrar.pk]}
+    data = {"kind": "on_site", "planned_on": (today() + 10 * DAY).isoformat(), "inspectors": [registrar.pk]}
     response = client.post(url, data)
     assert response.status_code == 200
     assert "实地检查须由至少 2 名检查人员进行。" in text_of(response)
@@ -320,7 +325,7 @@ def test_record_findings_attach_files_and_issue_order(client, registrar, second_
     client.force_login(registrar)
     url = reverse("supervision:inspection-complete", args=[planned.pk])
     data = {
-        "inspected_on": TODAY.isoformat(),
+        "inspected_on": today().isoformat(),
         "conclusion": "problems_found",
         "findings": "",
         "inspectors": [registrar.pk, second_registrar.pk],
@@ -345,7 +350,11 @@ def test_record_findings_attach_files_and_issue_order(client, registrar, second_
 
     response = client.post(
         reverse("supervision:inspection-order", args=[planned.pk]),
-        {"requirements": "补齐服务台账", "issued_on": TODAY.isoformat(), "deadline": (TODAY + 20 * DAY).isoformat()},
+        {
+            "requirements": "补齐服务台账",
+            "issued_on": today().isoformat(),
+            "deadline": (today() + 20 * DAY).isoformat(),
+        },
     )
     order = RectificationOrder.objects.get()
     assert response.url == reverse("supervision:order-detail", args=[order.pk])
@@ -406,7 +415,7 @@ def test_draw_page_draws_shows_seed_and_verifies(client, registrar, organization
     assert "目前有 30 个正常登记的社会组织。" in text_of(beyond) and "将抽取" not in text_of(beyond)
 
     response = client.post(
-        reverse("supervision:draw-create"), {"region": "150100", "year": TODAY.year, "rate": "", "seed": "12345"}
+        reverse("supervision:draw-create"), {"region": "150100", "year": today().year, "rate": "", "seed": "12345"}
     )
     draw = SampleDraw.objects.get()
     assert response.url == reverse("supervision:draw-detail", args=[draw.pk])
@@ -424,7 +433,7 @@ def test_draw_page_draws_shows_seed_and_verifies(client, registrar, organization
     assert 'data-testid="verification-ok"' in text_of(verified)
     assert "以随机种子 12345 重新抽取，得到与记录相同的 2 个组织。" in text_of(verified)
 
-    again = client.post(reverse("supervision:draw-create"), {"region": "150100", "year": TODAY.year, "seed": "1"})
+    again = client.post(reverse("supervision:draw-create"), {"region": "150100", "year": today().year, "seed": "1"})
     assert again.status_code == 200 and "不能重复抽取" in text_of(again)
 
     population = client.get(reverse("supervision:draw-population", args=[draw.pk]))
@@ -433,7 +442,7 @@ def test_draw_page_draws_shows_seed_and_verifies(client, registrar, organization
 
 def test_draw_regions_are_the_registrars(client, county_registrar):
     client.force_login(county_registrar)
-    response = client.post(reverse("supervision:draw-create"), {"region": "150100", "year": TODAY.year})
+    response = client.post(reverse("supervision:draw-create"), {"region": "150100", "year": today().year})
     assert response.status_code == 200 and "region" in response.context["form"].errors
     assert not SampleDraw.objects.exists()
 
@@ -464,10 +473,10 @@ def test_the_draw_region_is_typed_with_the_registrars_suggestions_and_the_previe
     assert text_of(client.get(preview, {"region": "", "rate": ""})).strip() == ""
 
     response = client.post(
-        reverse("supervision:draw-create"), {"region": "呼和浩特市新城区（150102）", "year": TODAY.year, "seed": "7"}
+        reverse("supervision:draw-create"), {"region": "呼和浩特市新城区（150102）", "year": today().year, "seed": "7"}
     )
     assert SampleDraw.objects.get().region == region("150102"), text_of(response)
-    refused = client.post(reverse("supervision:draw-create"), {"region": "火星", "year": TODAY.year})
+    refused = client.post(reverse("supervision:draw-create"), {"region": "火星", "year": today().year})
     assert refused.status_code == 200 and "没有找到“火星”" in text_of(refused)
 
 
@@ -476,7 +485,7 @@ def test_plan_inspections_from_a_draw(client, registrar, second_registrar, draw)
     url = reverse("supervision:draw-plan", args=[draw.pk])
     response = client.post(url, {"planned_on": ""})
     assert response.status_code == 200 and response.context["form"].errors
-    response = client.post(url, {"planned_on": (TODAY + 14 * DAY).isoformat(), "inspectors": [second_registrar.pk]})
+    response = client.post(url, {"planned_on": (today() + 14 * DAY).isoformat(), "inspectors": [second_registrar.pk]})
     assert response.status_code == 302
     planned = Inspection.objects.filter(sample_draw=draw)
     assert planned.count() == draw.sample_size
@@ -495,12 +504,12 @@ def test_issue_direct_order_answer_return_answer_verify(client, registrar, membe
     data = {
         "source": "direct",
         "requirements": "按规定公示年度财务报告",
-        "issued_on": TODAY.isoformat(),
-        "deadline": TODAY.isoformat(),
+        "issued_on": today().isoformat(),
+        "deadline": today().isoformat(),
     }
     response = client.post(url, data)
     assert "须晚于下达日期" in text_of(response)
-    data["deadline"] = (TODAY + 15 * DAY).isoformat()
+    data["deadline"] = (today() + 15 * DAY).isoformat()
     response = client.post(url, data)
     order = RectificationOrder.objects.get()
     assert response.url == reverse("supervision:order-detail", args=[order.pk])
@@ -534,7 +543,7 @@ def test_issue_direct_order_answer_return_answer_verify(client, registrar, membe
     client.force_login(registrar)
     response = client.post(decide, {"decision": "verify", "comment": "整改到位"})
     order.refresh_from_db()
-    assert order.status == RectificationOrder.Status.VERIFIED and order.verified_on == TODAY
+    assert order.status == RectificationOrder.Status.VERIFIED and order.verified_on == today()
 
     client.force_login(member)
     detail = text_of(client.get(reverse("supervision:order-detail", args=[order.pk])))
@@ -556,15 +565,15 @@ def test_order_list_flags_overdue_orders_and_filters(client, registrar, organiza
         organization=organization,
         department=registrar.department,
         issued_by=registrar,
-        issued_on=TODAY - 40 * DAY,
-        deadline=TODAY - 10 * DAY,
+        issued_on=today() - 40 * DAY,
+        deadline=today() - 10 * DAY,
     )
     RectificationOrderFactory(
         organization=organization,
         department=registrar.department,
         issued_by=registrar,
-        issued_on=TODAY - DAY,
-        deadline=TODAY + 10 * DAY,
+        issued_on=today() - DAY,
+        deadline=today() + 10 * DAY,
     )
     client.force_login(registrar)
     url = reverse("supervision:order-list")
@@ -603,8 +612,8 @@ def test_order_from_an_evaluation_needs_the_evaluation(client, registrar, organi
         {
             "source": "evaluation",
             "requirements": "改进服务质量",
-            "issued_on": TODAY.isoformat(),
-            "deadline": (TODAY + 30 * DAY).isoformat(),
+            "issued_on": today().isoformat(),
+            "deadline": (today() + 30 * DAY).isoformat(),
         },
     )
     assert response.status_code == 200
@@ -616,10 +625,10 @@ def test_removable_listings_link_to_the_registry_removal(client, registrar, memb
         organization=organization,
         department=registrar.department,
         issued_by=registrar,
-        issued_on=TODAY - 40 * DAY,
-        deadline=TODAY - 10 * DAY,
+        issued_on=today() - 40 * DAY,
+        deadline=today() - 10 * DAY,
     )
-    check_deadlines(on=TODAY - 5 * DAY)
+    check_deadlines(on=today() - 5 * DAY)
     listing = CreditListing.objects.get(organization=organization)
     client.force_login(registrar)
     assert "removable-empty" in text_of(client.get(reverse("supervision:listings-removable")))
@@ -647,14 +656,14 @@ def test_review_uphold_and_open_order(client, registrar, complaint):
     assert 'data-testid="accept"' in page and 'data-testid="start-review"' not in page
     response = client.post(
         reverse("supervision:complaint-accept", args=[complaint.pk]),
-        {"decided_on": TODAY.isoformat(), "handling_deadline": (TODAY + datetime.timedelta(days=30)).isoformat()},
+        {"decided_on": today().isoformat(), "handling_deadline": (today() + datetime.timedelta(days=30)).isoformat()},
     )
     assert response.status_code == 302
     complaint.refresh_from_db()
     assert complaint.status == Complaint.Status.ACCEPTED
     assert (complaint.acceptance_decided_on, complaint.handling_deadline) == (
-        TODAY,
-        TODAY + datetime.timedelta(days=30),
+        today(),
+        today() + datetime.timedelta(days=30),
     )
     assert 'data-testid="start-review"' in text_of(client.get(detail_url))
     client.post(reverse("supervision:complaint-review", args=[complaint.pk]))
@@ -677,8 +686,8 @@ def test_review_uphold_and_open_order(client, registrar, complaint):
         reverse("supervision:complaint-order", args=[complaint.pk]),
         {
             "requirements": "按约定提供上门服务",
-            "issued_on": TODAY.isoformat(),
-            "deadline": (TODAY + 7 * DAY).isoformat(),
+            "issued_on": today().isoformat(),
+            "deadline": (today() + 7 * DAY).isoformat(),
         },
     )
     order = RectificationOrder.objects.get()
@@ -687,7 +696,7 @@ def test_review_uphold_and_open_order(client, registrar, complaint):
     assert 'data-testid="open-order"' not in text_of(client.get(detail_url))
     again = client.post(
         reverse("supervision:complaint-order", args=[complaint.pk]),
-        {"requirements": "再次", "issued_on": TODAY.isoformat(), "deadline": (TODAY + 7 * DAY).isoformat()},
+        {"requirements": "再次", "issued_on": today().isoformat(), "deadline": (today() + 7 * DAY).isoformat()},
     )
     assert "不能重复下达" in text_of(again)
 
