@@ -147,3 +147,11 @@ def test_inside_a_transaction_one_process_reads_everything(generated):
     assert "in one process (inside a transaction" in out.getvalue()
     with pytest.raises(CommandError, match="--jobs must be at least 1"):
         call_command("ocds_validate", "--schema-dir", str(SCHEMA_DIR), "--jobs", "0")
+
+
+def test_a_chunk_below_one_is_refused():
+    from api.management.commands import ocds_validate as ocds_validate_command
+
+    with pytest.raises(CommandError, match="--chunk"):
+        call_command("ocds_validate", "--chunk", "0")
+    assert ocds_validate_command.CHUNK == 1000  # the module's chunk is left as it was

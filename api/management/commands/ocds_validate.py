@@ -171,8 +171,24 @@ class Command(BaseCommand):
             help="processes that build and check releases, each a range of contracts with its own database "
             "connection (default: the number of CPUs, %(default)s)",
         )
+        parser.add_argument(
+            "--chunk",
+            type=int,
+            default=CHUNK,
+            help="contracts read and checked at a time; memory grows with it (default: %(default)s)",
+        )
 
-    def handle(
+    def handle(self, *args, chunk: int = CHUNK, **options):
+        global CHUNK  # read by check_range, in this process and in the workers forked from it
+        if chunk < 1:
+            raise CommandError("--chunk must be at least 1 / --chunk 至少为 1")
+        previous, CHUNK = CHUNK, chunk
+        try:
+            return self._validate(*args, **options)
+        finally:
+            CHUNK = previous
+
+    def _validate(
         self,
         *args,
         schema_dir: str,
