@@ -45,6 +45,7 @@ from contracts.workflows import CONTRACT, PURCHASE_LIST
 from core import formatting
 from core.search import compact, search_condition, search_words
 from core.services import WRONG_STATE, refusal, render_message
+from core.tables import set_facts
 from registry.models import Organization
 from registry.selectors import organization_eligibility
 
@@ -116,20 +117,8 @@ def purchase_list_list(*, user=None, figures: bool = True) -> QuerySet[PurchaseL
 
 def purchase_list_facts(purchase_lists: list[PurchaseList]) -> list[PurchaseList]:
     """Set `item_count` and `total_budget` on a page of lists: one query scoped to their ids."""
-    ids = {purchase_list.pk for purchase_list in purchase_lists}
-    if not ids:
-        return purchase_lists
-    figures = {
-        row["pk"]: row
-        for row in PurchaseList.objects.filter(pk__in=ids)
-        .annotate(**_purchase_list_figures())
-        .values("pk", "item_count", "total_budget")
-    }
-    for purchase_list in purchase_lists:
-        row = figures.get(purchase_list.pk, {})
-        purchase_list.item_count = row.get("item_count", 0)
-        purchase_list.total_budget = row.get("total_budget", ZERO)
-    return purchase_lists
+    defaults = {"item_count": 0, "total_budget": ZERO}
+    return set_facts(purchase_lists, PurchaseList, _purchase_list_figures(), defaults)
 
 
 def _committed_contracts(lineage_ref) -> QuerySet[Contract]:
@@ -241,20 +230,7 @@ def with_contract_figures(queryset: QuerySet[Contract], on: datetime.date | None
 
 def contract_facts(contracts: list[Contract]) -> list[Contract]:
     """Set `overdue_count` and `paid_amount` on a page of contracts: one query scoped to their ids."""
-    ids = {contract.pk for contract in contracts}
-    if not ids:
-        return contracts
-    figures = {
-        row["pk"]: row
-        for row in Contract.objects.filter(pk__in=ids)
-        .annotate(**_contract_figures())
-        .values("pk", "overdue_count", "paid_amount")
-    }
-    for contract in contracts:
-        row = figures.get(contract.pk, {})
-        contract.overdue_count = row.get("overdue_count", 0)
-        contract.paid_amount = row.get("paid_amount", ZERO)
-    return contracts
+    return set_facts(contracts, Contract, _contract_figures(), {"overdue_count": 0, "paid_amount": ZERO})
 
 
 def _visible_contract_filter(user) -> Q | None:

@@ -46,6 +46,23 @@ def install() -> None:
 PageFacts = Callable[[list[Any]], Any]
 
 
+def set_facts(records: list[Any], model, annotations: dict, defaults: dict) -> list[Any]:
+    """Set each name of `defaults` on `records` (rows of `model`) from one query of `model` annotated with
+    `annotations`, scoped to their ids; a record the query leaves without a value gets the default."""
+    ids = {record.pk for record in records}
+    if not ids:
+        return records
+    rows = {
+        row["pk"]: row
+        for row in model._default_manager.filter(pk__in=ids).annotate(**annotations).values("pk", *defaults)
+    }
+    for record in records:
+        row = rows.get(record.pk, {})
+        for name, default in defaults.items():
+            setattr(record, name, row.get(name, default))
+    return records
+
+
 class PageFactsTable(tables.Table):
     """A django-tables2 table that calls `page_facts(records)` on the records of the page it was cut to."""
 
