@@ -31,7 +31,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from api import ocds
-from api.selectors import ocds_contract_list
+from api.selectors import ocds_contract_ids, ocds_contracts_with_ids
 
 FILES = {
     "releases.jsonl.gz": "releases, one JSON object a line",
@@ -52,10 +52,12 @@ def _dumps(value) -> str:
 
 def _contract_releases(base_url: str) -> Iterator[tuple[object, list[dict]]]:
     """(contract, its releases) for every signed contract, read CHUNK contracts at a time."""
-    for contract in ocds_contract_list().iterator(chunk_size=CHUNK):
-        releases = ocds.contract_releases(contract, base_url=base_url)
-        if releases:
-            yield contract, releases
+    ids = ocds_contract_ids()
+    for start in range(0, len(ids), CHUNK):
+        for contract in ocds_contracts_with_ids(ids[start : start + CHUNK]):
+            releases = ocds.contract_releases(contract, base_url=base_url)
+            if releases:
+                yield contract, releases
 
 
 def _package_head(metadata: dict, key: str) -> str:

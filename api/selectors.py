@@ -10,25 +10,87 @@ from django.utils import timezone
 
 from contracts.models import Amendment, Contract, ContractDocument, Deliverable, Payment
 from evaluations.models import Evaluation
+from registry.models import Region
 
 # What a contract's releases show besides its own row: each related set, in the order the releases list it.
 RELEASE_SETS = {
-    "deliverables": lambda: Deliverable.objects.order_by("due_on", "pk"),
+    "deliverables": lambda: Deliverable.objects.defer("acceptance_criteria", "first_submitted_at").order_by(
+        "due_on", "pk"
+    ),
     "payments": lambda: Payment.objects.order_by("instalment"),
     "amendments": lambda: Amendment.objects.order_by("amended_on", "pk"),
     "documents": lambda: ContractDocument.objects.filter(is_public=True).order_by("uploaded_at", "pk"),
-    "evaluations": lambda: Evaluation.objects.filter(status=Evaluation.Status.FINALIZED).order_by("finalized_at", "pk"),
+    "evaluations": lambda: (
+        Evaluation.objects.filter(status=Evaluation.Status.FINALIZED)
+        .defer("description", "scoring_started_at", "created_at", "updated_at")
+        .order_by("finalized_at", "pk")
+    ),
 }
 
 
+# Columns of the joined rows that no release shows (long texts, search columns, bookkeeping), left unread: a page
+# reads 200 contracts with six joined rows each.
+_UNUSED_ORGANIZATION = (
+    "supervisory_unit",
+    "legal_representative",
+    "registered_funds",
+    "established_on",
+    "business_scope",
+    "contact_phone",
+    "contact_email",
+    "certificate_valid_until",
+    "status_changed_on",
+    "status_reason",
+    "created_at",
+    "updated_at",
+    "name_pinyin",
+    "search_document",
+    "search_tokens",
+    "former_names_text",
+)
+_UNUSED_LIST = ("description", "withdrawal_reason", "withdrawn_on", "created_at", "updated_at")
+_UNUSED_CONTRACT_COLUMNS = (
+    "term_justification",
+    "eligibility_acknowledged_warnings",
+    "created_at",
+    "updated_at",
+    *(f"organization__{name}" for name in _UNUSED_ORGANIZATION),
+    *(f"purchase_item__purchase_list__{name}" for name in _UNUSED_LIST),
+    *(f"purchase_item__origin__purchase_list__{name}" for name in _UNUSED_LIST),
+    "purchase_item__origin__description",
+    "purchase_item__origin__provider_requirements",
+    "purchase_item__origin__performance_targets",
+)
+
+
 def _with_contract_rows(queryset: QuerySet[Contract]) -> QuerySet[Contract]:
+    """The rows joined to each contract; the regions of the buyer and supplier are read once for all the contracts
+    read together (`_attach_regions`), not four levels of regions joined twice to every contract."""
     return queryset.select_related(
-        "department__region__parent__parent__parent",
-        "organization__region__parent__parent__parent",
+        "department",
+        "organization",
         "purchase_item__purchase_list",
         "purchase_item__origin__purchase_list",
         "text_version",
-    )
+    ).defer(*_UNUSED_CONTRACT_COLUMNS)
+
+
+def _attach_regions(contracts: list[Contract]) -> list[Contract]:
+    """Give every contract's department and organization its region with the region's ancestors (what
+    `Region.full_name` walks), read once for all the contracts (two queries on indexed columns: the regions' paths,
+    then every region those paths name). The contracts share the region objects."""
+    holders = [holder for contract in contracts for holder in (contract.department, contract.organization)]
+    if not holders:
+        return contracts
+    paths = Region.objects.filter(pk__in={holder.region_id for holder in holders}).values_list("path", flat=True)
+    codes = {code for path in paths for code in path.split("/") if code}
+    by_pk = {region.pk: region for region in Region.objects.filter(code__in=codes)}
+    parent = Region._meta.get_field("parent")
+    for region in by_pk.values():
+        parent.set_cached_value(region, by_pk.get(region.parent_id))
+    for holder in holders:
+        type(holder)._meta.get_field("region").set_cached_value(holder, by_pk[holder.region_id])
+    return contracts
 
 
 def _with_release_data(queryset: QuerySet[Contract]) -> QuerySet[Contract]:
@@ -112,8 +174,7 @@ def ocds_contract_page(
         order = ("-signed_on", "-number")
     ids = list(queryset.order_by(*order).values_list("pk", flat=True)[: size + 1])
     more = len(ids) > size
-    page = list(_with_release_data(Contract.objects.filter(pk__in=ids[:size])).order_by("signed_on", "number"))
-    return page, more
+    return ocds_contracts_with_ids(ids[:size]), more
 
 
 def ocds_contract_ids() -> list[int]:
@@ -143,7 +204,7 @@ def ocds_contracts_with_ids(ids: list[int]) -> list[Contract]:
             cached = QuerySet(model=link.model)
             cached._result_cache, cached._prefetch_done = rows, True
             by_pk[pk]._prefetched_objects_cache[link.remote_field.cache_name] = cached
-    return contracts
+    return _attach_regions(contracts)
 
 
 def ocds_contract_count(*, date_from: datetime.date | None = None, date_to: datetime.date | None = None) -> int:
@@ -153,4 +214,5 @@ def ocds_contract_count(*, date_from: datetime.date | None = None, date_to: date
 
 def ocds_contract_get(*, number: str) -> Contract:
     """One public contract with its release data; raises Contract.DoesNotExist for drafts and unknown numbers."""
-    return _with_release_data(Contract.objects.exclude(status=Contract.Status.DRAFT)).get(number=number)
+    contract = _with_release_data(Contract.objects.exclude(status=Contract.Status.DRAFT)).get(number=number)
+    return _attach_regions([contract])[0]

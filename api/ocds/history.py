@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal, InvalidOperation
 from itertools import groupby
 
-from api.ocds.values import zh_display
+from api.ocds.values import rows, zh_display
 from contracts.models import Amendment, Contract
 
 
@@ -32,7 +32,7 @@ def _period_from_text(text: str) -> tuple[datetime.date, datetime.date] | None:
 
 def amendment_groups(contract: Contract) -> list[list[Amendment]]:
     """The contract's amendments, one group per contract_amend call (same day and reason), oldest first."""
-    amendments = sorted(contract.amendments.all(), key=lambda amendment: (amendment.amended_on, amendment.pk))
+    amendments = sorted(rows(contract, "amendments"), key=lambda amendment: (amendment.amended_on, amendment.pk))
     return [list(group) for _, group in groupby(amendments, key=lambda item: (item.amended_on, item.reason))]
 
 

@@ -19,6 +19,7 @@ from api.ocds.values import (
     money,
     path_to,
     period,
+    rows,
     zh_display,
 )
 from contracts.models import Contract, Deliverable, Payment
@@ -60,9 +61,9 @@ def payment_transaction(payment: Payment, contract: Contract) -> dict:
 def implementation_events(contract: Contract, today: datetime.date) -> list[datetime.date]:
     """The days on which the implementation changed: payments, acceptances, deliverables falling overdue."""
     zone = current_zone()
-    days = [payment.paid_on for payment in contract.payments.all()]
+    days = [payment.paid_on for payment in rows(contract, "payments")]
     days += [timezone.localtime(evaluation.finalized_at, zone).date() for evaluation in finalized_evaluations(contract)]
-    for deliverable in contract.deliverables.all():
+    for deliverable in rows(contract, "deliverables"):
         if deliverable.status == Deliverable.Status.ACCEPTED and deliverable.accepted_at is not None:
             days.append(timezone.localtime(deliverable.accepted_at, zone).date())
         elif contract.is_active and deliverable.due_on < today:
@@ -72,7 +73,7 @@ def implementation_events(contract: Contract, today: datetime.date) -> list[date
 
 def finalized_evaluations(contract: Contract) -> list[Evaluation]:
     """The contract's finalized (public) evaluations, oldest first (prefetched by api.selectors)."""
-    return [evaluation for evaluation in contract.evaluations.all() if evaluation.is_finalized]
+    return [evaluation for evaluation in rows(contract, "evaluations") if evaluation.is_finalized]
 
 
 def evaluation_document(evaluation: Evaluation, base_url: str) -> dict:
@@ -104,13 +105,13 @@ def performance_evaluation(evaluation: Evaluation) -> dict:
 
 
 def implementation(contract: Contract, today: datetime.date, *, as_signed: bool = False, base_url: str = "") -> dict:
-    deliverables = list(contract.deliverables.all())
+    deliverables = list(rows(contract, "deliverables"))
     if as_signed:
         return {"milestones": [milestone(deliverable, "scheduled") for deliverable in deliverables]}
     evaluations = finalized_evaluations(contract)
     return {
         "milestones": [milestone(item, milestone_status(item, contract, today)) for item in deliverables],
-        "transactions": [payment_transaction(payment, contract) for payment in contract.payments.all()],
+        "transactions": [payment_transaction(payment, contract) for payment in rows(contract, "payments")],
         "documents": [evaluation_document(evaluation, base_url) for evaluation in evaluations],
         "performanceEvaluations": [performance_evaluation(evaluation) for evaluation in evaluations],
     }

@@ -23,6 +23,7 @@ from api.ocds.values import (
     ocid,
     period,
     prune,
+    rows,
     zone_fixed,
 )
 from contracts.models import Contract
@@ -141,7 +142,7 @@ def _releases(contract: Contract, *, base_url: str, today: datetime.date | None)
         previous_id = release_id
 
     current = {"amount": contract.amount, "start_on": contract.start_on, "end_on": contract.end_on}
-    pays = bool(contract.payments.all())
+    pays = bool(rows(contract, "payments"))
     events = implementation_events(contract, today)
     closed_on = contract.completed_on or contract.terminated_on
     closed = contract.status in CLOSED_STATUSES and closed_on is not None

@@ -15,6 +15,7 @@ from api.ocds.values import (
     money,
     path_to,
     period,
+    rows,
     zh_display,
 )
 from contracts.models import Contract, ContractDocument, PurchaseItem
@@ -42,7 +43,7 @@ def contract_documents(contract: Contract, base_url: str) -> list[dict]:
     """The contract's public documents: the generated contract text, then the public uploads."""
     return [
         *contract_text_documents(contract, base_url),
-        *(document(doc, base_url) for doc in contract.documents.all() if doc.is_public and contract.is_public),
+        *(document(doc, base_url) for doc in rows(contract, "documents") if doc.is_public and contract.is_public),
     ]
 
 

@@ -66,6 +66,15 @@ EVALUATION_TYPE = {
 }
 
 
+def rows(contract: Contract, name: str):
+    """`contract.<name>.all()`: the prefetched rows as they are when the contract was read with its release data
+    (api.selectors), without making a related manager on every call (a page of 200 contracts asks 2,000 times)."""
+    prefetched = getattr(contract, "_prefetched_objects_cache", None)
+    if prefetched is not None and name in prefetched:
+        return prefetched[name]
+    return getattr(contract, name).all()
+
+
 def ocid(contract: Contract) -> str:
     return f"{settings.OCDS_OCID_PREFIX}-{contract.number}"
 

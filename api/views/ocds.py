@@ -15,7 +15,6 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import serializers
 from rest_framework.exceptions import NotAuthenticated
 from rest_framework.permissions import AllowAny
-from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -23,6 +22,7 @@ from accounts.permissions import is_official, is_superuser
 from api import ocds, ocds_dump
 from api.exceptions import ApiError
 from api.ocds_cursor import OcdsCursorPagination
+from api.renderers import FastJSONRenderer
 from api.selectors import ocds_contract_get
 from api.views.common import ERRORS
 from contracts.models import Contract
@@ -76,7 +76,7 @@ class OcdsReleasePackageView(APIView):
     """Every signed contract's releases as one OCDS release package, page by page (contracts oldest first)."""
 
     permission_classes = [AllowAny]
-    renderer_classes = [JSONRenderer]
+    renderer_classes = [FastJSONRenderer]
 
     @extend_schema(
         summary=_("OCDS 发布包：全部已签订合同"),
@@ -100,7 +100,7 @@ class OcdsRecordPackageView(APIView):
     """Every signed contract's record (its releases linked and compiled), page by page (contracts oldest first)."""
 
     permission_classes = [AllowAny]
-    renderer_classes = [JSONRenderer]
+    renderer_classes = [FastJSONRenderer]
 
     @extend_schema(
         summary=_("OCDS 记录包：全部已签订合同的 record"),
@@ -128,7 +128,7 @@ class OcdsContractReleasesView(APIView):
     """One contract's releases as an OCDS release package (`/contracts/<number>/ocds.json`)."""
 
     permission_classes = [AllowAny]
-    renderer_classes = [JSONRenderer]
+    renderer_classes = [FastJSONRenderer]
 
     @extend_schema(
         summary=_("OCDS 发布包：一份合同的全部 release"),
@@ -168,7 +168,7 @@ class OcdsDumpView(APIView):
     POSTs to have them rebuilt in the background."""
 
     permission_classes = [AllowAny]
-    renderer_classes = [JSONRenderer]
+    renderer_classes = [FastJSONRenderer]
 
     @extend_schema(
         summary=_("OCDS 批量数据文件：全部 release 和 record（JSON Lines 与发布包格式）"),
