@@ -142,9 +142,11 @@ def _public_contracts(*, date_from: datetime.date | None, date_to: datetime.date
 
 def ocds_contract_list(
     *, date_from: datetime.date | None = None, date_to: datetime.date | None = None
-) -> QuerySet[Contract]:
-    """Signed and later contracts (never drafts) that have a release between the two days, oldest signing first."""
-    return _with_release_data(_public_contracts(date_from=date_from, date_to=date_to)).order_by("signed_on", "number")
+) -> list[Contract]:
+    """Signed and later contracts (never drafts) that have a release between the two days, oldest signing first, with
+    their release data, all at once (the pages and the bulk jobs read them by ids, a range at a time)."""
+    ids = _public_contracts(date_from=date_from, date_to=date_to).order_by("signed_on", "number")
+    return ocds_contracts_with_ids(list(ids.values_list("pk", flat=True)))
 
 
 OcdsPosition = tuple[datetime.date, str]

@@ -18,7 +18,7 @@ A contract under a revised purchase-list item names the original item's list as 
 Release ids are unique within the ocid and stable: the same records always give the same releases. Dates without a
 time become the start of that day (end of day for end dates and due dates) in the site's time zone. Texts are in
 Chinese (`language` "zh"). Money is in yuan (CNY). Nothing here queries the database beyond the relations the caller
-prefetched (api.selectors.ocds_contract_list).
+read with them (api.selectors.ocds_contracts_with_ids, ocds_contract_get).
 
 The modules, each depending only on those above it: `values` (codes, ocid, dates, money, pruning), `parties` (buyer
 and supplier), `history` (amendments and the state as signed), `implementation` (milestones, transactions,
