@@ -77,7 +77,7 @@ class TodoView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        groups = todo.assemble(user, on=today())
+        groups = todo.assemble_remembered(user, on=today())
         count, overdue = todo.total(groups)
         return {
             **super().get_context_data(**kwargs),
