@@ -214,7 +214,12 @@ def _flagged(source: Source) -> QuerySet:
 
 
 def _item(source: Source, row) -> Item:
-    item = source.item(row)
+    return _shown_as(source.item, row)
+
+
+def _shown_as(item_of: Callable[[object], Item], row) -> Item:
+    """The row's item, marked overdue when its row is."""
+    item = item_of(row)
     if getattr(row, "todo_overdue", False) and not item.overdue:
         item = Item(item.title, item.url, item.deadline, item.detail, True)
     return item
@@ -301,7 +306,7 @@ def assemble(user, *, on: datetime.date | None = None, limit: int = DEFAULT_LIMI
     on = on or local_today()
     plan = _plan(user, on, limit, None if roles is None else frozenset(roles))
     heads = plan.heads()
-    groups = plan.groups(heads)
+    groups = plan.groups(heads, user)
     groups.sort(key=lambda group: 0 if group.overdue_count else 1)
     return groups
 
@@ -347,7 +352,7 @@ def _shown(item: Item) -> Item:
 
 _PLANS: OrderedDict[tuple, _Plan] = OrderedDict()
 _PLANS_LOCK = threading.Lock()
-PLANS_KEPT = 512  # users × days kept per process (least recently used dropped)
+PLANS_KEPT = 256  # users × days kept per process (least recently used dropped), about 100 KiB each
 _KEY_SLOT = -1_999_999_001  # keys no row has (within any integer key's range), marking where the keys go in a compiled
 # "rows by key" query
 
@@ -371,20 +376,26 @@ class _Reader:
         self.db = rows.db
         sentinels = [_KEY_SLOT - n for n in range(slots)]
         queryset = _by_key(rows, sentinels)
-        self.compiler = queryset.query.get_compiler(using=self.db)
-        sql, params = self.compiler.as_sql()
+        compiler = queryset.query.get_compiler(using=self.db)
+        sql, params = compiler.as_sql()
         params = list(params)
         starts = [i for i in range(len(params) - slots + 1) if params[i : i + slots] == sentinels]
         if len(starts) != 1 or queryset._prefetch_related_lookups or queryset._known_related_objects:
             raise _NotPlanned
         self.sql, self.params, self.start, self.slots = sql, params, starts[0], slots
-        klass_info, select = self.compiler.klass_info, self.compiler.select
+        # What the compiler's results_iter and ModelIterable use, taken from it once (the compiler and its query are
+        # not kept: a plan stays small).
+        klass_info, select = compiler.klass_info, compiler.select
+        columns = [column[0] for column in select[: compiler.col_count]]
+        if compiler.has_composite_fields(columns):
+            raise _NotPlanned
+        self.converters = list(compiler.get_converters(columns).items())
         fields = klass_info["select_fields"]
         self.model = klass_info["model"]
         self.fields = (fields[0], fields[-1] + 1)
         self.init_list = [column[0].target.attname for column in select[self.fields[0] : self.fields[1]]]
         self.populators = get_related_populators(klass_info, select, self.db)
-        self.annotations = dict(self.compiler.annotation_col_map or {})
+        self.annotations = dict(compiler.annotation_col_map or {})
 
     def params_for(self, keys: list) -> list:
         params = list(self.params)
@@ -393,9 +404,17 @@ class _Reader:
 
     def instances(self, rows: list) -> dict:
         """The rows as the kind's model instances (their select_related ones attached), by key."""
+        connection = connections[self.db]
         found = {}
         start, end = self.fields
-        for row in self.compiler.results_iter(results=[rows]):
+        for row in rows:
+            if self.converters:
+                row = list(row)
+                for position, (converters, expression) in self.converters:
+                    value = row[position]
+                    for converter in converters:
+                        value = converter(value, expression, connection)
+                    row[position] = value
             obj = self.model.from_db(self.db, self.init_list, row[start:end])
             for populator in self.populators:
                 populator.populate(row, obj)
@@ -438,7 +457,8 @@ class _NotPlanned(Exception):
 @dataclass
 class _Plan:
     kinds: list[Kind]
-    sources: list[Source]
+    items: list[Callable[[object], Item]]  # each kind's `item`
+    on: datetime.date
     limit: int
     db: str
     union: tuple[str, list, list[int]] | None  # SQL, parameters, the source of each arm
@@ -446,7 +466,7 @@ class _Plan:
     readers: dict[int, _Reader | None] = field(default_factory=dict)
 
     def heads(self) -> list[list[tuple]]:
-        heads: list[list[tuple]] = [[] for _ in self.sources]
+        heads: list[list[tuple]] = [[] for _ in self.kinds]
         if self.union is None:
             return heads
         sql, params, arms = self.union
@@ -457,38 +477,36 @@ class _Plan:
                 heads[arms[arm]].append((position, pk, count, overdue or 0, bool(flagged)))
         return [[row[1:] for row in sorted(head)] for head in heads]
 
-    def reader(self, index: int) -> _Reader | None:
+    def reader(self, index: int, user) -> _Reader | None:
+        """The kind's compiled "first rows by key" query, made the first time the kind has items: from its source
+        built again for this request's user (the plan's key vouches that it gives the same SQL)."""
         if index not in self.readers:
             try:
-                reader = _Reader(self.sources[index].rows, self.limit)
-            except (
-                _NotPlanned,
-                EmptyResultSet,
-                ValidationError,
-                ValueError,
-                TypeError,
-            ):  # e.g. keys that are not integers
+                reader = _Reader(self.kinds[index].source(user, self.on).rows, self.limit)
+            except (_NotPlanned, EmptyResultSet, ValidationError, ValueError, TypeError):  # e.g. keys not integers
                 reader = None
             self.readers[index] = reader
         return self.readers[index]
 
-    def groups(self, heads: list[list[tuple]]) -> list[Group]:
+    def groups(self, heads: list[list[tuple]], user) -> list[Group]:
         """A group per kind with items: the first rows of every kind read together (`_read_all`)."""
-        wanted = [(index, head, self.reader(index) if self.limit else None) for index, head in enumerate(heads) if head]
+        wanted = [
+            (index, head, self.reader(index, user) if self.limit else None) for index, head in enumerate(heads) if head
+        ]
         batch = [(reader, [pk for pk, *_ in head[: self.limit]]) for _index, head, reader in wanted if reader]
         read = iter(_read_all(self.db, batch))
         groups = []
         for index, head, reader in wanted:
-            kind_, source = self.kinds[index], self.sources[index]
+            kind_ = self.kinds[index]
             if reader is None:
-                groups.append(_group(kind_, source, head, self.limit))
+                groups.append(_group(kind_, kind_.source(user, self.on), head, self.limit))
                 continue
             found = next(read)
             items = []
             for pk, _count, _overdue, overdue in head[: self.limit]:
                 if pk in found:
                     found[pk].todo_overdue = overdue
-                    items.append(_item(source, found[pk]))
+                    items.append(_shown_as(self.items[index], found[pk]))
             groups.append(Group(kind=kind_, count=head[0][1], overdue_count=head[0][2], items=items))
         return groups
 
@@ -560,7 +578,15 @@ def _plan(user, on: datetime.date, limit: int, roles: frozenset | None) -> _Plan
         sources = [k.source(user, on) for k in chosen]
     answers = dict(user.__dict__.get("_region_holds_every", {}))
     db = sources[0].rows.db if sources else DEFAULT_DB_ALIAS
-    plan = _Plan(kinds=chosen, sources=sources, limit=limit, db=db, union=_union(sources, limit), answers=answers)
+    plan = _Plan(
+        kinds=chosen,
+        items=[source.item for source in sources],
+        on=on,
+        limit=limit,
+        db=db,
+        union=_union(sources, limit),
+        answers=answers,
+    )
     # Only the holds_every questions may read the database while the sources are built; anything else read then (a
     # home region, a list of keys) is data the SQL would silently keep.
     if key is not None and len(executed) == len(answers) - len(asked_before):
