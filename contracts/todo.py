@@ -11,17 +11,17 @@ import datetime
 
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from contracts.models import Contract, Deliverable, Payment, PurchaseList, Submission
 from contracts.selectors import managed_by, overdue_condition
 from contracts.workflows import CONTRACT
-from core.services import now
 from notifications import todo
 
 DUE_SOON_DAYS = 14  # members see deliverables due within this many days
 ENDING_DAYS = 30  # purchasers see contracts ending within this many days
-STALE_DRAFT_DAYS = 30  # drafts older than this are brought back to mind
+STALE_DRAFT_DAYS = 30  # drafts created more than this many days ago (local days) are brought back to mind
 
 
 def _scoped(queryset, user, department_field: str):
@@ -31,6 +31,13 @@ def _scoped(queryset, user, department_field: str):
 
 def _contract_url(contract: Contract) -> str:
     return reverse("contracts:contract-detail", args=[contract.number])
+
+
+def _stale_before(today: datetime.date) -> datetime.datetime:
+    """Drafts created before this moment are stale: the start, in TIME_ZONE, of the day STALE_DRAFT_DAYS before
+    today. Whole local days, as every deadline of the list, so that the list is the same all day long."""
+    day = today - datetime.timedelta(days=STALE_DRAFT_DAYS)
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
 def _deliverable_title(deliverable: Deliverable) -> str:
@@ -116,8 +123,9 @@ def contracts_ending(user, today: datetime.date) -> todo.Source:
 
 @todo.kind("contracts.stale_drafts", _("超过 30 日的合同草稿"), role=todo.PURCHASER, order=90)
 def stale_contract_drafts(user, today: datetime.date) -> todo.Source:
-    cutoff = now() - datetime.timedelta(days=STALE_DRAFT_DAYS)
-    rows = Contract.objects.filter(status=Contract.Status.DRAFT, created_at__lt=cutoff).select_related("organization")
+    rows = Contract.objects.filter(status=Contract.Status.DRAFT, created_at__lt=_stale_before(today)).select_related(
+        "organization"
+    )
     return todo.Source(
         rows=_scoped(rows, user, "department"),
         order_by=("created_at", "pk"),
@@ -131,10 +139,9 @@ def stale_contract_drafts(user, today: datetime.date) -> todo.Source:
 
 @todo.kind("contracts.stale_lists", _("超过 30 日的购买目录草稿"), role=todo.PURCHASER, order=91)
 def stale_list_drafts(user, today: datetime.date) -> todo.Source:
-    cutoff = now() - datetime.timedelta(days=STALE_DRAFT_DAYS)
-    rows = PurchaseList.objects.filter(status=PurchaseList.Status.DRAFT, created_at__lt=cutoff).select_related(
-        "department"
-    )
+    rows = PurchaseList.objects.filter(
+        status=PurchaseList.Status.DRAFT, created_at__lt=_stale_before(today)
+    ).select_related("department")
     return todo.Source(
         rows=_scoped(rows, user, "department"),
         order_by=("created_at", "pk"),

@@ -18,26 +18,38 @@ landing and the API (`/api/v1/me/todo/`) all show.
 
 Costs of `assemble`: one query for every kind that applies to the user — each kind's first `limit` keys (overdue
 first, then deadline order) with its count and overdue count as window aggregates, the kinds side by side in one
-UNION ALL — then one query per kind that has items, reading its first rows by key. The number of queries therefore
-depends on the number of kinds with items, never on the number of items. A kind's `rows` must `select_related`
-whatever its `item` function reads. `group_for` does the same for one kind (one query, or two for a kind marked
-`keys_first`).
+UNION ALL — then one query per kind that has items, reading its first rows by key (on PostgreSQL sent together,
+in one round trip). The number of queries therefore depends on the number of kinds with items, never on the number
+of items. A kind's `rows` must `select_related` whatever its `item` function reads. `group_for` does the same for
+one kind (one query, or two for a kind marked `keys_first`).
+
+The SQL of those queries is compiled once per user and day and kept in the process (`_plan`): the rows are read
+afresh on every request, only the building and compiling of the querysets is saved. A kind's SQL may therefore
+depend on the user, the day and `limit` only — not on the time of day, nor on anything its source reads from the
+database (a source that reads the database while it is built, other than `Region.holds_every`, which is asked again
+on every request, is simply not kept). `assemble_remembered` (the 待办 page) keeps the assembled groups themselves
+until the next write commits (`core.pagecache.remember`).
 """
 
 from __future__ import annotations
 
 import datetime
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from django.core.exceptions import EmptyResultSet
-from django.db import connections
+from django.core.exceptions import EmptyResultSet, ValidationError
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import BooleanField, Case, Count, F, OrderBy, Q, QuerySet, Sum, Value, When, Window
 from django.db.models.functions import RowNumber
+from django.db.models.query import get_related_populators
+from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from accounts import permissions
+from core import pagecache
 from core.services import today as local_today
 
 # Roles, in the order the page shows their sections.
@@ -202,7 +214,12 @@ def _flagged(source: Source) -> QuerySet:
 
 
 def _item(source: Source, row) -> Item:
-    item = source.item(row)
+    return _shown_as(source.item, row)
+
+
+def _shown_as(item_of: Callable[[object], Item], row) -> Item:
+    """The row's item, marked overdue when its row is."""
+    item = item_of(row)
     if getattr(row, "todo_overdue", False) and not item.overdue:
         item = Item(item.title, item.url, item.deadline, item.detail, True)
     return item
@@ -214,37 +231,6 @@ def _counted(source: Source) -> QuerySet:
         todo_total=Window(Count("pk")),
         todo_overdue_total=Window(Sum(Case(When(todo_overdue=True, then=Value(1)), default=Value(0)))),
     )
-
-
-def _heads(sources: list[Source], limit: int) -> list[list[tuple]]:
-    """Each source's first `limit` (at least one) keys with its count and overdue count, [(pk, count, overdue)] per
-    source in the sources' order: one query for all of them, each source's own query (its filter, order and LIMIT)
-    an arm of a UNION ALL."""
-    if not sources:
-        return []
-    arms, params = [], []
-    for index, source in enumerate(sources):
-        keys = _counted(source).annotate(todo_key=F("pk"), todo_position=Window(RowNumber(), order_by=_order(source)))
-        keys = keys.values_list("todo_key", "todo_total", "todo_overdue_total", "todo_overdue", "todo_position")
-        keys = keys[: max(limit, 1)]
-        try:
-            sql, arm_params = keys.query.get_compiler(using=keys.db).as_sql()
-        except EmptyResultSet:  # a scope that selects nothing (`.none()`)
-            continue
-        arms.append(
-            f"SELECT {index} AS todo_kind, todo_position, todo_key, todo_total, todo_overdue_total, todo_overdue "
-            f"FROM ({sql}) todo_arm_{index}"
-        )
-        params.extend(arm_params)
-    heads: list[list[tuple]] = [[] for _ in sources]
-    if not arms:
-        return heads
-    with connections[sources[0].rows.db].cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(arms), params)
-        # UNION ALL keeps no arm's order: each key comes with its position in its kind's order.
-        for index, position, pk, count, overdue, flagged in cursor.fetchall():
-            heads[index].append((position, pk, count, overdue or 0, bool(flagged)))
-    return [[row[1:] for row in sorted(head)] for head in heads]
 
 
 def _by_key(rows: QuerySet, keys: list) -> QuerySet:
@@ -315,15 +301,306 @@ def kind_rows(kind_: Kind, user, *, on: datetime.date | None = None) -> tuple[Qu
 def assemble(user, *, on: datetime.date | None = None, limit: int = DEFAULT_LIMIT, roles: Iterable[str] | None = None):
     """The user's to-do list: a Group per kind with at least one item, groups with overdue items first, then in page
     order. `roles` narrows to some roles (e.g. the API's filter). The same groups as `group_for` kind by kind, in
-    one query for every kind's keys and counts, then one per kind with items (see the module's costs)."""
+    one query for every kind's keys and counts, then one per kind with items (see the module's costs), their SQL
+    compiled once per user and day (`_plan`)."""
     on = on or local_today()
-    wanted = set(roles) if roles is not None else None
-    chosen = [k for k in kinds_for(user) if wanted is None or k.role in wanted]
-    sources = [k.source(user, on) for k in chosen]
-    heads = _heads(sources, limit)
-    groups = [_group(k, source, head, limit) for k, source, head in zip(chosen, sources, heads, strict=True) if head]
+    plan = _plan(user, on, limit, None if roles is None else frozenset(roles))
+    heads = plan.heads()
+    groups = plan.groups(heads, user)
     groups.sort(key=lambda group: 0 if group.overdue_count else 1)
     return groups
+
+
+def assemble_remembered(user, *, on: datetime.date | None = None, limit: int = DEFAULT_LIMIT) -> list[Group]:
+    """`assemble`, remembered per user, day and language until the next write to the records commits
+    (`core.pagecache.remember`: never stale, never kept from a transaction that has written, computed afresh when
+    the page cache is off). Another user's list is another entry. What is kept is the groups' figures and items as
+    shown (text, link, deadline), not the rows."""
+    on = on or local_today()
+    if getattr(user, "pk", None) is None:
+        return assemble(user, on=on, limit=limit)
+
+    def compute():
+        return [
+            (group.key, group.count, group.overdue_count, [_shown(item) for item in group.items])
+            for group in assemble(user, on=on, limit=limit)
+        ]
+
+    kept = pagecache.remember("todo", user.pk, on.isoformat(), limit, translation.get_language(), compute=compute)
+    return [
+        Group(kind=_KINDS[key], count=count, overdue_count=overdue_count, items=list(items))
+        for key, count, overdue_count, items in kept
+        if key in _KINDS
+    ]
+
+
+def _shown(item: Item) -> Item:
+    """The item as the page shows it: its texts in the active language (lazy strings do not outlive it)."""
+    return Item(str(item.title), str(item.url), item.deadline, str(item.detail), item.overdue)
+
+
+# --- compiled once per user and day ----------------------------------------------------------------------------------
+#
+# Building twelve kinds' querysets and compiling them costs more than running them (about 7 and 25 ms of the
+# province registrar's 待办). The SQL of a user's list depends only on the kinds (registered at start-up), the user
+# (their roles, department, region, organization), the day, `limit` and — through `accounts.permissions.
+# in_official_region` — whether the official's region holds every organization or department (`Region.holds_every`,
+# a question about the data, asked again on every request). A plan keeps, per user and day, the union's SQL with
+# its parameters and each kind's "first rows by key" SQL with slots for the keys; a request executes them. A kind
+# whose source reads anything else from the database while it is built (or a superuser's home region) is a plan
+# that is not kept: it is built again on every request, exactly as before.
+
+_PLANS: OrderedDict[tuple, _Plan] = OrderedDict()
+_PLANS_LOCK = threading.Lock()
+PLANS_KEPT = 256  # users × days kept per process (least recently used dropped), about 100 KiB each
+_KEY_SLOT = -1_999_999_001  # keys no row has (within any integer key's range), marking where the keys go in a compiled
+# "rows by key" query
+
+
+def _user_key(user) -> tuple:
+    """What of the user the SQL of their list may depend on: every column of their row but the password and the last
+    sign-in, and their department's region (its key and path)."""
+    fields = tuple(
+        getattr(user, f.attname) for f in user._meta.concrete_fields if f.attname not in ("password", "last_login")
+    )
+    department = getattr(user, "department", None) if getattr(user, "department_id", None) else None
+    region = department.region if department is not None else None
+    return (type(user).__name__, fields, region.pk if region else None, region.path if region else None)
+
+
+class _Reader:
+    """One kind's first rows read by key: the kind's `_by_key` query compiled once with `slots` placeholders for
+    the keys, and Django's own row-to-instance machinery (select_related included)."""
+
+    def __init__(self, rows: QuerySet, slots: int):
+        self.db = rows.db
+        sentinels = [_KEY_SLOT - n for n in range(slots)]
+        queryset = _by_key(rows, sentinels)
+        compiler = queryset.query.get_compiler(using=self.db)
+        sql, params = compiler.as_sql()
+        params = list(params)
+        starts = [i for i in range(len(params) - slots + 1) if params[i : i + slots] == sentinels]
+        if len(starts) != 1 or queryset._prefetch_related_lookups or queryset._known_related_objects:
+            raise _NotPlanned
+        self.sql, self.params, self.start, self.slots = sql, params, starts[0], slots
+        # What the compiler's results_iter and ModelIterable use, taken from it once (the compiler and its query are
+        # not kept: a plan stays small).
+        klass_info, select = compiler.klass_info, compiler.select
+        columns = [column[0] for column in select[: compiler.col_count]]
+        if compiler.has_composite_fields(columns):
+            raise _NotPlanned
+        self.converters = list(compiler.get_converters(columns).items())
+        fields = klass_info["select_fields"]
+        self.model = klass_info["model"]
+        self.fields = (fields[0], fields[-1] + 1)
+        self.init_list = [column[0].target.attname for column in select[self.fields[0] : self.fields[1]]]
+        self.populators = get_related_populators(klass_info, select, self.db)
+        self.annotations = dict(compiler.annotation_col_map or {})
+
+    def params_for(self, keys: list) -> list:
+        params = list(self.params)
+        params[self.start : self.start + self.slots] = list(keys) + [keys[0]] * (self.slots - len(keys))
+        return params
+
+    def instances(self, rows: list) -> dict:
+        """The rows as the kind's model instances (their select_related ones attached), by key."""
+        connection = connections[self.db]
+        found = {}
+        start, end = self.fields
+        for row in rows:
+            if self.converters:
+                row = list(row)
+                for position, (converters, expression) in self.converters:
+                    value = row[position]
+                    for converter in converters:
+                        value = converter(value, expression, connection)
+                    row[position] = value
+            obj = self.model.from_db(self.db, self.init_list, row[start:end])
+            for populator in self.populators:
+                populator.populate(row, obj)
+            for name, position in self.annotations.items():
+                setattr(obj, name, row[position])
+            found[obj.pk] = obj
+        return found
+
+
+def _read_all(db: str, batch: list[tuple[_Reader, list]]) -> list[dict]:
+    """Each reader's rows for its keys. On PostgreSQL the queries go out together in psycopg's pipeline mode (one
+    round trip to the server instead of one per kind); each is still its own query."""
+    connection = connections[db]
+    if not batch:
+        return []
+    results = []
+    if connection.vendor == "postgresql" and len(batch) > 1:
+        connection.ensure_connection()
+        cursors = []
+        with connection.connection.pipeline():
+            for reader, keys in batch:
+                cursor = connection.cursor()
+                cursor.execute(reader.sql, reader.params_for(keys))
+                cursors.append(cursor)
+        for cursor, (reader, _keys) in zip(cursors, batch, strict=True):
+            with cursor:
+                results.append(reader.instances(cursor.fetchall()))
+        return results
+    for reader, keys in batch:
+        with connection.cursor() as cursor:
+            cursor.execute(reader.sql, reader.params_for(keys))
+            results.append(reader.instances(cursor.fetchall()))
+    return results
+
+
+class _NotPlanned(Exception):
+    """A query that cannot be kept compiled: it is run through the ORM on every request."""
+
+
+@dataclass
+class _Plan:
+    kinds: list[Kind]
+    items: list[Callable[[object], Item]]  # each kind's `item`
+    on: datetime.date
+    limit: int
+    db: str
+    union: tuple[str, list, list[int]] | None  # SQL, parameters, the source of each arm
+    answers: dict  # Region.holds_every(holder) answers the SQL was built on
+    readers: dict[int, _Reader | None] = field(default_factory=dict)
+
+    def heads(self) -> list[list[tuple]]:
+        heads: list[list[tuple]] = [[] for _ in self.kinds]
+        if self.union is None:
+            return heads
+        sql, params, arms = self.union
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(sql, params)
+            # UNION ALL keeps no arm's order: each key comes with its position in its kind's order.
+            for arm, position, pk, count, overdue, flagged in cursor.fetchall():
+                heads[arms[arm]].append((position, pk, count, overdue or 0, bool(flagged)))
+        return [[row[1:] for row in sorted(head)] for head in heads]
+
+    def reader(self, index: int, user) -> _Reader | None:
+        """The kind's compiled "first rows by key" query, made the first time the kind has items: from its source
+        built again for this request's user (the plan's key vouches that it gives the same SQL)."""
+        if index not in self.readers:
+            try:
+                reader = _Reader(self.kinds[index].source(user, self.on).rows, self.limit)
+            except (_NotPlanned, EmptyResultSet, ValidationError, ValueError, TypeError):  # e.g. keys not integers
+                reader = None
+            self.readers[index] = reader
+        return self.readers[index]
+
+    def groups(self, heads: list[list[tuple]], user) -> list[Group]:
+        """A group per kind with items: the first rows of every kind read together (`_read_all`)."""
+        wanted = [
+            (index, head, self.reader(index, user) if self.limit else None) for index, head in enumerate(heads) if head
+        ]
+        batch = [(reader, [pk for pk, *_ in head[: self.limit]]) for _index, head, reader in wanted if reader]
+        read = iter(_read_all(self.db, batch))
+        groups = []
+        for index, head, reader in wanted:
+            kind_ = self.kinds[index]
+            if reader is None:
+                groups.append(_group(kind_, kind_.source(user, self.on), head, self.limit))
+                continue
+            found = next(read)
+            items = []
+            for pk, _count, _overdue, overdue in head[: self.limit]:
+                if pk in found:
+                    found[pk].todo_overdue = overdue
+                    items.append(_shown_as(self.items[index], found[pk]))
+            groups.append(Group(kind=kind_, count=head[0][1], overdue_count=head[0][2], items=items))
+        return groups
+
+
+def _union(sources: list[Source], limit: int) -> tuple[str, list, list[int]] | None:
+    """The SQL of the one query for every kind's first keys and counts, its parameters and which source each arm
+    is."""
+    arms, params, indexes = [], [], []
+    for index, source in enumerate(sources):
+        keys = _counted(source).annotate(todo_key=F("pk"), todo_position=Window(RowNumber(), order_by=_order(source)))
+        keys = keys.values_list("todo_key", "todo_total", "todo_overdue_total", "todo_overdue", "todo_position")
+        keys = keys[: max(limit, 1)]
+        try:
+            sql, arm_params = keys.query.get_compiler(using=keys.db).as_sql()
+        except EmptyResultSet:  # a scope that selects nothing (`.none()`)
+            continue
+        arm = len(arms)
+        arms.append(
+            f"SELECT {arm} AS todo_kind, todo_position, todo_key, todo_total, todo_overdue_total, todo_overdue "
+            f"FROM ({sql}) todo_arm_{arm}"
+        )
+        params.extend(arm_params)
+        indexes.append(index)
+    if not arms:
+        return None
+    return " UNION ALL ".join(arms), params, indexes
+
+
+def _holds_every_still(user, answers: dict) -> bool:
+    """Whether the official's region still holds (or not) every row of each holder as when the plan was built; the
+    answers are kept on the user for the rest of the request, as `in_official_region` keeps them."""
+    if not answers:
+        return True
+    known = user.__dict__.setdefault("_region_holds_every", {})
+    region = user.department.region
+    for holder, answer in answers.items():
+        if holder not in known:
+            known[holder] = region.holds_every(holder)
+        if known[holder] != answer:
+            return False
+    return True
+
+
+def _plan(user, on: datetime.date, limit: int, roles: frozenset | None) -> _Plan:
+    chosen = [k for k in kinds_for(user) if roles is None or k.role in roles]
+    key = None
+    if getattr(user, "pk", None) is not None:
+        # The day asked for, and today: a selector that reads the day itself (`timezone.localdate()`) keeps it too.
+        key = (_user_key(user), on, local_today(), limit, roles, tuple(k.key for k in chosen))
+        try:
+            hash(key)
+        except TypeError:  # a user model with a column that is not a plain value: never kept
+            key = None
+    if key is not None:
+        with _PLANS_LOCK:
+            plan = _PLANS.get(key)
+            if plan is not None:
+                _PLANS.move_to_end(key)
+        if plan is not None and _holds_every_still(user, plan.answers):
+            return plan
+    executed = []
+
+    def watch(execute, sql, params, many, context):
+        executed.append(sql)
+        return execute(sql, params, many, context)
+
+    asked_before = dict(user.__dict__.get("_region_holds_every", {}))
+    with connections[DEFAULT_DB_ALIAS].execute_wrapper(watch):
+        sources = [k.source(user, on) for k in chosen]
+    answers = dict(user.__dict__.get("_region_holds_every", {}))
+    db = sources[0].rows.db if sources else DEFAULT_DB_ALIAS
+    plan = _Plan(
+        kinds=chosen,
+        items=[source.item for source in sources],
+        on=on,
+        limit=limit,
+        db=db,
+        union=_union(sources, limit),
+        answers=answers,
+    )
+    # Only the holds_every questions may read the database while the sources are built; anything else read then (a
+    # home region, a list of keys) is data the SQL would silently keep.
+    if key is not None and len(executed) == len(answers) - len(asked_before):
+        with _PLANS_LOCK:
+            _PLANS[key] = plan
+            while len(_PLANS) > PLANS_KEPT:
+                _PLANS.popitem(last=False)
+    return plan
+
+
+def forget_plans() -> None:
+    """Drop every compiled plan (tests, or after the registered kinds change)."""
+    with _PLANS_LOCK:
+        _PLANS.clear()
 
 
 def total(groups: Iterable[Group]) -> tuple[int, int]:

@@ -7,7 +7,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.functional import SimpleLazyObject
 from django.views.generic import TemplateView
 
@@ -77,7 +77,7 @@ class TodoView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        groups = todo.assemble(user, on=today())
+        groups = todo.assemble_remembered(user, on=today())
         count, overdue = todo.total(groups)
         return {
             **super().get_context_data(**kwargs),
@@ -96,7 +96,15 @@ class OfficialDashboardView(LoginRequiredMixin, TemplateView):
     template_name = "portal/official_dashboard_page.html"
 
     def get_context_data(self, **kwargs):
-        dashboard = official_dashboard(self.request.user, on=today())
+        user, day = self.request.user, today()
+        # Kept per user, day and language until the next write commits (core.pagecache.remember), like the 待办.
+        dashboard = pagecache.remember(
+            "official-dashboard",
+            user.pk,
+            day.isoformat(),
+            translation.get_language(),
+            compute=lambda: official_dashboard(user, on=day),
+        )
         if dashboard is None:
             raise PermissionDenied
         return {**super().get_context_data(**kwargs), "dashboard": dashboard}

@@ -102,6 +102,20 @@ def test_stale_drafts(purchaser, department, organization, chifeng_purchaser):
     assert not Contract.objects.filter(pk=contract.pk).exists()
 
 
+def test_stale_drafts_count_whole_local_days(purchaser, department, organization):
+    """A draft is stale from the start (in TIME_ZONE) of the 31st day after the day it was created, all day long:
+    the list is the same at any hour of a day."""
+    created = timezone.make_aware(datetime.datetime(2026, 11, 5, 23, 30))  # local time
+    ContractFactory(department=department, organization=organization, created_at=created)
+    PurchaseListFactory(department=department, created_at=created)
+    for day in (datetime.date(2026, 12, 4), datetime.date(2026, 12, 5)):
+        counts = todo_counts(purchaser, day)
+        assert "contracts.stale_drafts" not in counts and "contracts.stale_lists" not in counts
+    counts = todo_counts(purchaser, datetime.date(2026, 12, 6))
+    assert counts["contracts.stale_drafts"] == (1, 0)
+    assert counts["contracts.stale_lists"] == (1, 0)
+
+
 def test_member_of_another_organization_sees_nothing(signed_contract):
     stranger = OrganizationMemberFactory()
     contract_kinds = {key for key in todo_counts(stranger, datetime.date(2026, 9, 1)) if key.startswith("contracts.")}

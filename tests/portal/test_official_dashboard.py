@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 from decimal import Decimal
 
@@ -130,3 +131,42 @@ def test_members_have_none(client, today):
     client.force_login(member)
     assert 'data-testid="dashboard-link"' not in client.get(reverse("portal:todo")).content.decode()
     assert client.get(reverse("portal:official-dashboard")).status_code == 403
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run a write as if its transaction committed (the test's own transaction never does); nothing is pending after."""
+
+    @contextlib.contextmanager
+    def commit():
+        connection.run_on_commit.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            yield
+        connection.run_on_commit.clear()
+
+    return commit
+
+
+def test_the_page_is_kept_until_a_write_commits_and_per_user(client, settings, committed, purchaser, department, today):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 600
+    url = reverse("portal:official-dashboard")
+    with committed():
+        _build(department, today)
+        other = PurchaserFactory(department=PurchasingDepartmentFactory(region=region("150102")))
+        client.force_login(purchaser)  # the sign-in writes the user's last login
+    first = client.get(url).context["dashboard"]
+    assert _figure(first.contracts_by_status, "履行中").value == 1
+    with CaptureQueriesContext(connection) as kept:
+        again = client.get(url).context["dashboard"]
+    assert again == first
+    assert not any("contracts_contract" in query["sql"] for query in kept.captured_queries)
+
+    with committed():
+        SignedContractFactory(department=department, year=today.year, status="performing")
+    assert _figure(client.get(url).context["dashboard"].contracts_by_status, "履行中").value == 2
+
+    with committed():
+        client.force_login(other)
+    theirs = client.get(url).context["dashboard"]
+    assert theirs.scope_label == other.department.name
+    assert _figure(theirs.contracts_by_status, "履行中").value == 0

@@ -12,11 +12,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories import (
+    ComplaintFactory,
     DeliverableFactory,
+    DepartmentFactory,
     OrganizationFactory,
     OrganizationMemberFactory,
     PurchaserFactory,
     PurchasingDepartmentFactory,
+    RectificationOrderFactory,
+    RegistrarFactory,
     SignedContractFactory,
     region,
 )
@@ -104,6 +108,39 @@ def test_query_count_does_not_grow_with_the_items(client, purchaser, department)
     for _ in range(5):
         overdue_deliverables(department, 2)
     assert _queries(client, url) == few
+
+
+def test_province_registrars_query_count_does_not_grow_with_the_items(client):
+    """The province-wide registrar (like the demo's registrar_nm): complaints, orders and overdue annual reports of
+    the organizations their bureau registered, from one item of each kind to many."""
+    bureau = DepartmentFactory(region=region("150000"))
+    registrar = RegistrarFactory(department=bureau)
+    today = timezone.localdate()
+
+    def add_work(count: int):
+        for n in range(count):
+            organization = OrganizationFactory(
+                region=region("150102"), registration_authority=bureau, established_on=datetime.date(2015, 1, 1)
+            )
+            ComplaintFactory(organization=organization)
+            RectificationOrderFactory(organization=organization, deadline=today - datetime.timedelta(days=n + 1))
+
+    client.force_login(registrar)
+    url = reverse("portal:todo")
+    add_work(1)
+    few = _queries(client, url)
+    assert {g.key for g in client.get(url).context["groups"]} >= {
+        "supervision.complaints_received",
+        "supervision.orders_overdue",
+    }
+    add_work(12)
+    assert _queries(client, url) == few
+    response = client.get(url)
+    counts = {group.key: group.count for group in response.context["groups"]}
+    assert counts["supervision.complaints_received"] == 13
+    assert response.content.decode().count('data-testid="todo-item"') == sum(
+        len(group.items) for group in response.context["groups"]
+    )
 
 
 def test_full_list_of_one_kind_is_paginated(client, purchaser, department):
