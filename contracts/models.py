@@ -143,8 +143,13 @@ class PurchaseItem(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # Kept by the database (migration 0010's triggers, whoever writes the item, its list or the list's department):
+    # the folded code, service name, list title and department name /search/ looks in, and their Chinese characters
+    # and pairs of characters (core.search.search_tokens). save() writes them only to have them recomputed.
+    search_document = models.TextField(_("检索文本"), blank=True, editable=False)
+    search_tokens = models.TextField(_("检索分词"), blank=True, editable=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_document", "search_tokens"])
 
     class Meta:
         verbose_name = _("购买项目")
@@ -253,8 +258,14 @@ class Contract(models.Model):
     )
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    # Kept by the database (migration 0010's triggers, whoever writes the contract, its department or its supplier):
+    # the folded number, title and buyer's name followed by the supplier's own search document, which /search/ looks
+    # in, and their Chinese characters and pairs of characters (core.search.search_tokens). save() writes them only to
+    # have them recomputed.
+    search_document = models.TextField(_("检索文本"), blank=True, editable=False)
+    search_tokens = models.TextField(_("检索分词"), blank=True, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "search_document", "search_tokens"])
 
     class Meta:
         verbose_name = _("购买服务合同")

@@ -11,6 +11,10 @@ A record that can be searched stores two derived columns, written with the recor
 
 On PostgreSQL the document carries a trigram (pg_trgm) GIN index, which serves `ILIKE '%…%'` for any word of three
 characters or more; docs/benchmarks.md has the measurements. On SQLite the same condition is a plain scan.
+
+Contracts and purchase-list items store a document and its tokens too (their number or code, title or service name,
+buyer, list, and a contract's supplier's own document), computed by database triggers rather than by the writer
+(contracts migration 0010); evaluations are searched through their contract's columns.
 """
 
 from __future__ import annotations
