@@ -10,7 +10,8 @@ import datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Replace, Upper
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -187,6 +188,10 @@ class PurchaseItem(models.Model):
         return self.origin_id or self.pk
 
 
+# A contract's number in upper case without dashes, as core.search.compact turns a typed one.
+COMPACT_NUMBER = Replace(Upper("number"), Value("-"), Value(""))
+
+
 class Contract(models.Model):
     """A purchase-of-services contract between a purchasing department and an organization (购买服务合同)."""
 
@@ -309,6 +314,9 @@ class Contract(models.Model):
             ),
             # The contract lists' default order (Meta.ordering): newest year first, then the number.
             models.Index(fields=["-year", "-number"], name="contract_list_order"),
+            # The number as /search/ compares a typed one (contracts.selectors.contract_by_number): a query that may be
+            # a number is looked up here instead of in every contract.
+            models.Index(COMPACT_NUMBER, name="contract_compact_number"),
         ]
 
     def __str__(self) -> str:

@@ -27,12 +27,13 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Replace, Upper
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import is_org_member, is_purchaser, is_superuser
 from contracts.models import (
+    COMPACT_NUMBER,
     Contract,
     Deliverable,
     Payment,
@@ -427,7 +428,7 @@ def contract_by_number(query: str, *, user=None) -> Contract | None:
     code = compact(query)
     if len(code) < 6:
         return None
-    numbers = Contract.objects.annotate(compact_number=Replace(Upper("number"), Value("-"), Value("")))
+    numbers = Contract.objects.annotate(compact_number=COMPACT_NUMBER)
     visible = _visible_contract_filter(user)
     if visible is not None:
         numbers = numbers.filter(visible)
