@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import F, Q, Value
 from django.db.models.functions import Replace, Upper
@@ -146,11 +147,12 @@ class PurchaseItem(models.Model):
     )
     # Kept by the database (migration 0010's triggers, whoever writes the item, its list or the list's department):
     # the folded code, service name, list title and department name /search/ looks in, and their Chinese characters
-    # and pairs of characters (core.search.search_tokens). save() writes them only to have them recomputed.
+    # and pairs of characters as a text-search vector (core.search.search_tokens; PostgreSQL only). save() writes them
+    # only to have them recomputed.
     search_document = models.TextField(_("检索文本"), blank=True, editable=False)
-    search_tokens = models.TextField(_("检索分词"), blank=True, editable=False)
+    search_vector = SearchVectorField(_("检索分词"), null=True, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["search_document", "search_tokens"])
+    history = HistoricalRecords(excluded_fields=["search_document", "search_vector"])
 
     class Meta:
         verbose_name = _("购买项目")
@@ -265,12 +267,12 @@ class Contract(models.Model):
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
     # Kept by the database (migration 0010's triggers, whoever writes the contract, its department or its supplier):
     # the folded number, title and buyer's name followed by the supplier's own search document, which /search/ looks
-    # in, and their Chinese characters and pairs of characters (core.search.search_tokens). save() writes them only to
-    # have them recomputed.
+    # in, and their Chinese characters and pairs of characters as a text-search vector (core.search.search_tokens;
+    # PostgreSQL only). save() writes them only to have them recomputed.
     search_document = models.TextField(_("检索文本"), blank=True, editable=False)
-    search_tokens = models.TextField(_("检索分词"), blank=True, editable=False)
+    search_vector = SearchVectorField(_("检索分词"), null=True, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["updated_at", "search_document", "search_tokens"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "search_document", "search_vector"])
 
     class Meta:
         verbose_name = _("购买服务合同")

@@ -446,7 +446,7 @@ def contract_search(query: str, *, user=None) -> QuerySet[Contract]:
     visible = _visible_contract_filter(user)
     if visible is not None:
         queryset = queryset.filter(visible)
-    queryset = queryset.filter(search_condition(words, tokens_field="search_tokens"))
+    queryset = queryset.filter(search_condition(words, vector_field="search_vector"))
     exact = Q(number__iexact=query.strip()) | Q(title=query.strip())
     rank = Case(When(exact, then=Value(0)), default=Value(1), output_field=IntegerField())
     return queryset.annotate(rank=rank).order_by("rank", F("signed_on").desc(nulls_last=True), "-number")
@@ -461,7 +461,7 @@ def purchase_item_search(query: str, *, user=None) -> QuerySet[PurchaseItem]:
     queryset = PurchaseItem.objects.filter(purchase_list__in=_visible_lists(user)).select_related(
         "purchase_list__department"
     )
-    queryset = queryset.filter(search_condition(words, tokens_field="search_tokens"))
+    queryset = queryset.filter(search_condition(words, vector_field="search_vector"))
     exact = Q(code__iexact=query.strip()) | Q(service_name=query.strip())
     rank = Case(When(exact, then=Value(0)), default=Value(1), output_field=IntegerField())
     return queryset.annotate(rank=rank).order_by("rank", "-purchase_list__year", "code", "pk")

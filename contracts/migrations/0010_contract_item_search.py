@@ -3,11 +3,13 @@
 `Contract.search_document` holds the contract's number, title and buyer (its department's name), folded as
 `core.search.fold` folds, followed by its supplier's own stored search document (name, code, legal representative,
 pinyin and initials: what the directory's search looks in); `PurchaseItem.search_document` the item's code and service
-name, its list's title and the list's department's name. `search_tokens` beside each is the document's Chinese
-characters and pairs of characters (`core.search.search_tokens`). /search/ then matches every word in one column
-(`core.search.search_condition`), through a trigram GIN index for words of three characters or more and a full-text
-GIN index on the tokens for one- and two-character Chinese words, instead of `UPPER(column) LIKE` over every row and
-its joins. Evaluations are found through their contract's columns.
+name, its list's title and the list's department's name. `search_vector` beside each is the text-search vector of the
+document's Chinese characters and pairs of characters (`core.search.search_tokens`), stored rather than computed from
+a text column as the organizations' is: a row that several indexes select is checked again against every condition,
+and computing the vector again for each such row cost more than the rest of the query. /search/ then matches every
+word in the document (`core.search.search_condition`), through a trigram GIN index for words of three characters or
+more and a GIN index on the vector for one- and two-character Chinese words, instead of `UPPER(column) LIKE` over every
+row and its joins. Evaluations are found through their contract's columns.
 
 Triggers keep the columns true whatever code writes the rows (services, the admin, the importers, `generate_data`,
 `QuerySet.update`):
@@ -21,8 +23,8 @@ Triggers keep the columns true whatever code writes the rows (services, the admi
   after its contracts or items (a bulk writer may write them first: the foreign keys are checked at commit) too.
 
 PostgreSQL folds with `lower(normalize(…, NFKC))` and segments with a regular expression (the functions `search_fold` and
-`search_segment` below); SQLite folds with `lower()` (ASCII letters, as its LIKE compares them) and leaves the tokens
-empty: `search_condition` uses them on PostgreSQL only.
+`search_segment` below); SQLite folds with `lower()` (ASCII letters, as its LIKE compares them) and leaves the vector
+empty: `search_condition` uses it on PostgreSQL only.
 
 On SQLite, Django alters a column by rebuilding the table, which drops the table's triggers: a later migration that
 alters contracts_contract, contracts_purchaseitem, contracts_purchaselist, registry_department or
@@ -30,6 +32,7 @@ registry_organization there must create them again (`create_triggers`); tests/co
 until it does.
 """
 
+import django.contrib.postgres.search
 from django.db import migrations, models
 
 POSTGRESQL_FUNCTIONS = (
@@ -64,12 +67,12 @@ BEGIN
     SELECT name INTO department FROM registry_department WHERE id = NEW.department_id FOR SHARE;
     SELECT search_document INTO organization FROM registry_organization WHERE id = NEW.organization_id FOR SHARE;
     NEW.search_document := {CONTRACT_DOCUMENT.format(contract="NEW", department="department", organization="organization")};
-    NEW.search_tokens := search_segment(NEW.search_document);
+    NEW.search_vector := to_tsvector('simple', search_segment(NEW.search_document));
     RETURN NEW;
 END
 $$ LANGUAGE plpgsql""",
     """CREATE TRIGGER contracts_contract_search
-BEFORE INSERT OR UPDATE OF number, title, department_id, organization_id, search_document, search_tokens
+BEFORE INSERT OR UPDATE OF number, title, department_id, organization_id, search_document, search_vector
 ON contracts_contract FOR EACH ROW EXECUTE FUNCTION contracts_contract_search()""",
     f"""CREATE OR REPLACE FUNCTION contracts_purchaseitem_search() RETURNS trigger AS $$
 DECLARE
@@ -80,12 +83,12 @@ BEGIN
     FOR SHARE;
     SELECT name INTO department FROM registry_department WHERE id = purchase_list.department_id FOR SHARE;
     NEW.search_document := {ITEM_DOCUMENT.format(item="NEW", purchase_list="purchase_list", department="department")};
-    NEW.search_tokens := search_segment(NEW.search_document);
+    NEW.search_vector := to_tsvector('simple', search_segment(NEW.search_document));
     RETURN NEW;
 END
 $$ LANGUAGE plpgsql""",
     """CREATE TRIGGER contracts_purchaseitem_search
-BEFORE INSERT OR UPDATE OF code, service_name, purchase_list_id, search_document, search_tokens
+BEFORE INSERT OR UPDATE OF code, service_name, purchase_list_id, search_document, search_vector
 ON contracts_purchaseitem FOR EACH ROW EXECUTE FUNCTION contracts_purchaseitem_search()""",
     # What shows a department, a list or an organization is written again: its own trigger recomputes it.
     """CREATE OR REPLACE FUNCTION registry_department_search() RETURNS trigger AS $$
@@ -145,34 +148,31 @@ REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION registry_o
 )
 POSTGRESQL_FILL = (
     "UPDATE contracts_contract AS target SET search_document = filled.document, "
-    "search_tokens = search_segment(filled.document) FROM ("
+    "search_vector = to_tsvector('simple', search_segment(filled.document)) FROM ("
     f"SELECT contract.id, {CONTRACT_DOCUMENT.format(contract='contract', department='department', organization='organization')} AS document "
     "FROM contracts_contract AS contract "
     "LEFT JOIN registry_department AS department ON department.id = contract.department_id "
     "LEFT JOIN registry_organization AS organization ON organization.id = contract.organization_id"
     ") AS filled WHERE target.id = filled.id",
     "UPDATE contracts_purchaseitem AS target SET search_document = filled.document, "
-    "search_tokens = search_segment(filled.document) FROM ("
+    "search_vector = to_tsvector('simple', search_segment(filled.document)) FROM ("
     f"SELECT item.id, {ITEM_DOCUMENT.format(item='item', purchase_list='purchase_list', department='department')} AS document "
     "FROM contracts_purchaseitem AS item "
     "LEFT JOIN contracts_purchaselist AS purchase_list ON purchase_list.id = item.purchase_list_id "
     "LEFT JOIN registry_department AS department ON department.id = purchase_list.department_id"
     ") AS filled WHERE target.id = filled.id",
 )
-# The expressions Django's SearchVector(..., config="simple") and LIKE compile to, so that the planner uses them.
 POSTGRESQL_INDEXES = (
     "CREATE INDEX contract_search_trgm ON contracts_contract USING gin (search_document gin_trgm_ops)",
-    "CREATE INDEX contract_search_tokens ON contracts_contract "
-    "USING gin (to_tsvector('simple'::regconfig, COALESCE(search_tokens, '')))",
+    "CREATE INDEX contract_search_vector ON contracts_contract USING gin (search_vector)",
     "CREATE INDEX purchase_item_search_trgm ON contracts_purchaseitem USING gin (search_document gin_trgm_ops)",
-    "CREATE INDEX purchase_item_search_tokens ON contracts_purchaseitem "
-    "USING gin (to_tsvector('simple'::regconfig, COALESCE(search_tokens, '')))",
+    "CREATE INDEX purchase_item_search_vector ON contracts_purchaseitem USING gin (search_vector)",
 )
 DROP_POSTGRESQL = (
     "DROP INDEX IF EXISTS contract_search_trgm",
-    "DROP INDEX IF EXISTS contract_search_tokens",
+    "DROP INDEX IF EXISTS contract_search_vector",
     "DROP INDEX IF EXISTS purchase_item_search_trgm",
-    "DROP INDEX IF EXISTS purchase_item_search_tokens",
+    "DROP INDEX IF EXISTS purchase_item_search_vector",
     "DROP TRIGGER IF EXISTS contracts_contract_search ON contracts_contract",
     "DROP TRIGGER IF EXISTS contracts_purchaseitem_search ON contracts_purchaseitem",
     "DROP TRIGGER IF EXISTS registry_department_search ON registry_department",
@@ -280,8 +280,8 @@ class Migration(migrations.Migration):
         ),
         migrations.AddField(
             model_name="contract",
-            name="search_tokens",
-            field=models.TextField(blank=True, editable=False, verbose_name="检索分词"),
+            name="search_vector",
+            field=django.contrib.postgres.search.SearchVectorField(editable=False, null=True, verbose_name="检索分词"),
         ),
         migrations.AddField(
             model_name="purchaseitem",
@@ -290,8 +290,8 @@ class Migration(migrations.Migration):
         ),
         migrations.AddField(
             model_name="purchaseitem",
-            name="search_tokens",
-            field=models.TextField(blank=True, editable=False, verbose_name="检索分词"),
+            name="search_vector",
+            field=django.contrib.postgres.search.SearchVectorField(editable=False, null=True, verbose_name="检索分词"),
         ),
         migrations.RunPython(create_triggers, drop_triggers),
     ]

@@ -562,6 +562,6 @@ def evaluation_search(query: str, *, user=None) -> QuerySet[Evaluation]:
     queryset = Evaluation.objects.filter(visible).select_related(*_EVALUATION_RELATED)
     # An evaluation's searchable texts are its contract's: the contract's stored search columns and their indexes.
     queryset = queryset.filter(
-        search_condition(words, field="contract__search_document", tokens_field="contract__search_tokens")
+        search_condition(words, field="contract__search_document", vector_field="contract__search_vector")
     )
     return queryset.order_by("-created_at", "-pk")
