@@ -1,14 +1,17 @@
 """One search (/search/) against the directory page (/organizations/), and the trigram index against the alternatives.
 
 Run on generated data: `DATABASE_URL=postgres://…/qiyue_prov_copy python -m bench search` (a copy of the province:
-200,000 organizations). Prints, per query, the median server time of the search page and of the API, the directory
-page's time for comparison, and on PostgreSQL the organization query's execution time (EXPLAIN ANALYZE) as Qiyue
-runs it (segmented tsvector index for one- and two-character Chinese words, trigram index for the rest), with the
-trigram index alone, and without any index (a scan of every document).
+200,000 organizations). Prints, per query, the median server time of the search page and of the API and the directory
+page's, measured alternately in the same loop (BENCH_SEARCH_ROUNDS rounds, default 7), with the page's ratio to the
+directory; on PostgreSQL, each group's query as /search/ runs it (EXPLAIN ANALYZE: execution time and the indexes or
+scans of its plan), and the organization query's execution time as Qiyue runs it (segmented tsvector index for one-
+and two-character Chinese words, trigram index for the rest), with the trigram index alone, and without any index (a
+scan of every document).
 """
 
 from __future__ import annotations
 
+import os
 import re
 import statistics
 import time
@@ -22,32 +25,58 @@ from core.search import fold, search_words
 from registry.models import Organization
 from registry.selectors import organization_search
 
-ROUNDS = 5
+ROUNDS = int(os.environ.get("BENCH_SEARCH_ROUNDS", "7"))
 
 
-def _median_ms(fetch) -> float:
-    response = fetch()  # warm the caches once
-    assert response.status_code in (200, 302), response.status_code
-    timings = []
+def _alternately(*fetches) -> list[list[float]]:
+    """Each fetch once to warm up, then ROUNDS rounds of each in turn: their times in milliseconds."""
+    for fetch in fetches:
+        assert fetch().status_code in (200, 302)
+    timings = [[] for _ in fetches]
     for _ in range(ROUNDS):
-        started = time.perf_counter()
-        fetch()
-        timings.append((time.perf_counter() - started) * 1000)
-    return statistics.median(timings)
+        for fetch, times in zip(fetches, timings, strict=True):
+            started = time.perf_counter()
+            fetch()
+            times.append((time.perf_counter() - started) * 1000)
+    return timings
 
 
 def _queries() -> list[str]:
     sample = Organization.objects.order_by("pk").values_list("name", "uscc", "legal_representative").first()
     name, uscc, person = sample if sample else ("阳光社会工作服务中心", "", "")
     spaced = " ".join([uscc[:6], uscc[6:12].lower(), uscc[12:]]) if uscc else ""
-    return [q for q in ["阳光", "赛罕 阳光", "社会工作服务中心", "ygshgz", "yangguang", name, person, spaced] if q]
+    queries = ["阳光", "赛罕 阳光", "社会工作服务中心", "ygshgz", "yangguang", name, person, spaced, "民政局 养老"]
+    return [q for q in queries if q]
 
 
-def _explain_ms(sql: str, params) -> float:
+def _explain(sql: str, params) -> tuple[float, str]:
+    """EXPLAIN ANALYZE's execution time and the plan's index and sequential scans (`index` or `seq table`)."""
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN (ANALYZE, FORMAT TEXT) " + sql, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
-    return float(re.search(r"Execution Time: ([\d.]+) ms", plan).group(1))
+    scans = re.findall(r"(?:Index Only Scan|Index Scan|Bitmap Index Scan) (?:Backward )?(?:using|on) (\w+)", plan)
+    scans += [f"seq {table}" for table in re.findall(r"Seq Scan on (\w+)", plan)]
+    return float(re.search(r"Execution Time: ([\d.]+) ms", plan).group(1)), ", ".join(dict.fromkeys(scans))
+
+
+def _explain_ms(sql: str, params) -> float:
+    return _explain(sql, params)[0]
+
+
+def _compare_groups(queries: list[str]) -> None:
+    """Each group's query of /search/ for the public (the first 20 hits with the count of all, as portal.search runs
+    it): execution time and the scans of its plan."""
+    from django.db.models import Count, Window
+
+    from portal.search import PER_GROUP, group_querysets
+
+    print("\neach group's query (EXPLAIN ANALYZE): ms, plan's scans")
+    for query in queries:
+        print(f"  {query!r}")
+        for kind, queryset in group_querysets(query).items():
+            sql, params = queryset.annotate(total_hits=Window(Count("pk")))[:PER_GROUP].query.sql_with_params()
+            ms, scans = _explain(sql, params)
+            print(f"    {kind:<14} {ms:>8.1f} ms  {scans}")
 
 
 def _compare_indexes(queries: list[str]) -> None:
@@ -87,12 +116,17 @@ def main() -> None:
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     with override_settings(ALLOWED_HOSTS=["testserver"], SECURE_SSL_REDIRECT=False, STORAGES=storages):
-        directory = _median_ms(lambda: client.get("/organizations/"))
-        print(f"directory page /organizations/: {directory:.1f} ms (median of {ROUNDS})")
-        print("query                              search page   API      ratio to directory")
+        print(f"load average before: {' '.join(open('/proc/loadavg').read().split()[:3])}")
+        print(f"query (median of {ROUNDS}, alternately)  directory   search page   API      page ÷ directory")
         for query in _queries():
-            page = _median_ms(lambda q=query: client.get("/search/", {"q": q}))
-            api = _median_ms(lambda q=query: client.get("/api/v1/search/", {"q": q}))
-            print(f"  {query!r:<34} {page:>8.1f} ms {api:>8.1f} ms   {page / directory:>5.2f}×")
+            timings = _alternately(
+                lambda: client.get("/organizations/"),
+                lambda q=query: client.get("/search/", {"q": q}),
+                lambda q=query: client.get("/api/v1/search/", {"q": q}),
+            )
+            directory, page, api = (statistics.median(times) for times in timings)
+            print(f"  {query!r:<34} {directory:>8.1f} ms {page:>8.1f} ms {api:>8.1f} ms   {page / directory:>5.2f}×")
+        print(f"load average after: {' '.join(open('/proc/loadavg').read().split()[:3])}")
     if connection.vendor == "postgresql":
+        _compare_groups(_queries())
         _compare_indexes([fold(query) for query in _queries()])

@@ -9,8 +9,10 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Replace, Upper
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -143,8 +145,14 @@ class PurchaseItem(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # Kept by the database (migration 0010's triggers, whoever writes the item, its list or the list's department):
+    # the folded code, service name, list title and department name /search/ looks in, and their Chinese characters
+    # and pairs of characters as a text-search vector (core.search.search_tokens; PostgreSQL only). save() writes them
+    # only to have them recomputed.
+    search_document = models.TextField(_("检索文本"), blank=True, editable=False)
+    search_vector = SearchVectorField(_("检索分词"), null=True, editable=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_document", "search_vector"])
 
     class Meta:
         verbose_name = _("购买项目")
@@ -180,6 +188,10 @@ class PurchaseItem(models.Model):
     def lineage_id(self) -> int | None:
         """The id shared by this item and every revision of it."""
         return self.origin_id or self.pk
+
+
+# A contract's number in upper case without dashes, as core.search.compact turns a typed one.
+COMPACT_NUMBER = Replace(Upper("number"), Value("-"), Value(""))
 
 
 class Contract(models.Model):
@@ -253,8 +265,14 @@ class Contract(models.Model):
     )
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    # Kept by the database (migration 0010's triggers, whoever writes the contract, its department or its supplier):
+    # the folded number, title and buyer's name followed by the supplier's own search document, which /search/ looks
+    # in, and their Chinese characters and pairs of characters as a text-search vector (core.search.search_tokens;
+    # PostgreSQL only). save() writes them only to have them recomputed.
+    search_document = models.TextField(_("检索文本"), blank=True, editable=False)
+    search_vector = SearchVectorField(_("检索分词"), null=True, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "search_document", "search_vector"])
 
     class Meta:
         verbose_name = _("购买服务合同")
@@ -298,6 +316,9 @@ class Contract(models.Model):
             ),
             # The contract lists' default order (Meta.ordering): newest year first, then the number.
             models.Index(fields=["-year", "-number"], name="contract_list_order"),
+            # The number as /search/ compares a typed one (contracts.selectors.contract_by_number): a query that may be
+            # a number is looked up here instead of in every contract.
+            models.Index(COMPACT_NUMBER, name="contract_compact_number"),
         ]
 
     def __str__(self) -> str:

@@ -27,12 +27,13 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Replace, Upper
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import is_org_member, is_purchaser, is_superuser
 from contracts.models import (
+    COMPACT_NUMBER,
     Contract,
     Deliverable,
     Payment,
@@ -46,7 +47,6 @@ from core import formatting
 from core.search import compact, search_condition, search_words
 from core.services import WRONG_STATE, refusal, render_message
 from core.tables import set_facts
-from registry.models import Organization
 from registry.selectors import organization_eligibility
 
 MONEY = DecimalField(max_digits=14, decimal_places=2)
@@ -423,29 +423,12 @@ def contract_signing_review(contract: Contract, *, signed_on: datetime.date) -> 
 # Search ----------------------------------------------------------------------------------------------------------
 
 
-def _word_condition(word: str, fields: tuple[str, ...]) -> Q:
-    condition = Q()
-    for field in fields:
-        condition |= Q(**{f"{field}__icontains": word})
-    return condition
-
-
-def suppliers_matching(word: str) -> QuerySet:
-    """Ids of the organizations whose search document holds `word` (name, code, pinyin, initials; through the
-    registry's search indexes) — how a contract is found by its supplier."""
-    return Organization.objects.filter(search_condition([word], tokens_field="search_tokens")).values("pk")
-
-
-CONTRACT_SEARCH_FIELDS = ("number", "title", "department__name")
-ITEM_SEARCH_FIELDS = ("code", "service_name", "purchase_list__title", "purchase_list__department__name")
-
-
 def contract_by_number(query: str, *, user=None) -> Contract | None:
     """The visible contract whose number the query is, typed with or without dashes and spaces, in any case."""
     code = compact(query)
     if len(code) < 6:
         return None
-    numbers = Contract.objects.annotate(compact_number=Replace(Upper("number"), Value("-"), Value("")))
+    numbers = Contract.objects.annotate(compact_number=COMPACT_NUMBER)
     visible = _visible_contract_filter(user)
     if visible is not None:
         numbers = numbers.filter(visible)
@@ -453,8 +436,9 @@ def contract_by_number(query: str, *, user=None) -> Contract | None:
 
 
 def contract_search(query: str, *, user=None) -> QuerySet[Contract]:
-    """Visible contracts whose number, title, supplier (name, code, pinyin or initials) or buyer contain every word
-    of the query; a contract whose number or title is the query comes first, then the newest."""
+    """Visible contracts whose number, title, supplier (what the organization's own search finds it by: name, code,
+    legal representative, pinyin, initials) or buyer contain every word of the query, in any order, through the
+    contract's stored search columns; a contract whose number or title is the query comes first, then the newest."""
     words = search_words(query)
     if not words:
         return Contract.objects.none()
@@ -462,25 +446,22 @@ def contract_search(query: str, *, user=None) -> QuerySet[Contract]:
     visible = _visible_contract_filter(user)
     if visible is not None:
         queryset = queryset.filter(visible)
-    for word in words:
-        queryset = queryset.filter(
-            _word_condition(word, CONTRACT_SEARCH_FIELDS) | Q(organization_id__in=suppliers_matching(word))
-        )
+    queryset = queryset.filter(search_condition(words, vector_field="search_vector"))
     exact = Q(number__iexact=query.strip()) | Q(title=query.strip())
     rank = Case(When(exact, then=Value(0)), default=Value(1), output_field=IntegerField())
     return queryset.annotate(rank=rank).order_by("rank", F("signed_on").desc(nulls_last=True), "-number")
 
 
 def purchase_item_search(query: str, *, user=None) -> QuerySet[PurchaseItem]:
-    """Items of visible purchase lists whose code, service name, list title or department contain every word."""
+    """Items of visible purchase lists whose code, service name, list title or department contain every word (the
+    item's stored search columns)."""
     words = search_words(query)
     if not words:
         return PurchaseItem.objects.none()
     queryset = PurchaseItem.objects.filter(purchase_list__in=_visible_lists(user)).select_related(
         "purchase_list__department"
     )
-    for word in words:
-        queryset = queryset.filter(_word_condition(word, ITEM_SEARCH_FIELDS))
+    queryset = queryset.filter(search_condition(words, vector_field="search_vector"))
     exact = Q(code__iexact=query.strip()) | Q(service_name=query.strip())
     rank = Case(When(exact, then=Value(0)), default=Value(1), output_field=IntegerField())
     return queryset.annotate(rank=rank).order_by("rank", "-purchase_list__year", "code", "pk")

@@ -11,6 +11,10 @@ A record that can be searched stores two derived columns, written with the recor
 
 On PostgreSQL the document carries a trigram (pg_trgm) GIN index, which serves `ILIKE '%…%'` for any word of three
 characters or more; docs/benchmarks.md has the measurements. On SQLite the same condition is a plain scan.
+
+Contracts and purchase-list items store a document too (their number or code, title or service name, buyer, list, and
+a contract's supplier's own document) with its tokens as a stored text-search vector, computed by database triggers
+rather than by the writer (contracts migration 0010); evaluations are searched through their contract's columns.
 """
 
 from __future__ import annotations
@@ -163,12 +167,18 @@ def search_tokens(document: str) -> str:
     return " ".join(sorted(tokens))
 
 
-def search_condition(words: Iterable[str], field: str = "search_document", tokens_field: str | None = None) -> Q:
+def search_condition(
+    words: Iterable[str],
+    field: str = "search_document",
+    tokens_field: str | None = None,
+    vector_field: str | None = None,
+) -> Q:
     """Every word occurs in the document (case-insensitively), in any order.
 
     With `tokens_field` on PostgreSQL, a word of one or two Chinese characters is looked up in the segmented column
     (an exact token match there is the same as a substring match in the document) through its full-text GIN index;
-    longer words use the document's trigram index.
+    longer words use the document's trigram index. `vector_field` instead names a stored text-search vector of the
+    tokens (contracts, purchase-list items), matched without computing a vector for each row.
 
     A short word's condition also carries the plain substring test on the document (the same rows: an exact token
     match is a substring match). PostgreSQL tests the cheaper condition first, so when a list ordered by an index is
@@ -178,9 +188,12 @@ def search_condition(words: Iterable[str], field: str = "search_document", token
     from django.db import connection
 
     condition = Q()
-    tokens = tokens_field is not None and connection.vendor == "postgresql"
+    postgresql = connection.vendor == "postgresql"
     for word in words:
-        if tokens and is_short_chinese(word):
+        if postgresql and vector_field is not None and is_short_chinese(word):
+            condition &= Q(**{f"{field}__contains": word})
+            condition &= Q(**{vector_field: SearchQuery(word, search_type="plain", config="simple")})
+        elif postgresql and tokens_field is not None and is_short_chinese(word):
             vector = SearchVector(tokens_field, config="simple")
             condition &= Q(**{f"{field}__contains": word})
             condition &= Q(SearchVectorExact(vector, SearchQuery(word, search_type="plain", config="simple")))

@@ -21,6 +21,12 @@ from registry.selectors import organization_by_code, organization_search
 from registry.tables import region_label
 
 PER_GROUP = 20
+# The columns each group's hits show (with their related rows'): the database then sorts and counts narrow rows, not
+# every column of every match and of its joined rows.
+ORGANIZATION_FIELDS = ("name", "uscc", "legal_representative", "region__level", "region__name", "region__parent__name")
+CONTRACT_FIELDS = ("number", "title", "status", "organization__name", "department__name")
+ITEM_FIELDS = ("code", "service_name", "purchase_list__title", "purchase_list__department__name")
+EVALUATION_FIELDS = ("year", "status", "grade", "contract__number", "contract__title", "contract__organization__name")
 
 
 @dataclass
@@ -70,16 +76,30 @@ def _group(kind, label, queryset, hit, more_url="") -> Group:
     return Group(kind, label, count, [hit(row) for row in rows], more_url if count > PER_GROUP else "")
 
 
+def group_querysets(query: str, *, user=None) -> dict:
+    """Each group's hits as the page reads them (what the user may see, narrowed to the columns a hit shows)."""
+    return {
+        "organizations": organization_search(query).only(*ORGANIZATION_FIELDS),
+        "contracts": contract_search(query, user=user).only(*CONTRACT_FIELDS),
+        "purchase_items": purchase_item_search(query, user=user).only(*ITEM_FIELDS),
+        "evaluations": evaluation_search(query, user=user)
+        .select_related(None)
+        .select_related("contract__organization")
+        .only(*EVALUATION_FIELDS),
+    }
+
+
 def site_search(query: str, *, user=None) -> SearchResults:
     words = search_words(query)
     if not words:
         return SearchResults(query, words, [])
     encoded = urlencode({"q": query})
+    querysets = group_querysets(query, user=user)
     groups = [
         _group(
             "organizations",
             _("社会组织"),
-            organization_search(query),
+            querysets["organizations"],
             lambda o: Hit(
                 o.name,
                 reverse("registry:organization-detail", args=[o.uscc]),
@@ -91,7 +111,7 @@ def site_search(query: str, *, user=None) -> SearchResults:
         _group(
             "contracts",
             _("合同"),
-            contract_search(query, user=user),
+            querysets["contracts"],
             lambda c: Hit(
                 c.title,
                 reverse("contracts:contract-detail", args=[c.number]),
@@ -102,7 +122,7 @@ def site_search(query: str, *, user=None) -> SearchResults:
         _group(
             "purchase_items",
             _("购买服务项目"),
-            purchase_item_search(query, user=user),
+            querysets["purchase_items"],
             lambda i: Hit(
                 i.service_name,
                 reverse("contracts:purchase-list-detail", args=[i.purchase_list_id]),
@@ -113,7 +133,7 @@ def site_search(query: str, *, user=None) -> SearchResults:
         _group(
             "evaluations",
             _("绩效评价"),
-            evaluation_search(query, user=user),
+            querysets["evaluations"],
             lambda e: Hit(
                 f"{e.contract.title}（{e.year}）",
                 reverse("evaluations:evaluation-detail", args=[e.pk]),

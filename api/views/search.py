@@ -18,6 +18,11 @@ from evaluations.selectors import evaluation_search
 from registry.selectors import organization_by_code, organization_search
 
 PER_KIND = 20
+# The columns each kind's results show (with their related rows'): the database then sorts and counts narrow rows.
+ORGANIZATION_FIELDS = ("uscc", "name", "status", "region__name", "region__parent__name")
+CONTRACT_FIELDS = ("number", "title", "status", "organization__name", "department__name")
+ITEM_FIELDS = ("code", "service_name", "purchase_list__title", "purchase_list__department__name")
+EVALUATION_FIELDS = ("year", "status", "grade", "contract__number", "contract__title")
 
 
 def _group(queryset, row) -> dict:
@@ -66,7 +71,7 @@ class SearchView(APIView):
                 {**body, "organizations": None, "contracts": None, "purchase_items": None, "evaluations": None}
             )
         body["organizations"] = _group(
-            organization_search(query),
+            organization_search(query).only(*ORGANIZATION_FIELDS),
             lambda o: {
                 "uscc": o.uscc,
                 "name": o.name,
@@ -76,7 +81,7 @@ class SearchView(APIView):
             },
         )
         body["contracts"] = _group(
-            contract_search(query, user=user),
+            contract_search(query, user=user).only(*CONTRACT_FIELDS),
             lambda c: {
                 "number": c.number,
                 "title": c.title,
@@ -87,7 +92,7 @@ class SearchView(APIView):
             },
         )
         body["purchase_items"] = _group(
-            purchase_item_search(query, user=user),
+            purchase_item_search(query, user=user).only(*ITEM_FIELDS),
             lambda i: {
                 "code": i.code,
                 "service_name": i.service_name,
@@ -97,7 +102,10 @@ class SearchView(APIView):
             },
         )
         body["evaluations"] = _group(
-            evaluation_search(query, user=user),
+            evaluation_search(query, user=user)
+            .select_related(None)
+            .select_related("contract")
+            .only(*EVALUATION_FIELDS),
             lambda e: {
                 "id": e.pk,
                 "contract": e.contract.number,

@@ -22,9 +22,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import in_official_region, is_official, is_purchaser, is_superuser
-from contracts.selectors import suppliers_matching
 from core.formatting import points
-from core.search import search_words
+from core.search import search_condition, search_words
 from core.services import WRONG_STATE, lazy_message, refusal, require
 from evaluations import permissions, scoring
 from evaluations.models import (
@@ -547,12 +546,10 @@ def performance_eligibility_check(organization, on: datetime.date | None = None)
     return [], texts
 
 
-EVALUATION_SEARCH_FIELDS = ("contract__number", "contract__title", "contract__department__name")
-
-
 def evaluation_search(query: str, *, user=None) -> QuerySet[Evaluation]:
     """Evaluations the user may see (finalized ones for everyone; every status of the contracts of a purchaser's
-    region) whose contract's number, title, supplier or buyer contain every word of the query; newest first."""
+    region) whose contract's number, title, supplier or buyer contain every word of the query (the contract's search
+    columns); newest first."""
     words = search_words(query)
     if not words:
         return Evaluation.objects.none()
@@ -563,9 +560,8 @@ def evaluation_search(query: str, *, user=None) -> QuerySet[Evaluation]:
         official = in_official_region(user, Evaluation, "contract__department__region")
         visible = visible | official if official else Q()
     queryset = Evaluation.objects.filter(visible).select_related(*_EVALUATION_RELATED)
-    for word in words:
-        condition = Q()
-        for name in EVALUATION_SEARCH_FIELDS:
-            condition |= Q(**{f"{name}__icontains": word})
-        queryset = queryset.filter(condition | Q(contract__organization_id__in=suppliers_matching(word)))
+    # An evaluation's searchable texts are its contract's: the contract's stored search columns and their indexes.
+    queryset = queryset.filter(
+        search_condition(words, field="contract__search_document", vector_field="contract__search_vector")
+    )
     return queryset.order_by("-created_at", "-pk")

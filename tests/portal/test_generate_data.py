@@ -262,3 +262,23 @@ def test_a_second_run_refuses(monkeypatch):
     monkeypatch.setattr("portal.generator.run.generated_data_present", lambda: False)
     with pytest.raises(CommandError, match="--append"):
         call_command("generate_data", profile="tiny", verbosity=0)
+
+
+@pytest.mark.django_db
+def test_contracts_and_items_carry_their_search_texts(generated):
+    """The search columns are kept by the database while the generator streams its tables (contracts migration 0010),
+    whichever of a contract, its department and its supplier, or an item and its list, is written first."""
+    from core.search import fold
+
+    contracts = Contract.objects.select_related("department", "organization")
+    assert contracts.exists()
+    for contract in contracts:
+        document = contract.search_document
+        for text in (contract.number, contract.title, contract.department.name):
+            assert fold(text) in document, (contract.number, text)
+        assert document.endswith(contract.organization.search_document)
+    items = PurchaseItem.objects.select_related("purchase_list__department")
+    assert items.exists()
+    for item in items:
+        texts = (item.code, item.service_name, item.purchase_list.title, item.purchase_list.department.name)
+        assert all(fold(text) in item.search_document for text in texts), item.code

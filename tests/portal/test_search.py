@@ -184,3 +184,39 @@ def test_the_queries_do_not_grow_with_the_organizations_found_in_other_cities():
     few = queries_for(["150102"])
     many = queries_for(["150202", "150302", "150402", "150502", "150602"])
     assert many == few
+
+
+def _every_kind(count: int, word: str) -> None:
+    """`count` hits of each kind for `word`, each with its own supplier, buyer, list and city."""
+    from tests.factories import FinalizedEvaluationFactory
+
+    cities = ["150102", "150202", "150302", "150402", "150502"]
+    for index in range(count):
+        supplier = OrganizationFactory(name=f"{word}社会工作服务中心{index}", region=region(cities[index]))
+        buyer = PurchasingDepartmentFactory(name=f"{word}民政局{index}", region=region(cities[index]))
+        contract = SignedContractFactory(title=f"{word}服务合同{index}", organization=supplier, department=buyer)
+        FinalizedEvaluationFactory(contract=contract)
+        PurchaseItemFactory(purchase_list=PublishedPurchaseListFactory(department=buyer), service_name=f"{word}{index}")
+
+
+def test_each_hit_shows_its_details_and_the_queries_do_not_grow_with_the_hits():
+    """The groups read only the columns their hits show, with their related rows: nothing is fetched per hit."""
+
+    def page(count, word):
+        _every_kind(count, word)
+        with CaptureQueriesContext(connection) as queries:
+            response = search(Client(), word)
+        return response, len(queries)
+
+    response, few = page(1, "青草原")
+    groups = {group.kind: group for group in response.context["results"].groups}
+    assert [group.count for group in groups.values()] == [1, 1, 1, 1]
+    assert groups["organizations"].hits[0].detail.startswith("呼和浩特市新城区 · ")
+    contract = groups["contracts"].hits[0]
+    assert contract.detail == "青草原社会工作服务中心0 · 青草原民政局0 · 已签订"
+    assert groups["purchase_items"].hits[0].detail.endswith(" · 青草原民政局0")
+    assert groups["evaluations"].hits[0].title == "青草原服务合同0（2026）"
+    assert groups["evaluations"].hits[0].detail == "青草原社会工作服务中心0 · 已定稿 · 良"
+    response, many = page(5, "黄河湾")
+    assert [group.count for group in response.context["results"].groups] == [5, 5, 5, 5]
+    assert many == few
