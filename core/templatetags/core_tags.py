@@ -29,3 +29,14 @@ def message(error) -> str:
     if isinstance(error, ValidationError):
         return " ".join(error.messages)
     return str(error)
+
+
+@register.simple_tag(takes_context=True)
+def table_rows(context, table):
+    """`{% table_rows table %}`: the rows of a django-tables2 table's page (`core.tables.render_rows`), for the
+    `table.tbody` block of the site's table templates."""
+    from django.utils.safestring import mark_safe
+
+    from core.tables import render_rows
+
+    return mark_safe(render_rows(table, context))

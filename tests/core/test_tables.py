@@ -77,3 +77,31 @@ def test_a_table_renders_each_cell_with_its_own_record():
     table = Names(Organization.objects.filter(pk__in=[o.pk for o in organizations]).order_by("pk"))
     cells = [row.get_cell("name") for row in table.rows]
     assert cells == [f"{o.name}/{o.uscc}" for o in organizations]
+
+
+class Dates(tables.Table):
+    established_on = tables.DateColumn(format="Y-m-d")
+    created_at = tables.DateTimeColumn(format="Y-m-d H:i")
+
+    class Meta:
+        model = Organization
+        fields = ("established_on", "created_at")
+
+
+@pytest.mark.django_db
+def test_a_template_column_renders_its_template_compiled_once():
+    import datetime
+
+    from django.template import Context, Template
+
+    OrganizationFactory(established_on=datetime.date(2019, 3, 7))
+    core_tables._compiled.cache_clear()
+    table = Dates(Organization.objects.all())
+    row = next(iter(table.rows))
+    assert row.get_cell("established_on") == "2019-03-07"
+    assert row.get_cell("created_at") == Template('{{ value|date:"Y-m-d H:i"|default:default }}').render(
+        Context({"value": row.record.created_at, "default": "—"})
+    )
+    next(iter(Dates(Organization.objects.all()).rows)).get_cell("established_on")
+    assert core_tables._compiled.cache_info().misses == 2
+    assert core_tables._compiled.cache_info().hits == 1
