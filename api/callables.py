@@ -2,10 +2,11 @@
 answered once per function instead of once per field of every row.
 
 A serializer field whose source is a method (`get_status_display`, a model property's getter) asks it for every
-object it serializes, and each answer was an `inspect.signature`: a fifth of an API page of 50 organizations. The
-answer depends only on the function behind the attribute — a bound method's function, a plain function, or a
-`functools.partial` (what `get_FOO_display` is on an instance) of one of them with its number of positional arguments
-and the names of its keywords — so it is kept per such key; anything else is asked every time, as before.
+object it serializes, and each answer was an `inspect.signature`: a sixth of an API page of 50 organizations in
+the profile. The answer depends only on the function behind the attribute — a bound method's function, a plain
+function, or a `functools.partial` (what `get_FOO_display` is on an instance) of one of them with its number of
+positional arguments and the names of its keywords — so it is kept per such key; anything else is asked every
+time, as before.
 """
 
 from __future__ import annotations
