@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class ApiConfig(AppConfig):
     name = "api"
     verbose_name = _("开放接口")
+
+    def ready(self):
+        from api import callables
+
+        callables.install()

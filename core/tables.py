@@ -17,7 +17,12 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import django_tables2 as tables
+import django_tables2.columns.templatecolumn
 import django_tables2.utils
+from django.db.models import Model
+from django.template import Template
+from django.utils.encoding import force_str
+from django.utils.hashable import make_hashable
 
 _signature = django_tables2.utils.signature
 
@@ -38,9 +43,23 @@ def signature(fn) -> tuple[tuple[str, ...], str | None]:
     return _signature(fn)
 
 
+@functools.lru_cache(maxsize=256)
+def _compiled(template_code: str) -> Template:
+    return Template(template_code)
+
+
+def compiled_template(template_code: str) -> Template:
+    """The template of a `TemplateColumn` (a `DateColumn`'s `{{ value|date:"Y-m-d"|default:default }}`), compiled
+    once per text instead of once per cell: compiling it was most of a date cell's cost. Rendering a compiled
+    template does not change it, so one serves every cell and every request."""
+    return _compiled(template_code)
+
+
 def install() -> None:
-    """Read every table function's signature once (called from core's AppConfig.ready)."""
+    """Read every table function's signature once, and compile each template column's template once (called from
+    core's AppConfig.ready)."""
     django_tables2.utils.signature = signature
+    django_tables2.columns.templatecolumn.Template = compiled_template
 
 
 PageFacts = Callable[[list[Any]], Any]
@@ -90,3 +109,128 @@ def facts_in_chunks(rows: Iterable[Any], facts: PageFacts, size: int) -> Iterato
     if chunk:
         facts(chunk)
         yield from chunk
+
+
+# ---- the rows of a table, rendered in Python -----------------------------------------------------------------------
+
+
+def _static(attrs) -> bool:
+    """Whether a column's attributes are plain values (no function of the record or value)."""
+    return not any(callable(value) or isinstance(value, dict) for value in (attrs or {}).values())
+
+
+def _cell_attrs(bound_column):
+    """A function of nothing giving the `<td>` attributes of `bound_column` for its current cell: read once when no
+    attribute of the column or table (`td`, or `cell` for both) is a function of the record, else for every cell as
+    django-tables2's template reads them."""
+    merged = {**bound_column._table.attrs, **bound_column.column.attrs}
+    td = merged.get("td", merged.get("cell", {}))
+    if _static(td):
+        html = bound_column.attrs["td"].as_html()
+        return lambda: html
+    return lambda: bound_column.attrs["td"].as_html()
+
+
+def _localized(bound_column):
+    """How django-tables2's template writes a cell of this column: `{{ cell }}`, `{{ cell|localize }}` or
+    `{{ cell|unlocalize }}`."""
+    from django.templatetags.l10n import localize, unlocalize
+
+    if bound_column.localize is None:
+        return None
+    return localize if bound_column.localize else unlocalize
+
+
+def _plain_cell(bound_column, model):
+    """A function of a row giving the cell `row.get_cell(name)` gives, for a column that reads one attribute of a
+    model record (no `__` path), with what django-tables2 looks up for every cell — the model field behind the
+    name and, for a field with choices, the label of each value (`get_FOO_display`, whose dictionary of choices
+    Django builds on every call) — looked up once. None for any other column (a path, a many-to-many column, a
+    model that overrides `get_FOO_display` or reads items with `[]`): it takes django-tables2's own way. A value
+    that is callable, or an attribute that is missing, also takes it, cell by cell."""
+    from django_tables2.columns import ManyToManyColumn
+    from django_tables2.utils import Accessor
+
+    accessor = bound_column.accessor
+    if (
+        model is None
+        or not accessor
+        or Accessor.SEPARATOR in accessor
+        or Accessor.LEGACY_SEPARATOR in accessor
+        or getattr(accessor, "callable_args", None)
+        or getattr(accessor, "callable_kwargs", None)
+        or isinstance(bound_column.column, ManyToManyColumn)
+        or hasattr(model, "__getitem__")
+    ):
+        return None
+    name = str(accessor)
+    field = Accessor(name).get_field(model)
+    column = bound_column.column
+    empty_values, default = column.empty_values, bound_column.default
+    if getattr(field, "choices", ()):
+        display = inspect.getattr_static(model, f"get_{name}_display", None)
+        if not (
+            isinstance(display, functools.partialmethod)
+            and display.func is Model._get_FIELD_display
+            and display.keywords.get("field") is field
+        ):
+            return None
+        choices = dict(make_hashable(field.flatchoices))
+        attname = field.attname
+
+        def value_of(record):
+            value = getattr(record, attname)
+            return force_str(choices.get(make_hashable(value), value), strings_only=True)
+
+    else:
+
+        def value_of(record):
+            value = getattr(record, name, _MISSING)
+            return _MISSING if value is _MISSING or callable(value) else value
+
+    def cell(row):
+        value = value_of(row.record)
+        if value is _MISSING:
+            return row.get_cell(bound_column.name)
+        if value in empty_values:
+            return default
+        return row._call_render(bound_column, value)
+
+    return cell
+
+
+_MISSING = object()
+
+
+def render_rows(table, context) -> str:
+    """The `<tr>` rows of `table`'s current page, exactly as the `table.tbody` block of django-tables2's templates
+    writes them (`<tr {{ row.attrs.as_html }}>`, each cell `<td {{ column.attrs.td.as_html }}>{{ cell }}</td>`, the
+    empty text in one cell spanning every column), without a template node per cell. Each cell is the table's own
+    `row.get_cell(name)`, or for a column that reads one attribute of the record the same value with its field and
+    choices looked up once (`_plain_cell`); a column's `<td>` attributes are read once when they do not depend on
+    the record."""
+    from django.template.base import render_value_in_context
+
+    columns = list(table.columns)
+    rows = list(table.paginated_rows)
+    model = type(rows[0].record) if rows and isinstance(rows[0].record, Model) else None
+    plans = [(column, _plain_cell(column, model), _cell_attrs(column), _localized(column)) for column in columns]
+    out: list[str] = []
+    for row in rows:
+        out.append(f"<tr {row.attrs.as_html()}>")
+        record = row.record
+        for column, plain, attrs, localize in plans:
+            if plain is not None and type(record) is model:
+                cell = plain(row)
+            else:
+                cell = row.get_cell(column.name)
+            column.current_value = cell
+            column.current_record = record
+            if localize is not None:
+                cell = localize(cell)
+            out.append(f"<td {attrs()}>{render_value_in_context(cell, context)}</td>")
+        out.append("</tr>")
+    if not out and table.empty_text:
+        empty = render_value_in_context(table.empty_text, context)
+        out.append(f'<tr><td colspan="{len(columns)}">{empty}</td></tr>')
+    return "".join(out)

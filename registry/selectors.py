@@ -125,8 +125,10 @@ def organizations_named(name: str, *, exclude: Organization | None = None) -> li
 
 def organization_get(*, uscc: str) -> Organization:
     """The organization with this code (spaces, full-width forms and lower case are accepted), with the facts of
-    organization_facts; raises Organization.DoesNotExist."""
-    return organization_facts([organization_list().get(uscc=normalize_uscc(uscc))])[0]
+    organization_facts and its region's parents up to the country (what `Region.full_name` reads: the page names
+    the region with its city and province); raises Organization.DoesNotExist."""
+    queryset = organization_list().select_related("region__parent__parent__parent")
+    return organization_facts([queryset.get(uscc=normalize_uscc(uscc))])[0]
 
 
 # Other apps add their own eligibility reasons (e.g. evaluations: a recent 差 grade) with register_eligibility_check.

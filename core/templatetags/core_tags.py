@@ -1,5 +1,7 @@
 """`{% load core_tags %}`: small helpers the shared includes need."""
 
+import hashlib
+
 from django import template
 from django.core.exceptions import ValidationError
 
@@ -29,3 +31,44 @@ def message(error) -> str:
     if isinstance(error, ValidationError):
         return " ".join(error.messages)
     return str(error)
+
+
+@register.simple_tag(takes_context=True)
+def table_rows(context, table):
+    """`{% table_rows table %}`: the rows of a django-tables2 table's page (`core.tables.render_rows`), for the
+    `table.tbody` block of the site's table templates."""
+    from django.utils.safestring import mark_safe
+
+    from core.tables import render_rows
+
+    return mark_safe(render_rows(table, context))
+
+
+class RememberedNode(template.Node):
+    def __init__(self, name, parts, nodelist):
+        self.name, self.parts, self.nodelist = name, parts, nodelist
+
+    def render(self, context):
+        from core import pagecache
+
+        request = context["request"]
+        user = getattr(request, "user", None)
+        parts = (request.get_full_path(), getattr(user, "pk", None), *(part.resolve(context) for part in self.parts))
+        digest = hashlib.sha256(repr(parts).encode("utf-8", "surrogateescape")).hexdigest()[:40]
+        return pagecache.fragment(self.name, digest, render=lambda: self.nodelist.render(context))
+
+
+@register.tag
+def remembered(parser, token):
+    """`{% remembered "name" a b %}…{% endremembered %}`: the enclosed piece as `core.pagecache.fragment` keeps it
+    (until the next committed write, per language and day) for this request's path and query string, this user
+    and the values `a`, `b`: for a piece that depends on nothing else (the filter card of a list page, whose
+    fields, choices and values follow from the query string and the user's scope)."""
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError("{% remembered %} needs a name")
+    name = bits[1].strip("\"'")
+    parts = [parser.compile_filter(bit) for bit in bits[2:]]
+    nodelist = parser.parse(("endremembered",))
+    parser.delete_first_token()
+    return RememberedNode(name, parts, nodelist)

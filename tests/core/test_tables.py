@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import inspect
+
 import django_tables2 as tables
 import django_tables2.utils
 import pytest
@@ -77,3 +79,77 @@ def test_a_table_renders_each_cell_with_its_own_record():
     table = Names(Organization.objects.filter(pk__in=[o.pk for o in organizations]).order_by("pk"))
     cells = [row.get_cell("name") for row in table.rows]
     assert cells == [f"{o.name}/{o.uscc}" for o in organizations]
+
+
+class Dates(tables.Table):
+    established_on = tables.DateColumn(format="Y-m-d")
+    created_at = tables.DateTimeColumn(format="Y-m-d H:i")
+
+    class Meta:
+        model = Organization
+        fields = ("established_on", "created_at")
+
+
+@pytest.mark.django_db
+def test_a_template_column_renders_its_template_compiled_once():
+    import datetime
+
+    from django.template import Context, Template
+
+    OrganizationFactory(established_on=datetime.date(2019, 3, 7))
+    core_tables._compiled.cache_clear()
+    table = Dates(Organization.objects.all())
+    row = next(iter(table.rows))
+    assert row.get_cell("established_on") == "2019-03-07"
+    assert row.get_cell("created_at") == Template('{{ value|date:"Y-m-d H:i"|default:default }}').render(
+        Context({"value": row.record.created_at, "default": "—"})
+    )
+    next(iter(Dates(Organization.objects.all()).rows)).get_cell("established_on")
+    assert core_tables._compiled.cache_info().misses == 2
+    assert core_tables._compiled.cache_info().hits == 1
+
+
+class Plain(tables.Table):
+    name = tables.Column()
+    org_type = tables.Column()
+    status = tables.Column()
+    region_name = tables.Column(accessor="region__name")
+    missing = tables.Column(accessor="no_such_attribute")
+    method = tables.Column(accessor="get_status_display")
+
+    class Meta:
+        model = Organization
+        fields = ("name", "org_type", "status", "established_on")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_a_plain_cell_is_the_cell_django_tables2_gives(language):
+    from django.utils import translation
+
+    OrganizationFactory(org_type=Organization.Type.SERVICE, status=Organization.Status.NORMAL)
+    OrganizationFactory(org_type=Organization.Type.FOUNDATION, legal_representative="")
+    with translation.override(language):
+        table = Plain(Organization.objects.order_by("pk"))
+        rows = list(table.rows)
+        plans = {column.name: core_tables._plain_cell(column, Organization) for column in table.columns}
+        assert plans["region_name"] is None  # a path: django-tables2's own way
+        for row in rows:
+            for column in table.columns:
+                if plans[column.name] is not None:
+                    assert plans[column.name](row) == row.get_cell(column.name), column.name
+        assert rows[0].get_cell("org_type") == str(Organization.Type.SERVICE.label)
+
+
+def test_a_model_with_its_own_display_takes_django_tables2s_way():
+    class Own:  # an organization's class with its own get_status_display (not a model of its own)
+        _meta = Organization._meta
+        get_org_type_display = inspect.getattr_static(Organization, "get_org_type_display")
+
+        def get_status_display(self):
+            return "own"
+
+    table = Plain(Organization.objects.none())
+    assert core_tables._plain_cell(table.columns["status"], Own) is None
+    assert core_tables._plain_cell(table.columns["org_type"], Own) is not None
+    assert core_tables._plain_cell(table.columns["status"], Organization) is not None
