@@ -17,8 +17,14 @@ from django.db import connection
 from django.test import TransactionTestCase
 
 from portal.generator import generate
+from registry.models import Region
 
 SCHEMA_DIR = Path(os.environ.get("OCDS_SCHEMA_DIR") or Path(settings.BASE_DIR).parent / "shared" / "ocds-1.1")
+
+
+def _load_regions() -> None:
+    with open(os.devnull, "w") as quiet:
+        call_command("load_regions", without_authorities=True, verbosity=0, stdout=quiet)
 
 
 def _run_command(*arguments: str) -> str:
@@ -46,12 +52,18 @@ def _run_command(*arguments: str) -> str:
 
 @unittest.skipIf(not SCHEMA_DIR.is_dir(), f"OCDS schema folder {SCHEMA_DIR} is not beside the repository")
 class WorkerProcessesTest(TransactionTestCase):
+    def setUp(self):
+        super().setUp()
+        # An earlier transactional test (a function marked transaction=True) may have emptied the database, regions
+        # included: the generator needs them.
+        if not Region.objects.exists():
+            _load_regions()
+
     def _fixture_teardown(self):
         # The data must be committed for the workers to see it, so the test database is emptied afterwards: the
         # regions every test expects (tests/conftest.py) are loaded again.
         super()._fixture_teardown()
-        with open(os.devnull, "w") as quiet:
-            call_command("load_regions", without_authorities=True, verbosity=0, stdout=quiet)
+        _load_regions()
 
     def test_worker_processes_check_ranges_of_committed_contracts(self):
         if connection.vendor != "postgresql":
