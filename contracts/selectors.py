@@ -244,6 +244,16 @@ def _visible_contract_filter(user) -> Q | None:
     return visible
 
 
+# The stored search columns of a contract and of its supplier (kilobytes a row, kept by the database, shown nowhere):
+# a list of contracts leaves them unread.
+UNSHOWN_SEARCH_COLUMNS = (
+    "search_document",
+    "search_vector",
+    "organization__search_document",
+    "organization__search_tokens",
+)
+
+
 def contract_list_for(*, user, mine: bool = False, figures: bool = True) -> QuerySet[Contract]:
     """Contracts the user may see, annotated with `overdue_count` and `paid_amount` (figures=False: without them,
     for a paged list whose page gets them from contract_facts).
@@ -263,7 +273,9 @@ def contract_list_for(*, user, mine: bool = False, figures: bool = True) -> Quer
     visible = _visible_contract_filter(user)
     if visible is not None:
         queryset = queryset.filter(visible)
-    queryset = queryset.select_related("department__region", "organization", "purchase_item__purchase_list")
+    queryset = queryset.select_related("department__region", "organization", "purchase_item__purchase_list").defer(
+        *UNSHOWN_SEARCH_COLUMNS
+    )
     return with_contract_figures(queryset) if figures else queryset
 
 
