@@ -44,7 +44,7 @@ from contracts.models import (
 )
 from contracts.workflows import CONTRACT, PURCHASE_LIST
 from core import formatting
-from core.search import compact, search_condition, search_words
+from core.search import compact, rank_by, search_condition, search_words
 from core.services import WRONG_STATE, refusal, render_message
 from core.tables import set_facts
 from registry.selectors import organization_eligibility
@@ -459,9 +459,13 @@ def contract_search(query: str, *, user=None) -> QuerySet[Contract]:
     if visible is not None:
         queryset = queryset.filter(visible)
     queryset = queryset.filter(search_condition(words, vector_field="search_vector"))
-    exact = Q(number__iexact=query.strip()) | Q(title=query.strip())
-    rank = Case(When(exact, then=Value(0)), default=Value(1), output_field=IntegerField())
+    rank = rank_by(contract_search_tiers(query))
     return queryset.annotate(rank=rank).order_by("rank", F("signed_on").desc(nulls_last=True), "-number")
+
+
+def contract_search_tiers(query: str) -> list[Q]:
+    """How contract_search ranks its hits: a contract whose number or title is the query first."""
+    return [Q(number__iexact=query.strip()) | Q(title=query.strip())]
 
 
 def purchase_item_search(query: str, *, user=None) -> QuerySet[PurchaseItem]:
@@ -474,9 +478,13 @@ def purchase_item_search(query: str, *, user=None) -> QuerySet[PurchaseItem]:
         "purchase_list__department"
     )
     queryset = queryset.filter(search_condition(words, vector_field="search_vector"))
-    exact = Q(code__iexact=query.strip()) | Q(service_name=query.strip())
-    rank = Case(When(exact, then=Value(0)), default=Value(1), output_field=IntegerField())
+    rank = rank_by(purchase_item_search_tiers(query))
     return queryset.annotate(rank=rank).order_by("rank", "-purchase_list__year", "code", "pk")
+
+
+def purchase_item_search_tiers(query: str) -> list[Q]:
+    """How purchase_item_search ranks its hits: an item whose code or service name is the query first."""
+    return [Q(code__iexact=query.strip()) | Q(service_name=query.strip())]
 
 
 # What keeps a button disabled ---------------------------------------------------------------------------------

@@ -21,10 +21,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db import DatabaseError, connections
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from pypinyin.converter import DefaultConverter
 from pypinyin.core import Pinyin as PypinyinConverter
 
@@ -206,3 +208,63 @@ def matches_all(words: Iterable[str], *texts: str) -> bool:
     """The same test in Python (for records whose document is built on the fly)."""
     haystack = " ".join(fold(text) for text in texts if text)
     return all(word in haystack for word in words)
+
+
+def rank_by(tiers: Sequence[Q]) -> Case:
+    """The rank a search orders its hits by first: 0 for the rows of the first condition (exact names and codes),
+    1 for the rows of the second that are not of the first, and so on; len(tiers) for the rest."""
+    return Case(
+        *(When(condition, then=Value(position)) for position, condition in enumerate(tiers)),
+        default=Value(len(tiers)),
+        output_field=IntegerField(),
+    )
+
+
+def first_ranked(queryset: QuerySet, tiers: Sequence[Q], limit: int) -> list:
+    """The first `limit` rows of a search ordered by `("rank", *rest)`, rank being `rank_by(tiers)`: read tier by
+    tier, each in the rest of the order, until `limit` rows are found. The same rows in the same order as
+    `queryset[:limit]`, but the database never ranks every match: a tier of exact names or numbers is a few index
+    lookups, and the rest is read in an index's order and stopped at `limit` (for a common word, thousands of matches
+    were sorted to show twenty)."""
+    rest = [key for key in queryset.query.order_by if key != "rank"]
+    rows: list = []
+    before = Q()
+    with _without_parallel_workers(queryset.db):
+        for condition in (*tiers, None):
+            part = queryset.order_by(*rest)
+            if before:
+                part = part.exclude(before)
+            if condition is not None:
+                part = part.filter(condition)
+            rows.extend(part[: limit - len(rows)])
+            if len(rows) >= limit or condition is None:
+                return rows
+            before |= condition
+    return rows
+
+
+@contextmanager
+def _without_parallel_workers(using: str) -> Iterator[None]:
+    """On PostgreSQL, a search's first rows without parallel workers: the planner, which cannot tell how many rows
+    a short Chinese word matches (the two conditions of `search_condition` look independent to it), expects few and
+    starts two workers to scan an index for them — 30 ms of starting workers to read twenty rows that one process
+    finds in 2 ms. The connection's own setting is put back afterwards (inside a transaction that fails, its rollback
+    puts it back)."""
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT current_setting('max_parallel_workers_per_gather'), "
+            "set_config('max_parallel_workers_per_gather', '0', false)"
+        )
+        previous = cursor.fetchone()[0]
+    try:
+        yield
+    finally:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('max_parallel_workers_per_gather', %s, false)", [previous])
+        except DatabaseError:
+            pass

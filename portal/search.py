@@ -10,14 +10,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.db.models import Count, Window
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from contracts.selectors import contract_by_number, contract_search, purchase_item_search
-from core.search import search_words
+from contracts.selectors import (
+    contract_by_number,
+    contract_search,
+    contract_search_tiers,
+    purchase_item_search,
+    purchase_item_search_tiers,
+)
+from core import pagecache
+from core.search import first_ranked, search_words
 from evaluations.selectors import evaluation_search
-from registry.selectors import organization_by_code, organization_search
+from registry.selectors import organization_by_code, organization_search, organization_search_tiers
 from registry.tables import region_label
 
 PER_GROUP = 20
@@ -68,11 +74,11 @@ def direct_hit(query: str, *, user=None) -> str | None:
     return None
 
 
-def _group(kind, label, queryset, hit, more_url="") -> Group:
-    """The first PER_GROUP hits and the number of all of them, in one query (the database finds every match to
-    sort them anyway; COUNT(*) OVER () reports how many)."""
-    rows = list(queryset.annotate(total_hits=Window(Count("pk")))[:PER_GROUP])
-    count = rows[0].total_hits if rows else 0
+def _group(kind, label, queryset, hit, more_url="", tiers=()) -> Group:
+    """The first PER_GROUP hits, read rank by rank (`core.search.first_ranked`), and the number of all of them
+    (remembered until the next write, as the directory's is: `core.pagecache.count`)."""
+    count = pagecache.count(queryset)
+    rows = first_ranked(queryset, tiers, PER_GROUP) if count else []
     return Group(kind, label, count, [hit(row) for row in rows], more_url if count > PER_GROUP else "")
 
 
@@ -107,6 +113,7 @@ def site_search(query: str, *, user=None) -> SearchResults:
                 o.uscc,
             ),
             f"{reverse('registry:organization-list')}?{encoded}",
+            organization_search_tiers(query),
         ),
         _group(
             "contracts",
@@ -118,6 +125,7 @@ def site_search(query: str, *, user=None) -> SearchResults:
                 f"{c.organization.name} · {c.department.name} · {c.get_status_display()}",
                 c.number,
             ),
+            tiers=contract_search_tiers(query),
         ),
         _group(
             "purchase_items",
@@ -129,6 +137,7 @@ def site_search(query: str, *, user=None) -> SearchResults:
                 f"{i.purchase_list.title} · {i.purchase_list.department.name}",
                 i.code,
             ),
+            tiers=purchase_item_search_tiers(query),
         ),
         _group(
             "evaluations",

@@ -8,12 +8,12 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from django.db.models import BooleanField, Case, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import BooleanField, Case, Exists, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from accounts.permissions import is_org_member, is_registrar, is_superuser, scope_to_region
-from core.search import compact, pinyin_forms, search_condition, search_words
+from core.search import compact, pinyin_forms, rank_by, search_condition, search_words
 from core.services import lazy_message
 from registry.models import (
     AnnualInspection,
@@ -313,19 +313,18 @@ def organization_search(query: str) -> QuerySet[Organization]:
     words = search_words(query)
     if not words:
         return Organization.objects.none()
-    code = compact(query)
-    rank = Case(
-        When(Q(name=query.strip()) | Q(uscc=code), then=Value(0)),
-        When(name__startswith=words[0], then=Value(1)),
-        default=Value(2),
-        output_field=IntegerField(),
-    )
     return (
         Organization.objects.filter(search_condition(words, tokens_field="search_tokens"))
         .select_related("region__parent")
-        .annotate(rank=rank)
+        .annotate(rank=rank_by(organization_search_tiers(query)))
         .order_by("rank", "name_pinyin", "pk")
     )
+
+
+def organization_search_tiers(query: str) -> list[Q]:
+    """How organization_search ranks its hits: the exact name or code, then names starting with the first word."""
+    words = search_words(query)
+    return [Q(name=query.strip()) | Q(uscc=compact(query)), Q(name__startswith=words[0])] if words else []
 
 
 SUGGESTIONS = 10

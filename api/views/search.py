@@ -3,7 +3,6 @@ programs, built from the same selectors as the /search/ page and showing the cal
 
 from __future__ import annotations
 
-from django.db.models import Count, Window
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -12,10 +11,17 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from contracts.selectors import contract_by_number, contract_search, purchase_item_search
-from core.search import search_words
+from contracts.selectors import (
+    contract_by_number,
+    contract_search,
+    contract_search_tiers,
+    purchase_item_search,
+    purchase_item_search_tiers,
+)
+from core import pagecache
+from core.search import first_ranked, search_words
 from evaluations.selectors import evaluation_search
-from registry.selectors import organization_by_code, organization_search
+from registry.selectors import organization_by_code, organization_search, organization_search_tiers
 
 PER_KIND = 20
 # The columns each kind's results show (with their related rows'): the database then sorts and counts narrow rows.
@@ -25,10 +31,11 @@ ITEM_FIELDS = ("code", "service_name", "purchase_list__title", "purchase_list__d
 EVALUATION_FIELDS = ("year", "status", "grade", "contract__number", "contract__title")
 
 
-def _group(queryset, row) -> dict:
-    """The first PER_KIND hits and the number of all of them, in one query (COUNT(*) OVER ())."""
-    rows = list(queryset.annotate(total_hits=Window(Count("pk")))[:PER_KIND])
-    return {"count": rows[0].total_hits if rows else 0, "results": [row(record) for record in rows]}
+def _group(queryset, row, tiers=()) -> dict:
+    """The first PER_KIND hits, read rank by rank, and the number of all of them (as the /search/ page reads them)."""
+    count = pagecache.count(queryset)
+    rows = first_ranked(queryset, tiers, PER_KIND) if count else []
+    return {"count": count, "results": [row(record) for record in rows]}
 
 
 class SearchView(APIView):
@@ -79,6 +86,7 @@ class SearchView(APIView):
                 "status": o.status,
                 "url": reverse("registry:organization-detail", args=[o.uscc]),
             },
+            organization_search_tiers(query),
         )
         body["contracts"] = _group(
             contract_search(query, user=user).only(*CONTRACT_FIELDS),
@@ -90,6 +98,7 @@ class SearchView(APIView):
                 "status": c.status,
                 "url": reverse("contracts:contract-detail", args=[c.number]),
             },
+            contract_search_tiers(query),
         )
         body["purchase_items"] = _group(
             purchase_item_search(query, user=user).only(*ITEM_FIELDS),
@@ -100,6 +109,7 @@ class SearchView(APIView):
                 "purchase_list_id": i.purchase_list_id,
                 "url": reverse("contracts:purchase-list-detail", args=[i.purchase_list_id]),
             },
+            purchase_item_search_tiers(query),
         )
         body["evaluations"] = _group(
             evaluation_search(query, user=user)
