@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from contracts.models import Contract, Deliverable, PurchaseItem, PurchaseList
 from contracts.selectors import overdue_condition
+from core.filters import ListFilterSet
 from registry.filters import DepartmentFilter, OrganizationNameFilter, RegionFilter, narrow_to_official
 from registry.models import Organization
 
@@ -25,7 +26,7 @@ def _year_widget() -> forms.NumberInput:
     return forms.NumberInput(attrs={"placeholder": _("例如 2026"), "min": 2000, "max": 2200})
 
 
-class PurchaseListFilter(django_filters.FilterSet):
+class PurchaseListFilter(ListFilterSet):
     q = django_filters.CharFilter(
         label=_("关键词"),
         method="filter_text",
@@ -64,7 +65,7 @@ class PurchaseListFilter(django_filters.FilterSet):
         return queryset.filter(pk__in=PurchaseItem.objects.filter(category=value).values("purchase_list_id"))
 
 
-class ContractFilter(django_filters.FilterSet):
+class ContractFilter(ListFilterSet):
     q = django_filters.CharFilter(
         label=_("关键词"),
         method="filter_text",

@@ -12,6 +12,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import ListFilterSet
 from evaluations.models import Evaluation
 from registry.filters import OrganizationNameFilter, RegionFilter, narrow_to_official
 
@@ -20,7 +21,7 @@ def _year_widget() -> forms.NumberInput:
     return forms.NumberInput(attrs={"placeholder": _("例如 2026"), "min": 2000, "max": 2200})
 
 
-class EvaluationFilter(django_filters.FilterSet):
+class EvaluationFilter(ListFilterSet):
     """绩效评价结果: year, region (with the regions below it), grade, organization (name or credit code)."""
 
     year = django_filters.NumberFilter(label=_("评价年度"), field_name="year", widget=_year_widget())

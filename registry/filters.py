@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_filters.filters import QuerySetRequestMixin
 
+from core.filters import ListFilterSet
 from core.search import search_condition, search_words
 from registry.forms import (
     DepartmentLookupField,
@@ -148,7 +149,7 @@ def _year_input(placeholder) -> forms.NumberInput:
     return forms.NumberInput(attrs={"placeholder": placeholder, "min": 1949, "max": 2200})
 
 
-class OrganizationFilter(django_filters.FilterSet):
+class OrganizationFilter(ListFilterSet):
     q = django_filters.CharFilter(
         label=_("名称、信用代码或拼音"),
         method="filter_search",

@@ -8,6 +8,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import ListFilterSet
 from registry.filters import OrganizationNameFilter, RegionFilter, organization_name_condition
 from registry.models import CreditListing
 from supervision.models import Complaint, Inspection, RectificationOrder
@@ -24,7 +25,7 @@ def _year_widget() -> forms.NumberInput:
     return forms.NumberInput(attrs={"placeholder": _("例如 2026"), "min": 2000, "max": 2200})
 
 
-class InspectionFilter(django_filters.FilterSet):
+class InspectionFilter(ListFilterSet):
     organization = OrganizationNameFilter(label=_("社会组织"))
     status = django_filters.ChoiceFilter(label=_("状态"), choices=Inspection.Status.choices, empty_label=_("全部"))
     kind = django_filters.ChoiceFilter(label=_("检查方式"), choices=Inspection.Kind.choices, empty_label=_("全部"))
@@ -40,7 +41,7 @@ class InspectionFilter(django_filters.FilterSet):
         fields: list[str] = []
 
 
-class OrderFilter(django_filters.FilterSet):
+class OrderFilter(ListFilterSet):
     organization = OrganizationNameFilter(label=_("社会组织"))
     status = django_filters.ChoiceFilter(
         label=_("状态"), choices=RectificationOrder.Status.choices, empty_label=_("全部")
@@ -57,7 +58,7 @@ class OrderFilter(django_filters.FilterSet):
         fields: list[str] = []
 
 
-class ComplaintFilter(django_filters.FilterSet):
+class ComplaintFilter(ListFilterSet):
     q = django_filters.CharFilter(
         label=_("关键词"), method="filter_text", widget=_search_widget(_("标题、查询码或社会组织"))
     )
@@ -78,7 +79,7 @@ class ComplaintFilter(django_filters.FilterSet):
         return queryset.filter(condition)
 
 
-class CreditListingFilter(django_filters.FilterSet):
+class CreditListingFilter(ListFilterSet):
     organization = OrganizationNameFilter(label=_("社会组织"))
     list_kind = django_filters.ChoiceFilter(label=_("名录"), choices=CreditListing.List.choices, empty_label=_("全部"))
     region = RegionFilter(label=_("所属区划"), method="filter_region")

@@ -96,6 +96,16 @@ def test_a_region_that_names_nothing_or_several_gets_the_message(client, sides, 
     assert "“新城区”对应多个" in text and "呼和浩特市新城区（150102）" in text
 
 
+@pytest.mark.parametrize("page", REGION_PAGES)
+def test_a_filter_filled_in_wrongly_shows_no_rows_rather_than_every_row(client, sides, page):
+    xincheng, chifeng = REGION_PAGES[page]
+    for typed in ("火星区", "新城区"):
+        text = shown(client.get(reverse(page), {"region": typed}))
+        assert xincheng not in text and chifeng not in text
+    text = shown(client.get(reverse(page)))
+    assert xincheng in text and chifeng in text
+
+
 @pytest.mark.parametrize("page", ["contracts:purchase-list-list", "contracts:contract-list"])
 def test_a_department_code_label_name_or_key_filters(client, sides, page):
     xincheng, chifeng = REGION_PAGES[page]
