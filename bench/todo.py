@@ -37,13 +37,21 @@ from portal.officials import official_dashboard
 PAGES = {"bare": "accounts:password-change", "todo": "portal:todo", "dashboard": "portal:official-dashboard"}
 
 # How the 待办 is timed, each request after its own preparation (not timed):
-#   todo        as served: the groups remembered since the last write (core.pagecache), if any;
-#   todo-write  after a write committed (a new page-cache generation): the groups computed, the user's compiled SQL
-#               kept (notifications.todo._plan) — the usual case on a province where officials write all day;
-#   todo-first  the first request of the day: nothing remembered, nothing compiled.
+#   todo          as served: every kind's group kept since the last write to its tables (core.pagecache), if any;
+#   todo-payment  after a payment is recorded somewhere in the province (what its transaction's commit does to the
+#                 page cache: contracts_payment and its history): a write to tables no kind of the list reads;
+#   todo-complaint after a complaint is accepted: the kinds read from supervision_complaint are read again;
+#   todo-org      after an organization is edited: the kinds read from registry_organization (nearly all of a
+#                 registrar's) are read again;
+#   todo-write    after a write whose tables are not known (a new epoch): every kind computed, the user's compiled SQL
+#                 kept (notifications.todo._plan);
+#   todo-first    the first request of the day: nothing remembered, nothing compiled.
 # and the dashboard after a write (dash-write) and as served (dashboard: its figures remembered since the last write).
 REGIMES = {
     "todo": lambda: None,
+    "todo-payment": lambda: pagecache.invalidate(["contracts_payment", "contracts_historicalpayment"]),
+    "todo-complaint": lambda: pagecache.invalidate(["supervision_complaint", "supervision_historicalcomplaint"]),
+    "todo-org": lambda: pagecache.invalidate(["registry_organization", "registry_historicalorganization"]),
     "todo-write": lambda: pagecache.invalidate(),
     "todo-first": lambda: (pagecache.invalidate(), todo.forget_plans()),
 }
@@ -81,7 +89,10 @@ def _measure(client: Client, runs: int) -> dict[str, tuple[float, float, int]]:
     steps = [
         ("bare", urls["bare"], lambda: None),
         # As served last: what the first-of-the-day request before it left in the cache.
-        *((name, urls["todo"], REGIMES[name]) for name in ("todo-write", "todo-first", "todo")),
+        *(
+            (name, urls["todo"], REGIMES[name])
+            for name in ("todo-write", "todo-first", "todo-org", "todo-complaint", "todo-payment", "todo")
+        ),
         ("dash-write", urls["dashboard"], pagecache.invalidate),
         ("dashboard", urls["dashboard"], lambda: None),
     ]
@@ -132,7 +143,7 @@ def main() -> None:
         bare = results["bare"][0]
         for name, (median, p90, queries) in results.items():
             ratio = "" if name == "bare" else f"   {median / bare:5.1f}× bare"
-            print(f"  {name:<10} median {median:8.1f} ms   p90 {p90:8.1f} ms   {queries:3d} queries{ratio}")
+            print(f"  {name:<14} median {median:8.1f} ms   p90 {p90:8.1f} ms   {queries:3d} queries{ratio}")
         if os.environ.get("BENCH_TODO_KINDS", "1") == "0":
             continue
         print("  each kind (median of 5, slowest first):")

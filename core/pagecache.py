@@ -20,6 +20,13 @@ afresh: a change is visible on the very next request. The statements are seen by
 `install()` puts on every database connection; a writer that bypasses Django's cursor (psycopg's COPY) calls
 `invalidate()` itself. The day is part of the key, so figures that depend on the date (overdue deliverables, valid
 ratings) never outlive their day.
+
+Tables: a value that knows which tables it was read from (`tables_remembered`, the 待办's groups) need not go with
+every write. Each table has a generation of its own (`pagecache:table:<name>`), set anew when a transaction that
+wrote to it commits, together with the generation of every table a database trigger on it writes to (read from the
+database's own catalogue: `implied_tables`), and with the site-wide generation; `invalidate()` without tables (a
+statement whose target cannot be read, a bulk COPY) sets a new epoch (`EPOCH_KEY`) that every table-scoped value
+depends on as well.
 """
 
 from __future__ import annotations
@@ -27,20 +34,23 @@ from __future__ import annotations
 import hashlib
 import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
 from django.core.cache.backends.db import DatabaseCache
 from django.core.exceptions import EmptyResultSet
-from django.db import DatabaseError, connections, router, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, router, transaction
 from django.db.backends.signals import connection_created
+from django.db.models.signals import post_migrate
 from django.http import HttpResponse
 from django.middleware.csrf import _unmask_cipher_token, get_token
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
 GENERATION_KEY = "pagecache:generation"
+EPOCH_KEY = "pagecache:epoch"
+TABLE_KEY = "pagecache:table:{}"
 TOKEN_PLACEHOLDER = "\x00qiyue-csrf-token\x00"
 # Masked CSRF tokens: 64 ASCII letters and digits (django.middleware.csrf.CSRF_TOKEN_LENGTH).
 _TOKEN = re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9]{64}(?![A-Za-z0-9])")
@@ -85,37 +95,183 @@ def writes_public_data(sql: str) -> bool:
     return table not in IGNORED_TABLES and table not in _cache_tables()
 
 
-def invalidate() -> None:
-    """Start a new generation: every cached page is stale from now on."""
+def invalidate(tables: Iterable[str] | None = None, *, using: str = DEFAULT_DB_ALIAS) -> None:
+    """Start a new generation: every cached page is stale from now on. With `tables` (written by a transaction that
+    just committed on `using`), the values remembered from those tables and from the tables their triggers write to go
+    too; without, every table-scoped value does."""
+    generation = uuid.uuid4().hex
+    values = {GENERATION_KEY: generation}
+    if tables is None:
+        values[EPOCH_KEY] = generation
+    else:
+        written = implied_tables(tables, using=using)
+        if written is None:
+            values[EPOCH_KEY] = generation
+        else:
+            values.update({TABLE_KEY.format(table): generation for table in sorted(written)})
     backend = caches[DEFAULT_CACHE_ALIAS]
     if not isinstance(backend, DatabaseCache):
-        backend.set(GENERATION_KEY, uuid.uuid4().hex, None)
+        backend.set_many(values, None)
         return
     try:
         # A savepoint of its own: on PostgreSQL a failed statement would otherwise abort the transaction around it.
         with transaction.atomic(using=router.db_for_write(backend.cache_model_class)):
-            backend.set(GENERATION_KEY, uuid.uuid4().hex, None)
+            backend.set_many(values, None)
     except DatabaseError:
         # The database cache's table is made by `migrate` itself: until it exists (the first migrations of an empty
         # database), nothing can have been cached, so there is nothing to throw away.
         pass
 
 
+# --- what a database trigger writes ----------------------------------------------------------------------------------
+#
+# Stored facts are kept by triggers (registry 0009, contracts 0009 and 0010): an insert into registry_rating updates
+# registry_organization, an organization renamed updates its contracts' search columns. A write to a table therefore
+# changes the tables its triggers write to, and theirs in turn. What each trigger writes is read from the catalogue
+# (the trigger's function on PostgreSQL, its body on SQLite) once per process and database, and read again after
+# every `migrate`.
+
+_STATEMENT_TARGET = re.compile(r'\b(?:UPDATE|INSERT\s+INTO|DELETE\s+FROM|REPLACE\s+INTO)\s+[`"\[]?(\w+)', re.IGNORECASE)
+_BEGIN = re.compile(r"\bBEGIN\b", re.IGNORECASE)
+_CALL = re.compile(r"\b(\w+)\s*\(")
+_DYNAMIC = re.compile(r"\bEXECUTE\s+(?!FUNCTION|PROCEDURE)", re.IGNORECASE)
+_TRIGGER_WRITES: dict[str, dict[str, frozenset[str] | None]] = {}
+
+_TRIGGERS_SQL = {
+    # PostgreSQL: each trigger's table and function, and every function of the schema (a trigger's function may call
+    # others that do the writing).
+    "postgresql": (
+        "SELECT c.relname, p.proname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+        "JOIN pg_proc p ON p.oid = t.tgfoid JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE NOT t.tgisinternal AND n.nspname = ANY(current_schemas(false))",
+        "SELECT p.proname, p.prosrc FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
+        "WHERE n.nspname = ANY(current_schemas(false))",
+    ),
+    # SQLite: the trigger's statements are its body.
+    "sqlite": (
+        "SELECT tbl_name, name FROM sqlite_master WHERE type = 'trigger'",
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'",
+    ),
+}
+
+
+def _trigger_writes(using: str) -> dict[str, frozenset[str] | None]:
+    """Each table with triggers → the tables its triggers write to, through the functions they call (None: a body
+    that builds its statements at run time, whose targets cannot be read)."""
+    found = _TRIGGER_WRITES.get(using)
+    if found is not None:
+        return found
+    connection = connections[using]
+    queries = _TRIGGERS_SQL.get(connection.vendor)
+    if queries is None:
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(queries[0])
+        triggers = cursor.fetchall()
+        cursor.execute(queries[1])
+        bodies = {name.lower(): body or "" for name, body in cursor.fetchall()}
+    if connection.vendor == "sqlite":
+        # The statements only: the header names the trigger's own event ("AFTER UPDATE OF … ON …").
+        bodies = {name: body[begin.end() :] if (begin := _BEGIN.search(body)) else "" for name, body in bodies.items()}
+    writes: dict[str, set[str] | None] = {}
+    for table, function in triggers:
+        table = table.lower()
+        targets = _function_writes(function.lower(), bodies, set())
+        if targets is None or writes.get(table, set()) is None:
+            writes[table] = None
+        else:
+            writes.setdefault(table, set()).update(targets)
+    found = {table: None if targets is None else frozenset(targets) for table, targets in writes.items()}
+    _TRIGGER_WRITES[using] = found
+    return found
+
+
+def _function_writes(name: str, bodies: dict[str, str], seen: set[str]) -> set[str] | None:
+    """The tables a function's (or trigger's) body writes to, with those of the functions it calls."""
+    seen.add(name)
+    body = bodies.get(name, "")
+    if _DYNAMIC.search(body):
+        return None
+    targets = {match.lower() for match in _STATEMENT_TARGET.findall(body)}
+    for called in {match.lower() for match in _CALL.findall(body)} & bodies.keys() - seen:
+        more = _function_writes(called, bodies, seen)
+        if more is None:
+            return None
+        targets |= more
+    return targets
+
+
+def implied_tables(tables: Iterable[str], *, using: str = DEFAULT_DB_ALIAS) -> set[str] | None:
+    """The tables a write to `tables` changes: those, and every table their triggers write to, transitively (None
+    when a trigger's targets cannot be read: anything may have changed)."""
+    try:
+        writes = _trigger_writes(using)
+    except DatabaseError:
+        return None
+    changed = {table.lower() for table in tables}
+    pending = list(changed)
+    while pending:
+        targets = writes.get(pending.pop(), frozenset())
+        if targets is None:
+            return None
+        for target in targets - changed:
+            changed.add(target)
+            pending.append(target)
+    return changed
+
+
+def _forget_triggers(**kwargs) -> None:
+    _TRIGGER_WRITES.clear()
+
+
+class _Written:
+    """The on-commit callback of a transaction that has written: the tables it wrote to (None: a statement whose
+    target cannot be read). One per transaction; a rolled-back savepoint drops it with the writes it stood for."""
+
+    def __init__(self, using: str):
+        self.using = using
+        self.tables: set[str] | None = set()
+
+    def add(self, table: str | None) -> None:
+        if table is None:
+            self.tables = None
+        elif self.tables is not None:
+            self.tables.add(table)
+
+    def __call__(self) -> None:
+        invalidate(self.tables, using=self.using)
+
+
+def _written_table(sql: str) -> tuple[bool, str | None]:
+    """(whether the statement may change what a page shows, the table it writes to if that can be read)."""
+    if not writes_public_data(sql):
+        return False, None
+    match = _TARGET.match(sql)
+    return True, match.group(1).lower() if match else None
+
+
 def _write_watcher(execute, sql, params, many, context):
     result = execute(sql, params, many, context)
-    if enabled() and isinstance(sql, str) and writes_public_data(sql):
-        connection = context["connection"]
-        if connection.in_atomic_block:
-            # One callback per transaction; a rolled-back savepoint drops it with the write it stood for.
-            if not any(func is _invalidate_on_commit for _sids, func, _robust in connection.run_on_commit):
-                transaction.on_commit(_invalidate_on_commit, using=connection.alias)
-        else:
-            invalidate()
+    if enabled() and isinstance(sql, str):
+        writes, table = _written_table(sql)
+        if writes:
+            connection = context["connection"]
+            if connection.in_atomic_block:
+                pending = _pending(connection)
+                if pending is None:
+                    pending = _Written(connection.alias)
+                    transaction.on_commit(pending, using=connection.alias)
+                pending.add(table)
+            else:
+                invalidate(None if table is None else [table], using=connection.alias)
     return result
 
 
-def _invalidate_on_commit() -> None:
-    invalidate()
+def _pending(connection) -> _Written | None:
+    for _sids, func, _robust in connection.run_on_commit:
+        if isinstance(func, _Written):
+            return func
+    return None
 
 
 def _watch(sender, connection, **kwargs) -> None:
@@ -126,6 +282,7 @@ def _watch(sender, connection, **kwargs) -> None:
 def install() -> None:
     """Watch every database connection's writes (called once from core's AppConfig.ready)."""
     connection_created.connect(_watch, dispatch_uid="qiyue-pagecache")
+    post_migrate.connect(_forget_triggers, dispatch_uid="qiyue-pagecache-triggers")
     for connection in connections.all(initialized_only=True):
         _watch(None, connection)
 
@@ -141,12 +298,10 @@ def _generation() -> str:
 def _write_pending() -> bool:
     """Whether this thread's connection has written in a transaction not yet committed (what it reads now, no other
     visitor can see yet)."""
-    for connection in connections.all(initialized_only=True):
-        if connection.in_atomic_block and any(
-            func is _invalidate_on_commit for _sids, func, _robust in connection.run_on_commit
-        ):
-            return True
-    return False
+    return any(
+        connection.in_atomic_block and _pending(connection) is not None
+        for connection in connections.all(initialized_only=True)
+    )
 
 
 def remember(name: str, *parts, compute: Callable[[], object]):
@@ -155,8 +310,7 @@ def remember(name: str, *parts, compute: Callable[[], object]):
     is off, and never kept from inside a transaction that has written."""
     if not enabled():
         return compute()
-    suffix = ":".join(str(part) for part in parts)
-    key = f"pagecache:value:{name}:{timezone.localdate().isoformat()}:{suffix}"
+    key = _value_key(name, parts)
     found = cache.get_many([GENERATION_KEY, key])
     generation = found.get(GENERATION_KEY)
     entry = found.get(key)
@@ -167,6 +321,42 @@ def remember(name: str, *parts, compute: Callable[[], object]):
     if not _write_pending():
         cache.set(key, (generation, value), settings.PUBLIC_PAGE_CACHE_SECONDS)
     return value
+
+
+def _value_key(name: str, parts) -> str:
+    suffix = ":".join(str(part) for part in parts)
+    return f"pagecache:value:{name}:{timezone.localdate().isoformat()}:{suffix}"
+
+
+def recall(name: str, *parts) -> tuple[str, object | None]:
+    """The site-wide generation now and the value kept by `keep` under `name` and `parts` (None), in one round trip:
+    for a value that holds its own generations and decides itself what of it still holds (the 待办)."""
+    key = _value_key(name, parts)
+    found = cache.get_many([GENERATION_KEY, key])
+    generation = found.get(GENERATION_KEY)
+    return (generation if generation is not None else _generation()), found.get(key)
+
+
+def keep(name: str, *parts, value) -> None:
+    """Keep `value` for `recall` (not when the cache is off, nor from inside a transaction that has written)."""
+    if enabled() and not _write_pending():
+        cache.set(_value_key(name, parts), value, settings.PUBLIC_PAGE_CACHE_SECONDS)
+
+
+def generations(tables: Iterable[str]) -> dict[str, str]:
+    """The generation of each table (set anew by every committed write to it) and, under EPOCH_KEY, the epoch (set
+    anew by a write whose tables are not known), in one round trip. Read them before reading the rows a value is made
+    of, keep them with it, and it holds while they are unchanged."""
+    keys = {TABLE_KEY.format(table): table for table in tables}
+    keys[EPOCH_KEY] = EPOCH_KEY
+    found = cache.get_many(list(keys))
+    missing = {key: uuid.uuid4().hex for key in keys.keys() - found.keys()}
+    if missing:
+        # Never set, or evicted: a new value is as good as any (it differs from every value kept with a value, so
+        # nothing kept is taken for current), and needs no `add` race.
+        cache.set_many(missing, None)
+        found.update(missing)
+    return {keys[key]: value for key, value in found.items()}
 
 
 def fragment(name: str, *parts, render: Callable[[], str]) -> str:

@@ -27,18 +27,23 @@ The SQL of those queries is compiled once per user and day and kept in the proce
 afresh on every request, only the building and compiling of the querysets is saved. A kind's SQL may therefore
 depend on the user, the day and `limit` only — not on the time of day, nor on anything its source reads from the
 database (a source that reads the database while it is built, other than `Region.holds_every`, which is asked again
-on every request, is simply not kept). `assemble_remembered` (the 待办 page) keeps the assembled groups themselves
-until the next write commits (`core.pagecache.remember`).
+on every request, is simply not kept). `assemble_remembered` (the 待办 page) keeps each kind's group until a write
+to one of the tables it is read from commits (`core.pagecache.generations`, which follows the database's triggers):
+a payment recorded leaves a registrar's list as it was kept, a complaint accepted reads the complaint kinds again.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import functools
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from django.apps import apps
 from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import BooleanField, Case, Count, F, OrderBy, Q, QuerySet, Sum, Value, When, Window
@@ -305,33 +310,116 @@ def assemble(user, *, on: datetime.date | None = None, limit: int = DEFAULT_LIMI
     compiled once per user and day (`_plan`)."""
     on = on or local_today()
     plan = _plan(user, on, limit, None if roles is None else frozenset(roles))
-    heads = plan.heads()
-    groups = plan.groups(heads, user)
+    groups = list(plan.groups(plan.heads(), user).values())
     groups.sort(key=lambda group: 0 if group.overdue_count else 1)
     return groups
 
 
 def assemble_remembered(user, *, on: datetime.date | None = None, limit: int = DEFAULT_LIMIT) -> list[Group]:
-    """`assemble`, remembered per user, day and language until the next write to the records commits
-    (`core.pagecache.remember`: never stale, never kept from a transaction that has written, computed afresh when
-    the page cache is off). Another user's list is another entry. What is kept is the groups' figures and items as
-    shown (text, link, deadline), not the rows."""
+    """`assemble`, remembered per user, day, `limit` and language, each kind's group until a write to one of the
+    tables it is read from commits (`core.pagecache`'s table generations: never stale, never kept from a transaction
+    that has written, computed afresh when the page cache is off). A write elsewhere — a payment recorded, while this
+    is a registrar's list of complaints and ratings — leaves the list as it was kept; a write to one kind's tables
+    reads that kind again, and only that one. Another user's list is another entry. What is kept is the groups'
+    figures and items as shown (text, link, deadline), not the rows, with what the SQL was built on: the user's row
+    and department, and the answers about the data (`Region.holds_every`), any change of which reads every kind
+    again. A kind whose items read the database beyond their rows, and every kind of a plan that is not kept, goes
+    with any write, as the pages do."""
     on = on or local_today()
-    if getattr(user, "pk", None) is None:
+    if getattr(user, "pk", None) is None or not pagecache.enabled():
         return assemble(user, on=on, limit=limit)
-
-    def compute():
-        return [
-            (group.key, group.count, group.overdue_count, [_shown(item) for item in group.items])
-            for group in assemble(user, on=on, limit=limit)
-        ]
-
-    kept = pagecache.remember("todo", user.pk, on.isoformat(), limit, translation.get_language(), compute=compute)
-    return [
-        Group(kind=_KINDS[key], count=count, overdue_count=overdue_count, items=list(items))
-        for key, count, overdue_count, items in kept
-        if key in _KINDS
+    key = ("todo", user.pk, on.isoformat(), limit, translation.get_language())
+    generation, entry = pagecache.recall(*key)
+    chosen = [k.key for k in kinds_for(user)]
+    kept: dict[str, tuple] = {}
+    now: dict[str, str] = {}
+    if entry is not None and entry["user"] == _row_key(user):
+        kept = entry["kinds"]
+        tables = {table for kind_key in chosen if kind_key in kept for table in (kept[kind_key][0] or ())}
+        now = pagecache.generations(tables | entry["answered"].keys())
+        # The answers about the data the SQL was built on hold while the tables they were read from are unchanged;
+        # otherwise they are asked again.
+        if not all(now.get(table) == value for table, value in entry["answered"].items()):
+            if not _holds_every_still(user, entry["answers"]):
+                kept = {}
+    fresh = {
+        kind_key: kept[kind_key]
+        for kind_key in chosen
+        if kind_key in kept and _still(kept[kind_key], now, generation, entry["generation"])
+    }
+    if len(fresh) < len(chosen):
+        plan = _plan(user, on, limit, None)
+        stale = [i for i, k in enumerate(plan.kinds) if k.key not in fresh]
+        answered = _answer_tables(plan.answers) | _department_tables(user)
+        missing = ({table for i in stale for table in (plan.tables[i] or ())} | answered) - now.keys()
+        if missing or not now:
+            # Read before the rows, as `pagecache.remember` reads the generation: a write committed meanwhile is
+            # seen by the next request.
+            now = {**now, **pagecache.generations(missing)}
+        read_more: set[int] = set()
+        groups = plan.groups(plan.heads(stale), user, read_more=read_more)
+        for i in stale:
+            tables_of = None if i in read_more else plan.tables[i]
+            group = groups.get(i)
+            shown = (
+                None if group is None else (group.count, group.overdue_count, [_shown(item) for item in group.items])
+            )
+            fresh[plan.kinds[i].key] = (
+                tables_of,
+                None if tables_of is None else {t: now.get(t) for t in (*tables_of, pagecache.EPOCH_KEY)},
+                shown,
+            )
+        pagecache.keep(
+            *key,
+            value={
+                "user": _row_key(user),
+                "answers": plan.answers,
+                "answered": {table: now[table] for table in answered},
+                "generation": generation,
+                "kinds": fresh,
+            },
+        )
+    groups = [
+        Group(kind=_KINDS[kind_key], count=shown[0], overdue_count=shown[1], items=list(shown[2]))
+        for kind_key in chosen
+        if (shown := fresh[kind_key][2]) is not None
     ]
+    groups.sort(key=lambda group: 0 if group.overdue_count else 1)
+    return groups
+
+
+def _row_key(user) -> tuple:
+    """The user's own row as the SQL of their list may depend on it (their department's region, which it may depend
+    on too, is watched by its tables: `_department_tables`)."""
+    return _user_key(user, with_region=False)
+
+
+def _department_tables(user) -> set[str]:
+    """The tables of the user's department and its region, when the user has a department."""
+    if not getattr(user, "department_id", None):
+        return set()
+    department = user._meta.get_field("department").related_model
+    region = department._meta.get_field("region").related_model
+    return {department._meta.db_table.lower(), region._meta.db_table.lower()}
+
+
+def _answer_tables(answers: dict) -> set[str]:
+    """The tables the answers about the data (`Region.holds_every(holder)`) are read from: the regions' and each
+    holder's."""
+    tables = set()
+    for holder in answers:
+        tables.add(holder._meta.db_table.lower())
+        tables.add(holder._meta.get_field("region").related_model._meta.db_table.lower())
+    return tables
+
+
+def _still(kept: tuple, now: dict, generation: str | None, kept_generation: str | None) -> bool:
+    """Whether a kept group still holds: none of its tables written since (nor everything, the epoch), or — for a
+    group kept without its tables — no write at all since."""
+    tables, generations, _shown = kept
+    if tables is None:
+        return generation is not None and generation == kept_generation
+    return all(now.get(table) is not None and now.get(table) == value for table, value in generations.items())
 
 
 def _shown(item: Item) -> Item:
@@ -357,15 +445,17 @@ _KEY_SLOT = -1_999_999_001  # keys no row has (within any integer key's range), 
 # "rows by key" query
 
 
-def _user_key(user) -> tuple:
+def _user_key(user, *, with_region: bool = True) -> tuple:
     """What of the user the SQL of their list may depend on: every column of their row but the password and the last
     sign-in, and their department's region (its key and path)."""
     fields = tuple(
         getattr(user, f.attname) for f in user._meta.concrete_fields if f.attname not in ("password", "last_login")
     )
+    if not with_region:
+        return (user._meta.label, fields)
     department = getattr(user, "department", None) if getattr(user, "department_id", None) else None
     region = department.region if department is not None else None
-    return (type(user).__name__, fields, region.pk if region else None, region.path if region else None)
+    return (user._meta.label, fields, region.pk if region else None, region.path if region else None)
 
 
 class _Reader:
@@ -461,20 +551,33 @@ class _Plan:
     on: datetime.date
     limit: int
     db: str
-    union: tuple[str, list, list[int]] | None  # SQL, parameters, the source of each arm
+    arms: list[tuple[str, list] | None]  # each kind's arm of the union: SQL and parameters (None: it selects nothing)
     answers: dict  # Region.holds_every(holder) answers the SQL was built on
+    # The tables each kind's rows are read from (its arm and its rows with what `item` reads), for remembering its
+    # group until one of them is written to; None for every kind of a plan that is not kept (its SQL depends on
+    # data read while it was built).
+    tables: list[frozenset[str] | None] = field(default_factory=list)
+    kept: bool = False
     readers: dict[int, _Reader | None] = field(default_factory=dict)
 
-    def heads(self) -> list[list[tuple]]:
+    def heads(self, indexes: Iterable[int] | None = None) -> list[list[tuple]]:
+        """The keys, counts and overdue flags of each kind (of `indexes` only: the others' heads are left empty), in
+        one query."""
         heads: list[list[tuple]] = [[] for _ in self.kinds]
-        if self.union is None:
+        chosen = [i for i in (range(len(self.kinds)) if indexes is None else indexes) if self.arms[i] is not None]
+        if not chosen:
             return heads
-        sql, params, arms = self.union
+        sql = " UNION ALL ".join(
+            f"SELECT {i} AS todo_kind, todo_position, todo_key, todo_total, todo_overdue_total, todo_overdue "
+            f"FROM ({self.arms[i][0]}) todo_arm_{i}"
+            for i in chosen
+        )
+        params = [param for i in chosen for param in self.arms[i][1]]
         with connections[self.db].cursor() as cursor:
             cursor.execute(sql, params)
             # UNION ALL keeps no arm's order: each key comes with its position in its kind's order.
-            for arm, position, pk, count, overdue, flagged in cursor.fetchall():
-                heads[arms[arm]].append((position, pk, count, overdue or 0, bool(flagged)))
+            for index, position, pk, count, overdue, flagged in cursor.fetchall():
+                heads[index].append((position, pk, count, overdue or 0, bool(flagged)))
         return [[row[1:] for row in sorted(head)] for head in heads]
 
     def reader(self, index: int, user) -> _Reader | None:
@@ -488,51 +591,89 @@ class _Plan:
             self.readers[index] = reader
         return self.readers[index]
 
-    def groups(self, heads: list[list[tuple]], user) -> list[Group]:
-        """A group per kind with items: the first rows of every kind read together (`_read_all`)."""
+    def groups(self, heads: list[list[tuple]], user, *, read_more: set[int] | None = None) -> dict[int, Group]:
+        """A group per kind with items, by kind index: the first rows of every kind read together (`_read_all`).
+        `read_more` collects the kinds whose items read the database beyond their rows (their group depends on more
+        than their tables)."""
         wanted = [
             (index, head, self.reader(index, user) if self.limit else None) for index, head in enumerate(heads) if head
         ]
         batch = [(reader, [pk for pk, *_ in head[: self.limit]]) for _index, head, reader in wanted if reader]
         read = iter(_read_all(self.db, batch))
-        groups = []
+        groups = {}
         for index, head, reader in wanted:
             kind_ = self.kinds[index]
-            if reader is None:
-                groups.append(_group(kind_, kind_.source(user, self.on), head, self.limit))
-                continue
-            found = next(read)
-            items = []
-            for pk, _count, _overdue, overdue in head[: self.limit]:
-                if pk in found:
-                    found[pk].todo_overdue = overdue
-                    items.append(_shown_as(self.items[index], found[pk]))
-            groups.append(Group(kind=kind_, count=head[0][1], overdue_count=head[0][2], items=items))
+            with _queries_counted(self.db) as counted:
+                if reader is None:
+                    groups[index] = _group(kind_, kind_.source(user, self.on), head, self.limit)
+                else:
+                    found = next(read)
+                    items = []
+                    for pk, _count, _overdue, overdue in head[: self.limit]:
+                        if pk in found:
+                            found[pk].todo_overdue = overdue
+                            items.append(_shown_as(self.items[index], found[pk]))
+                    groups[index] = Group(kind=kind_, count=head[0][1], overdue_count=head[0][2], items=items)
+            # Read by key: no query when planned, its one `_by_key` query otherwise.
+            if read_more is not None and counted[0] > (0 if reader is not None else 1):
+                read_more.add(index)
         return groups
 
 
-def _union(sources: list[Source], limit: int) -> tuple[str, list, list[int]] | None:
-    """The SQL of the one query for every kind's first keys and counts, its parameters and which source each arm
-    is."""
-    arms, params, indexes = [], [], []
-    for index, source in enumerate(sources):
+@contextlib.contextmanager
+def _queries_counted(db: str):
+    """A one-element list holding the number of queries run inside the block."""
+    counted = [0]
+
+    def count(execute, sql, params, many, context):
+        counted[0] += 1
+        return execute(sql, params, many, context)
+
+    with connections[db].execute_wrapper(count):
+        yield counted
+
+
+def _arms(sources: list[Source], limit: int) -> list[tuple[str, list] | None]:
+    """Each kind's arm of the one query for every kind's first keys and counts: its SQL and parameters (None for a
+    scope that selects nothing)."""
+    arms = []
+    for source in sources:
         keys = _counted(source).annotate(todo_key=F("pk"), todo_position=Window(RowNumber(), order_by=_order(source)))
         keys = keys.values_list("todo_key", "todo_total", "todo_overdue_total", "todo_overdue", "todo_position")
         keys = keys[: max(limit, 1)]
         try:
-            sql, arm_params = keys.query.get_compiler(using=keys.db).as_sql()
+            sql, params = keys.query.get_compiler(using=keys.db).as_sql()
         except EmptyResultSet:  # a scope that selects nothing (`.none()`)
+            arms.append(None)
             continue
-        arm = len(arms)
-        arms.append(
-            f"SELECT {arm} AS todo_kind, todo_position, todo_key, todo_total, todo_overdue_total, todo_overdue "
-            f"FROM ({sql}) todo_arm_{arm}"
-        )
-        params.extend(arm_params)
-        indexes.append(index)
-    if not arms:
-        return None
-    return " UNION ALL ".join(arms), params, indexes
+        arms.append((sql, list(params)))
+    return arms
+
+
+_QUOTED = re.compile(r'"(\w+)"')
+
+
+def _tables_read(sqls: Iterable[str]) -> frozenset[str]:
+    """The models' tables named in these statements (Django quotes every table it names)."""
+    known = _model_tables()
+    return frozenset(name.lower() for sql in sqls for name in _QUOTED.findall(sql) if name.lower() in known)
+
+
+@functools.cache
+def _model_tables() -> frozenset[str]:
+    return frozenset(model._meta.db_table.lower() for model in apps.get_models(include_auto_created=True))
+
+
+def _kind_tables(source: Source, arm: tuple[str, list] | None) -> frozenset[str] | None:
+    """The tables a kind's group is read from: its arm's and its rows' (with what they select_related)."""
+    try:
+        rows_sql, _params = source.rows.query.get_compiler(using=source.rows.db).as_sql()
+    except EmptyResultSet:
+        rows_sql = ""
+    tables = _tables_read([arm[0] if arm else "", rows_sql])
+    # A write to the tables no page shows (task results, notifications) sets no generation: a kind reading one goes
+    # with any write, as before.
+    return None if tables & pagecache.IGNORED_TABLES else tables
 
 
 def _holds_every_still(user, answers: dict) -> bool:
@@ -578,18 +719,22 @@ def _plan(user, on: datetime.date, limit: int, roles: frozenset | None) -> _Plan
         sources = [k.source(user, on) for k in chosen]
     answers = dict(user.__dict__.get("_region_holds_every", {}))
     db = sources[0].rows.db if sources else DEFAULT_DB_ALIAS
+    arms = _arms(sources, limit)
+    # Only the holds_every questions may read the database while the sources are built; anything else read then (a
+    # home region, a list of keys) is data the SQL would silently keep.
+    kept = key is not None and len(executed) == len(answers) - len(asked_before)
     plan = _Plan(
         kinds=chosen,
         items=[source.item for source in sources],
         on=on,
         limit=limit,
         db=db,
-        union=_union(sources, limit),
+        arms=arms,
         answers=answers,
+        tables=[_kind_tables(source, arm) if kept else None for source, arm in zip(sources, arms, strict=True)],
+        kept=kept,
     )
-    # Only the holds_every questions may read the database while the sources are built; anything else read then (a
-    # home region, a list of keys) is data the SQL would silently keep.
-    if key is not None and len(executed) == len(answers) - len(asked_before):
+    if kept:
         with _PLANS_LOCK:
             _PLANS[key] = plan
             while len(_PLANS) > PLANS_KEPT:

@@ -154,6 +154,7 @@ def test_a_write_outside_a_transaction_starts_a_new_generation_at_once(contract)
     cache.set(pagecache.GENERATION_KEY, "old", None)
 
     class Autocommit:  # a connection outside any transaction
+        alias = "default"
         in_atomic_block = False
 
     sql = 'UPDATE "contracts_contract" SET title = %s'

@@ -1,0 +1,99 @@
+"""Each table's generation in the page cache (`core.pagecache.generations`): set anew when a transaction that wrote to
+the table commits, with the tables the database's triggers write to in turn; a write elsewhere leaves it, a write
+rolled back leaves it, a write whose table cannot be read sets a new epoch."""
+
+from __future__ import annotations
+
+import contextlib
+
+import pytest
+from django.db import connection, transaction
+
+from core import pagecache
+from tests.factories import AnnualInspectionFactory, ComplaintFactory, OrganizationFactory, RatingFactory
+
+pytestmark = pytest.mark.django_db
+
+TABLES = ("registry_organization", "registry_annualinspection", "supervision_complaint", "contracts_payment")
+
+
+@pytest.fixture(autouse=True)
+def page_cache(settings):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 600
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    @contextlib.contextmanager
+    def commit():
+        connection.run_on_commit.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            yield
+        connection.run_on_commit.clear()
+
+    return commit
+
+
+def _changed(before: dict, after: dict) -> set[str]:
+    return {table for table in before if before[table] != after[table]}
+
+
+def test_the_catalogue_says_what_the_triggers_write():
+    assert {"registry_rating", "registry_organization"} <= pagecache.implied_tables(["registry_rating"])
+    assert "registry_organization" in pagecache.implied_tables(["registry_annualinspection"])
+    assert "registry_organization" in pagecache.implied_tables(["registry_annualreport"])
+    assert "contracts_deliverable" in pagecache.implied_tables(["contracts_submission"])
+    # An organization renamed changes its contracts' search columns.
+    assert "contracts_contract" in pagecache.implied_tables(["registry_organization"])
+    assert pagecache.implied_tables(["supervision_complaint"]) == {"supervision_complaint"}
+
+
+def test_a_committed_write_sets_its_table_and_those_its_triggers_write(committed):
+    with committed():
+        organization = OrganizationFactory()
+    before = pagecache.generations(TABLES)
+    with committed():
+        AnnualInspectionFactory(organization=organization, year=2024)
+    after = pagecache.generations(TABLES)
+    assert _changed(before, after) == {"registry_annualinspection", "registry_organization"}
+
+
+def test_a_write_elsewhere_leaves_the_table(committed):
+    with committed():
+        organization = OrganizationFactory()
+    before = pagecache.generations(TABLES)
+    with committed():
+        ComplaintFactory(organization=organization)
+    assert "supervision_complaint" in _changed(before, pagecache.generations(TABLES))
+    assert not {"contracts_payment", "registry_annualinspection"} & _changed(before, pagecache.generations(TABLES))
+
+
+def test_a_write_rolled_back_leaves_every_table(committed):
+    with committed():
+        organization = OrganizationFactory()
+    before = pagecache.generations(TABLES)
+    with committed():
+        with contextlib.suppress(RuntimeError), transaction.atomic():
+            RatingFactory(organization=organization)
+            raise RuntimeError
+    assert pagecache.generations(TABLES) == before
+
+
+def test_a_write_whose_table_cannot_be_read_sets_a_new_epoch():
+    before = pagecache.generations(TABLES)
+
+    class Autocommit:  # a connection outside any transaction
+        alias = "default"
+        in_atomic_block = False
+
+    sql = 'WITH gone AS (SELECT 1) UPDATE "contracts_payment" SET amount = amount'
+    pagecache._write_watcher(lambda *args: None, sql, [], False, {"connection": Autocommit()})
+    after = pagecache.generations(TABLES)
+    assert after[pagecache.EPOCH_KEY] != before[pagecache.EPOCH_KEY]
+    assert _changed(before, after) == {pagecache.EPOCH_KEY}
+
+
+def test_invalidating_everything_sets_a_new_epoch():
+    before = pagecache.generations(TABLES)
+    pagecache.invalidate()
+    assert pagecache.generations(TABLES)[pagecache.EPOCH_KEY] != before[pagecache.EPOCH_KEY]

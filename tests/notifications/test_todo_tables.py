@@ -1,0 +1,166 @@
+"""The remembered 待办 kind by kind (`notifications.todo.assemble_remembered`): each kind's group is kept until a
+write to one of the tables it is read from commits (`core.pagecache.generations`), so a write elsewhere leaves the
+list as it was kept, and a write to one kind's tables reads that kind again — and always shows the change."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from notifications import todo
+from tests.factories import (
+    AnnualInspectionFactory,
+    ComplaintFactory,
+    DepartmentFactory,
+    OrganizationFactory,
+    PaymentFactory,
+    RegistrarFactory,
+    SignedContractFactory,
+    region,
+)
+
+pytestmark = pytest.mark.django_db
+
+DAY = datetime.date(2026, 12, 6)
+
+
+@pytest.fixture(autouse=True)
+def page_cache(settings):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 600
+    todo.forget_plans()
+    yield
+    todo.forget_plans()
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    @contextlib.contextmanager
+    def commit():
+        connection.run_on_commit.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            yield
+        connection.run_on_commit.clear()
+
+    return commit
+
+
+@pytest.fixture
+def bureau():
+    return DepartmentFactory(region=region("150100"))
+
+
+@pytest.fixture
+def registrar(bureau, committed):
+    with committed():
+        return RegistrarFactory(department=bureau)
+
+
+def _received(organization, subject="服务人员未按约定上门"):
+    return ComplaintFactory(
+        organization=organization,
+        subject=subject,
+        received_at=timezone.make_aware(datetime.datetime.combine(DAY, datetime.time(10))),
+    )
+
+
+def _shown(groups) -> list[tuple]:
+    return [
+        (g.key, g.count, g.overdue_count, [(i.title, i.url, i.deadline, i.overdue) for i in g.items]) for g in groups
+    ]
+
+
+def _remembered(user) -> tuple[list, list[str]]:
+    """The remembered list, and the SQL of the union the call ran (empty when every kind was kept)."""
+    with CaptureQueriesContext(connection) as queries:
+        groups = todo.assemble_remembered(user, on=DAY)
+    return groups, [q["sql"] for q in queries.captured_queries if "todo_kind" in q["sql"]]
+
+
+def _arms(union: list[str]) -> int:
+    return sum(sql.count(" AS todo_kind,") for sql in union)
+
+
+def test_a_write_to_tables_the_list_does_not_read_leaves_it(committed, registrar, bureau):
+    with committed():
+        _received(OrganizationFactory(region=region("150102"), registration_authority=bureau))
+        contract = SignedContractFactory()
+    first, union = _remembered(registrar)
+    assert _arms(union) == len(todo.kinds_for(registrar))
+    with committed():
+        PaymentFactory(contract=contract, recorded_by=registrar)
+    again, union = _remembered(registrar)
+    assert union == []
+    assert _shown(again) == _shown(first) == _shown(todo.assemble(registrar, on=DAY))
+
+
+def test_a_write_to_one_kinds_tables_reads_that_kind_again(committed, registrar, bureau):
+    organization = OrganizationFactory(region=region("150102"), registration_authority=bureau)
+    with committed():
+        _received(organization)
+    _remembered(registrar)
+    with committed():
+        _received(organization, subject="新的投诉")
+    groups, union = _remembered(registrar)
+    plan = todo._plan(registrar, DAY, todo.DEFAULT_LIMIT, None)
+    reading = [kind for kind, tables in zip(plan.kinds, plan.tables, strict=True) if "supervision_complaint" in tables]
+    assert 0 < _arms(union) == len(reading) < len(plan.kinds)
+    assert _shown(groups) == _shown(todo.assemble(registrar, on=DAY))
+    titles = [item.title for group in groups for item in group.items]
+    assert "新的投诉" in titles
+
+
+def test_a_write_through_a_trigger_shows_on_the_next_request(committed, registrar, bureau):
+    """The overdue annual reports are read from the organizations' stored years, which a trigger on the annual
+    inspections keeps: an inspection recorded takes the organization off the list at once."""
+    with committed():
+        late = OrganizationFactory(region=region("150102"), registration_authority=bureau, name="未报送年报的组织")
+    titles = [item.title for group in _remembered(registrar)[0] for item in group.items]
+    assert "未报送年报的组织" in titles
+    with committed():
+        AnnualInspectionFactory(organization=late, year=2025)
+    groups, _union = _remembered(registrar)
+    assert "未报送年报的组织" not in [item.title for group in groups for item in group.items]
+    assert _shown(groups) == _shown(todo.assemble(registrar, on=DAY))
+
+
+def test_a_user_moved_to_another_bureau_gets_that_bureaus_list(committed, registrar, bureau):
+    other = DepartmentFactory(region=region("150200"))
+    with committed():
+        _received(OrganizationFactory(region=region("150102"), registration_authority=bureau), subject="呼和浩特的投诉")
+        _received(OrganizationFactory(region=region("150202"), registration_authority=other), subject="包头的投诉")
+    titles = [item.title for group in _remembered(registrar)[0] for item in group.items]
+    assert "呼和浩特的投诉" in titles and "包头的投诉" not in titles
+    with committed():
+        registrar.department = other
+        registrar.save(update_fields=["department"])
+    titles = [item.title for group in _remembered(registrar)[0] for item in group.items]
+    assert "包头的投诉" in titles and "呼和浩特的投诉" not in titles
+
+
+def test_a_kind_whose_items_read_more_than_its_rows_goes_with_any_write(committed, registrar, bureau, monkeypatch):
+    from supervision.models import Complaint
+
+    def source(user, today):
+        # No select_related: each item reads its organization with a query of its own.
+        return todo.Source(
+            rows=Complaint.objects.filter(organization__registration_authority=user.department),
+            item=lambda complaint: todo.Item(title=complaint.organization.name, url="/"),
+        )
+
+    kind = todo.Kind(key="tests.complaint_organizations", label="测试", role=todo.REGISTRAR, source=source)
+    monkeypatch.setitem(todo._KINDS, kind.key, kind)
+    organization = OrganizationFactory(region=region("150102"), registration_authority=bureau, name="旧名称")
+    contract = SignedContractFactory()
+    with committed():
+        _received(organization)
+    assert "旧名称" in [i.title for g in _remembered(registrar)[0] for i in g.items]
+    with committed():
+        PaymentFactory(contract=contract, recorded_by=registrar)
+    groups, union = _remembered(registrar)
+    assert _arms(union) == 1
+    assert _shown(groups) == _shown(todo.assemble(registrar, on=DAY))
