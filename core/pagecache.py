@@ -347,7 +347,7 @@ def generations(tables: Iterable[str]) -> dict[str, str]:
     """The generation of each table (set anew by every committed write to it) and, under EPOCH_KEY, the epoch (set
     anew by a write whose tables are not known), in one round trip. Read them before reading the rows a value is made
     of, keep them with it, and it holds while they are unchanged."""
-    keys = {TABLE_KEY.format(table): table for table in tables}
+    keys = {TABLE_KEY.format(table): table for table in tables if table != EPOCH_KEY}
     keys[EPOCH_KEY] = EPOCH_KEY
     found = cache.get_many(list(keys))
     missing = {key: uuid.uuid4().hex for key in keys.keys() - found.keys()}

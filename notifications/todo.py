@@ -333,22 +333,26 @@ def assemble_remembered(user, *, on: datetime.date | None = None, limit: int = D
     chosen = [k.key for k in kinds_for(user)]
     kept: dict[str, tuple] = {}
     now: dict[str, str] = {}
+    answers = None  # the answers about the data, when known to hold still
     if entry is not None and entry["user"] == _row_key(user):
         kept = entry["kinds"]
         tables = {table for kind_key in chosen if kind_key in kept for table in (kept[kind_key][0] or ())}
         now = pagecache.generations(tables | entry["answered"].keys())
         # The answers about the data the SQL was built on hold while the tables they were read from are unchanged;
         # otherwise they are asked again.
-        if not all(now.get(table) == value for table, value in entry["answered"].items()):
-            if not _holds_every_still(user, entry["answers"]):
-                kept = {}
+        if all(now.get(table) == value for table, value in entry["answered"].items()) or _holds_every_still(
+            user, entry["answers"]
+        ):
+            answers = entry["answers"]
+        else:
+            kept = {}
     fresh = {
         kind_key: kept[kind_key]
         for kind_key in chosen
         if kind_key in kept and _still(kept[kind_key], now, generation, entry["generation"])
     }
     if len(fresh) < len(chosen):
-        plan = _plan(user, on, limit, None)
+        plan = _plan(user, on, limit, None, answers=answers)
         stale = [i for i, k in enumerate(plan.kinds) if k.key not in fresh]
         answered = _answer_tables(plan.answers) | _department_tables(user)
         missing = ({table for i in stale for table in (plan.tables[i] or ())} | answered) - now.keys()
@@ -374,7 +378,7 @@ def assemble_remembered(user, *, on: datetime.date | None = None, limit: int = D
             value={
                 "user": _row_key(user),
                 "answers": plan.answers,
-                "answered": {table: now[table] for table in answered},
+                "answered": {table: now[table] for table in (*answered, pagecache.EPOCH_KEY)},
                 "generation": generation,
                 "kinds": fresh,
             },
@@ -691,7 +695,9 @@ def _holds_every_still(user, answers: dict) -> bool:
     return True
 
 
-def _plan(user, on: datetime.date, limit: int, roles: frozenset | None) -> _Plan:
+def _plan(user, on: datetime.date, limit: int, roles: frozenset | None, *, answers: dict | None = None) -> _Plan:
+    """The user's plan for the day, kept or built. `answers`: the answers about the data known to hold still (the
+    remembered list watched their tables), which a kept plan built on the same answers need not ask again."""
     chosen = [k for k in kinds_for(user) if roles is None or k.role in roles]
     key = None
     if getattr(user, "pk", None) is not None:
@@ -706,7 +712,9 @@ def _plan(user, on: datetime.date, limit: int, roles: frozenset | None) -> _Plan
             plan = _PLANS.get(key)
             if plan is not None:
                 _PLANS.move_to_end(key)
-        if plan is not None and _holds_every_still(user, plan.answers):
+        if plan is not None and (
+            answers == plan.answers if answers is not None else _holds_every_still(user, plan.answers)
+        ):
             return plan
     executed = []
 

@@ -116,6 +116,10 @@ class RectificationOrder(models.Model):
             models.Index(fields=["status", "deadline"], name="order_status_deadline"),
             # The order list's order (supervision.selectors.order_list): newest issued first.
             models.Index(fields=["-issued_on", "-id"], name="order_list_order"),
+            # The open orders by deadline (the registrar's 待办 of overdue orders, the deadline reminders): a
+            # province's orders past their deadline are mostly verified long ago, which the plain deadline index
+            # walks and throws away (4,560 of 4,777 rows).
+            models.Index(fields=["deadline", "id"], name="order_open_deadline", condition=~Q(status="verified")),
         ]
 
     def __str__(self) -> str:

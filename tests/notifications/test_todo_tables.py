@@ -164,3 +164,29 @@ def test_a_kind_whose_items_read_more_than_its_rows_goes_with_any_write(committe
     groups, union = _remembered(registrar)
     assert _arms(union) == 1
     assert _shown(groups) == _shown(todo.assemble(registrar, on=DAY))
+
+
+def test_the_answers_about_the_data_are_asked_again_only_when_their_tables_change(committed):
+    """A province's registrar whose region holds every organization has no region filter in their SQL: the answer is
+    watched by the tables it was read from, asked again once one of them changes (an organization registered
+    outside the province), and the filter comes back."""
+    with committed():
+        province = RegistrarFactory(department=DepartmentFactory(region=region("150000")))
+        _received(OrganizationFactory(region=region("150102")), subject="区内的投诉")
+        contract = SignedContractFactory()
+    _remembered(province)
+    with committed():
+        PaymentFactory(contract=contract, recorded_by=province)
+    province.__dict__.pop("_region_holds_every", None)  # a new request
+    with CaptureQueriesContext(connection) as queries:
+        todo.assemble_remembered(province, on=DAY)
+    assert not any('FROM "registry_region"' in q["sql"] for q in queries.captured_queries)
+
+    with committed():
+        _received(OrganizationFactory(region=region("110101")), subject="区外的投诉")
+    province.__dict__.pop("_region_holds_every", None)
+    groups, _union = _remembered(province)
+    titles = [item.title for group in groups for item in group.items]
+    assert "区内的投诉" in titles and "区外的投诉" not in titles
+    province.__dict__.pop("_region_holds_every", None)
+    assert _shown(groups) == _shown(todo.assemble(province, on=DAY))
