@@ -26,16 +26,19 @@ every write. Each table has a generation of its own (`pagecache:table:<name>`), 
 wrote to it commits, together with the generation of every table a database trigger on it writes to (read from the
 database's own catalogue: `implied_tables`), and with the site-wide generation; `invalidate()` without tables (a
 statement whose target cannot be read, a bulk COPY) sets a new epoch (`EPOCH_KEY`) that every table-scoped value
-depends on as well.
+depends on as well. The history tables set no generation of their own (`_watched`): asked for, they stand for the
+site-wide generation.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import uuid
 from collections.abc import Callable, Iterable
 
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
 from django.core.cache.backends.db import DatabaseCache
@@ -47,6 +50,7 @@ from django.http import HttpResponse
 from django.middleware.csrf import _unmask_cipher_token, get_token
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
+from simple_history.models import HistoricalChanges
 
 GENERATION_KEY = "pagecache:generation"
 EPOCH_KEY = "pagecache:epoch"
@@ -108,7 +112,7 @@ def invalidate(tables: Iterable[str] | None = None, *, using: str = DEFAULT_DB_A
         if written is None:
             values[EPOCH_KEY] = generation
         else:
-            values.update({TABLE_KEY.format(table): generation for table in sorted(written)})
+            values.update({TABLE_KEY.format(table): generation for table in sorted(written) if _watched(table)})
     backend = caches[DEFAULT_CACHE_ALIAS]
     if not isinstance(backend, DatabaseCache):
         backend.set_many(values, None)
@@ -347,16 +351,37 @@ def generations(tables: Iterable[str]) -> dict[str, str]:
     """The generation of each table (set anew by every committed write to it) and, under EPOCH_KEY, the epoch (set
     anew by a write whose tables are not known), in one round trip. Read them before reading the rows a value is made
     of, keep them with it, and it holds while they are unchanged."""
-    keys = {TABLE_KEY.format(table): table for table in tables if table != EPOCH_KEY}
+    tables = [table for table in tables if table != EPOCH_KEY]
+    keys = {TABLE_KEY.format(table): table for table in tables if _watched(table)}
     keys[EPOCH_KEY] = EPOCH_KEY
-    found = cache.get_many(list(keys))
+    unwatched = [table for table in tables if not _watched(table)]
+    found = cache.get_many([*keys, GENERATION_KEY] if unwatched else list(keys))
+    generation = found.pop(GENERATION_KEY, None)
     missing = {key: uuid.uuid4().hex for key in keys.keys() - found.keys()}
+    if unwatched and generation is None:
+        missing[GENERATION_KEY] = generation = uuid.uuid4().hex
     if missing:
         # Never set, or evicted: a new value is as good as any (it differs from every value kept with a value, so
         # nothing kept is taken for current), and needs no `add` race.
         cache.set_many(missing, None)
         found.update(missing)
-    return {keys[key]: value for key, value in found.items()}
+    found.pop(GENERATION_KEY, None)
+    # A table whose writes set no generation of its own (the history tables) goes with any write.
+    return {**{keys[key]: value for key, value in found.items()}, **dict.fromkeys(unwatched, generation)}
+
+
+@functools.cache
+def _history_tables() -> frozenset[str]:
+    return frozenset(
+        model._meta.db_table.lower() for model in apps.get_models() if issubclass(model, HistoricalChanges)
+    )
+
+
+def _watched(table: str) -> bool:
+    """Whether a write to the table sets a generation of the table's own: not for the history tables, written with
+    every change of their records and read by no value kept by its tables (asked for, they stand for the site-wide
+    generation), which would only make every write set twice as many keys."""
+    return table not in _history_tables()
 
 
 def fragment(name: str, *parts, render: Callable[[], str]) -> str:

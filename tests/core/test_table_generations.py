@@ -97,3 +97,19 @@ def test_invalidating_everything_sets_a_new_epoch():
     before = pagecache.generations(TABLES)
     pagecache.invalidate()
     assert pagecache.generations(TABLES)[pagecache.EPOCH_KEY] != before[pagecache.EPOCH_KEY]
+
+
+def test_history_tables_go_with_any_write(committed):
+    """The history tables are written with every change of their records: they set no generation of their own, and
+    asked for, they stand for the site-wide one."""
+    with committed():
+        organization = OrganizationFactory()
+    before = pagecache.generations(["registry_historicalorganization", "contracts_historicalpayment"])
+    assert before["registry_historicalorganization"] == before["contracts_historicalpayment"]
+    with committed():
+        ComplaintFactory(organization=organization)
+    after = pagecache.generations(["registry_historicalorganization", "contracts_historicalpayment"])
+    assert after["registry_historicalorganization"] != before["registry_historicalorganization"]
+    from django.core.cache import cache
+
+    assert cache.get(pagecache.TABLE_KEY.format("supervision_historicalcomplaint")) is None
