@@ -320,11 +320,13 @@ def assemble_remembered(user, *, on: datetime.date | None = None, limit: int = D
     tables it is read from commits (`core.pagecache`'s table generations: never stale, never kept from a transaction
     that has written, computed afresh when the page cache is off). A write elsewhere — a payment recorded, while this
     is a registrar's list of complaints and ratings — leaves the list as it was kept; a write to one kind's tables
-    reads that kind again, and only that one. Another user's list is another entry. What is kept is the groups'
-    figures and items as shown (text, link, deadline), not the rows, with what the SQL was built on: the user's row
-    and department, and the answers about the data (`Region.holds_every`), any change of which reads every kind
-    again. A kind whose items read the database beyond their rows, and every kind of a plan that is not kept, goes
-    with any write, as the pages do."""
+    reads that kind again, and only that one. A kind's count and first keys (its arm of the union) and its items as
+    shown (its first rows, read by key) are watched apart: an organization renamed reads again the items that show
+    organizations' names, not the counts of complaints. Another user's list is another entry. What is kept is the
+    figures, the first keys and the items as shown (text, link, deadline), not the rows, with what the SQL was built
+    on: the user's row and department, and the answers about the data (`Region.holds_every`), any change of which
+    reads every kind again. A kind whose items read the database beyond their rows, and every kind of a plan that is
+    not kept, goes with any write, as the pages do."""
     on = on or local_today()
     if getattr(user, "pk", None) is None or not pagecache.enabled():
         return assemble(user, on=on, limit=limit)
@@ -336,8 +338,8 @@ def assemble_remembered(user, *, on: datetime.date | None = None, limit: int = D
     answers = None  # the answers about the data, when known to hold still
     if entry is not None and entry["user"] == _row_key(user):
         kept = entry["kinds"]
-        tables = {table for kind_key in chosen if kind_key in kept for table in (kept[kind_key][0] or ())}
-        now = pagecache.generations(tables | entry["answered"].keys())
+        watched = {table for k in chosen if k in kept for watch in kept[k][:2] for table in (watch[0] or ())}
+        now = pagecache.generations(watched | entry["answered"].keys())
         # The answers about the data the SQL was built on hold while the tables they were read from are unchanged;
         # otherwise they are asked again.
         if all(now.get(table) == value for table, value in entry["answered"].items()) or _holds_every_still(
@@ -346,31 +348,42 @@ def assemble_remembered(user, *, on: datetime.date | None = None, limit: int = D
             answers = entry["answers"]
         else:
             kept = {}
-    fresh = {
-        kind_key: kept[kind_key]
-        for kind_key in chosen
-        if kind_key in kept and _still(kept[kind_key], now, generation, entry["generation"])
-    }
+    kept_generation = entry["generation"] if entry is not None else None
+    fresh, to_read = {}, {}
+    for kind_key in chosen:
+        counted, shown_from, head, _shown_as_kept = kept.get(kind_key, ((None, None), (None, None), None, None))
+        if kind_key not in kept or not _still(counted, now, generation, kept_generation):
+            continue
+        if _still(shown_from, now, generation, kept_generation):
+            fresh[kind_key] = kept[kind_key]
+        else:
+            to_read[kind_key] = head  # the same first keys, their rows read again
     if len(fresh) < len(chosen):
         plan = _plan(user, on, limit, None, answers=answers)
-        stale = [i for i, k in enumerate(plan.kinds) if k.key not in fresh]
+        index = {k.key: i for i, k in enumerate(plan.kinds)}
+        to_count = [i for i, k in enumerate(plan.kinds) if k.key not in fresh and k.key not in to_read]
+        stale = to_count + [index[k] for k in to_read]
         answered = _answer_tables(plan.answers) | _department_tables(user)
-        missing = ({table for i in stale for table in (plan.tables[i] or ())} | answered) - now.keys()
+        needed = {t for i in stale for tables in (plan.arm_tables[i], plan.item_tables[i]) for t in (tables or ())}
+        missing = (needed | answered) - now.keys()
         if missing or not now:
             # Read before the rows, as `pagecache.remember` reads the generation: a write committed meanwhile is
             # seen by the next request.
             now = {**now, **pagecache.generations(missing)}
+        heads = plan.heads(to_count) if to_count else [[] for _ in plan.kinds]
+        for kind_key, head in to_read.items():
+            heads[index[kind_key]] = list(head)
         read_more: set[int] = set()
-        groups = plan.groups(plan.heads(stale), user, read_more=read_more)
+        groups = plan.groups(heads, user, read_more=read_more)
         for i in stale:
-            tables_of = None if i in read_more else plan.tables[i]
             group = groups.get(i)
             shown = (
                 None if group is None else (group.count, group.overdue_count, [_shown(item) for item in group.items])
             )
             fresh[plan.kinds[i].key] = (
-                tables_of,
-                None if tables_of is None else {t: now.get(t) for t in (*tables_of, pagecache.EPOCH_KEY)},
+                _watch(plan.arm_tables[i], now),
+                _watch(None if i in read_more else plan.item_tables[i], now),
+                heads[i][: max(limit, 1)],
                 shown,
             )
         pagecache.keep(
@@ -386,10 +399,26 @@ def assemble_remembered(user, *, on: datetime.date | None = None, limit: int = D
     groups = [
         Group(kind=_KINDS[kind_key], count=shown[0], overdue_count=shown[1], items=list(shown[2]))
         for kind_key in chosen
-        if (shown := fresh[kind_key][2]) is not None
+        if (shown := fresh[kind_key][3]) is not None
     ]
     groups.sort(key=lambda group: 0 if group.overdue_count else 1)
     return groups
+
+
+def _watch(tables: frozenset[str] | None, now: dict[str, str]) -> tuple:
+    """What a kept part of a group holds while: its tables and their generations now (None: any write)."""
+    if tables is None:
+        return (None, None)
+    return (tables, {table: now.get(table) for table in (*tables, pagecache.EPOCH_KEY)})
+
+
+def _still(watch: tuple, now: dict, generation: str | None, kept_generation: str | None) -> bool:
+    """Whether a kept part of a group still holds: none of its tables written since (nor everything, the epoch), or
+    — for one kept without its tables — no write at all since."""
+    tables, generations = watch
+    if tables is None:
+        return generation is not None and generation == kept_generation
+    return all(now.get(table) is not None and now.get(table) == value for table, value in generations.items())
 
 
 def _row_key(user) -> tuple:
@@ -415,15 +444,6 @@ def _answer_tables(answers: dict) -> set[str]:
         tables.add(holder._meta.db_table.lower())
         tables.add(holder._meta.get_field("region").related_model._meta.db_table.lower())
     return tables
-
-
-def _still(kept: tuple, now: dict, generation: str | None, kept_generation: str | None) -> bool:
-    """Whether a kept group still holds: none of its tables written since (nor everything, the epoch), or — for a
-    group kept without its tables — no write at all since."""
-    tables, generations, _shown = kept
-    if tables is None:
-        return generation is not None and generation == kept_generation
-    return all(now.get(table) is not None and now.get(table) == value for table, value in generations.items())
 
 
 def _shown(item: Item) -> Item:
@@ -557,10 +577,11 @@ class _Plan:
     db: str
     arms: list[tuple[str, list] | None]  # each kind's arm of the union: SQL and parameters (None: it selects nothing)
     answers: dict  # Region.holds_every(holder) answers the SQL was built on
-    # The tables each kind's rows are read from (its arm and its rows with what `item` reads), for remembering its
-    # group until one of them is written to; None for every kind of a plan that is not kept (its SQL depends on
-    # data read while it was built).
-    tables: list[frozenset[str] | None] = field(default_factory=list)
+    # The tables each kind's count and first keys are read from (its arm) and those its items are read from (its
+    # first rows by key, with what `item` reads), for remembering each until one of them is written to; None for
+    # every kind of a plan that is not kept (its SQL depends on data read while it was built).
+    arm_tables: list[frozenset[str] | None] = field(default_factory=list)
+    item_tables: list[frozenset[str] | None] = field(default_factory=list)
     kept: bool = False
     readers: dict[int, _Reader | None] = field(default_factory=dict)
 
@@ -668,16 +689,34 @@ def _model_tables() -> frozenset[str]:
     return frozenset(model._meta.db_table.lower() for model in apps.get_models(include_auto_created=True))
 
 
-def _kind_tables(source: Source, arm: tuple[str, list] | None) -> frozenset[str] | None:
-    """The tables a kind's group is read from: its arm's and its rows' (with what they select_related)."""
+def _readers(sources: list[Source], limit: int) -> dict[int, _Reader | None]:
+    """Each kind's compiled "first rows by key" query (None where it cannot be kept compiled)."""
+    readers = {}
+    for index, source in enumerate(sources):
+        try:
+            readers[index] = _Reader(source.rows, limit)
+        except (_NotPlanned, EmptyResultSet, ValidationError, ValueError, TypeError):  # e.g. keys not integers
+            readers[index] = None
+    return readers
+
+
+def _watched_tables(sqls: Iterable[str]) -> frozenset[str] | None:
+    """The tables these statements read, to be watched (None: one of them sets no generation — task results,
+    notifications — so what is read from it goes with any write, as before)."""
+    tables = _tables_read(sqls)
+    return None if tables & pagecache.IGNORED_TABLES else tables
+
+
+def _item_tables(source: Source, reader: _Reader | None) -> frozenset[str] | None:
+    """The tables a kind's items are read from: its reader's query (the rows by key with what they select_related),
+    or the kind's own rows where it has none."""
+    if reader is not None:
+        return _watched_tables([reader.sql])
     try:
         rows_sql, _params = source.rows.query.get_compiler(using=source.rows.db).as_sql()
     except EmptyResultSet:
         rows_sql = ""
-    tables = _tables_read([arm[0] if arm else "", rows_sql])
-    # A write to the tables no page shows (task results, notifications) sets no generation: a kind reading one goes
-    # with any write, as before.
-    return None if tables & pagecache.IGNORED_TABLES else tables
+    return _watched_tables([rows_sql])
 
 
 def _holds_every_still(user, answers: dict) -> bool:
@@ -739,9 +778,14 @@ def _plan(user, on: datetime.date, limit: int, roles: frozenset | None, *, answe
         db=db,
         arms=arms,
         answers=answers,
-        tables=[_kind_tables(source, arm) if kept else None for source, arm in zip(sources, arms, strict=True)],
         kept=kept,
     )
+    if kept:
+        plan.readers = _readers(sources, limit) if limit else {}
+        plan.arm_tables = [_watched_tables([arm[0] if arm else ""]) for arm in arms]
+        plan.item_tables = [_item_tables(source, plan.readers.get(i)) for i, source in enumerate(sources)]
+    else:
+        plan.arm_tables = plan.item_tables = [None] * len(sources)
     if kept:
         with _PLANS_LOCK:
             _PLANS[key] = plan

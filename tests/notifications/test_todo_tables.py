@@ -107,7 +107,9 @@ def test_a_write_to_one_kinds_tables_reads_that_kind_again(committed, registrar,
         _received(organization, subject="新的投诉")
     groups, union = _remembered(registrar)
     plan = todo._plan(registrar, DAY, todo.DEFAULT_LIMIT, None)
-    reading = [kind for kind, tables in zip(plan.kinds, plan.tables, strict=True) if "supervision_complaint" in tables]
+    reading = [
+        kind for kind, tables in zip(plan.kinds, plan.arm_tables, strict=True) if "supervision_complaint" in tables
+    ]
     assert 0 < _arms(union) == len(reading) < len(plan.kinds)
     assert _shown(groups) == _shown(todo.assemble(registrar, on=DAY))
     titles = [item.title for group in groups for item in group.items]
@@ -161,8 +163,11 @@ def test_a_kind_whose_items_read_more_than_its_rows_goes_with_any_write(committe
     assert "旧名称" in [i.title for g in _remembered(registrar)[0] for i in g.items]
     with committed():
         PaymentFactory(contract=contract, recorded_by=registrar)
-    groups, union = _remembered(registrar)
-    assert _arms(union) == 1
+    with CaptureQueriesContext(connection) as queries:
+        groups = todo.assemble_remembered(registrar, on=DAY)
+    # Its count holds (its complaints are unchanged); its items are read again, each reading its organization.
+    assert not any("todo_kind" in q["sql"] for q in queries.captured_queries)
+    assert sum('FROM "registry_organization"' in q["sql"] for q in queries.captured_queries) == 1
     assert _shown(groups) == _shown(todo.assemble(registrar, on=DAY))
 
 
@@ -188,5 +193,31 @@ def test_the_answers_about_the_data_are_asked_again_only_when_their_tables_chang
     groups, _union = _remembered(province)
     titles = [item.title for group in groups for item in group.items]
     assert "区内的投诉" in titles and "区外的投诉" not in titles
+    province.__dict__.pop("_region_holds_every", None)
+    assert _shown(groups) == _shown(todo.assemble(province, on=DAY))
+
+
+def test_an_organization_renamed_reads_the_items_again_not_the_counts(committed):
+    """The province's complaints are counted from the complaints alone (the region holds every organization); their
+    items show the organization's name: a rename reads the items again by their kept keys, and runs no count."""
+    with committed():
+        province = RegistrarFactory(department=DepartmentFactory(region=region("150000")))
+        organization = OrganizationFactory(region=region("150102"), name="旧名称服务中心")
+        _received(organization)
+    plan = todo._plan(province, DAY, todo.DEFAULT_LIMIT, None)
+    complaints = [i for i, kind in enumerate(plan.kinds) if kind.key == "supervision.complaints_received"]
+    assert "registry_organization" not in plan.arm_tables[complaints[0]]
+    assert "registry_organization" in plan.item_tables[complaints[0]]
+    _remembered(province)
+    with committed():
+        organization.name = "新名称服务中心"
+        organization.save()
+    province.__dict__.pop("_region_holds_every", None)
+    groups, union = _remembered(province)
+    assert not any('FROM "supervision_complaint"' in sql for sql in union)
+    details = [
+        item.detail for group in groups for item in group.items if group.key == "supervision.complaints_received"
+    ]
+    assert details and all(detail.startswith("新名称服务中心") for detail in details)
     province.__dict__.pop("_region_holds_every", None)
     assert _shown(groups) == _shown(todo.assemble(province, on=DAY))
