@@ -92,6 +92,8 @@ def writes_public_data(sql: str) -> bool:
     head = sql.lstrip(" \t\r\n(")[:10].upper()
     if head.startswith(_READS):
         return False
+    if head.startswith("WITH") and not _STATEMENT_TARGET.search(sql):
+        return False  # a common table expression that only reads (a recursive walk of an index)
     match = _TARGET.match(sql)
     if match is None:
         return True

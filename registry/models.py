@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
-from django.db import models
+from django.db import connections, models, router
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -67,17 +67,31 @@ class Region(models.Model):
 
     def holds_every(self, model: type[models.Model]) -> bool:
         """True when no row of `model` (Organization or Department: what has a `region`) lies outside this region:
-        the province's own officials, on an installation that keeps one province's records. One query that probes
-        each outside region by the index on `region`, about as cheap for a county as for the province.
+        the province's own officials, on an installation that keeps one province's records.
 
         Every record scoped by region reaches it through an organization or a department, so an official of such a
         region sees every row of those records: their lists need no region filter, a filter that over a province
-        only joins each row to its organization and region to keep all of them."""
-        return not (
-            Region.objects.exclude(path__startswith=self.path)
-            .filter(models.Exists(model._default_manager.filter(region=models.OuterRef("pk"))))
-            .exists()
+        only joins each row to its organization and region to keep all of them.
+
+        One query that walks the distinct regions the rows lie in along the index on `region` (a loose index scan:
+        each step the next region key after the last, a recursive CTE) and stops at the first region outside: a
+        province's 200,000 organizations lie in a hundred-odd regions, while the country's 3,000 regions outside it
+        are what probing each outside region read (4 ms)."""
+        connection = connections[router.db_for_read(model)]
+        table = connection.ops.quote_name(model._meta.db_table)
+        column = connection.ops.quote_name(model._meta.get_field("region").column)
+        regions = connection.ops.quote_name(Region._meta.db_table)
+        sql = (
+            f"WITH RECURSIVE present (region_id) AS ("
+            f"SELECT * FROM (SELECT {column} FROM {table} WHERE {column} IS NOT NULL ORDER BY {column} LIMIT 1) first"
+            f" UNION ALL SELECT (SELECT {column} FROM {table} WHERE {column} > present.region_id ORDER BY {column}"
+            f" LIMIT 1) FROM present WHERE present.region_id IS NOT NULL) "
+            f"SELECT 1 FROM present JOIN {regions} ON {regions}.id = present.region_id "
+            f"WHERE SUBSTR({regions}.path, 1, %s) <> %s LIMIT 1"
         )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [len(self.path), self.path])
+            return cursor.fetchone() is None
 
 
 class Department(models.Model):

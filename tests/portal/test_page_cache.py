@@ -267,6 +267,7 @@ def test_the_cache_is_off_at_zero(settings, contract):
         ('DELETE FROM "qiyue_cache" WHERE cache_key = %s', False),
         ("TRUNCATE registry_organization", True),
         ("WITH moved AS (UPDATE contracts_contract SET status = 'signed') SELECT 1", True),
+        ("WITH RECURSIVE present (id) AS (SELECT 1 UNION ALL SELECT id + 1 FROM present) SELECT 1 FROM present", False),
     ],
 )
 def test_which_statements_throw_the_pages_away(sql, writes):
