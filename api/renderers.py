@@ -32,4 +32,18 @@ class FastJSONRenderer(JSONRenderer):
         except orjson.JSONEncodeError:
             # What orjson refuses (an integer beyond 64 bits, a value neither knows): DRF's way, error included.
             return super().render(data, accepted_media_type, renderer_context)
-        return body.replace("\u2028".encode(), b"\\u2028").replace("\u2029".encode(), b"\\u2029")
+        return _escape_line_separators(body)
+
+
+# U+2028 and U+2029 in UTF-8: E2 80 A8 and E2 80 A9. One pass looks for their first two bytes (rare in Chinese text,
+# which lies in E3-E9), rather than one pass over megabytes for each character.
+_SEPARATOR_START = b"\xe2\x80"
+
+
+def _escape_line_separators(body: bytes) -> bytes:
+    at = body.find(_SEPARATOR_START)
+    while at != -1:
+        if body[at + 2 : at + 3] in (b"\xa8", b"\xa9"):
+            return body.replace("\u2028".encode(), b"\\u2028").replace("\u2029".encode(), b"\\u2029")
+        at = body.find(_SEPARATOR_START, at + 2)
+    return body

@@ -27,6 +27,8 @@ SAMPLES = [
     {"money": decimal.Decimal("1234.50"), "id": uuid.UUID("12345678-1234-5678-1234-567812345678")},
     {"lazy": gettext_lazy("合同"), "choice": Contract.Status.SIGNED},
     {"separators": "line\u2028paragraph\u2029end", "quote": 'say "hi" \\ /', "control": "a\tb\nc\x01"},
+    {"dashes first": "无 — 有…\u2009", "then a separator": "— …\u2029", "dashes only": "—→…‘’“”"},
+    ["—" * 3 + "\u2028", "\u2029"],
     {1: "int key", "nested": OrderedDict([("b", [1, 2, {"c": []}]), ("a", {})])},
     [1, 2.0, -0.0, 0.25, 120000.5, 99.99, 12345678901234567, "x"],
     {"big": 2**70},
