@@ -181,6 +181,8 @@ _ListRecord = _record_type(PurchaseList, _LIST)
 _OriginRecord = _record_type(PurchaseItem, _ORIGIN)
 _OriginListRecord = _record_type(PurchaseList, _ORIGIN_LIST)
 _TextRecord = _record_type(ContractTemplate, _TEXT)
+# A buyer's or supplier's region: its full name (Region.full_name, which walks the region's ancestors), made once.
+_RegionRecord = namedtuple("RegionRecord", ("pk", "full_name"))
 
 # Each related set: its records' type, its columns (after the contract's id) and its rows, in release order.
 _RELEASE_SET_RECORDS = {
@@ -287,7 +289,12 @@ def ocds_contracts_with_ids(ids: list[int]) -> list:
             record = make(values[1:])
             record.contract = contract
             contract._prefetched_objects_cache[name].append(record)
-    regions = _region_records({holder.region_id for holder in (*departments.values(), *organizations.values())})
-    for holder in (*departments.values(), *organizations.values()):
-        holder.region = regions[holder.region_id]
+    holders = (*departments.values(), *organizations.values())
+    regions = _region_records({holder.region_id for holder in holders})
+    names = {}
+    for holder in holders:
+        region = names.get(holder.region_id)
+        if region is None:
+            region = names[holder.region_id] = _RegionRecord(holder.region_id, regions[holder.region_id].full_name)
+        holder.region = region
     return contracts
