@@ -36,7 +36,7 @@ from api.ocds.packages import (
     record_package,
     release_package,
 )
-from api.ocds.releases import contract_releases
+from api.ocds.releases import contract_releases, releases_of_contracts
 from api.ocds.sections import document_path, purchase_list_path
 from api.ocds.values import OCDS_VERSION, day_end, day_start, moment, ocid, prune
 
@@ -58,4 +58,5 @@ __all__ = [
     "record",
     "record_package",
     "release_package",
+    "releases_of_contracts",
 ]
