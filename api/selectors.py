@@ -19,6 +19,7 @@ from contracts.models import (
     PurchaseItem,
     PurchaseList,
 )
+from core import pagecache
 from evaluations.models import Evaluation
 from registry.models import Department, Organization, Region
 
@@ -126,8 +127,9 @@ def ocds_contract_ids() -> list[int]:
 
 
 def ocds_contract_count(*, date_from: datetime.date | None = None, date_to: datetime.date | None = None) -> int:
-    """How many contracts ocds_contract_list holds (its index answers without the contracts' rows)."""
-    return _public_contracts(date_from=date_from, date_to=date_to).count()
+    """How many contracts ocds_contract_list holds (its index answers without the contracts' rows), remembered until
+    the next write as the other lists' counts are (`core.pagecache.count`: 49,000 contracts take milliseconds)."""
+    return pagecache.count(_public_contracts(date_from=date_from, date_to=date_to))
 
 
 def ocds_contract_get(*, number: str):

@@ -30,6 +30,7 @@ SAMPLES = [
     {"dashes first": "无 — 有…\u2009", "then a separator": "— …\u2029", "dashes only": "—→…‘’“”"},
     ["—" * 3 + "\u2028", "\u2029"],
     {1: "int key", "nested": OrderedDict([("b", [1, 2, {"c": []}]), ("a", {})])},
+    {"deep": [{"keys": {2: "int", 2.5: "float", True: "bool", None: "none", "s": "str"}}], "after": "中文"},
     [1, 2.0, -0.0, 0.25, 120000.5, 99.99, 12345678901234567, "x"],
     {"big": 2**70},
     {"tuple": (1, "二")},
