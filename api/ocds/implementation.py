@@ -36,17 +36,18 @@ def milestone_status(deliverable: Deliverable, contract: Contract, today: dateti
 
 
 def milestone(deliverable: Deliverable, status: str) -> dict:
-    data = {
-        "id": str(deliverable.pk),
-        "title": deliverable.title,
-        "type": "delivery",
-        "description": deliverable.description or None,
-        "dueDate": day_end(deliverable.due_on),
-        "status": status,
-    }
+    """The deliverable as a milestone, without empty values (a page holds thousands: written out, not filtered)."""
+    data = {"id": str(deliverable.pk)}
+    if deliverable.title:
+        data["title"] = deliverable.title
+    data["type"] = "delivery"
+    if deliverable.description:
+        data["description"] = deliverable.description
+    data["dueDate"] = day_end(deliverable.due_on)
+    data["status"] = status
     if status == "met" and deliverable.accepted_at is not None:
         data["dateMet"] = moment(deliverable.accepted_at)
-    return filled(data)
+    return data
 
 
 def payment_transaction(payment: Payment, payer: dict, payee: dict) -> dict:
