@@ -186,7 +186,8 @@ _TextRecord = _record_type(ContractTemplate, _TEXT)
 # A buyer's or supplier's region: its full name (Region.full_name, which walks the region's ancestors), made once.
 _RegionRecord = namedtuple("RegionRecord", ("pk", "full_name"))
 
-# Each related set: its records' type, its columns (after the contract's id) and its rows, in release order.
+# Each related set (read by RELEASE_SETS, in release order): its model, the columns its records hold (read after the
+# contract's id) and the model's properties they borrow.
 _RELEASE_SET_RECORDS = {
     "deliverables": (Deliverable, ("pk", "title", "description", "due_on", "status", "accepted_at"), ()),
     "payments": (Payment, ("pk", "instalment", "paid_on", "amount"), ()),
