@@ -54,8 +54,9 @@ def _contract_releases(base_url: str) -> Iterator[tuple[object, list[dict]]]:
     """(contract, its releases) for every signed contract, read CHUNK contracts at a time."""
     ids = ocds_contract_ids()
     for start in range(0, len(ids), CHUNK):
-        for contract in ocds_contracts_with_ids(ids[start : start + CHUNK]):
-            releases = ocds.contract_releases(contract, base_url=base_url)
+        for contract, releases in ocds.releases_of_contracts(
+            ocds_contracts_with_ids(ids[start : start + CHUNK]), base_url=base_url
+        ):
             if releases:
                 yield contract, releases
 

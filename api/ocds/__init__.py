@@ -18,12 +18,14 @@ A contract under a revised purchase-list item names the original item's list as 
 Release ids are unique within the ocid and stable: the same records always give the same releases. Dates without a
 time become the start of that day (end of day for end dates and due dates) in the site's time zone. Texts are in
 Chinese (`language` "zh"). Money is in yuan (CNY). Nothing here queries the database beyond the relations the caller
-read with them (api.selectors.ocds_contracts_with_ids, ocds_contract_get).
+read with them (api.selectors.ocds_contracts_with_ids, ocds_contract_get: records named like the models' fields,
+or model instances).
 
 The modules, each depending only on those above it: `values` (codes, ocid, dates, money, pruning), `parties` (buyer
 and supplier), `history` (amendments and the state as signed), `implementation` (milestones, transactions,
-evaluations), `sections` (contract, tender, planning, related processes), `releases` (a contract's releases) and
-`packages` (release and record packages, the extension's folder). What the rest of the site uses is imported here.
+evaluations), `sections` (contract, tender, planning, related processes), `releases` (a contract's releases, and those
+of contracts read together) and `packages` (release and record packages, the extension's folder). What the rest of
+the site uses is imported here.
 """
 
 from api.ocds.packages import (
@@ -36,7 +38,7 @@ from api.ocds.packages import (
     record_package,
     release_package,
 )
-from api.ocds.releases import contract_releases
+from api.ocds.releases import contract_releases, releases_of_contracts
 from api.ocds.sections import document_path, purchase_list_path
 from api.ocds.values import OCDS_VERSION, day_end, day_start, moment, ocid, prune
 
@@ -58,4 +60,5 @@ __all__ = [
     "record",
     "record_package",
     "release_package",
+    "releases_of_contracts",
 ]

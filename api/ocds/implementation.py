@@ -15,6 +15,7 @@ from api.ocds.values import (
     current_zone,
     day_end,
     day_start,
+    filled,
     moment,
     money,
     path_to,
@@ -35,26 +36,28 @@ def milestone_status(deliverable: Deliverable, contract: Contract, today: dateti
 
 
 def milestone(deliverable: Deliverable, status: str) -> dict:
-    data = {
-        "id": str(deliverable.pk),
-        "title": deliverable.title,
-        "type": "delivery",
-        "description": deliverable.description or None,
-        "dueDate": day_end(deliverable.due_on),
-        "status": status,
-    }
+    """The deliverable as a milestone, without empty values (a page holds thousands: written out, not filtered)."""
+    data = {"id": str(deliverable.pk)}
+    if deliverable.title:
+        data["title"] = deliverable.title
+    data["type"] = "delivery"
+    if deliverable.description:
+        data["description"] = deliverable.description
+    data["dueDate"] = day_end(deliverable.due_on)
+    data["status"] = status
     if status == "met" and deliverable.accepted_at is not None:
         data["dateMet"] = moment(deliverable.accepted_at)
-    return {key: value for key, value in data.items() if value is not None}
+    return data
 
 
-def payment_transaction(payment: Payment, contract: Contract) -> dict:
+def payment_transaction(payment: Payment, payer: dict, payee: dict) -> dict:
+    """The payment from the buyer to the supplier (their references, made once per contract)."""
     return {
         "id": str(payment.instalment),
         "date": day_start(payment.paid_on),
         "value": money(payment.amount),
-        "payer": buyer_reference(contract),
-        "payee": supplier_reference(contract),
+        "payer": payer,
+        "payee": payee,
     }
 
 
@@ -77,41 +80,68 @@ def finalized_evaluations(contract: Contract) -> list[Evaluation]:
 
 
 def evaluation_document(evaluation: Evaluation, base_url: str) -> dict:
-    return {
-        "id": f"evaluation-{evaluation.pk}",
-        "documentType": "physicalProgressReport",
-        "title": f"绩效评价报告（{zh_display(evaluation, 'kind')}）",
-        "url": base_url.rstrip("/") + path_to("evaluations:evaluation-report", evaluation.pk),
-        "datePublished": moment(evaluation.finalized_at),
-        "format": "application/pdf",
-        "language": LANGUAGE,
-    }
+    return filled(
+        {
+            "id": f"evaluation-{evaluation.pk}",
+            "documentType": "physicalProgressReport",
+            "title": f"绩效评价报告（{zh_display(evaluation, 'kind')}）",
+            "url": base_url.rstrip("/") + path_to("evaluations:evaluation-report", evaluation.pk),
+            "datePublished": moment(evaluation.finalized_at),
+            "format": "application/pdf",
+            "language": LANGUAGE,
+        }
+    )
 
 
 def performance_evaluation(evaluation: Evaluation) -> dict:
     """The result as the Qiyue extension's PerformanceEvaluation (api/ocds_extension)."""
-    return {
-        "id": str(evaluation.pk),
-        "type": EVALUATION_TYPE[evaluation.kind],
-        "typeDetails": zh_display(evaluation, "kind"),
-        "period": period(evaluation.period_start_on, evaluation.period_end_on),
-        "date": moment(evaluation.finalized_at),
-        "score": float(evaluation.score),
-        "grade": evaluation.grade,
-        "gradeDetails": zh_display(evaluation, "grade"),
-        "evaluatorCount": evaluation.evaluator_count,
-        "reportDocumentID": f"evaluation-{evaluation.pk}",
-    }
+    return filled(
+        {
+            "id": str(evaluation.pk),
+            "type": EVALUATION_TYPE[evaluation.kind],
+            "typeDetails": zh_display(evaluation, "kind"),
+            "period": period(evaluation.period_start_on, evaluation.period_end_on),
+            "date": moment(evaluation.finalized_at),
+            "score": float(evaluation.score),
+            "grade": evaluation.grade,
+            "gradeDetails": zh_display(evaluation, "grade"),
+            "evaluatorCount": evaluation.evaluator_count,
+            "reportDocumentID": f"evaluation-{evaluation.pk}",
+        }
+    )
 
 
-def implementation(contract: Contract, today: datetime.date, *, as_signed: bool = False, base_url: str = "") -> dict:
-    deliverables = list(rows(contract, "deliverables"))
+def implementation(
+    contract: Contract,
+    today: datetime.date,
+    *,
+    as_signed: bool = False,
+    base_url: str = "",
+    payer: dict | None = None,
+    payee: dict | None = None,
+    scheduled: list[dict] | None = None,
+) -> dict:
+    """The implementation, already pruned: each part is built without empty values (a milestone always has its id,
+    type, status and due date), and parts without an entry are left out. `payer` and `payee`: the parties'
+    references, `scheduled`: the milestones as signed (all scheduled, in the deliverables' order), when the caller
+    made them; a milestone still scheduled is the same object."""
+    deliverables = rows(contract, "deliverables")
     if as_signed:
-        return {"milestones": [milestone(deliverable, "scheduled") for deliverable in deliverables]}
+        milestones = [milestone(deliverable, "scheduled") for deliverable in deliverables]
+        return {"milestones": milestones} if milestones else {}
     evaluations = finalized_evaluations(contract)
-    return {
-        "milestones": [milestone(item, milestone_status(item, contract, today)) for item in deliverables],
-        "transactions": [payment_transaction(payment, contract) for payment in rows(contract, "payments")],
+    payer = payer or buyer_reference(contract)
+    payee = payee or supplier_reference(contract)
+    if scheduled is None:
+        scheduled = [milestone(deliverable, "scheduled") for deliverable in deliverables]
+    milestones = []
+    for item, as_signed_milestone in zip(deliverables, scheduled, strict=True):
+        status = milestone_status(item, contract, today)
+        milestones.append(as_signed_milestone if status == "scheduled" else milestone(item, status))
+    parts = {
+        "milestones": milestones,
+        "transactions": [payment_transaction(payment, payer, payee) for payment in rows(contract, "payments")],
         "documents": [evaluation_document(evaluation, base_url) for evaluation in evaluations],
         "performanceEvaluations": [performance_evaluation(evaluation) for evaluation in evaluations],
     }
+    return {key: items for key, items in parts.items() if items}

@@ -3,7 +3,7 @@ credit code under org-id.guide's scheme "CN-USCI"."""
 
 from __future__ import annotations
 
-from api.ocds.values import USCC_SCHEME
+from api.ocds.values import USCC_SCHEME, filled
 from contracts.models import Contract
 
 
@@ -53,8 +53,8 @@ def supplier_party(contract: Contract, *, paid: bool) -> dict:
 
 
 def buyer_reference(contract: Contract) -> dict:
-    return {"id": buyer_id(contract), "name": contract.department.name}
+    return filled({"id": buyer_id(contract), "name": contract.department.name})
 
 
 def supplier_reference(contract: Contract) -> dict:
-    return {"id": supplier_id(contract), "name": contract.organization.name}
+    return filled({"id": supplier_id(contract), "name": contract.organization.name})

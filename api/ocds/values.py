@@ -106,15 +106,15 @@ def _day_text(day: datetime.date, time: datetime.time, zone) -> str:
 
 
 def day_start(day: datetime.date) -> str:
-    return _day_text(day, datetime.time.min, current_zone())
+    return _day_text(day, datetime.time.min, _ZONE.get() or timezone.get_current_timezone())
 
 
 def day_end(day: datetime.date) -> str:
-    return _day_text(day, END_OF_DAY, current_zone())
+    return _day_text(day, END_OF_DAY, _ZONE.get() or timezone.get_current_timezone())
 
 
 def moment(value: datetime.datetime) -> str:
-    return timezone.localtime(value, current_zone()).replace(microsecond=0).isoformat()
+    return timezone.localtime(value, _ZONE.get() or timezone.get_current_timezone()).replace(microsecond=0).isoformat()
 
 
 def money(amount: Decimal) -> dict:
@@ -152,39 +152,100 @@ def _path_template(name: str, arity: int, urlconf, root_urlconf: str, prefix: st
     return reverse(name, args=_PLACEHOLDERS[:arity])
 
 
+# What the routes are reversed under (URL configuration and script prefix): read once for contracts whose releases
+# are made together (`routes_fixed`) rather than once per address (each is a lookup in a thread-and-task local).
+_ROUTES: ContextVar = ContextVar("ocds_routes", default=None)
+
+
+def _routes() -> tuple:
+    return (get_urlconf(), settings.ROOT_URLCONF, get_script_prefix())
+
+
+@contextmanager
+def routes_fixed() -> Iterator[None]:
+    """Inside, every address is made under the URL configuration and script prefix active on entry."""
+    token = _ROUTES.set(_routes())
+    try:
+        yield
+    finally:
+        _ROUTES.reset(token)
+
+
 def path_to(name: str, *args) -> str:
     """reverse(name, args=args) for arguments that hold no "/", made from a template of the route."""
     texts = [str(arg) for arg in args]
     if any("/" in text for text in texts) or len(texts) > len(_PLACEHOLDERS):
         return reverse(name, args=args)
-    path = _path_template(name, len(texts), get_urlconf(), settings.ROOT_URLCONF, get_script_prefix())
+    path = _path_template(name, len(texts), *(_ROUTES.get() or _routes()))
     for placeholder, text in zip(_PLACEHOLDERS, texts, strict=False):
         path = path.replace(placeholder, quote(text, safe=_PATH_SAFE), 1)
     return path
 
 
+def filled(data: dict) -> dict:
+    """A flat object without its None and empty-string values: what `prune` leaves of an object whose values are
+    neither arrays nor objects (or are ones that are never empty)."""
+    return {key: value for key, value in data.items() if value is not None and value != ""}
+
+
 def prune(value):
     """The value without None, empty strings, empty arrays and empty objects, at every depth."""
     if isinstance(value, dict):
-        pruned = {}
-        for key, item in value.items():
-            if isinstance(item, (dict, list)):
-                item = prune(item)
-                if not item:
-                    continue
-            elif item is None or item == "":
-                continue
-            pruned[key] = item
-        return pruned
+        return _pruned_object(value)
     if isinstance(value, list):
-        pruned = []
-        for item in value:
-            if isinstance(item, (dict, list)):
-                item = prune(item)
-                if not item:
-                    continue
-            elif item is None or item == "":
-                continue
-            pruned.append(item)
-        return pruned
+        return _pruned_array(value)
     return value
+
+
+def _pruned_object(value: dict) -> dict:
+    pruned = {}
+    for key, item in value.items():
+        kind = type(item)  # the common types by their exact type first: releases hold thousands of values
+        if kind is str:
+            if not item:
+                continue
+        elif kind is dict:
+            item = _pruned_object(item)
+            if not item:
+                continue
+        elif kind is list:
+            item = _pruned_array(item)
+            if not item:
+                continue
+        elif item is None:
+            continue
+        elif isinstance(item, (dict, list)):
+            item = prune(item)
+            if not item:
+                continue
+        elif item == "":
+            continue
+        pruned[key] = item
+    return pruned
+
+
+def _pruned_array(value: list) -> list:
+    pruned = []
+    for item in value:
+        kind = type(item)  # the common types by their exact type first: releases hold thousands of values
+        if kind is str:
+            if not item:
+                continue
+        elif kind is dict:
+            item = _pruned_object(item)
+            if not item:
+                continue
+        elif kind is list:
+            item = _pruned_array(item)
+            if not item:
+                continue
+        elif item is None:
+            continue
+        elif isinstance(item, (dict, list)):
+            item = prune(item)
+            if not item:
+                continue
+        elif item == "":
+            continue
+        pruned.append(item)
+    return pruned

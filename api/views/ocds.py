@@ -64,8 +64,8 @@ def _base_url(request) -> str:
 
 def _dated_releases(contracts, *, base_url: str, date_from, date_to) -> list[dict]:
     releases = []
-    for contract in contracts:
-        for release in ocds.contract_releases(contract, base_url=base_url):
+    for _contract, contract_releases in ocds.releases_of_contracts(contracts, base_url=base_url):
+        for release in contract_releases:
             day = datetime.datetime.fromisoformat(release["date"]).date()
             if (date_from is None or day >= date_from) and (date_to is None or day <= date_to):
                 releases.append(release)
@@ -114,8 +114,7 @@ class OcdsRecordPackageView(APIView):
         base_url = _base_url(request)
         records = []
         packages = []
-        for contract in page:
-            releases = ocds.contract_releases(contract, base_url=base_url)
+        for contract, releases in ocds.releases_of_contracts(page, base_url=base_url):
             if releases:
                 package_url = request.build_absolute_uri(reverse("contract-ocds", args=[contract.number]))
                 packages.append(package_url)

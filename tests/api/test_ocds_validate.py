@@ -63,12 +63,20 @@ def test_validates_5000_contracts_release_by_release(generated):
     assert "libcoveocds not run" in summary and "s in all" in summary
 
 
+def each_contract(plant):
+    """ocds.releases_of_contracts with each contract's releases passed through `plant(contract, releases)`."""
+    build = ocds.releases_of_contracts
+
+    def planted(contracts, **kwargs):
+        return [(contract, plant(contract, releases)) for contract, releases in build(contracts, **kwargs)]
+
+    return planted
+
+
 def test_finds_a_planted_duplicate_id_and_a_planted_schema_error(generated, monkeypatch):
-    build = ocds.contract_releases
     seen = []
 
-    def planted(contract, **kwargs):
-        releases = build(contract, **kwargs)
+    def planted(contract, releases):
         seen.append(contract.number)
         if len(seen) == 1_000:
             return [*releases, dict(releases[0])]  # the same release id twice within the ocid
@@ -76,7 +84,7 @@ def test_finds_a_planted_duplicate_id_and_a_planted_schema_error(generated, monk
             return [dict(releases[0], date="2026年3月1日"), *releases[1:]]  # not an RFC 3339 date-time
         return releases
 
-    monkeypatch.setattr(ocds, "contract_releases", planted)
+    monkeypatch.setattr(ocds, "releases_of_contracts", each_contract(planted))
     err = io.StringIO()
     with pytest.raises(CommandError, match=r"2 finding\(s\)"):
         call_command("ocds_validate", "--schema-dir", str(SCHEMA_DIR), stderr=err)
@@ -110,11 +118,9 @@ def test_ranges_checked_apart_are_merged_in_package_order(generated, monkeypatch
     from api.management.commands import ocds_validate
     from api.ocds_validation import ReleaseChecker
 
-    build = ocds.contract_releases
     seen, counted, planted = [], [0], {}
 
-    def planting(contract, **kwargs):
-        releases = build(contract, **kwargs)
+    def planting(contract, releases):
         seen.append(contract.number)
         if len(seen) == 500:
             planted["first"] = releases[0]
@@ -130,7 +136,7 @@ def test_ranges_checked_apart_are_merged_in_package_order(generated, monkeypatch
         checker = ReleaseChecker(folder, [ocds.EXTENSION_DIR], check_ids=False)
         return [ocds_validate.check_range(ids, checker, base_url=base_url) for ids in ranges]
 
-    monkeypatch.setattr(ocds, "contract_releases", planting)
+    monkeypatch.setattr(ocds, "releases_of_contracts", each_contract(planting))
     monkeypatch.setattr(ocds_validate, "_one_process_only", lambda: None)
     monkeypatch.setattr(ocds_validate.Command, "_in_processes", serially)
     err = io.StringIO()

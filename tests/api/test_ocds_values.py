@@ -44,3 +44,46 @@ def test_labels_are_chinese_in_any_language():
 def test_prune_drops_empty_values_at_every_depth():
     value = {"a": "", "b": None, "c": [], "d": {}, "e": [{"f": None}, {"g": 0, "h": False}, ""], "i": {"j": {"k": []}}}
     assert prune(value) == {"e": [{"g": 0, "h": False}]}
+
+
+def pruned_plainly(value):
+    """Pruning written the plain way (isinstance at every value), to compare the fast one with."""
+    if isinstance(value, dict):
+        items = ((key, pruned_plainly(item)) for key, item in value.items())
+        return {key: item for key, item in items if not _empty(item)}
+    if isinstance(value, list):
+        return [item for item in map(pruned_plainly, value) if not _empty(item)]
+    return value
+
+
+def _empty(item) -> bool:
+    return item is None or item == "" or (isinstance(item, (dict, list)) and not item)
+
+
+class Text(str):
+    pass
+
+
+class Ordered(dict):
+    pass
+
+
+LEAVES = st.one_of(
+    st.none(), st.just(""), st.text(max_size=3), st.integers(), st.floats(allow_nan=False), st.booleans(),
+    st.builds(Text, st.sampled_from(["", "x"])),
+)  # fmt: skip
+VALUES = st.recursive(
+    LEAVES,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4),
+        st.dictionaries(st.text(max_size=2), inner, max_size=4),
+        st.builds(Ordered, st.dictionaries(st.text(max_size=2), inner, max_size=3)),
+    ),
+    max_leaves=25,
+)
+
+
+@given(value=VALUES)
+def test_prune_is_plain_pruning(value):
+    assert prune(value) == pruned_plainly(value)
+    assert repr(prune(value)) == repr(pruned_plainly(value))

@@ -89,13 +89,14 @@ class RangeResult:
 
 def check_range(ids: list[int], checker: ReleaseChecker, *, base_url: str, keep: bool = False) -> RangeResult:
     """Build and check the releases of the contracts `ids` (in package order), CHUNK contracts a round: the same
-    selector data and the same `ocds.contract_releases` as the API."""
+    selector data and the same `ocds.releases_of_contracts` as the API."""
     result = RangeResult()
     checker.count = 0
     checker.keys = []
     for start in range(0, len(ids), CHUNK):
-        for contract in ocds_contracts_with_ids(ids[start : start + CHUNK]):
-            contract_releases = ocds.contract_releases(contract, base_url=base_url)
+        for contract, contract_releases in ocds.releases_of_contracts(
+            ocds_contracts_with_ids(ids[start : start + CHUNK]), base_url=base_url
+        ):
             if not contract_releases:
                 continue
             result.contracts += 1
