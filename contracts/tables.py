@@ -75,8 +75,21 @@ class PurchaseListTable(PageFactsTable):
         return formatting.amount(value)
 
 
+# What no list shows of a contract's supplier: its stored search columns and long texts.
+UNSHOWN_ORGANIZATION = ("search_document", "search_tokens", "business_scope", "former_names_text")
+
+
 class ContractTable(PageFactsTable):
     page_facts = staticmethod(contract_facts)
+    row_relations = ("department", "organization")
+    unshown_columns = (
+        "description",
+        "term_justification",
+        "termination_reason",
+        "search_document",
+        "search_vector",
+        *(f"organization__{name}" for name in UNSHOWN_ORGANIZATION),
+    )
 
     number = tables.Column(
         linkify=lambda record: reverse("contracts:contract-detail", args=[record.number]),

@@ -52,8 +52,18 @@ def region_label(region) -> str:
     return region.name
 
 
+# What no supervision list shows of the organization and the contract a record is about: stored search columns and
+# long texts.
+UNSHOWN_RELATED = (
+    *(f"organization__{name}" for name in ("search_document", "search_tokens", "business_scope", "former_names_text")),
+    *(f"contract__{name}" for name in ("description", "term_justification", "search_document", "search_vector")),
+)
+
+
 class InspectionTable(PageFactsTable):
     page_facts = staticmethod(inspection_facts)
+    row_relations = ("organization__region", "contract")
+    unshown_columns = ("findings", *UNSHOWN_RELATED)
 
     planned_on = tables.DateColumn(
         format="Y-m-d",
@@ -153,6 +163,8 @@ class OrderTable(PageFactsTable):
 
 class ComplaintTable(PageFactsTable):
     page_facts = staticmethod(complaint_facts)
+    row_relations = ("organization__region", "contract", "handler")
+    unshown_columns = ("text", "not_accepted_reason", "reasoning", "internal_note", *UNSHOWN_RELATED)
 
     tracking_code = tables.Column(
         linkify=lambda record: reverse("supervision:complaint-detail", args=[record.pk]), order_by=("tracking_code",)
