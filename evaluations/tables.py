@@ -9,6 +9,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.formatting import points
+from core.links import reverse_one
 from evaluations.models import Evaluation
 
 GRADE_BADGES = {
@@ -53,7 +54,7 @@ class EvaluationTable(tables.Table):
     organization = tables.Column(
         verbose_name=_("承接主体"),
         accessor="contract__organization__name",
-        linkify=lambda record: reverse("registry:organization-detail", args=[record.contract.organization.uscc]),
+        linkify=lambda record: reverse_one("registry:organization-detail", record.contract.organization.uscc),
         order_by=("contract__organization__name", "pk"),
     )
     department = tables.Column(

@@ -6,11 +6,11 @@ from collections.abc import Iterator
 
 import django_tables2 as tables
 from django.db.models import F
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.links import reverse_one
 from core.tables import PageFactsTable, facts_in_chunks
 from registry.models import Organization, Region
 from registry.selectors import organization_facts, with_current_grade
@@ -29,7 +29,7 @@ class OrganizationTable(PageFactsTable):
     page_facts = staticmethod(organization_facts)
 
     name = tables.Column(
-        linkify=lambda record: reverse("registry:organization-detail", args=[record.uscc]),
+        linkify=lambda record: reverse_one("registry:organization-detail", record.uscc),
         order_by=("name_pinyin", "pk"),
         attrs={"th": {"class": "col-name"}, "td": {"class": "col-name"}},
     )

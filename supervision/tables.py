@@ -4,11 +4,11 @@ count does not grow with its rows."""
 from __future__ import annotations
 
 import django_tables2 as tables
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
+from core.links import reverse_one
 from core.tables import PageFactsTable
 from registry.models import CreditListing
 from supervision.models import Complaint, Inspection, RectificationOrder, SampleDraw
@@ -40,7 +40,7 @@ def badge(value: str, label) -> str:
 
 
 def organization_url(record) -> str:
-    return reverse("registry:organization-detail", args=[record.organization.uscc])
+    return reverse_one("registry:organization-detail", record.organization.uscc)
 
 
 def region_label(region) -> str:
@@ -67,7 +67,7 @@ class InspectionTable(PageFactsTable):
 
     planned_on = tables.DateColumn(
         format="Y-m-d",
-        linkify=lambda record: reverse("supervision:inspection-detail", args=[record.pk]),
+        linkify=lambda record: reverse_one("supervision:inspection-detail", record.pk),
         order_by=("planned_on", "pk"),
     )
     organization = tables.Column(linkify=organization_url, order_by=("organization__name", "pk"))
@@ -126,7 +126,7 @@ class OrderTable(PageFactsTable):
     number = tables.Column(
         verbose_name=_("文号"),
         accessor="label",
-        linkify=lambda record: reverse("supervision:order-detail", args=[record.pk]),
+        linkify=lambda record: reverse_one("supervision:order-detail", record.pk),
         order_by=("department__name", "document_year", "document_sequence", "pk"),
     )
     organization = tables.Column(linkify=organization_url, order_by=("organization__name", "pk"))
@@ -167,7 +167,7 @@ class ComplaintTable(PageFactsTable):
     unshown_columns = ("text", "not_accepted_reason", "reasoning", "internal_note", *UNSHOWN_RELATED)
 
     tracking_code = tables.Column(
-        linkify=lambda record: reverse("supervision:complaint-detail", args=[record.pk]), order_by=("tracking_code",)
+        linkify=lambda record: reverse_one("supervision:complaint-detail", record.pk), order_by=("tracking_code",)
     )
     received_at = tables.DateTimeColumn(format="Y-m-d H:i", order_by=("received_at", "pk"))
     subject = tables.Column(orderable=False)
@@ -206,7 +206,7 @@ class ComplaintTable(PageFactsTable):
 
 class SampleDrawTable(tables.Table):
     year = tables.Column(
-        linkify=lambda record: reverse("supervision:draw-detail", args=[record.pk]), order_by=("year", "region__code")
+        linkify=lambda record: reverse_one("supervision:draw-detail", record.pk), order_by=("year", "region__code")
     )
     region = tables.Column(order_by=("region__code", "year"))
     rate = tables.Column(order_by=("rate", "pk"))
