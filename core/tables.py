@@ -22,11 +22,11 @@ import django_tables2.columns.templatecolumn
 import django_tables2.utils
 from django.db.models import Model
 from django.template import Context, Template
-from django.utils.encoding import force_str
-from django.utils.hashable import make_hashable
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django_tables2.utils import call_with_appropriate
+
+from core.choices import label_of
 
 _signature = django_tables2.utils.signature
 
@@ -185,20 +185,9 @@ def _plain_cell(bound_column, model):
     column = bound_column.column
     empty_values, default = column.empty_values, bound_column.default
     if getattr(field, "choices", ()):
-        display = inspect.getattr_static(model, f"get_{name}_display", None)
-        if not (
-            isinstance(display, functools.partialmethod)
-            and display.func is Model._get_FIELD_display
-            and display.keywords.get("field") is field
-        ):
+        value_of = label_of(model, name)
+        if value_of is None:
             return None
-        choices = dict(make_hashable(field.flatchoices))
-        attname = field.attname
-
-        def value_of(record):
-            value = getattr(record, attname)
-            return force_str(choices.get(make_hashable(value), value), strings_only=True)
-
     else:
 
         def value_of(record):

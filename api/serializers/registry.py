@@ -11,6 +11,7 @@ from api.serializers.common import (
     MONEY,
     DepartmentRefSerializer,
     OrganizationRefSerializer,
+    ReadFast,
     RegionSerializer,
     UsccRelatedField,
     absolute_url,
@@ -30,7 +31,7 @@ class ContactSerializer(serializers.Serializer):
     email = serializers.CharField()
 
 
-class OrganizationSerializer(serializers.ModelSerializer):
+class OrganizationSerializer(ReadFast, serializers.ModelSerializer):
     org_type_label = serializers.CharField(source="get_org_type_display", read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     region = RegionSerializer(read_only=True)
