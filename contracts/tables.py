@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from contracts.models import Contract, Deliverable, PurchaseList
 from contracts.selectors import contract_facts, purchase_list_facts, with_contract_figures, with_purchase_list_figures
 from core import formatting
+from core.choices import display
 from core.links import reverse_one
 from core.tables import PageFactsTable
 
@@ -33,7 +34,7 @@ def status_badge(record) -> str:
     return format_html(
         '<span class="badge {}">{}</span>',
         STATUS_BADGES.get(record.status, "text-bg-secondary"),
-        record.get_status_display(),
+        display(record, "status"),
     )
 
 

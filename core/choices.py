@@ -42,3 +42,16 @@ def label_of(model: type, name: str) -> Callable[[object], object] | None:
         return force_str(choices.get(make_hashable(value), value), strings_only=True)
 
     return label
+
+
+@functools.lru_cache(maxsize=512)
+def _label_of(model: type, name: str):
+    return label_of(model, name)
+
+
+def display(record, name: str):
+    """`record.get_<name>_display()`, the same answer, with the field's choices looked up once per model and field
+    (a model's choices are fixed when it is defined; the labels stay lazy, so each answer is in the active
+    language)."""
+    label = _label_of(type(record), name)
+    return label(record) if label is not None else getattr(record, f"get_{name}_display")()

@@ -8,6 +8,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.choices import display
 from core.formatting import points
 from core.links import reverse_one
 from evaluations.models import Evaluation
@@ -32,7 +33,7 @@ def grade_badge(evaluation: Evaluation) -> str:
         '<span class="badge {}" data-grade="{}">{}</span>',
         GRADE_BADGES.get(evaluation.grade, "text-bg-secondary"),
         evaluation.grade,
-        evaluation.get_grade_display(),
+        display(evaluation, "grade"),
     )
 
 
@@ -130,7 +131,7 @@ class EvaluationManageTable(EvaluationTable):
         return format_html(
             '<span class="badge {}">{}</span>',
             STATUS_BADGES.get(record.status, "text-bg-secondary"),
-            record.get_status_display(),
+            display(record, "status"),
         )
 
     def render_progress(self, record):

@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.choices import display
 from core.links import reverse_one
 from core.tables import PageFactsTable, facts_in_chunks
 from registry.models import Organization, Region
@@ -88,7 +89,7 @@ class OrganizationTable(PageFactsTable):
         return format_html('<span class="text-muted">{}</span>', gettext("无有效等级"))
 
     def render_status(self, record):
-        label = record.get_status_display()
+        label = display(record, "status")
         if record.status == Organization.Status.NORMAL:
             return label
         return format_html('<span class="badge text-bg-secondary">{}</span>', label)

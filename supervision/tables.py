@@ -8,6 +8,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
+from core.choices import display
 from core.links import reverse_one
 from core.tables import PageFactsTable
 from registry.models import CreditListing
@@ -105,16 +106,16 @@ class InspectionTable(PageFactsTable):
         return separator.join(str(inspector) for inspector in record.inspectors.all()) or "—"
 
     def render_status(self, record):
-        return badge(record.status, record.get_status_display())
+        return badge(record.status, display(record, "status"))
 
     def render_conclusion(self, record):
         if record.conclusion == Inspection.Conclusion.PROBLEMS_FOUND:
-            return format_html('<span class="text-danger fw-semibold">{}</span>', record.get_conclusion_display())
-        return record.get_conclusion_display()
+            return format_html('<span class="text-danger fw-semibold">{}</span>', display(record, "conclusion"))
+        return display(record, "conclusion")
 
 
 def order_status(record) -> str:
-    html = badge(record.status, record.get_status_display())
+    html = badge(record.status, display(record, "status"))
     if getattr(record, "is_overdue_now", False):
         html += format_html(' <span class="badge text-bg-danger" data-testid="overdue">{}</span>', gettext("逾期"))
     return html
@@ -198,7 +199,7 @@ class ComplaintTable(PageFactsTable):
         return value.number
 
     def render_status(self, record):
-        html = badge(record.status, record.get_status_display())
+        html = badge(record.status, display(record, "status"))
         if getattr(record, "order_count", 0):
             html += format_html(' <span class="badge text-bg-light border">{}</span>', gettext("已下达整改"))
         return html
@@ -267,4 +268,4 @@ class CreditListingTable(tables.Table):
         return region_label(value)
 
     def render_list_kind(self, record):
-        return badge(record.list_kind, record.get_list_kind_display())
+        return badge(record.list_kind, display(record, "list_kind"))
