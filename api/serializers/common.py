@@ -3,6 +3,7 @@ departments and organizations."""
 
 from __future__ import annotations
 
+import copy
 import re
 
 from django.utils.translation import gettext_lazy as _
@@ -54,11 +55,23 @@ _DISPLAY = re.compile(r"get_(\w+)_display")
 
 class ReadFast:
     """A serializer's `to_representation` as DRF's, field by field the same values, with less done per row: the
-    readable fields and how each reads its attribute are worked out once per serializer (a list's child serves every
-    row of the page); a field whose source is one plain attribute reads it with `getattr`, and a choice's label
-    (`source="get_status_display"`) comes from the choices looked up once (`core.choices.label_of`). Whatever else
-    — a path, `source="*"`, a related field, a method, a missing attribute, a value that is callable — is read by
-    the field's own `get_attribute`, as DRF reads it. A mixin before `serializers.ModelSerializer`."""
+    fields are built once per class, the readable ones and how each reads its attribute worked out once per
+    serializer (a list's child serves every row of the page); a field whose source is one plain attribute reads it
+    with `getattr`, and a choice's label (`source="get_status_display"`) comes from the choices looked up once
+    (`core.choices.label_of`). Whatever else — a path, `source="*"`, a related field, a method, a missing attribute,
+    a value that is callable — is read by the field's own `get_attribute`, as DRF reads it. A mixin before
+    `serializers.ModelSerializer`."""
+
+    def get_fields(self):
+        """The serializer's fields as `ModelSerializer.get_fields` builds them from the model and Meta (the same for
+        every instance of the class), built once per class and copied as DRF copies declared fields."""
+        cls = type(self)
+        built = cls.__dict__.get("_qiyue_fields")
+        if built is None:
+            built = super().get_fields()
+            cls._qiyue_fields = copy.deepcopy(built)
+            return built
+        return copy.deepcopy(built)
 
     def _read_plan(self) -> list[tuple]:
         plan = self.__dict__.get("_qiyue_read_plan")

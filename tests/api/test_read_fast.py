@@ -107,3 +107,15 @@ def test_a_missing_or_callable_attribute_takes_drfs_way():
         "status": organization.status,
     }
     assert dict(serializer.data) == drf_rows(serializer, [organization])[0]
+
+
+def test_the_fields_are_built_once_per_class_and_each_serializer_gets_its_own():
+    first, second = api.OrganizationSerializer(), api.OrganizationSerializer()
+    fresh = serializers.ModelSerializer.get_fields(api.OrganizationSerializer())
+    assert list(first.fields) == list(second.fields) == list(fresh)
+    for name, field in first.fields.items():
+        assert type(field) is type(fresh[name]), name
+        assert field._kwargs == fresh[name]._kwargs, name
+        assert field is not second.fields[name] and field.parent is first and second.fields[name].parent is second
+    assert "_qiyue_fields" in api.OrganizationSerializer.__dict__
+    assert "_qiyue_fields" not in serializers.ModelSerializer.__dict__
