@@ -7,6 +7,7 @@ province. Apps build their own predicates in their permissions.py from the ones 
 
 from __future__ import annotations
 
+import threading
 from typing import TYPE_CHECKING
 
 import rules
@@ -95,7 +96,7 @@ def in_official_region(user, model: type[Model], region_field: str = "region") -
     official).
 
     When no row of the model that holds the region (an organization or a department) lies outside the official's
-    region (`Region.holds_every`), the condition is empty: a count or page over a province's rows is then not joined
+    region (`region_holds_every`), the condition is empty: a count or page over a province's rows is then not joined
     to their organizations and regions only to keep every one of them. The answer is kept on the user object for
     the rest of the request."""
     region = user.department.region
@@ -105,8 +106,32 @@ def in_official_region(user, model: type[Model], region_field: str = "region") -
         holder = holder._meta.get_field(name).related_model
     answers = user.__dict__.setdefault("_region_holds_every", {})
     if holder not in answers:
-        answers[holder] = region.holds_every(holder)
+        answers[holder] = region_holds_every(region, holder)
     return Q() if answers[holder] else Q(**{f"{region_field}__path__startswith": region.path})
+
+
+_asking = threading.local()
+
+
+def region_holds_every(region: Region, holder: type[Model]) -> bool:
+    """`region.holds_every(holder)`, remembered until the next committed write (`core.pagecache.remember`, per
+    day): every page a province's official opens asks it, and its probe over the regions outside costs more than
+    reading the answer back. While it is asked, `asking_holds_every()` is true: the 待办's kept plans tell these
+    reads (the cache's included) from a source's own."""
+    from core import pagecache
+
+    _asking.depth = getattr(_asking, "depth", 0) + 1
+    try:
+        return pagecache.remember(
+            "region-holds-every", holder._meta.label_lower, region.path, compute=lambda: region.holds_every(holder)
+        )
+    finally:
+        _asking.depth -= 1
+
+
+def asking_holds_every() -> bool:
+    """Whether this thread is inside `region_holds_every` (its cache read, probe or cache write)."""
+    return getattr(_asking, "depth", 0) > 0
 
 
 def scope_to_region(queryset: QuerySet, user, region_field: str = "region") -> QuerySet:

@@ -217,7 +217,8 @@ AUTHENTICATION_BACKENDS = [
     # First: refuses every sign-in (site, admin, API token) while the username and address are locked out.
     "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, reading an official's department and region with the user (accounts.backends).
+    "accounts.backends.UserBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import django_tables2 as tables
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from contracts.models import Contract, Deliverable, PurchaseList
 from contracts.selectors import contract_facts, purchase_list_facts, with_contract_figures, with_purchase_list_figures
 from core import formatting
+from core.choices import display
+from core.links import reverse_one
 from core.tables import PageFactsTable
 
 # Badge colours of every status the pages show (the values never collide across the models).
@@ -33,7 +34,7 @@ def status_badge(record) -> str:
     return format_html(
         '<span class="badge {}">{}</span>',
         STATUS_BADGES.get(record.status, "text-bg-secondary"),
-        record.get_status_display(),
+        display(record, "status"),
     )
 
 
@@ -41,7 +42,7 @@ class PurchaseListTable(PageFactsTable):
     page_facts = staticmethod(purchase_list_facts)
 
     title = tables.Column(
-        linkify=lambda record: reverse("contracts:purchase-list-detail", args=[record.pk]), order_by=("title", "pk")
+        linkify=lambda record: reverse_one("contracts:purchase-list-detail", record.pk), order_by=("title", "pk")
     )
     year = tables.Column(order_by=("year", "pk"))
     department = tables.Column(order_by=("department__name", "pk"))
@@ -75,18 +76,31 @@ class PurchaseListTable(PageFactsTable):
         return formatting.amount(value)
 
 
+# What no list shows of a contract's supplier: its stored search columns and long texts.
+UNSHOWN_ORGANIZATION = ("search_document", "search_tokens", "business_scope", "former_names_text")
+
+
 class ContractTable(PageFactsTable):
     page_facts = staticmethod(contract_facts)
+    row_relations = ("department", "organization")
+    unshown_columns = (
+        "description",
+        "term_justification",
+        "termination_reason",
+        "search_document",
+        "search_vector",
+        *(f"organization__{name}" for name in UNSHOWN_ORGANIZATION),
+    )
 
     number = tables.Column(
-        linkify=lambda record: reverse("contracts:contract-detail", args=[record.number]),
+        linkify=lambda record: reverse_one("contracts:contract-detail", record.number),
         order_by=("number",),
         attrs={"td": {"class": "text-nowrap"}},
     )
     title = tables.Column(order_by=("title", "number"))
     department = tables.Column(order_by=("department__name", "number"))
     organization = tables.Column(
-        linkify=lambda record: reverse("registry:organization-detail", args=[record.organization.uscc]),
+        linkify=lambda record: reverse_one("registry:organization-detail", record.organization.uscc),
         order_by=("organization__name", "number"),
     )
     amount = tables.Column(attrs={"td": {"class": "text-end text-nowrap"}}, order_by=("amount", "number"))

@@ -395,9 +395,14 @@ def fragment(name: str, *parts, render: Callable[[], str]) -> str:
 
 def count(queryset) -> int:
     """`queryset.count()`, remembered until the next write (see `remember`): the exact number of rows a list shows,
-    read once per change of the data instead of on every page."""
+    read once per change of the data instead of on every page. The key is the list's SQL without what a count
+    never reads, as Django's own `count()` leaves it out: the related rows joined only to be shown
+    (`select_related`) and the order (unless the query is sliced or distinct on fields)."""
+    query = queryset.query.chain()
+    query.select_related = False
+    query.clear_ordering(force=False)
     try:
-        sql, params = queryset.query.get_compiler(queryset.db).as_sql()
+        sql, params = query.get_compiler(queryset.db).as_sql()
     except EmptyResultSet:
         return 0
     digest = hashlib.sha256(repr((queryset.db, sql, params)).encode("utf-8", "surrogateescape")).hexdigest()[:40]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
@@ -20,9 +21,12 @@ import django_tables2 as tables
 import django_tables2.columns.templatecolumn
 import django_tables2.utils
 from django.db.models import Model
-from django.template import Template
-from django.utils.encoding import force_str
-from django.utils.hashable import make_hashable
+from django.template import Context, Template
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django_tables2.utils import call_with_appropriate
+
+from core.choices import label_of
 
 _signature = django_tables2.utils.signature
 
@@ -83,9 +87,22 @@ def set_facts(records: list[Any], model, annotations: dict, defaults: dict) -> l
 
 
 class PageFactsTable(tables.Table):
-    """A django-tables2 table that calls `page_facts(records)` on the records of the page it was cut to."""
+    """A django-tables2 table that calls `page_facts(records)` on the records of the page it was cut to.
+
+    `row_relations` names the relations its cells read (the page's rows are read with exactly these joined, instead
+    of whatever the selector joins for its other readers), `unshown_columns` the columns of the rows and of those
+    relations that no cell shows (long texts, stored search columns: left unread). `rows_of(queryset)` applies
+    both; `core.views.paginate_table` reads each page through it."""
 
     page_facts: PageFacts | None = None
+    row_relations: tuple[str, ...] | None = None
+    unshown_columns: tuple[str, ...] = ()
+
+    @classmethod
+    def rows_of(cls, queryset):
+        if cls.row_relations is not None:
+            queryset = queryset.select_related(None).select_related(*cls.row_relations)
+        return queryset.defer(*cls.unshown_columns) if cls.unshown_columns else queryset
 
     def paginate(self, *args, **kwargs):
         super().paginate(*args, **kwargs)
@@ -168,20 +185,9 @@ def _plain_cell(bound_column, model):
     column = bound_column.column
     empty_values, default = column.empty_values, bound_column.default
     if getattr(field, "choices", ()):
-        display = inspect.getattr_static(model, f"get_{name}_display", None)
-        if not (
-            isinstance(display, functools.partialmethod)
-            and display.func is Model._get_FIELD_display
-            and display.keywords.get("field") is field
-        ):
+        value_of = label_of(model, name)
+        if value_of is None:
             return None
-        choices = dict(make_hashable(field.flatchoices))
-        attname = field.attname
-
-        def value_of(record):
-            value = getattr(record, attname)
-            return force_str(choices.get(make_hashable(value), value), strings_only=True)
-
     else:
 
         def value_of(record):
@@ -194,12 +200,82 @@ def _plain_cell(bound_column, model):
             return row.get_cell(bound_column.name)
         if value in empty_values:
             return default
-        return row._call_render(bound_column, value)
+        return render(row, value)
 
+    render = _renderer(bound_column)
     return cell
 
 
 _MISSING = object()
+_DATE_TEMPLATE = re.compile(r'\{\{ value\|date:"([^"]*)"\|default:default \}\}')
+
+
+def _date_content(bound_column):
+    """A function of a value giving what a `DateColumn` or `DateTimeColumn` cell's template
+    (`{{ value|date:"…"|default:default }}`) renders for it, by the same filters without a template: `date` of the
+    value in the current time zone, else the column's default, escaped as the template escapes it. None for any
+    other column, a subclass, a column with extra context or a table's own `render_FOO`."""
+    from django.template.defaultfilters import date, default
+    from django_tables2.columns import DateColumn, DateTimeColumn
+
+    column = bound_column.column
+    if type(column) not in (DateColumn, DateTimeColumn) or column.extra_context or column.template_name:
+        return None
+    if bound_column.render != column.render:
+        return None
+    match = _DATE_TEMPLATE.fullmatch(column.template_code or "")
+    fallback = bound_column.default
+    if match is None or callable(fallback):
+        return None
+    format_string = match.group(1)
+    context = getattr(bound_column._table, "context", None) or Context()
+
+    def content(value) -> str:
+        from django.template.base import render_value_in_context
+        from django.utils.timezone import template_localtime
+
+        text = default(date(template_localtime(value, context.use_tz), format_string), fallback)
+        return mark_safe(render_value_in_context(text, context))
+
+    return content
+
+
+def _plain_link(link):
+    """A function of (content, record) wrapping a cell in its `<a href>` as django-tables2's `LinkTransform` does,
+    for a link given by a function of the record only and no `<a>` attributes; None for any other link."""
+    if link is None:
+        return None
+    url = link.url
+    if link.attrs or not callable(url) or signature(url) != (("record",), None):
+        return None
+
+    def wrap(content, record):
+        href = url(record=record)
+        return content if href is None else format_html('<a href="{}">{}</a>', href, content)
+
+    return wrap
+
+
+def _renderer(bound_column):
+    """A function of (row, value) giving `row._call_render(bound_column, value)`: the column's render (its table's
+    `render_FOO`) wrapped in its link, with a date column's template (`_date_content`) and a link that depends on
+    the record alone (`_plain_link`) done without django-tables2's general machinery."""
+    link = bound_column.link
+    wrap = _plain_link(link)
+    dated = _date_content(bound_column)
+    if link is not None and wrap is None:
+        return lambda row, value: row._call_render(bound_column, value)
+    if dated is not None:
+        content_of = lambda row, value: dated(value)  # noqa: E731
+    else:
+        render = bound_column.render
+
+        def content_of(row, value):
+            return call_with_appropriate(render, row._optional_cell_arguments(bound_column, value))
+
+    if wrap is None:
+        return content_of
+    return lambda row, value: wrap(content_of(row, value), row.record)
 
 
 def render_rows(table, context) -> str:
@@ -214,16 +290,21 @@ def render_rows(table, context) -> str:
     columns = list(table.columns)
     rows = list(table.paginated_rows)
     model = type(rows[0].record) if rows and isinstance(rows[0].record, Model) else None
-    plans = [(column, _plain_cell(column, model), _cell_attrs(column), _localized(column)) for column in columns]
+    plans = [
+        (column, _plain_cell(column, model), _renderer(column), _cell_attrs(column), _localized(column))
+        for column in columns
+    ]
     out: list[str] = []
     for row in rows:
         out.append(f"<tr {row.attrs.as_html()}>")
         record = row.record
-        for column, plain, attrs, localize in plans:
+        for column, plain, render, attrs, localize in plans:
             if plain is not None and type(record) is model:
                 cell = plain(row)
             else:
-                cell = row.get_cell(column.name)
+                cell = row._get_and_render_with(
+                    column, lambda _column, value=None, row=row, render=render: render(row, value), column.default
+                )
             column.current_value = cell
             column.current_record = record
             if localize is not None:

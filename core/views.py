@@ -63,7 +63,8 @@ def paginate_table(request, table, *, default: int = PER_PAGE) -> int:
     RequestConfig(request, paginate=False).configure(table)
     rows = getattr(table.data, "data", None)
     if isinstance(rows, QuerySet) and KeysetPaginator.supports(rows):
-        paginator = KeysetPaginator(rows, per_page)
+        rows_of = getattr(type(table), "rows_of", None)  # core.tables.PageFactsTable: what the cells read
+        paginator = KeysetPaginator(rows_of(rows) if rows_of is not None else rows, per_page)
         page = paginator.page(request.GET.get("page", 1), request.GET.get(CURSOR_PARAMETER))
         facts = getattr(type(table), "page_facts", None)  # core.tables.PageFactsTable: the shown rows' figures
         if facts is not None:

@@ -8,7 +8,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.choices import display
 from core.formatting import points
+from core.links import reverse_one
 from evaluations.models import Evaluation
 
 GRADE_BADGES = {
@@ -31,7 +33,7 @@ def grade_badge(evaluation: Evaluation) -> str:
         '<span class="badge {}" data-grade="{}">{}</span>',
         GRADE_BADGES.get(evaluation.grade, "text-bg-secondary"),
         evaluation.grade,
-        evaluation.get_grade_display(),
+        display(evaluation, "grade"),
     )
 
 
@@ -53,7 +55,7 @@ class EvaluationTable(tables.Table):
     organization = tables.Column(
         verbose_name=_("承接主体"),
         accessor="contract__organization__name",
-        linkify=lambda record: reverse("registry:organization-detail", args=[record.contract.organization.uscc]),
+        linkify=lambda record: reverse_one("registry:organization-detail", record.contract.organization.uscc),
         order_by=("contract__organization__name", "pk"),
     )
     department = tables.Column(
@@ -129,7 +131,7 @@ class EvaluationManageTable(EvaluationTable):
         return format_html(
             '<span class="badge {}">{}</span>',
             STATUS_BADGES.get(record.status, "text-bg-secondary"),
-            record.get_status_display(),
+            display(record, "status"),
         )
 
     def render_progress(self, record):

@@ -728,7 +728,7 @@ def _holds_every_still(user, answers: dict) -> bool:
     region = user.department.region
     for holder, answer in answers.items():
         if holder not in known:
-            known[holder] = region.holds_every(holder)
+            known[holder] = permissions.region_holds_every(region, holder)
         if known[holder] != answer:
             return False
     return True
@@ -758,10 +758,10 @@ def _plan(user, on: datetime.date, limit: int, roles: frozenset | None, *, answe
     executed = []
 
     def watch(execute, sql, params, many, context):
-        executed.append(sql)
+        if not permissions.asking_holds_every():
+            executed.append(sql)
         return execute(sql, params, many, context)
 
-    asked_before = dict(user.__dict__.get("_region_holds_every", {}))
     with connections[DEFAULT_DB_ALIAS].execute_wrapper(watch):
         sources = [k.source(user, on) for k in chosen]
     answers = dict(user.__dict__.get("_region_holds_every", {}))
@@ -769,7 +769,7 @@ def _plan(user, on: datetime.date, limit: int, roles: frozenset | None, *, answe
     arms = _arms(sources, limit)
     # Only the holds_every questions may read the database while the sources are built; anything else read then (a
     # home region, a list of keys) is data the SQL would silently keep.
-    kept = key is not None and len(executed) == len(answers) - len(asked_before)
+    kept = key is not None and not executed
     plan = _Plan(
         kinds=chosen,
         items=[source.item for source in sources],

@@ -6,11 +6,12 @@ from collections.abc import Iterator
 
 import django_tables2 as tables
 from django.db.models import F
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.choices import display
+from core.links import reverse_one
 from core.tables import PageFactsTable, facts_in_chunks
 from registry.models import Organization, Region
 from registry.selectors import organization_facts, with_current_grade
@@ -29,7 +30,7 @@ class OrganizationTable(PageFactsTable):
     page_facts = staticmethod(organization_facts)
 
     name = tables.Column(
-        linkify=lambda record: reverse("registry:organization-detail", args=[record.uscc]),
+        linkify=lambda record: reverse_one("registry:organization-detail", record.uscc),
         order_by=("name_pinyin", "pk"),
         attrs={"th": {"class": "col-name"}, "td": {"class": "col-name"}},
     )
@@ -88,7 +89,7 @@ class OrganizationTable(PageFactsTable):
         return format_html('<span class="text-muted">{}</span>', gettext("无有效等级"))
 
     def render_status(self, record):
-        label = record.get_status_display()
+        label = display(record, "status")
         if record.status == Organization.Status.NORMAL:
             return label
         return format_html('<span class="badge text-bg-secondary">{}</span>', label)

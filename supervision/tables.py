@@ -4,11 +4,12 @@ count does not grow with its rows."""
 from __future__ import annotations
 
 import django_tables2 as tables
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
+from core.choices import display
+from core.links import reverse_one
 from core.tables import PageFactsTable
 from registry.models import CreditListing
 from supervision.models import Complaint, Inspection, RectificationOrder, SampleDraw
@@ -40,7 +41,7 @@ def badge(value: str, label) -> str:
 
 
 def organization_url(record) -> str:
-    return reverse("registry:organization-detail", args=[record.organization.uscc])
+    return reverse_one("registry:organization-detail", record.organization.uscc)
 
 
 def region_label(region) -> str:
@@ -52,12 +53,22 @@ def region_label(region) -> str:
     return region.name
 
 
+# What no supervision list shows of the organization and the contract a record is about: stored search columns and
+# long texts.
+UNSHOWN_RELATED = (
+    *(f"organization__{name}" for name in ("search_document", "search_tokens", "business_scope", "former_names_text")),
+    *(f"contract__{name}" for name in ("description", "term_justification", "search_document", "search_vector")),
+)
+
+
 class InspectionTable(PageFactsTable):
     page_facts = staticmethod(inspection_facts)
+    row_relations = ("organization__region", "contract")
+    unshown_columns = ("findings", *UNSHOWN_RELATED)
 
     planned_on = tables.DateColumn(
         format="Y-m-d",
-        linkify=lambda record: reverse("supervision:inspection-detail", args=[record.pk]),
+        linkify=lambda record: reverse_one("supervision:inspection-detail", record.pk),
         order_by=("planned_on", "pk"),
     )
     organization = tables.Column(linkify=organization_url, order_by=("organization__name", "pk"))
@@ -95,16 +106,16 @@ class InspectionTable(PageFactsTable):
         return separator.join(str(inspector) for inspector in record.inspectors.all()) or "—"
 
     def render_status(self, record):
-        return badge(record.status, record.get_status_display())
+        return badge(record.status, display(record, "status"))
 
     def render_conclusion(self, record):
         if record.conclusion == Inspection.Conclusion.PROBLEMS_FOUND:
-            return format_html('<span class="text-danger fw-semibold">{}</span>', record.get_conclusion_display())
-        return record.get_conclusion_display()
+            return format_html('<span class="text-danger fw-semibold">{}</span>', display(record, "conclusion"))
+        return display(record, "conclusion")
 
 
 def order_status(record) -> str:
-    html = badge(record.status, record.get_status_display())
+    html = badge(record.status, display(record, "status"))
     if getattr(record, "is_overdue_now", False):
         html += format_html(' <span class="badge text-bg-danger" data-testid="overdue">{}</span>', gettext("逾期"))
     return html
@@ -116,7 +127,7 @@ class OrderTable(PageFactsTable):
     number = tables.Column(
         verbose_name=_("文号"),
         accessor="label",
-        linkify=lambda record: reverse("supervision:order-detail", args=[record.pk]),
+        linkify=lambda record: reverse_one("supervision:order-detail", record.pk),
         order_by=("department__name", "document_year", "document_sequence", "pk"),
     )
     organization = tables.Column(linkify=organization_url, order_by=("organization__name", "pk"))
@@ -153,9 +164,11 @@ class OrderTable(PageFactsTable):
 
 class ComplaintTable(PageFactsTable):
     page_facts = staticmethod(complaint_facts)
+    row_relations = ("organization__region", "contract", "handler")
+    unshown_columns = ("text", "not_accepted_reason", "reasoning", "internal_note", *UNSHOWN_RELATED)
 
     tracking_code = tables.Column(
-        linkify=lambda record: reverse("supervision:complaint-detail", args=[record.pk]), order_by=("tracking_code",)
+        linkify=lambda record: reverse_one("supervision:complaint-detail", record.pk), order_by=("tracking_code",)
     )
     received_at = tables.DateTimeColumn(format="Y-m-d H:i", order_by=("received_at", "pk"))
     subject = tables.Column(orderable=False)
@@ -186,7 +199,7 @@ class ComplaintTable(PageFactsTable):
         return value.number
 
     def render_status(self, record):
-        html = badge(record.status, record.get_status_display())
+        html = badge(record.status, display(record, "status"))
         if getattr(record, "order_count", 0):
             html += format_html(' <span class="badge text-bg-light border">{}</span>', gettext("已下达整改"))
         return html
@@ -194,7 +207,7 @@ class ComplaintTable(PageFactsTable):
 
 class SampleDrawTable(tables.Table):
     year = tables.Column(
-        linkify=lambda record: reverse("supervision:draw-detail", args=[record.pk]), order_by=("year", "region__code")
+        linkify=lambda record: reverse_one("supervision:draw-detail", record.pk), order_by=("year", "region__code")
     )
     region = tables.Column(order_by=("region__code", "year"))
     rate = tables.Column(order_by=("rate", "pk"))
@@ -255,4 +268,4 @@ class CreditListingTable(tables.Table):
         return region_label(value)
 
     def render_list_kind(self, record):
-        return badge(record.list_kind, record.get_list_kind_display())
+        return badge(record.list_kind, display(record, "list_kind"))

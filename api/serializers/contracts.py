@@ -13,6 +13,7 @@ from api.serializers.common import (
     MONEY,
     DepartmentRefSerializer,
     OrganizationRefSerializer,
+    ReadFast,
     RegionSerializer,
     UsccRelatedField,
     absolute_url,
@@ -125,7 +126,7 @@ class PurchaseItemCreateSerializer(serializers.Serializer):
 # --- contracts ------------------------------------------------------------------------------------------------------
 
 
-class PurchaseItemRefSerializer(serializers.ModelSerializer):
+class PurchaseItemRefSerializer(ReadFast, serializers.ModelSerializer):
     class Meta:
         model = PurchaseItem
         fields = ["id", "purchase_list", "code", "service_name"]
@@ -195,7 +196,7 @@ class ContractDocumentSerializer(serializers.ModelSerializer):
         return absolute_url(self, document_path(document))
 
 
-class ContractSerializer(serializers.ModelSerializer):
+class ContractSerializer(ReadFast, serializers.ModelSerializer):
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     method_label = serializers.CharField(source="get_method_display", read_only=True)
     department = DepartmentRefSerializer(read_only=True)

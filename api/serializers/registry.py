@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -12,6 +11,7 @@ from api.serializers.common import (
     MONEY,
     DepartmentRefSerializer,
     OrganizationRefSerializer,
+    ReadFast,
     RegionSerializer,
     UsccRelatedField,
     absolute_url,
@@ -19,6 +19,7 @@ from api.serializers.common import (
     region_field,
     request_user,
 )
+from core.links import reverse_one
 from registry import permissions as registry_rules
 from registry.models import AnnualInspection, AnnualReport, CreditListing, FormerName, Organization, Penalty, Rating
 
@@ -30,7 +31,7 @@ class ContactSerializer(serializers.Serializer):
     email = serializers.CharField()
 
 
-class OrganizationSerializer(serializers.ModelSerializer):
+class OrganizationSerializer(ReadFast, serializers.ModelSerializer):
     org_type_label = serializers.CharField(source="get_org_type_display", read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     region = RegionSerializer(read_only=True)
@@ -77,7 +78,7 @@ class OrganizationSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_page_url(self, organization: Organization) -> str:
-        return absolute_url(self, reverse("registry:organization-detail", args=[organization.uscc]))
+        return absolute_url(self, reverse_one("registry:organization-detail", organization.uscc))
 
 
 class FormerNameSerializer(serializers.ModelSerializer):

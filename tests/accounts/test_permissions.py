@@ -126,3 +126,48 @@ def test_a_scope_through_a_relation_asks_about_the_model_that_holds_the_region()
     scoped = permissions.scope_to_region(Complaint.objects.all(), province, "organization__region")
     assert list(scoped) == [complaint]
     assert "registry_region" not in str(scoped.query)
+
+
+def test_whether_a_region_holds_every_organization_is_remembered_until_the_next_write(
+    settings, django_capture_on_commit_callbacks
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def committed():  # the writes so far count as committed: what is read now may be kept
+        connection.run_on_commit.clear()
+        return django_capture_on_commit_callbacks(execute=True)
+
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 600
+    province = region("150000")
+    outside = region("100000")
+    with committed():
+        OrganizationFactory(region=region("150102"))
+    connection.run_on_commit.clear()
+    assert permissions.region_holds_every(province, Organization)
+    with CaptureQueriesContext(connection) as again:
+        assert permissions.region_holds_every(province, Organization)
+    assert not any("registry_region" in query["sql"] for query in again.captured_queries)  # read back, not probed
+    assert permissions.region_holds_every(province, Department) == province.holds_every(Department)
+
+    with committed():
+        OrganizationFactory(region=RegionFactory(parent=outside, level="province"))
+    assert not permissions.region_holds_every(province, Organization)  # asked again after the write
+    assert not permissions.asking_holds_every()
+
+
+def test_an_official_asks_once_per_request_and_nothing_is_kept_with_the_cache_off():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    OrganizationFactory(region=region("150102"))
+    province = registrar_in("150000")
+    with CaptureQueriesContext(connection) as first:
+        assert permissions.in_official_region(province, Organization, "region") == permissions.Q()
+    with CaptureQueriesContext(connection) as second:
+        permissions.in_official_region(province, Organization, "region")
+    assert len(second.captured_queries) == 0  # kept on the user for the rest of the request
+    province.__dict__.pop("_region_holds_every")
+    with CaptureQueriesContext(connection) as third:
+        permissions.in_official_region(province, Organization, "region")
+    assert [q["sql"] for q in third.captured_queries] == [q["sql"] for q in first.captured_queries]

@@ -239,3 +239,18 @@ def test_draft_is_no_status_choice_on_the_public_page_even_with_prebuilt_fields(
     assert "status" in response.context["filter"].form.errors
     choices = [value for value, _label in response.context["filter"].form.fields["status"].choices]
     assert "draft" not in choices and "signed" in choices
+
+
+def test_the_contract_list_reads_only_what_its_cells_show(client):
+    for index in range(3):
+        SignedContractFactory(title=f"合同{index}", description="很长的合同说明" * 50)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("contracts:contract-list"))
+    assert response.status_code == 200
+    rows = [q["sql"] for q in queries.captured_queries if '"contracts_contract"."title"' in q["sql"]]
+    assert len(rows) == 1  # the page's rows: one query
+    for column in ('"description"', '"search_document"', '"search_vector"', '"business_scope"', '"registry_region"'):
+        assert column not in rows[0]
+    assert '"registry_department"' in rows[0] and '"registry_organization"' in rows[0]
+    assert "很长的合同说明" not in response.content.decode()
+    assert all(f"合同{index}" in response.content.decode() for index in range(3))

@@ -153,3 +153,46 @@ def test_a_model_with_its_own_display_takes_django_tables2s_way():
     assert core_tables._plain_cell(table.columns["status"], Own) is None
     assert core_tables._plain_cell(table.columns["org_type"], Own) is not None
     assert core_tables._plain_cell(table.columns["status"], Organization) is not None
+
+
+class Linked(tables.Table):
+    """Date, date-time and linked cells, with and without values, in a time zone other than UTC."""
+
+    name = tables.Column(linkify=lambda record: f"/o/{record.uscc}/?a=1&b=<2>")
+    uscc = tables.Column(linkify=lambda record, value: f"/u/{value}/")  # not a function of the record alone
+    established_on = tables.DateColumn(format="Y-m-d", linkify=lambda record: None)
+    certificate_valid_until = tables.DateColumn(short=False, default="无")
+    created_at = tables.DateTimeColumn(format="Y-m-d H:i")
+    status_changed_on = tables.DateColumn(format="Y年n月j日", linkify=lambda record: "/s/")
+
+    class Meta:
+        model = Organization
+        fields = ("name", "uscc", "established_on", "certificate_valid_until", "created_at", "status_changed_on")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_dates_and_links_render_as_django_tables2_renders_them(language):
+    import datetime
+
+    from django.utils import timezone, translation
+
+    OrganizationFactory(name="<阳光> & 社工", established_on=datetime.date(2019, 3, 7), certificate_valid_until=None)
+    OrganizationFactory(established_on=datetime.date(2021, 12, 31), certificate_valid_until=datetime.date(2030, 1, 2))
+    Organization.objects.update(created_at=datetime.datetime(2026, 12, 6, 23, 30, tzinfo=datetime.UTC))
+    with translation.override(language), timezone.override("Asia/Shanghai"):
+        table = Linked(Organization.objects.order_by("pk"))
+        renderers = {column.name: core_tables._renderer(column) for column in table.columns}
+        assert core_tables._date_content(table.columns["created_at"]) is not None
+        assert core_tables._plain_link(table.columns["name"].link) is not None
+        assert core_tables._plain_link(table.columns["uscc"].link) is None
+        for row in table.rows:
+            for column in table.columns:
+                expected = row.get_cell(column.name)
+                value = column.accessor.resolve(row.record)
+                assert renderers[column.name](row, value) == expected, column.name
+        first = next(iter(table.rows))
+        assert first.get_cell("created_at") == "2026-12-07 07:30"  # the current time zone's day
+        assert first.get_cell("certificate_valid_until") == "无"
+        assert "&lt;阳光&gt; &amp; 社工" in first.get_cell("name")
+        assert 'href="/o/' in first.get_cell("name") and "&amp;b=&lt;2&gt;" in first.get_cell("name")

@@ -337,3 +337,16 @@ def test_a_count_read_after_a_write_not_yet_committed_is_not_kept():
     connection.run_on_commit.clear()
     assert pagecache.count(Organization.objects.all()) == 1
     assert pagecache.count(Organization.objects.none()) == 0
+
+
+def test_a_count_is_kept_per_rows_counted_not_per_joins_shown_or_order():
+    OrganizationFactory(region=region("150102"), name="甲")
+    OrganizationFactory(region=region("150202"), name="乙")
+    connection.run_on_commit.clear()
+    plain = Organization.objects.all()
+    assert pagecache.count(plain) == 2
+    with CaptureQueriesContext(connection) as queries:
+        assert pagecache.count(plain.select_related("region").order_by("-name")) == 2
+    assert not [q for q in queries.captured_queries if "COUNT(" in q["sql"]]  # the same key: read back
+    assert pagecache.count(plain.filter(region__code="150102")) == 1  # other rows: another key
+    assert pagecache.count(plain.order_by("name")[:1]) == 1  # a slice: counted as sliced
