@@ -343,7 +343,7 @@ def assemble_remembered(user, *, on: datetime.date | None = None, limit: int = D
         # The answers about the data the SQL was built on hold while the tables they were read from are unchanged;
         # otherwise they are asked again.
         if all(now.get(table) == value for table, value in entry["answered"].items()) or _holds_every_still(
-            user, entry["answers"]
+            user, entry["answers"], changed=True
         ):
             answers = entry["answers"]
         else:
@@ -719,16 +719,18 @@ def _item_tables(source: Source, reader: _Reader | None) -> frozenset[str] | Non
     return _watched_tables([rows_sql])
 
 
-def _holds_every_still(user, answers: dict) -> bool:
+def _holds_every_still(user, answers: dict, *, changed: bool = False) -> bool:
     """Whether the official's region still holds (or not) every row of each holder as when the plan was built; the
-    answers are kept on the user for the rest of the request, as `in_official_region` keeps them."""
+    answers are kept on the user for the rest of the request, as `in_official_region` keeps them. `changed`: the
+    tables the answers are read from are known to have changed since, so a remembered answer is no use (it would be
+    read, computed and written back for nothing): the region is asked itself."""
     if not answers:
         return True
     known = user.__dict__.setdefault("_region_holds_every", {})
     region = user.department.region
     for holder, answer in answers.items():
         if holder not in known:
-            known[holder] = permissions.region_holds_every(region, holder)
+            known[holder] = region.holds_every(holder) if changed else permissions.region_holds_every(region, holder)
         if known[holder] != answer:
             return False
     return True
