@@ -253,7 +253,9 @@ def _written_table(sql: str) -> tuple[bool, str | None]:
     if not writes_public_data(sql):
         return False, None
     match = _TARGET.match(sql)
-    return True, match.group(1).lower() if match else None
+    if match is None or ";" in sql.strip().rstrip(";"):
+        return True, None  # not one statement on one table that can be read: anything may have changed
+    return True, match.group(1).lower()
 
 
 def _write_watcher(execute, sql, params, many, context):

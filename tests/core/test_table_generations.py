@@ -34,6 +34,15 @@ def committed(django_capture_on_commit_callbacks):
     return commit
 
 
+class Autocommit:  # a connection outside any transaction
+    alias = "default"
+    in_atomic_block = False
+
+
+def _written_outside_a_transaction(sql: str) -> None:
+    pagecache._write_watcher(lambda *args: None, sql, [], False, {"connection": Autocommit()})
+
+
 def _changed(before: dict, after: dict) -> set[str]:
     return {table for table in before if before[table] != after[table]}
 
@@ -82,12 +91,8 @@ def test_a_write_rolled_back_leaves_every_table(committed):
 def test_a_write_whose_table_cannot_be_read_sets_a_new_epoch():
     before = pagecache.generations(TABLES)
 
-    class Autocommit:  # a connection outside any transaction
-        alias = "default"
-        in_atomic_block = False
-
     sql = 'WITH gone AS (SELECT 1) UPDATE "contracts_payment" SET amount = amount'
-    pagecache._write_watcher(lambda *args: None, sql, [], False, {"connection": Autocommit()})
+    _written_outside_a_transaction(sql)
     after = pagecache.generations(TABLES)
     assert after[pagecache.EPOCH_KEY] != before[pagecache.EPOCH_KEY]
     assert _changed(before, after) == {pagecache.EPOCH_KEY}
@@ -113,3 +118,11 @@ def test_history_tables_go_with_any_write(committed):
     from django.core.cache import cache
 
     assert cache.get(pagecache.TABLE_KEY.format("supervision_historicalcomplaint")) is None
+
+
+def test_several_statements_in_one_set_a_new_epoch():
+    before = pagecache.generations(TABLES)
+
+    sql = 'UPDATE "contracts_payment" SET amount = amount; UPDATE "supervision_complaint" SET subject = subject'
+    _written_outside_a_transaction(sql)
+    assert pagecache.generations(TABLES)[pagecache.EPOCH_KEY] != before[pagecache.EPOCH_KEY]
