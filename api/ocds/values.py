@@ -225,27 +225,5 @@ def _pruned_object(value: dict) -> dict:
 
 
 def _pruned_array(value: list) -> list:
-    pruned = []
-    for item in value:
-        kind = type(item)  # the common types by their exact type first: releases hold thousands of values
-        if kind is str:
-            if not item:
-                continue
-        elif kind is dict:
-            item = _pruned_object(item)
-            if not item:
-                continue
-        elif kind is list:
-            item = _pruned_array(item)
-            if not item:
-                continue
-        elif item is None:
-            continue
-        elif isinstance(item, (dict, list)):
-            item = prune(item)
-            if not item:
-                continue
-        elif item == "":
-            continue
-        pruned.append(item)
-    return pruned
+    # An array's items pruned as an object's values are (objects are the common case and keep the fast path).
+    return list(_pruned_object(dict(enumerate(value))).values())
