@@ -37,12 +37,27 @@ def inspection_year(today: datetime.date) -> int:
     return today.year - 1 if (today.month, today.day) > (5, 31) else today.year - 2
 
 
+def _in_region(region: Region, user, model, region_field: str) -> Q:
+    """Rows of `model` whose `region_field` lies in `region`. In the official's own region, through
+    `accounts.permissions.in_official_region`: no condition at all (nor a join to the regions) where that region holds
+    every organization or department, as it does a province's."""
+    if (
+        user is not None
+        and permissions.is_official(user)
+        and not permissions.is_superuser(user)
+        and user.department_id
+        and user.department.region_id == region.pk
+    ):
+        return permissions.in_official_region(user, model, region_field)
+    return Q(**{f"{region_field}__path__startswith": region.path})
+
+
 def _missing_contact(region: Region, today: datetime.date, user) -> QuerySet:
     return (
-        Organization.objects.filter(status=Organization.Status.NORMAL, region__path__startswith=region.path)
+        Organization.objects.filter(_in_region(region, user, Organization, "region"), status=Organization.Status.NORMAL)
         .filter(Q(contact_phone="") | Q(contact_email=""))
         .select_related("region")
-        .order_by("region__code", "name")
+        .order_by("region_code", "name")
     )
 
 
@@ -50,10 +65,10 @@ def _expired_rating(region: Region, today: datetime.date, user) -> QuerySet:
     # Rated, and no rating valid today: the latest end of validity of its ratings, kept on the row by the database
     # (Organization.rating_valid_until), is before today.
     return (
-        Organization.objects.filter(status=Organization.Status.NORMAL, region__path__startswith=region.path)
+        Organization.objects.filter(_in_region(region, user, Organization, "region"), status=Organization.Status.NORMAL)
         .filter(rating_valid_until__lt=today)
         .select_related("region")
-        .order_by("region__code", "name")
+        .order_by("region_code", "name")
     )
 
 
@@ -61,19 +76,19 @@ def _missing_inspection(region: Region, today: datetime.date, user) -> QuerySet:
     year = inspection_year(today)
     return (
         Organization.objects.filter(
+            _in_region(region, user, Organization, "region"),
             status=Organization.Status.NORMAL,
-            region__path__startswith=region.path,
             established_on__lt=datetime.date(year, 1, 1),
         )
         .filter(~Exists(AnnualInspection.objects.filter(organization=OuterRef("pk"), year=year)))
         .select_related("region")
-        .order_by("region__code", "name")
+        .order_by("region_code", "name")
     )
 
 
-def _contracts(region: Region) -> QuerySet:
+def _contracts(region: Region, user) -> QuerySet:
     return Contract.objects.exclude(status=Contract.Status.DRAFT).filter(
-        department__region__path__startswith=region.path
+        _in_region(region, user, Contract, "department__region")
     )
 
 
@@ -88,7 +103,7 @@ def _no_contract_text(region: Region, today: datetime.date, user) -> QuerySet:
         contract=OuterRef("pk"), kind=ContractDocument.Kind.CONTRACT_TEXT, is_public=True
     )
     return (
-        _managed(_contracts(region), user, "department")
+        _managed(_contracts(region, user), user, "department")
         .filter(~Exists(texts))
         .select_related("department", "organization")
         .order_by("-signed_on", "number")
@@ -97,7 +112,7 @@ def _no_contract_text(region: Region, today: datetime.date, user) -> QuerySet:
 
 def _no_criteria(region: Region, today: datetime.date, user) -> QuerySet:
     rows = Deliverable.objects.filter(
-        acceptance_criteria="", contract__department__region__path__startswith=region.path
+        _in_region(region, user, Deliverable, "contract__department__region"), acceptance_criteria=""
     )
     return (
         _managed(rows, user, "contract__department")
@@ -109,7 +124,7 @@ def _no_criteria(region: Region, today: datetime.date, user) -> QuerySet:
 
 
 def _payment_without_acceptance(region: Region, today: datetime.date, user) -> QuerySet:
-    rows = Payment.objects.filter(contract__department__region__path__startswith=region.path)
+    rows = Payment.objects.filter(_in_region(region, user, Payment, "contract__department__region"))
     return (
         _managed(rows, user, "contract__department")
         .exclude(contract__status=Contract.Status.DRAFT)
@@ -123,7 +138,9 @@ def _payment_without_acceptance(region: Region, today: datetime.date, user) -> Q
 
 
 def _overdue_evaluation(region: Region, today: datetime.date, user) -> QuerySet:
-    rows = Evaluation.objects.filter(contract__department__region__path__startswith=region.path, due_on__lt=today)
+    rows = Evaluation.objects.filter(
+        _in_region(region, user, Evaluation, "contract__department__region"), due_on__lt=today
+    )
     return (
         _managed(rows, user, "contract__department")
         .exclude(status=Evaluation.Status.FINALIZED)

@@ -59,9 +59,9 @@ def _source(kind: quality.ItemKind):
         order_by = tuple(rows.query.order_by) or ("pk",)
         if kind.audience == quality.REGISTRAR and not is_superuser(user):
             rows = OWN_WORK[kind.key](rows, user, today)
-            # By region, then as registered: both in the index of the bureau's organizations, so that counting
-            # them needs no visit to the rows (the report's page sorts by name).
-            order_by = ("region__code", "pk")
+            # By region (the code kept on the organization's row: no join to the regions), then as registered (the
+            # report's page sorts by name).
+            order_by = ("region_code", "pk")
         return todo.Source(
             rows=rows, item=_item(kind), order_by=order_by, keys_first=kind.audience == quality.REGISTRAR
         )

@@ -82,9 +82,10 @@ def test_one_query_for_the_counts_then_one_per_kind_with_items(registrar_and_pur
     with CaptureQueriesContext(connection) as queries:
         groups = todo.assemble(user, on=DAY)
     assert len(kinds) > len(groups)  # some kinds have nothing: no query of their own
-    # Whether the official's region holds every organization is asked once per request (accounts.permissions).
+    # Whether the official's region holds every organization, and every department, is asked once per request each
+    # (accounts.permissions): the registrar's kinds ask about the organizations, the purchaser's about the departments.
     scope = [q for q in queries.captured_queries if q["sql"].startswith("WITH RECURSIVE present")]
-    assert len(scope) == 1
+    assert sorted('FROM "registry_department"' in q["sql"] for q in scope) == [False, True]
     assert len(queries.captured_queries) == 1 + len(scope) + len(groups)
     with CaptureQueriesContext(connection) as queries:
         counted = todo.assemble(user, on=DAY, limit=0)

@@ -118,6 +118,9 @@ def test_overdue_annual_reports_are_those_the_records_give(on):
         "gap at 2024": [("inspection", 2023), ("report", 2025), ("inspection", 2026)],
         "gap at 2025": [("inspection", 2024), ("report", 2026)],
         "three in a row": [("inspection", 2024), ("report", 2025), ("inspection", 2026)],
+        "two later, with 2025": [("inspection", 2025), ("report", 2026), ("inspection", 2027)],
+        "two later, without 2025": [("inspection", 2024), ("report", 2026), ("inspection", 2027)],
+        "two later only": [("report", 2026), ("inspection", 2027)],
     }
     for records in cases.values():
         organization = OrganizationFactory(established_on=founded)
