@@ -9,7 +9,10 @@
 - `PrivacyHeadersMiddleware`: Permissions-Policy on every response; `Cache-Control: no-store` on every response to
   a signed-in user (private pages, evidence and document downloads) unless the view chose its own caching.
 - `OfficialIdleTimeoutMiddleware`: an official (registrar, purchaser, staff) idle for settings.OFFICIAL_IDLE_MINUTES
-  is signed out; the next page asks them to sign in again.
+  is signed out; the next page asks them to sign in again. The time of their last request is written to the session
+  at most once a minute (IDLE_MARK_SECONDS): not a session write and commit on every page an official opens, and
+  never a later sign-out (the mark is at most a minute older than their last request, so an official idle for
+  29–30 minutes of a 30-minute limit may be asked to sign in again, one idle for longer always is).
 """
 
 from __future__ import annotations
@@ -131,6 +134,7 @@ class PrivacyHeadersMiddleware:
 
 
 IDLE_SESSION_KEY = "qiyue-last-request"
+IDLE_MARK_SECONDS = 60
 SIGNED_OUT_IDLE = _("您已超过 %(minutes)d 分钟未操作，为安全起见已自动退出，请重新登录。")
 
 
@@ -162,5 +166,6 @@ class OfficialIdleTimeoutMiddleware:
                     return self.get_response(request)  # the API answers as to anyone not signed in
                 messages.warning(request, str(SIGNED_OUT_IDLE) % {"minutes": minutes})
                 return redirect_to_login(request.get_full_path())
-            request.session[IDLE_SESSION_KEY] = now
+            if last is None or now - float(last) >= IDLE_MARK_SECONDS:
+                request.session[IDLE_SESSION_KEY] = now
         return self.get_response(request)

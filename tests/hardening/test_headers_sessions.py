@@ -10,7 +10,9 @@ import pytest
 from django import forms
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from rest_framework import serializers
 
 from core.middleware import IDLE_SESSION_KEY
@@ -82,6 +84,21 @@ def test_an_idle_official_is_signed_out(settings):
     assert "_auth_user_id" not in client.session
     page = client.get(response["Location"]).content.decode()
     assert "30 分钟未操作" in page
+
+
+def test_the_last_request_is_marked_at_most_once_a_minute():
+    client = Client()
+    client.force_login(PurchaserFactory())
+    client.get("/accounts/workspace/")
+    marked = client.session[IDLE_SESSION_KEY]
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/accounts/workspace/").status_code == 200
+    assert client.session[IDLE_SESSION_KEY] == marked  # the session is not written again within the minute
+    assert not [q for q in queries.captured_queries if q["sql"].startswith("UPDATE") and "django_session" in q["sql"]]
+    idle(client, 1.5)
+    before = time.time()
+    client.get("/accounts/workspace/")
+    assert client.session[IDLE_SESSION_KEY] >= before
 
 
 def test_an_organization_member_is_not_an_official_for_the_idle_limit(settings):
