@@ -4,7 +4,9 @@ department), each a link to the filtered list behind it.
 Scope: a purchaser who is not also a registrar sees their department's contracts, deliverables and payments; a
 registrar (or a superuser: the home province) their region's. Orders, complaints and evaluation grades are the
 region's for everyone, as the supervision pages and the public results list show them.
-A fixed number of queries (eight for a region, seven for a department), whatever the size of the region.
+A fixed number of queries (eight for a region, seven for a department), whatever the size of the region. An
+official's region is scoped as their pages scope it (`accounts.permissions.in_official_region`): a province that
+holds every department and organization is no condition at all, not a join of every row to its region.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from django.db.models import Count, F, Q, Sum
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from accounts.permissions import is_official, is_purchaser, is_registrar, is_superuser
+from accounts.permissions import in_official_region, is_official, is_purchaser, is_registrar, is_superuser
 from contracts.models import Contract, Deliverable, Payment
 from contracts.selectors import overdue_condition
 from evaluations.models import Evaluation
@@ -57,27 +59,48 @@ def _url(name: str, **params) -> str:
 class Scope:
     label: str
     region: Region
-    contract_lookup: str  # a lookup on Contract selecting the scope's contracts
+    contract_lookup: str | None  # a lookup on Contract selecting the scope's contracts (None: every contract)
     contract_value: object
     list_params: dict  # the same scope as filters of the contract list pages
+    official: object = None  # the official whose own region this is (None: the home province of a superuser)
 
     def contracts(self, prefix: str = "") -> Q:
+        if self.contract_lookup is None:
+            return Q()
         return Q(**{f"{prefix}{self.contract_lookup}": self.contract_value})
+
+    def region_contracts(self, model, prefix: str) -> Q:
+        """Rows of `model` whose contract (`prefix`) belongs to a department of the scope's region: the scope's own
+        contracts for a region, the region's (not the department's) for a department."""
+        if self.contract_lookup != "department_id":
+            return self.contracts(prefix)
+        return self.in_region(model, f"{prefix}department__region")
+
+    def in_region(self, model, region_field: str) -> Q:
+        """Rows of `model` whose `region_field` lies in the scope's region."""
+        if self.official is not None:
+            return in_official_region(self.official, model, region_field)
+        return Q(**{f"{region_field}__path__startswith": self.region.path})
 
 
 def _scope(user) -> Scope:
     if is_purchaser(user) and not is_registrar(user) and not is_superuser(user):
         department = user.department
-        return Scope(department.name, department.region, "department_id", department.pk, {"department": department.pk})
-    if is_official(user):
+        return Scope(
+            department.name, department.region, "department_id", department.pk, {"department": department.pk}, user
+        )
+    official = user if is_official(user) and not is_superuser(user) else None
+    if official is not None:
         region = user.department.region
+        if not in_official_region(user, Contract, "department__region"):  # the region holds every department
+            return Scope(region.name, region, None, None, {"region": region.code}, official)
     else:
         region = Region.objects.get(code=getattr(settings, "HOME_PROVINCE_CODE", "150000"))
     # The region's departments named by their keys: PostgreSQL then knows how many contracts the region holds (a
     # province: nearly all) and joins them by hash, where `department__region__path__startswith` made it expect a
     # few and probe each contract's deliverables and payments one by one.
     departments = list(Department.objects.filter(region__path__startswith=region.path).values_list("pk", flat=True))
-    return Scope(region.name, region, "department_id__in", departments, {"region": region.code})
+    return Scope(region.name, region, "department_id__in", departments, {"region": region.code}, official)
 
 
 def official_dashboard(user, *, on: datetime.date) -> OfficialDashboard | None:
@@ -86,7 +109,7 @@ def official_dashboard(user, *, on: datetime.date) -> OfficialDashboard | None:
         return None
     scope = _scope(user)
     params = scope.list_params
-    in_region = Q(organization__region__path__startswith=scope.region.path)
+    in_region = scope.in_region(Complaint, "organization__region")
     year = on.year
     manage = is_purchaser(user) or is_superuser(user)
     list_name = "contracts:contract-manage" if manage else "contracts:contract-list"
@@ -161,9 +184,7 @@ def official_dashboard(user, *, on: datetime.date) -> OfficialDashboard | None:
     ]
 
     grades = dict(
-        Evaluation.objects.filter(
-            contract__department__region__path__startswith=scope.region.path, status=Evaluation.Status.FINALIZED
-        )
+        Evaluation.objects.filter(scope.region_contracts(Evaluation, "contract__"), status=Evaluation.Status.FINALIZED)
         .order_by()
         .values_list("grade")
         .annotate(n=Count("pk"))

@@ -13,7 +13,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.permissions import in_official_region
+from contracts.models import Contract
 from portal.officials import official_dashboard
+from registry.models import Department
 from tests.factories import (
     ComplaintFactory,
     ContractFactory,
@@ -170,3 +173,31 @@ def test_the_page_is_kept_until_a_write_commits_and_per_user(client, settings, c
     theirs = client.get(url).context["dashboard"]
     assert theirs.scope_label == other.department.name
     assert _figure(theirs.contracts_by_status, "履行中").value == 0
+
+
+def test_a_province_that_holds_every_row_counts_them_all_and_no_more(today):
+    """The province's registrar: while every department and organization lies in the province, its figures are every
+    row's (no condition); once one lies outside, that one is left out."""
+    department = PurchasingDepartmentFactory(region=region("150102"))
+    _build(department, today)
+    Department.objects.exclude(region__path__startswith=region("150000").path).delete()
+    province = RegistrarFactory(department=DepartmentFactory(region=region("150000")))
+    assert not in_official_region(province, Contract, "department__region")  # no condition: every department
+    dashboard = official_dashboard(province, on=today)
+    assert _figure(dashboard.contracts_by_status, "履行中").value == 1
+    assert _figure(dashboard.money, "本年签订金额(元)").value == Decimal("250000.00")
+    assert _figure(dashboard.supervision, "待受理的投诉举报").value == 1
+    assert _figure(dashboard.grades, "差").value == 1
+
+    beijing = PurchasingDepartmentFactory(region=region("110101"))
+    outside = OrganizationFactory(region=region("110101"), registration_authority=beijing)
+    elsewhere = SignedContractFactory(department=beijing, organization=outside, status="performing", year=today.year)
+    ComplaintFactory(organization=outside)
+    FinalizedEvaluationFactory(contract=elsewhere, grade="poor", score=Decimal("50.00"))
+    province = RegistrarFactory(department=province.department)  # asks the province afresh
+    assert in_official_region(province, Contract, "department__region")
+    dashboard = official_dashboard(province, on=today)
+    assert _figure(dashboard.contracts_by_status, "履行中").value == 1
+    assert _figure(dashboard.money, "本年签订金额(元)").value == Decimal("250000.00")
+    assert _figure(dashboard.supervision, "待受理的投诉举报").value == 1
+    assert _figure(dashboard.grades, "差").value == 1
