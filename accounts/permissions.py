@@ -114,16 +114,20 @@ _asking = threading.local()
 
 
 def region_holds_every(region: Region, holder: type[Model]) -> bool:
-    """`region.holds_every(holder)`, remembered until the next committed write (`core.pagecache.remember`, per
-    day): every page a province's official opens asks it, and its probe over the regions outside costs more than
-    reading the answer back. While it is asked, `asking_holds_every()` is true: the 待办's kept plans tell these
-    reads (the cache's included) from a source's own."""
+    """`region.holds_every(holder)`, remembered until a write to the holder's table or the regions' commits
+    (`core.pagecache.remember_read`, per day): every page a province's official opens asks it, and its probe over the
+    regions outside costs more than reading the answer back. While it is asked, `asking_holds_every()` is true: the
+    待办's kept plans tell these reads (the cache's included) from a source's own."""
     from core import pagecache
 
     _asking.depth = getattr(_asking, "depth", 0) + 1
     try:
-        return pagecache.remember(
-            "region-holds-every", holder._meta.label_lower, region.path, compute=lambda: region.holds_every(holder)
+        return pagecache.remember_read(
+            "region-holds-every",
+            holder._meta.label_lower,
+            region.path,
+            compute=lambda: region.holds_every(holder),
+            tables=(holder._meta.db_table.lower(), region._meta.db_table.lower()),
         )
     finally:
         _asking.depth -= 1

@@ -35,6 +35,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
+import threading
 import uuid
 from collections.abc import Callable, Iterable
 
@@ -316,6 +317,7 @@ def remember(name: str, *parts, compute: Callable[[], object]):
     """A value that costs more than reading it back (a figure, a count, a rendered fragment), kept per day and
     `parts` until the next write commits, for every visitor, signed in or not. Computed afresh when the page cache
     is off, and never kept from inside a transaction that has written."""
+    _report(None)  # a value kept by its tables around this one goes with any write too
     if not enabled():
         return compute()
     key = _value_key(name, parts)
@@ -329,6 +331,93 @@ def remember(name: str, *parts, compute: Callable[[], object]):
     if not _write_pending():
         cache.set(key, (generation, value), settings.PUBLIC_PAGE_CACHE_SECONDS)
     return value
+
+
+# Tables each value of `remember_read` was read from, per name, learned by this process: a value is kept by its tables
+# once they are known before it is computed (a write committed while it is read then shows as a new generation).
+_TABLES_READ: dict[str, frozenset[str]] = {}
+_computing = threading.local()
+
+
+class _Read:
+    """What a value of `remember_read` was read from while it was computed: the statements run, the tables of the
+    values it recalled, and whether one of those goes with any write."""
+
+    def __init__(self):
+        self.statements: list[str] = []
+        self.tables: set[str] = set()
+        self.any_write = False
+
+    def __call__(self, execute, sql, params, many, context):
+        self.statements.append(sql)
+        return execute(sql, params, many, context)
+
+    def watched(self) -> frozenset[str] | None:
+        named = tables_named(self.statements)
+        return None if self.any_write or named is None else named | self.tables
+
+
+def remember_read(name: str, *parts, compute: Callable[[], object], tables: Iterable[str] | None = None):
+    """`remember`, kept until a write to one of the tables the value was read from commits rather than any write:
+    the tables named in the statements `compute` runs, and those of the values it recalls this way in turn. Given
+    `tables`, or once this process has computed the value before, their generations are read before the value is,
+    and it is kept with them; the first time (or if `compute` read another table, or recalled a value of `remember`)
+    it is kept until the next write, as by `remember`."""
+    if not enabled():
+        return compute()
+    key = _value_key(name, parts)
+    found = cache.get_many([GENERATION_KEY, key])
+    generation, entry = found.get(GENERATION_KEY), found.get(key)
+    if entry is not None:
+        watch, value = entry
+        if watch == generation if isinstance(watch, str) else generations(watch) == watch:
+            _report(None if isinstance(watch, str) else watch)
+            return value
+    generation = generation if generation is not None else _generation()
+    known = frozenset(tables) if tables is not None else _TABLES_READ.get(name)
+    before = generations(known) if known is not None else None
+    read = _Read()
+    stack = _computing.__dict__.setdefault("stack", [])
+    stack.append(read)
+    try:
+        with connections[DEFAULT_DB_ALIAS].execute_wrapper(read):
+            value = compute()
+    finally:
+        stack.pop()
+    watched = read.watched()
+    if tables is None and watched is not None:
+        _TABLES_READ[name] = watched | _TABLES_READ.get(name, frozenset())
+    watch = before if before is not None and watched is not None and watched <= before.keys() else generation
+    _report(None if isinstance(watch, str) else watch)
+    if not _write_pending():
+        cache.set(key, (watch, value), settings.PUBLIC_PAGE_CACHE_SECONDS)
+    return value
+
+
+def _report(tables: Iterable[str] | None) -> None:
+    """Tell the values of `remember_read` being computed around this one that it depends on these tables (None: on
+    any write)."""
+    for read in getattr(_computing, "stack", ()):
+        if tables is None:
+            read.any_write = True
+        else:
+            read.tables.update(table for table in tables if table != EPOCH_KEY)
+
+
+_QUOTED = re.compile(r'"(\w+)"')
+
+
+def tables_named(sqls: Iterable[str]) -> frozenset[str] | None:
+    """The models' tables named in these statements (Django quotes every table it names); None when one of them sets
+    no generation (IGNORED_TABLES: what is read from it goes with any write)."""
+    known = _model_tables()
+    tables = frozenset(name.lower() for sql in sqls for name in _QUOTED.findall(sql) if name.lower() in known)
+    return None if tables & IGNORED_TABLES else tables
+
+
+@functools.cache
+def _model_tables() -> frozenset[str]:
+    return frozenset(model._meta.db_table.lower() for model in apps.get_models(include_auto_created=True))
 
 
 def _value_key(name: str, parts) -> str:

@@ -97,8 +97,9 @@ class OfficialDashboardView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         user, day = self.request.user, today()
-        # Kept per user, day and language until the next write commits (core.pagecache.remember), like the 待办.
-        dashboard = pagecache.remember(
+        # Kept per user, day and language until a write to one of the tables its figures are read from commits
+        # (core.pagecache.remember_read): not after a rating, a notice or an inspection recorded.
+        dashboard = pagecache.remember_read(
             "official-dashboard",
             user.pk,
             day.isoformat(),

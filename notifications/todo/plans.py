@@ -5,14 +5,11 @@ from __future__ import annotations
 
 import contextlib
 import datetime
-import functools
-import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from django.apps import apps
 from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import F, QuerySet, Window
@@ -273,20 +270,6 @@ def _arms(sources: list[Source], limit: int) -> list[tuple[str, list] | None]:
     return arms
 
 
-_QUOTED = re.compile(r'"(\w+)"')
-
-
-def _tables_read(sqls: Iterable[str]) -> frozenset[str]:
-    """The models' tables named in these statements (Django quotes every table it names)."""
-    known = _model_tables()
-    return frozenset(name.lower() for sql in sqls for name in _QUOTED.findall(sql) if name.lower() in known)
-
-
-@functools.cache
-def _model_tables() -> frozenset[str]:
-    return frozenset(model._meta.db_table.lower() for model in apps.get_models(include_auto_created=True))
-
-
 def _readers(sources: list[Source], limit: int) -> dict[int, _Reader | None]:
     """Each kind's compiled "first rows by key" query (None where it cannot be kept compiled)."""
     readers = {}
@@ -298,23 +281,16 @@ def _readers(sources: list[Source], limit: int) -> dict[int, _Reader | None]:
     return readers
 
 
-def _watched_tables(sqls: Iterable[str]) -> frozenset[str] | None:
-    """The tables these statements read, to be watched (None: one of them sets no generation — task results,
-    notifications — so what is read from it goes with any write, as before)."""
-    tables = _tables_read(sqls)
-    return None if tables & pagecache.IGNORED_TABLES else tables
-
-
 def _item_tables(source: Source, reader: _Reader | None) -> frozenset[str] | None:
     """The tables a kind's items are read from: its reader's query (the rows by key with what they select_related),
     or the kind's own rows where it has none."""
     if reader is not None:
-        return _watched_tables([reader.sql])
+        return pagecache.tables_named([reader.sql])
     try:
         rows_sql, _params = source.rows.query.get_compiler(using=source.rows.db).as_sql()
     except EmptyResultSet:
         rows_sql = ""
-    return _watched_tables([rows_sql])
+    return pagecache.tables_named([rows_sql])
 
 
 def _holds_every_still(user, answers: dict, *, changed: bool = False) -> bool:
@@ -382,7 +358,7 @@ def _plan(user, on: datetime.date, limit: int, roles: frozenset | None, *, answe
     )
     if kept:
         plan.readers = _readers(sources, limit) if limit else {}
-        plan.arm_tables = [_watched_tables([arm[0] if arm else ""]) for arm in arms]
+        plan.arm_tables = [pagecache.tables_named([arm[0] if arm else ""]) for arm in arms]
         plan.item_tables = [_item_tables(source, plan.readers.get(i)) for i, source in enumerate(sources)]
     else:
         plan.arm_tables = plan.item_tables = [None] * len(sources)
