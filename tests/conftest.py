@@ -1,5 +1,8 @@
+import contextlib
+
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 PASSWORD = "pass-qiyue-123"
 
@@ -27,3 +30,19 @@ def default_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.deactivate()
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """`with committed():` runs a write as if its transaction committed (the test's own transaction never does): its
+    on-commit callbacks run (the page cache's table generations among them), and no write is pending afterwards.
+    What the fixtures wrote before counts as committed too."""
+
+    @contextlib.contextmanager
+    def commit():
+        connection.run_on_commit.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            yield
+        connection.run_on_commit.clear()
+
+    return commit

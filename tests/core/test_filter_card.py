@@ -27,15 +27,6 @@ def page_cache(settings):
     settings.PUBLIC_PAGE_CACHE_SECONDS = 600
 
 
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    def commit():
-        connection.run_on_commit.clear()
-        return django_capture_on_commit_callbacks(execute=True)
-
-    return commit
-
-
 def page(client: Client, url: str) -> str:
     response = client.get(url)
     assert response.status_code == 200

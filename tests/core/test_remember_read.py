@@ -4,10 +4,7 @@ value whose tables are not yet known goes with any write."""
 
 from __future__ import annotations
 
-import contextlib
-
 import pytest
-from django.db import connection
 
 from core import pagecache
 from registry.models import Organization
@@ -23,18 +20,6 @@ def page_cache(settings):
     pagecache._TABLES_READ.clear()
     yield
     pagecache._TABLES_READ.clear()
-
-
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    @contextlib.contextmanager
-    def commit():
-        connection.run_on_commit.clear()
-        with django_capture_on_commit_callbacks(execute=True):
-            yield
-        connection.run_on_commit.clear()
-
-    return commit
 
 
 class Counted:

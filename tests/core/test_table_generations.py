@@ -7,7 +7,7 @@ from __future__ import annotations
 import contextlib
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 
 from core import pagecache
 from tests.factories import AnnualInspectionFactory, ComplaintFactory, OrganizationFactory, RatingFactory
@@ -20,18 +20,6 @@ TABLES = ("registry_organization", "registry_annualinspection", "supervision_com
 @pytest.fixture(autouse=True)
 def page_cache(settings):
     settings.PUBLIC_PAGE_CACHE_SECONDS = 600
-
-
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    @contextlib.contextmanager
-    def commit():
-        connection.run_on_commit.clear()
-        with django_capture_on_commit_callbacks(execute=True):
-            yield
-        connection.run_on_commit.clear()
-
-    return commit
 
 
 class Autocommit:  # a connection outside any transaction

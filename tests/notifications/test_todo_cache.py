@@ -6,7 +6,6 @@ write and with the day; another user never sees the first user's items."""
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 
 import pytest
@@ -44,21 +43,6 @@ def no_plans():
 @pytest.fixture
 def page_cache(settings):
     settings.PUBLIC_PAGE_CACHE_SECONDS = 600
-
-
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """Run a write as if its transaction committed (the test's own transaction never does): its callbacks run, and
-    no write is pending afterwards. What the fixtures wrote before counts as committed too."""
-
-    @contextlib.contextmanager
-    def commit():
-        connection.run_on_commit.clear()
-        with django_capture_on_commit_callbacks(execute=True):
-            yield
-        connection.run_on_commit.clear()
-
-    return commit
 
 
 def _received(organization, day: datetime.date, subject: str = "服务人员未按约定上门"):

@@ -4,7 +4,6 @@ list as it was kept, and a write to one kind's tables reads that kind again — 
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 
 import pytest
@@ -35,18 +34,6 @@ def page_cache(settings):
     todo.forget_plans()
     yield
     todo.forget_plans()
-
-
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    @contextlib.contextmanager
-    def commit():
-        connection.run_on_commit.clear()
-        with django_capture_on_commit_callbacks(execute=True):
-            yield
-        connection.run_on_commit.clear()
-
-    return commit
 
 
 @pytest.fixture

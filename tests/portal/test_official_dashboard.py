@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 from decimal import Decimal
 
@@ -134,20 +133,6 @@ def test_members_have_none(client, today):
     client.force_login(member)
     assert 'data-testid="dashboard-link"' not in client.get(reverse("portal:todo")).content.decode()
     assert client.get(reverse("portal:official-dashboard")).status_code == 403
-
-
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """Run a write as if its transaction committed (the test's own transaction never does); nothing is pending after."""
-
-    @contextlib.contextmanager
-    def commit():
-        connection.run_on_commit.clear()
-        with django_capture_on_commit_callbacks(execute=True):
-            yield
-        connection.run_on_commit.clear()
-
-    return commit
 
 
 def test_the_page_is_kept_until_a_write_commits_and_per_user(client, settings, committed, purchaser, department, today):

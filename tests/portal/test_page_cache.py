@@ -34,18 +34,6 @@ def page_cache(settings):
     settings.PUBLIC_PAGE_CACHE_SECONDS = 600
 
 
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """Run a write as if its transaction committed (the test's own transaction never does). What the fixtures wrote
-    before counts as committed before the pages were first read."""
-
-    def commit():
-        connection.run_on_commit.clear()
-        return django_capture_on_commit_callbacks(execute=True)
-
-    return commit
-
-
 def fetch(client, url, **extra):
     response = client.get(url, **extra)
     assert response.status_code == 200
