@@ -14,13 +14,17 @@ class CoreConfig(AppConfig):
     verbose_name = _("基础组件")
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
         from core import (
             checks,  # noqa: F401  (registers the deployment checks)
+            middleware,
             numbers,
             pagecache,
             tables,
         )
 
+        user_logged_in.connect(middleware.mark_signed_in, dispatch_uid="core.idle_mark")
         numbers.install()
         pagecache.install()
         tables.install()

@@ -150,6 +150,12 @@ def _is_official(user) -> bool:
     )
 
 
+def mark_signed_in(sender, request, user, **kwargs) -> None:
+    """Signing in is a request: the idle mark starts with it (an official's first page then writes nothing more)."""
+    if request is not None and hasattr(request, "session") and _is_official(user):
+        request.session[IDLE_SESSION_KEY] = time.time()
+
+
 class OfficialIdleTimeoutMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response

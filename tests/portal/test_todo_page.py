@@ -94,7 +94,6 @@ def test_empty_list_says_so(client, purchaser):
 
 
 def _queries(client, url) -> int:
-    client.get(url)  # an official's first page marks the session's last request (core.middleware), the next does not
     with CaptureQueriesContext(connection) as context:
         assert client.get(url).status_code == 200
     return len(context.captured_queries)
