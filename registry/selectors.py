@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from accounts.permissions import is_org_member, is_registrar, is_superuser, scope_to_region
 from core.search import compact, pinyin_forms, rank_by, search_condition, search_words
 from core.services import lazy_message
+from core.tables import compiled_by_ids
 from registry.models import (
     AnnualInspection,
     AnnualReport,
@@ -90,21 +91,25 @@ def organization_facts(organizations: list[Organization]) -> list[Organization]:
     """Set `current_grade`, `current_grade_valid_until` (the latest rating valid today, or None), `on_credit_list`
     (an open listing) and `on_serious_list` (an open serious-violation listing) on each of `organizations` (a page
     of rows): one query, scoped to their ids."""
-    ids = {organization.pk for organization in organizations}
+    ids = sorted({organization.pk for organization in organizations})
     if not ids:
         return organizations
-    valid = _valid_ratings(OuterRef("pk"), timezone.localdate())
-    facts = {
-        row["pk"]: row
-        for row in Organization.objects.filter(pk__in=ids)
-        .annotate(
-            grade=Subquery(valid.values("grade")[:1]),
-            grade_valid_until=Subquery(valid.values("valid_until")[:1]),
-            listed=on_credit_list_condition(),
-            listed_serious=on_credit_list_condition(serious=True),
+    today = timezone.localdate()
+
+    def facts_of(ids):
+        valid = _valid_ratings(OuterRef("pk"), today)
+        return (
+            Organization.objects.filter(pk__in=ids)
+            .annotate(
+                grade=Subquery(valid.values("grade")[:1]),
+                grade_valid_until=Subquery(valid.values("valid_until")[:1]),
+                listed=on_credit_list_condition(),
+                listed_serious=on_credit_list_condition(serious=True),
+            )
+            .values("pk", "grade", "grade_valid_until", "listed", "listed_serious")
         )
-        .values("pk", "grade", "grade_valid_until", "listed", "listed_serious")
-    }
+
+    facts = {row["pk"]: row for row in compiled_by_ids(Organization, ("organization_facts",), (today,), facts_of, ids)}
     for organization in organizations:
         row = facts.get(organization.pk, {})
         organization.current_grade = row.get("grade")
