@@ -11,6 +11,7 @@ The same functions serve the API (`api.views.common.ApiViewSet.page_facts`) and 
 
 from __future__ import annotations
 
+import datetime
 import functools
 import inspect
 import re
@@ -301,11 +302,14 @@ def _date_content(bound_column):
         return None
     format_string = match.group(1)
     context = getattr(bound_column._table, "context", None) or Context()
+    iso = format_string == "Y-m-d"
 
     def content(value) -> str:
         from django.template.base import render_value_in_context
         from django.utils.timezone import template_localtime
 
+        if iso and type(value) is datetime.date:
+            return mark_safe(value.isoformat())  # what `date:"Y-m-d"` writes for a date: digits and dashes
         text = default(date(template_localtime(value, context.use_tz), format_string), fallback)
         return mark_safe(render_value_in_context(text, context))
 
@@ -328,6 +332,25 @@ def _plain_link(link):
     return wrap
 
 
+def _render_call(bound_column):
+    """A function of (row, value) calling the column's render (its table's `render_FOO`) as django-tables2's
+    `call_with_appropriate` does: with the arguments it names. One that names only `value` and `record` (or
+    nothing) is called with them directly, without the dictionary of every optional argument made per cell."""
+    render = bound_column.render
+    names, catch_all = signature(render)
+    if catch_all is None and set(names) <= {"value", "record"}:
+        if names == ("value",):
+            return lambda row, value: render(value=value)
+        if names == ("record",):
+            return lambda row, value: render(record=row.record)
+        return lambda row, value: render(**{name: value if name == "value" else row.record for name in names})
+
+    def content_of(row, value):
+        return call_with_appropriate(render, row._optional_cell_arguments(bound_column, value))
+
+    return content_of
+
+
 def _renderer(bound_column):
     """A function of (row, value) giving `row._call_render(bound_column, value)`: the column's render (its table's
     `render_FOO`) wrapped in its link, with a date column's template (`_date_content`) and a link that depends on
@@ -340,10 +363,7 @@ def _renderer(bound_column):
     if dated is not None:
         content_of = lambda row, value: dated(value)  # noqa: E731
     else:
-        render = bound_column.render
-
-        def content_of(row, value):
-            return call_with_appropriate(render, row._optional_cell_arguments(bound_column, value))
+        content_of = _render_call(bound_column)
 
     if wrap is None:
         return content_of
