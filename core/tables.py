@@ -93,7 +93,7 @@ def set_facts(
 
     def build(ids):
         found = annotations() if callable(annotations) else annotations
-        return model._default_manager.filter(pk__in=ids).annotate(**found).values("pk", *defaults)
+        return model._default_manager.filter(pk__in=ids).order_by().annotate(**found).values("pk", *defaults)
 
     if key is not None:
         found = compiled_by_ids(model, (model._meta.label, *defaults), key, build, ids)

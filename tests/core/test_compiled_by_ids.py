@@ -132,3 +132,43 @@ def test_contract_facts_on_pages_of_the_same_size():
     assert facts(first, second) == expected == {first.pk: (1, Decimal("0")), second.pk: (0, Decimal("300.00"))}
     PaymentFactory(contract=first, amount=Decimal("20.50"))
     assert facts(first, second)[first.pk] == (1, Decimal("20.50"))
+
+
+def test_the_organizations_figures_on_postgresql_are_the_orms():
+    """registry.selectors: the LATERAL query PostgreSQL runs gives what the ORM's subqueries give, on ratings
+    expired, not yet awarded, valid twice (the later one wins, then the higher id) and listings open, removed and
+    serious."""
+    from registry.selectors import _organization_facts_lateral, _organization_facts_queried
+
+    today = datetime.date.today()
+    day = datetime.timedelta(days=1)
+    none, expired, future, twice, same_day, listed, removed, serious = OrganizationFactory.create_batch(8)
+    RatingFactory(organization=expired, awarded_on=today - 2000 * day, valid_until=today - day)
+    RatingFactory(organization=expired, awarded_on=today - 3000 * day, valid_until=today)  # ends today: not valid
+    RatingFactory(organization=future, awarded_on=today + day, valid_until=today + 900 * day)
+    RatingFactory(organization=twice, grade="3A", awarded_on=today - 20 * day, valid_until=today + 10 * day)
+    RatingFactory(organization=twice, grade="5A", awarded_on=today - 10 * day, valid_until=today + 5 * day)
+    RatingFactory(organization=same_day, grade="2A", awarded_on=today - 5 * day, valid_until=today + 5 * day)
+    RatingFactory(organization=same_day, grade="4A", awarded_on=today - 5 * day, valid_until=today + 9 * day)
+    CreditListingFactory(organization=listed)
+    CreditListingFactory(organization=listed, list_kind="serious", removed_on=today - day)
+    CreditListingFactory(organization=removed, removed_on=today - day)
+    CreditListingFactory(organization=serious)
+    CreditListingFactory(organization=serious, list_kind="serious")
+    ids = sorted(o.pk for o in (none, expired, future, twice, same_day, listed, removed, serious))
+
+    queried = _organization_facts_queried(ids, today)
+    assert queried[twice.pk][:2] == ("5A", today + 5 * day)
+    assert queried[same_day.pk][0] == "4A"
+    assert {pk for pk, row in queried.items() if row[0]} == {twice.pk, same_day.pk}
+    assert {pk for pk, row in queried.items() if row[2]} == {listed.pk, serious.pk}
+    assert {pk for pk, row in queried.items() if row[3]} == {serious.pk}
+    fresh = organization_facts(list(Organization.objects.filter(pk__in=ids)))
+    assert {
+        o.pk: (o.current_grade, o.current_grade_valid_until, o.on_credit_list, o.on_serious_list) for o in fresh
+    } == {pk: (row[0], row[1], bool(row[2]), bool(row[3])) for pk, row in queried.items()}
+    if connection.vendor == "postgresql":
+        lateral = _organization_facts_lateral(ids, today)
+        assert {pk: (row[0], row[1], bool(row[2]), bool(row[3])) for pk, row in lateral.items()} == {
+            pk: (row[0], row[1], bool(row[2]), bool(row[3])) for pk, row in queried.items()
+        }
