@@ -230,7 +230,14 @@ def with_contract_figures(queryset: QuerySet[Contract], on: datetime.date | None
 
 def contract_facts(contracts: list[Contract]) -> list[Contract]:
     """Set `overdue_count` and `paid_amount` on a page of contracts: one query scoped to their ids."""
-    return set_facts(contracts, Contract, _contract_figures(), {"overdue_count": 0, "paid_amount": ZERO})
+    today = timezone.localdate()
+    return set_facts(
+        contracts,
+        Contract,
+        lambda: _contract_figures(today),
+        {"overdue_count": 0, "paid_amount": ZERO},
+        key=(today,),
+    )
 
 
 def _visible_contract_filter(user) -> Q | None:

@@ -77,7 +77,14 @@ class PurchaseListTable(PageFactsTable):
 
 
 # What no list shows of a contract's supplier: its stored search columns and long texts.
-UNSHOWN_ORGANIZATION = ("search_document", "search_tokens", "business_scope", "former_names_text")
+UNSHOWN_ORGANIZATION = (
+    "search_document",
+    "search_tokens",
+    "business_scope",
+    "former_names_text",
+    "created_at",
+    "updated_at",
+)
 
 
 class ContractTable(PageFactsTable):
@@ -89,6 +96,8 @@ class ContractTable(PageFactsTable):
         "termination_reason",
         "search_document",
         "search_vector",
+        "created_at",
+        "updated_at",
         *(f"organization__{name}" for name in UNSHOWN_ORGANIZATION),
     )
 

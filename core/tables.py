@@ -11,6 +11,7 @@ The same functions serve the API (`api.views.common.ApiViewSet.page_facts`) and 
 
 from __future__ import annotations
 
+import datetime
 import functools
 import inspect
 import re
@@ -20,6 +21,8 @@ from typing import Any
 import django_tables2 as tables
 import django_tables2.columns.templatecolumn
 import django_tables2.utils
+from django.core.exceptions import EmptyResultSet
+from django.db import connections, router
 from django.db.models import Model
 from django.template import Context, Template
 from django.utils.html import format_html
@@ -69,21 +72,91 @@ def install() -> None:
 PageFacts = Callable[[list[Any]], Any]
 
 
-def set_facts(records: list[Any], model, annotations: dict, defaults: dict) -> list[Any]:
+def set_facts(
+    records: list[Any],
+    model,
+    annotations: dict | Callable[[], dict],
+    defaults: dict,
+    *,
+    key: tuple | None = None,
+) -> list[Any]:
     """Set each name of `defaults` on `records` (rows of `model`) from one query of `model` annotated with
-    `annotations`, scoped to their ids; a record the query leaves without a value gets the default."""
-    ids = {record.pk for record in records}
+    `annotations`, scoped to their ids; a record the query leaves without a value gets the default.
+
+    With `key` (what the annotations depend on besides the ids, e.g. the day of a date they compare with), the
+    query is compiled once per key, database connection and number of ids (`compiled_by_ids`) and run again with
+    the new ids: building and compiling it cost a list page more than running it. `annotations` may then be a
+    function of nothing, called only when the query is compiled."""
+    ids = sorted({record.pk for record in records})
     if not ids:
         return records
-    rows = {
-        row["pk"]: row
-        for row in model._default_manager.filter(pk__in=ids).annotate(**annotations).values("pk", *defaults)
-    }
+
+    def build(ids):
+        found = annotations() if callable(annotations) else annotations
+        return model._default_manager.filter(pk__in=ids).order_by().annotate(**found).values("pk", *defaults)
+
+    if key is not None:
+        found = compiled_by_ids(model, (model._meta.label, *defaults), key, build, ids)
+    else:
+        found = build(ids)
+    rows = {row["pk"]: row for row in found}
     for record in records:
         row = rows.get(record.pk, {})
         for name, default in defaults.items():
             setattr(record, name, row.get(name, default))
     return records
+
+
+_ID_SENTINEL = -(2**52)  # ids no row has: compiled in the ids' places, to find where the ids' parameters are
+_COMPILED_KEPT = 128
+
+
+def _compiled_rows(compiler, sql: str, params: list, names: list[str]) -> list[dict]:
+    with compiler.connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return [dict(zip(names, row, strict=True)) for row in compiler.results_iter(results=[rows])]
+
+
+def compiled_by_ids(model, name: tuple, key: tuple, build: Callable[[list[int]], Any], ids: list[int]) -> list[dict]:
+    """The rows of `build(ids)` (a `.values()` queryset filtered by `pk__in=ids` and whatever else `key` stands
+    for), as dictionaries, with its SQL compiled once per `name`, `key`, database connection and number of ids.
+
+    The query is compiled with ids no row has in the ids' places; each later call runs the same SQL with the
+    parameters in those places replaced by its own ids, and converts the rows with the same compiler's converters
+    (as `.values()` does). Anything that cannot be done so (ids that are not integers, a query whose parameters
+    do not hold each stand-in id exactly once) is the queryset's own answer."""
+    if not all(type(pk) is int for pk in ids):
+        return list(build(ids))
+    connection = connections[router.db_for_read(model)]
+    kept = connection.__dict__.setdefault("_qiyue_compiled_by_ids", {})
+    cache_key = (name, key, len(ids))
+    entry = kept.get(cache_key)
+    if entry is None:
+        stand_ins = [_ID_SENTINEL - index for index in range(len(ids))]
+        queryset = build(stand_ins)
+        query = queryset.query
+        compiler = query.get_compiler(queryset.db)
+        try:
+            sql, params = compiler.as_sql()
+        except EmptyResultSet:
+            return []
+        places = {value: index for index, value in enumerate(stand_ins)}
+        slots = [places.get(param) if type(param) is int else None for param in params]
+        if sorted(slot for slot in slots if slot is not None) != list(range(len(ids))):
+            return list(build(ids))
+        names = (
+            list(query.selected)
+            if query.selected
+            else [*query.extra_select, *query.values_select, *query.annotation_select]
+        )  # as `.values()` names them (django.db.models.query.ValuesIterable)
+        entry = (compiler, sql, list(params), slots, names)
+        if len(kept) >= _COMPILED_KEPT:
+            kept.pop(next(iter(kept)))
+        kept[cache_key] = entry
+    compiler, sql, params, slots, names = entry
+    bound = [param if slot is None else ids[slot] for param, slot in zip(params, slots, strict=True)]
+    return _compiled_rows(compiler, sql, bound, names)
 
 
 class PageFactsTable(tables.Table):
@@ -229,11 +302,14 @@ def _date_content(bound_column):
         return None
     format_string = match.group(1)
     context = getattr(bound_column._table, "context", None) or Context()
+    iso = format_string == "Y-m-d"
 
     def content(value) -> str:
         from django.template.base import render_value_in_context
         from django.utils.timezone import template_localtime
 
+        if iso and type(value) is datetime.date:
+            return mark_safe(value.isoformat())  # what `date:"Y-m-d"` writes for a date: digits and dashes
         text = default(date(template_localtime(value, context.use_tz), format_string), fallback)
         return mark_safe(render_value_in_context(text, context))
 
@@ -256,6 +332,25 @@ def _plain_link(link):
     return wrap
 
 
+def _render_call(bound_column):
+    """A function of (row, value) calling the column's render (its table's `render_FOO`) as django-tables2's
+    `call_with_appropriate` does: with the arguments it names. One that names only `value` and `record` (or
+    nothing) is called with them directly, without the dictionary of every optional argument made per cell."""
+    render = bound_column.render
+    names, catch_all = signature(render)
+    if catch_all is None and set(names) <= {"value", "record"}:
+        if names == ("value",):
+            return lambda row, value: render(value=value)
+        if names == ("record",):
+            return lambda row, value: render(record=row.record)
+        return lambda row, value: render(**{name: value if name == "value" else row.record for name in names})
+
+    def content_of(row, value):
+        return call_with_appropriate(render, row._optional_cell_arguments(bound_column, value))
+
+    return content_of
+
+
 def _renderer(bound_column):
     """A function of (row, value) giving `row._call_render(bound_column, value)`: the column's render (its table's
     `render_FOO`) wrapped in its link, with a date column's template (`_date_content`) and a link that depends on
@@ -268,10 +363,7 @@ def _renderer(bound_column):
     if dated is not None:
         content_of = lambda row, value: dated(value)  # noqa: E731
     else:
-        render = bound_column.render
-
-        def content_of(row, value):
-            return call_with_appropriate(render, row._optional_cell_arguments(bound_column, value))
+        content_of = _render_call(bound_column)
 
     if wrap is None:
         return content_of

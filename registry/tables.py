@@ -26,8 +26,20 @@ def region_label(region: Region) -> str:
     return region.name
 
 
+# What no list of organizations shows: the stored search columns, long texts and the record's own timestamps.
+UNSHOWN_COLUMNS = (
+    "search_document",
+    "search_tokens",
+    "former_names_text",
+    "business_scope",
+    "created_at",
+    "updated_at",
+)
+
+
 class OrganizationTable(PageFactsTable):
     page_facts = staticmethod(organization_facts)
+    unshown_columns = UNSHOWN_COLUMNS
 
     name = tables.Column(
         linkify=lambda record: reverse_one("registry:organization-detail", record.uscc),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers, viewsets
@@ -33,8 +34,13 @@ class ApiViewSet(viewsets.GenericViewSet):
     action_permissions: dict[str, list] = {}
     # A selector that sets a page's figures on its records with one query (core.tables), called on each list page.
     page_facts = None
+    # Columns of the list's rows (and of their joined relations) that its serializer never reads: left unread on a
+    # list page.
+    unshown_columns: tuple[str, ...] = ()
 
     def paginate_queryset(self, queryset):
+        if self.unshown_columns and isinstance(queryset, QuerySet):
+            queryset = queryset.defer(*self.unshown_columns)
         page = super().paginate_queryset(queryset)
         facts = type(self).page_facts
         if page is not None and facts is not None:

@@ -116,6 +116,14 @@ class ContractViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewS
     serializer_class = api.ContractSerializer
     filterset_class = ContractApiFilter
     page_facts = staticmethod(contract_selectors.contract_facts)
+    unshown_columns = (
+        "created_at",
+        "updated_at",
+        "organization__business_scope",
+        "organization__former_names_text",
+        "organization__created_at",
+        "organization__updated_at",
+    )
     lookup_field = "number"
     lookup_value_regex = "[^/]+"
     manager = [api_permissions.IsPurchaser]

@@ -36,6 +36,7 @@ class OrganizationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiV
     serializer_class = api.OrganizationSerializer
     filterset_class = OrganizationApiFilter
     page_facts = staticmethod(registry_selectors.organization_facts)
+    unshown_columns = ("search_document", "search_tokens", "former_names_text", "created_at", "updated_at")
     lookup_field = "uscc"
     lookup_value_regex = "[^/]+"
     http_method_names = ["get", "post", "patch", "head", "options"]

@@ -196,3 +196,51 @@ def test_dates_and_links_render_as_django_tables2_renders_them(language):
         assert first.get_cell("certificate_valid_until") == "无"
         assert "&lt;阳光&gt; &amp; 社工" in first.get_cell("name")
         assert 'href="/o/' in first.get_cell("name") and "&amp;b=&lt;2&gt;" in first.get_cell("name")
+
+
+class Renders(tables.Table):
+    """Columns whose table renders them with each kind of signature django-tables2 accepts."""
+
+    name = tables.Column()
+    uscc = tables.Column()
+    legal_representative = tables.Column()
+    domicile = tables.Column()
+    supervisory_unit = tables.Column()
+    established_on = tables.DateColumn(format="Y-m-d")
+
+    class Meta:
+        model = Organization
+        fields = ("name", "uscc", "legal_representative", "domicile", "supervisory_unit", "established_on")
+
+    def render_name(self, value):
+        return f"v:{value}"
+
+    def render_uscc(self, record):
+        return f"r:{record.pk}"
+
+    def render_legal_representative(self, record, value):
+        return f"rv:{record.pk}:{value}"
+
+    def render_domicile(self, value, column, bound_row):
+        return f"c:{column.__class__.__name__}:{bound_row.record.pk}:{value}"
+
+    def render_supervisory_unit(self, **kwargs):
+        return f"k:{sorted(kwargs)}"
+
+
+@pytest.mark.django_db
+def test_a_tables_render_methods_get_the_arguments_they_name():
+    import datetime
+
+    OrganizationFactory(established_on=datetime.date(999, 1, 2), supervisory_unit="民政局")
+    OrganizationFactory(established_on=datetime.date(2021, 12, 31), supervisory_unit="民政局")
+    table = Renders(Organization.objects.order_by("pk"))
+    renderers = {column.name: core_tables._renderer(column) for column in table.columns}
+    rows = list(table.rows)
+    for row in rows:
+        for column in table.columns:
+            value = column.accessor.resolve(row.record)
+            assert renderers[column.name](row, value) == row.get_cell(column.name), column.name
+    assert rows[0].get_cell("name").startswith("v:")
+    assert rows[0].get_cell("established_on") == "0999-01-02"
+    assert renderers["supervisory_unit"](rows[0], "民政局") == row.get_cell("supervisory_unit")
