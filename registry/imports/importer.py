@@ -201,6 +201,7 @@ def organizations_import(
                 parsed, errors = parse_row(number, raw, lookups, actor)
                 importer.add(parsed, errors)
                 if progress is not None and importer.result.total % PROGRESS_EVERY == 0:
+                    importer.wait()  # the callback may use the connection
                     progress(importer.result.total, table.total_rows)
             importer.flush()
             importer.add_ratings()

@@ -82,3 +82,15 @@ def test_an_error_while_new_rows_are_written_reaches_the_caller_and_writes_nothi
     assert (Organization.objects.count(), Organization.history.count()) == (0, 0)
     monkeypatch.undo()
     assert organizations_import(actor=None, source=path, batch_size=4).created == 12
+
+
+def test_the_progress_callback_may_read_what_the_import_has_written(tmp_path, bureaus, monkeypatch):
+    monkeypatch.setattr(importer, "PROGRESS_EVERY", 5)
+    seen = []
+
+    def progress(done, total):
+        seen.append((done, Organization.objects.count(), Organization.history.count()))
+
+    path = write_file(tmp_path / "progress.csv", [org_row(n) for n in range(1, 13)])
+    assert organizations_import(actor=None, source=path, batch_size=4, progress=progress).created == 12
+    assert seen == [(5, 4, 4), (10, 8, 8)]
