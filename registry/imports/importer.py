@@ -156,6 +156,7 @@ class _Importer:
             self.writer.wait()
 
     def close(self) -> None:
+        """When the import fails: the rows on their way are left to the rollback, once the server has them."""
         if self.writer is not None:
             self.writer.close()
 
@@ -204,9 +205,10 @@ def organizations_import(
                     importer.wait()  # the callback may use the connection
                     progress(importer.result.total, table.total_rows)
             importer.flush()
-            importer.add_ratings()
-        finally:
-            importer.close()  # no write still running when the transaction ends, however it ends
+            importer.add_ratings()  # waits for the last batch's rows first
+        except BaseException:
+            importer.close()  # no write still running when the transaction is rolled back
+            raise
         if importer.result.total == 0:
             raise ImportFileError(_("文件中没有数据行（第1行为列名，数据从第2行开始）"))
         if not importer.result.ok:

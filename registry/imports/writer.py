@@ -101,8 +101,8 @@ class NewOrganizationWriter:
     the importer reads and checks the next batch: the server's work for the new rows (above all the entries of the
     trigram and full-text indexes of the search columns) overlaps the parsing instead of following it. The importer
     calls `wait()` before it uses the connection again; `wait()` ends the COPY, then writes that batch's history rows,
-    so every statement but the COPY itself is still run by the importer's own thread. `close()` waits as well and is
-    called however the import ends, so the transaction is never rolled back under a COPY still running.
+    so every statement but the COPY itself is still run by the importer's own thread. When the import fails, `close()`
+    waits as well, so the transaction is never rolled back under a COPY still running.
     """
 
     HISTORY_COLUMNS = ("history_date", "history_type", "history_user", "history_change_reason")
@@ -202,8 +202,8 @@ class NewOrganizationWriter:
         self._write_history(self.copied_codes)
 
     def close(self) -> None:
-        """Wait for the running COPY however the import ends; while an error is already on its way, ignore the COPY's
-        own (the transaction is rolled back either way)."""
+        """When the import fails: wait for the running COPY, ignoring what it raises (an error is already on its way,
+        and the transaction is rolled back either way)."""
         copying, self.copying = self.copying, None
         if copying is not None:
             copying.join()
