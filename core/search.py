@@ -165,7 +165,7 @@ def search_tokens(document: str) -> str:
     tokens: set[str] = set()
     for run in _CHINESE_RUN.findall(document):
         tokens.update(run)
-        tokens.update(run[index : index + 2] for index in range(len(run) - 1))
+        tokens.update(map(str.__add__, run, run[1:]))  # each pair of adjacent characters
     return " ".join(sorted(tokens))
 
 

@@ -17,6 +17,7 @@ are kept.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from django.core.exceptions import ValidationError
@@ -29,6 +30,10 @@ BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u206
 KEPT_FORMAT_CHARACTERS = frozenset("\u180e")
 # Characters that render as nothing but are not format characters (Hangul fillers, Khmer inherent vowels, CGJ).
 INVISIBLE_CHARACTERS = frozenset("\u034f\u115f\u1160\u17b4\u17b5\u3164\uffa0")
+# Most names: Chinese characters of the CJK Unified Ideographs block and ASCII letters and digits, single spaces between
+# them. Each of those characters is its own NFKC form, visible, neither a control nor a combining mark, and a letter or
+# a digit: such a name is already in its stored form.
+_ALREADY_NORMAL = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]+(?: [\u4e00-\u9fffA-Za-z0-9]+)*")
 
 
 def _is_invisible(character: str) -> bool:
@@ -52,6 +57,12 @@ def bidi_controls_in(text: str) -> list[str]:
 def normalize_name(text: str | None, *, label=None) -> str:
     """The stored form of a name (see the module docstring); raises a coded ValidationError when none is left or the
     text carries bidirectional controls. `label` names the field in the message (default 名称)."""
+    if text and _ALREADY_NORMAL.fullmatch(text):
+        return text  # what _normalized would return, without looking at each character
+    return _normalized(text, label=label)
+
+
+def _normalized(text: str | None, *, label=None) -> str:
     label = label or _("名称")
     raw = text or ""
     controls = bidi_controls_in(raw)

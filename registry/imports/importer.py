@@ -80,6 +80,7 @@ class _Importer:
         batch, self.batch = self.batch, []
         if not batch:
             return
+        self.wait()
         existing = {
             organization.uscc: organization
             for organization in Organization.objects.filter(uscc__in=[parsed.values["uscc"] for parsed in batch])
@@ -129,6 +130,8 @@ class _Importer:
             return
         if creates:
             self.writer.write(creates)
+            if updates or former_names:
+                self.writer.wait()
         if updates:
             bulk_update_with_history(
                 updates,
@@ -147,8 +150,19 @@ class _Importer:
                 default_date=self.now,
             )
 
+    def wait(self) -> None:
+        """Before using the connection: the last batch's new rows written (the writer may still be sending them)."""
+        if self.writer is not None:
+            self.writer.wait()
+
+    def close(self) -> None:
+        """When the import fails: the rows on their way are left to the rollback, once the server has them."""
+        if self.writer is not None:
+            self.writer.close()
+
     def add_ratings(self) -> None:
         """After the last batch: the rows' evaluation grades, for organizations now in the database."""
+        self.wait()
         if not self.result.ok:
             return
         self.result.ratings_created = ratings_create(
@@ -177,19 +191,24 @@ def organizations_import(
     lookups = Lookups.load()
     importer = _Importer(actor=actor, dry_run=dry_run, source_name=source.name, lookups=lookups, batch_size=batch_size)
     with open_table(source) as table, transaction.atomic():
-        positions = column_positions(table.headers)
-        items = list(positions.items())
-        for number, cells in table.rows:
-            if is_blank(cells):
-                continue
-            width = len(cells)
-            raw = {name: (cells[position] if position < width else None) for name, position in items}
-            parsed, errors = parse_row(number, raw, lookups, actor)
-            importer.add(parsed, errors)
-            if progress is not None and importer.result.total % PROGRESS_EVERY == 0:
-                progress(importer.result.total, table.total_rows)
-        importer.flush()
-        importer.add_ratings()
+        try:
+            positions = column_positions(table.headers)
+            items = list(positions.items())
+            for number, cells in table.rows:
+                if is_blank(cells):
+                    continue
+                width = len(cells)
+                raw = {name: (cells[position] if position < width else None) for name, position in items}
+                parsed, errors = parse_row(number, raw, lookups, actor)
+                importer.add(parsed, errors)
+                if progress is not None and importer.result.total % PROGRESS_EVERY == 0:
+                    importer.wait()  # the callback may use the connection
+                    progress(importer.result.total, table.total_rows)
+            importer.flush()
+            importer.add_ratings()  # waits for the last batch's rows first
+        except BaseException:
+            importer.close()  # no write still running when the transaction is rolled back
+            raise
         if importer.result.total == 0:
             raise ImportFileError(_("文件中没有数据行（第1行为列名，数据从第2行开始）"))
         if not importer.result.ok:

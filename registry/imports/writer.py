@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import itertools
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -95,6 +96,13 @@ class NewOrganizationWriter:
     bulk_create_with_history writes (every tracked column, history_type "+", the user, date and change reason).
     Going through Organization.objects.bulk_create and bulk_create_with_history instead costs several times more per
     row in Python than the whole import may take (docs/benchmarks.md has the figures).
+
+    On PostgreSQL a batch's COPY runs in a thread of its own, on the import's connection and in its transaction, while
+    the importer reads and checks the next batch: the server's work for the new rows (above all the entries of the
+    trigram and full-text indexes of the search columns) overlaps the parsing instead of following it. The importer
+    calls `wait()` before it uses the connection again; `wait()` ends the COPY, then writes that batch's history rows,
+    so every statement but the COPY itself is still run by the importer's own thread. When the import fails, `close()`
+    waits as well, so the transaction is never rolled back under a COPY still running.
     """
 
     HISTORY_COLUMNS = ("history_date", "history_type", "history_user", "history_change_reason")
@@ -130,22 +138,30 @@ class NewOrganizationWriter:
             reason,
         ]
         self.codes_per_statement = (limit - len(self.history_params)) if limit else None
+        # The batch whose COPY is running (PostgreSQL): its thread, the codes it writes, and what the thread raised.
+        self.copying: threading.Thread | None = None
+        self.copied_codes: list[str] = []
+        self.copy_error: BaseException | None = None
 
     def write(self, rows: list[dict[str, Any]]) -> None:
-        """Insert `rows` (model attname -> value; columns the file left out take the field's default)."""
-        cells = self.cells
-        for row in rows:
-            row.update(Organization.search_columns(row))
-        values = [[cell(row) for cell in cells] for row in rows]
+        """Insert `rows` (model attname -> value; columns the file left out take the field's default), their derived
+        columns added. On PostgreSQL the rows may still be on their way when this returns: `wait()` before using the
+        connection again."""
+        self.wait()
+        codes = [row["uscc"] for row in rows]
+        if self.copy_sql is not None:
+            # PostgreSQL: the batch as one COPY stream on the connection's own psycopg connection, in a thread.
+            self.connection.ensure_connection()
+            self.copied_codes = codes
+            self.copy_error = None
+            self.copying = threading.Thread(target=self._copy, args=(rows,), name="organization-import-copy")
+            self.copying.start()
+            return
+        values = [self._row_values(row) for row in rows]
         with self.connection.cursor() as cursor:
             if self.in_process:
                 # SQLite runs in this process: one prepared statement run over the batch costs least.
                 cursor.executemany(self.insert_sql + self.row_placeholder, values)
-            elif self.copy_sql is not None:
-                # PostgreSQL: the batch as one COPY stream on the connection's own psycopg cursor.
-                with cursor.cursor.copy(self.copy_sql) as copy:
-                    for row in values:
-                        copy.write_row(row)
             else:
                 # A database server: each statement is a round trip, so as many rows per statement as allowed.
                 step = self.rows_per_statement or len(values)
@@ -155,8 +171,47 @@ class NewOrganizationWriter:
                         self.insert_sql + ", ".join([self.row_placeholder] * len(chunk)),
                         list(itertools.chain.from_iterable(chunk)),
                     )
-            codes = [row["uscc"] for row in rows]
-            step = self.codes_per_statement or len(codes)
+        self._write_history(codes)
+
+    def _row_values(self, row: dict[str, Any]) -> list[Any]:
+        """The row's database values, column by column, once its derived columns are added to it."""
+        row.update(Organization.search_columns(row))
+        return [cell(row) for cell in self.cells]
+
+    def _copy(self, rows: list[dict[str, Any]]) -> None:
+        """The COPY of one batch (run in the writer's thread). Each row is sent as soon as its derived columns are
+        made, so the server inserts and indexes the first rows while the pinyin of the next ones is worked out; the
+        thread then waits, without holding the interpreter, for the server to have written them all."""
+        try:
+            with self.connection.connection.cursor() as cursor, cursor.copy(self.copy_sql) as copy:
+                for row in rows:
+                    copy.write_row(self._row_values(row))
+        except BaseException as error:  # handed to the importer's thread by wait()
+            self.copy_error = error
+
+    def wait(self) -> None:
+        """End the running COPY, if any, and write its rows' history; raise what the COPY raised (as Django's error)."""
+        copying, self.copying = self.copying, None
+        if copying is None:
+            return
+        copying.join()
+        error, self.copy_error = self.copy_error, None
+        if error is not None:
+            with self.connection.wrap_database_errors:
+                raise error
+        self._write_history(self.copied_codes)
+
+    def close(self) -> None:
+        """When the import fails: wait for the running COPY, ignoring what it raises (an error is already on its way,
+        and the transaction is rolled back either way)."""
+        copying, self.copying = self.copying, None
+        if copying is not None:
+            copying.join()
+            self.copy_error = None
+
+    def _write_history(self, codes: list[str]) -> None:
+        step = self.codes_per_statement or len(codes)
+        with self.connection.cursor() as cursor:
             for start in range(0, len(codes), step):
                 chunk = codes[start : start + step]
                 cursor.execute(self.history_sql + f"({', '.join(['%s'] * len(chunk))})", [*self.history_params, *chunk])

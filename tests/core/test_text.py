@@ -1,11 +1,13 @@
 """Names: NFKC, invisible characters stripped, bidirectional controls and names with nothing visible refused."""
 
+import string
+
 import pytest
 from django.core.exceptions import ValidationError
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.text import normalize_name
+from core.text import _normalized, normalize_name
 from tests.errors import all_codes
 
 
@@ -50,3 +52,29 @@ def test_normalizing_is_idempotent_and_leaves_nothing_invisible(text):
     assert normalize_name(name) == name
     assert name == name.strip() and "  " not in name
     assert not any(character in name for character in "\u200b\u200c\u200d\u2060\ufeff\u202e\u2066")
+
+
+def test_every_character_a_name_may_keep_unexamined_is_its_own_stored_form():
+    """The characters `normalize_name` returns unexamined when a name holds nothing else (CJK Unified Ideographs,
+    ASCII letters and digits, single spaces between them): the full examination keeps each of them as it is."""
+    characters = [chr(code) for code in range(0x4E00, 0xA000)] + list(string.ascii_letters + string.digits)
+    for character in characters:
+        assert _normalized(character) == character
+        assert _normalized(f"{character} {character}") == f"{character} {character}"
+
+
+@given(
+    st.text(
+        alphabet=st.sampled_from(["社", "会", "工", "作", "中", "心", "A", "z", "7", " ", "\u3000", "（", "\u200b"]),
+        max_size=12,
+    )
+)
+def test_names_returned_unexamined_are_what_the_full_examination_stores(text):
+    try:
+        expected = _normalized(text)
+    except ValidationError as error:
+        with pytest.raises(ValidationError) as raised:
+            normalize_name(text)
+        assert raised.value.code == error.code
+    else:
+        assert normalize_name(text) == expected

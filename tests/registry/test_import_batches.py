@@ -1,0 +1,96 @@
+"""The import's batches: on PostgreSQL each batch's new rows are sent (COPY) while the next batch is read and checked;
+whatever the batches hold and however the import ends, the result is the same as writing one batch after another."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+
+from core.search import search_tokens
+from registry.imports import importer, organizations_import
+from registry.models import FormerName, Organization
+from tests.factories import SuperuserFactory
+from tests.registry.test_import import org_row, write_file
+
+pytestmark = pytest.mark.django_db
+
+
+def test_batches_of_new_and_changed_rows_write_every_row_its_columns_and_history(tmp_path, bureaus):
+    superuser = SuperuserFactory()
+    rows = [org_row(n) for n in range(1, 6)]
+    organizations_import(actor=None, source=write_file(tmp_path / "v1.csv", rows), batch_size=2)
+    rows[0]["名称"] = "呼和浩特市新城区阳光社会工作服务中心"  # a change of name in the first batch
+    rows[3]["住所"] = "呼和浩特市新城区中山东路8号"
+    rows += [org_row(n) for n in range(6, 12)]  # new rows in the batches before, between and after the changes
+    rows[1], rows[6] = rows[6], rows[1]
+
+    result = organizations_import(actor=superuser, source=write_file(tmp_path / "v2.csv", rows), batch_size=2)
+
+    assert (result.created, result.updated, result.unchanged) == (6, 2, 3)
+    assert Organization.objects.count() == 11
+    for organization in Organization.objects.all():
+        expected = Organization.search_columns({**organization.__dict__})
+        assert {column: getattr(organization, column) for column in expected} == expected
+        assert organization.search_tokens == search_tokens(organization.search_document)
+        assert organization.region_code == organization.region.code
+    renamed = Organization.objects.get(uscc=rows[0]["统一社会信用代码"])
+    assert "yangguang" in renamed.search_document
+    assert list(FormerName.objects.values_list("name", flat=True)) == ["呼和浩特市新城区第1社会工作服务中心"]
+    created = Organization.history.filter(history_type="+", history_user=superuser)
+    assert sorted(created.values_list("uscc", flat=True)) == sorted(
+        org_row(n)["统一社会信用代码"] for n in range(6, 12)
+    )
+    assert {record.history_change_reason for record in created} == {"批量导入：v2.csv"}
+    assert Organization.history.filter(history_type="~").count() == 2
+    assert Organization.history.count() == 5 + 6 + 2
+
+
+def test_an_error_raised_while_later_rows_are_read_writes_nothing_and_leaves_the_connection_usable(
+    tmp_path, bureaus, monkeypatch
+):
+    monkeypatch.setattr(importer, "PROGRESS_EVERY", 5)
+
+    def progress(done, total):
+        if done == 10:  # two batches of four written, the second perhaps still on its way
+            raise RuntimeError("stopped")
+
+    path = write_file(tmp_path / "stopped.csv", [org_row(n) for n in range(1, 13)])
+    with pytest.raises(RuntimeError, match="stopped"):
+        organizations_import(actor=None, source=path, batch_size=4, progress=progress)
+
+    assert (Organization.objects.count(), Organization.history.count()) == (0, 0)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        assert cursor.fetchone() == (1,)
+    assert organizations_import(actor=None, source=path, batch_size=4).created == 12
+
+
+def test_an_error_while_new_rows_are_written_reaches_the_caller_and_writes_nothing(tmp_path, bureaus, monkeypatch):
+    failing = org_row(7)["统一社会信用代码"]
+    search_columns = Organization.search_columns.__func__
+
+    def refuse_one(cls, values):
+        if values.get("uscc") == failing:
+            raise ValueError("no pinyin for this one")
+        return search_columns(cls, values)
+
+    monkeypatch.setattr(Organization, "search_columns", classmethod(refuse_one))
+    path = write_file(tmp_path / "failing.csv", [org_row(n) for n in range(1, 13)])
+    with pytest.raises(ValueError, match="no pinyin for this one"):
+        organizations_import(actor=None, source=path, batch_size=4)
+
+    assert (Organization.objects.count(), Organization.history.count()) == (0, 0)
+    monkeypatch.undo()
+    assert organizations_import(actor=None, source=path, batch_size=4).created == 12
+
+
+def test_the_progress_callback_may_read_what_the_import_has_written(tmp_path, bureaus, monkeypatch):
+    monkeypatch.setattr(importer, "PROGRESS_EVERY", 5)
+    seen = []
+
+    def progress(done, total):
+        seen.append((done, Organization.objects.count(), Organization.history.count()))
+
+    path = write_file(tmp_path / "progress.csv", [org_row(n) for n in range(1, 13)])
+    assert organizations_import(actor=None, source=path, batch_size=4, progress=progress).created == 12
+    assert seen == [(5, 4, 4), (10, 8, 8)]
