@@ -13,6 +13,7 @@ from django.utils.translation import pgettext
 
 from accounts.permissions import is_registrar, is_superuser, scope_to_region
 from core.widgets import SuggestInput
+from registry.lookups import department_find, department_label, region_find, region_label
 from registry.models import (
     AnnualInspection,
     AnnualReport,
@@ -23,13 +24,7 @@ from registry.models import (
     Rating,
     Region,
 )
-from registry.selectors import (
-    department_find,
-    department_label,
-    organization_find,
-    region_find,
-    region_label,
-)
+from registry.selectors import organization_find
 from registry.uscc import validate_organization_uscc
 
 

@@ -28,7 +28,7 @@ from accounts import ratelimit
 from core.clients import client_address
 from core.spreadsheets import XLSX_CONTENT_TYPE, write_xlsx
 from core.views import ServiceFormView, csv_response, pdf_response, render_list_page
-from registry import selectors, services
+from registry import lookups, selectors, services
 from registry.access import (
     access_annual_report_for_review,
     access_credit_listing_for_manage,
@@ -208,8 +208,8 @@ def region_suggestions(request):
     `registration`, the regions the user may register organizations in; `official`, the official's region and
     below)."""
     scope = region_scopes().get(request.GET.get("scope"))
-    found = selectors.region_suggestions(_typed_text(request), regions=scope(request.user) if scope else None)
-    return render(request, "registry/includes/lookup_options.html", {"labels": map(selectors.region_label, found)})
+    found = lookups.region_suggestions(_typed_text(request), regions=scope(request.user) if scope else None)
+    return render(request, "registry/includes/lookup_options.html", {"labels": map(lookups.region_label, found)})
 
 
 def department_suggestions(request):
@@ -218,8 +218,8 @@ def department_suggestions(request):
     user's own department; `official`, the departments of the official's region and below; `civil_affairs`, every
     civil-affairs department)."""
     scope = department_scopes().get(request.GET.get("scope"))
-    found = selectors.department_suggestions(_typed_text(request), departments=scope(request.user) if scope else None)
-    return render(request, "registry/includes/lookup_options.html", {"labels": map(selectors.department_label, found)})
+    found = lookups.department_suggestions(_typed_text(request), departments=scope(request.user) if scope else None)
+    return render(request, "registry/includes/lookup_options.html", {"labels": map(lookups.department_label, found)})
 
 
 def organization_report(request, uscc):
