@@ -366,15 +366,17 @@ def remember_read(name: str, *parts, compute: Callable[[], object], tables: Iter
     if not enabled():
         return compute()
     key = _value_key(name, parts)
-    found = cache.get_many([GENERATION_KEY, key])
+    known = frozenset(tables) if tables is not None else _TABLES_READ.get(name)
+    # The value, the site-wide generation and those of the tables it is known to be read from, in one round trip.
+    table_keys = {TABLE_KEY.format(table) for table in known or () if _watched(table)}
+    found = cache.get_many([GENERATION_KEY, key, EPOCH_KEY, *table_keys])
     generation, entry = found.get(GENERATION_KEY), found.get(key)
     if entry is not None:
         watch, value = entry
-        if watch == generation if isinstance(watch, str) else generations(watch) == watch:
+        if watch == generation if isinstance(watch, str) else _holds(watch, found, generation):
             _report(None if isinstance(watch, str) else watch)
             return value
     generation = generation if generation is not None else _generation()
-    known = frozenset(tables) if tables is not None else _TABLES_READ.get(name)
     before = generations(known) if known is not None else None
     read = _Read()
     stack = _computing.__dict__.setdefault("stack", [])
@@ -392,6 +394,22 @@ def remember_read(name: str, *parts, compute: Callable[[], object], tables: Iter
     if not _write_pending():
         cache.set(key, (watch, value), settings.PUBLIC_PAGE_CACHE_SECONDS)
     return value
+
+
+def _holds(watch: dict[str, str], found: dict, generation: str | None) -> bool:
+    """Whether the tables' generations kept with a value are those now: read from `found` (what `remember_read` read
+    in its one round trip) when it holds them all, else asked (`generations`)."""
+    now = {}
+    for table in watch:
+        if table == EPOCH_KEY:
+            now[table] = found.get(EPOCH_KEY)
+        elif not _watched(table):
+            now[table] = generation
+        else:
+            now[table] = found.get(TABLE_KEY.format(table))
+        if now[table] is None:
+            return generations(watch) == watch
+    return now == watch
 
 
 def _report(tables: Iterable[str] | None) -> None:

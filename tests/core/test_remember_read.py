@@ -5,6 +5,8 @@ value whose tables are not yet known goes with any write."""
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from core import pagecache
 from registry.models import Organization
@@ -96,3 +98,17 @@ def test_a_value_of_remember_inside_makes_it_go_with_any_write(committed):
         OrganizationFactory()
     pagecache.remember_read("outer", compute=outer)
     assert outer.runs == runs + 1
+
+
+def test_a_value_kept_by_tables_it_names_is_read_back_in_one_round_trip(committed):
+    counted = Counted()
+    tables = ["registry_organization", "registry_region"]
+    pagecache.remember_read("organizations", compute=counted, tables=tables)
+    with CaptureQueriesContext(connection) as queries:
+        assert pagecache.remember_read("organizations", compute=counted, tables=tables) == 0
+    assert counted.runs == 1
+    assert len(queries.captured_queries) == 1  # the value and the tables' generations together
+    with committed():
+        OrganizationFactory()
+    assert pagecache.remember_read("organizations", compute=counted, tables=tables) == 1
+    assert counted.runs == 2
