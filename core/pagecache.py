@@ -21,7 +21,7 @@ afresh: a change is visible on the very next request. The statements are seen by
 `invalidate()` itself. The day is part of the key, so figures that depend on the date (overdue deliverables, valid
 ratings) never outlive their day.
 
-Tables: a value that knows which tables it was read from (`tables_remembered`, the 待办's groups) need not go with
+Tables: a value that knows the tables it was read from (the 待办's groups; `remember_read`) need not go with
 every write. Each table has a generation of its own (`pagecache:table:<name>`), set anew when a transaction that
 wrote to it commits, together with the generation of every table a database trigger on it writes to (read from the
 database's own catalogue: `implied_tables`), and with the site-wide generation; `invalidate()` without tables (a
