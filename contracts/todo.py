@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from contracts.models import Contract, Deliverable, Payment, PurchaseList, Submission
+from contracts.models import Contract, Deliverable, PurchaseList, Submission
 from contracts.selectors import managed_by, overdue_condition
 from contracts.workflows import CONTRACT
 from notifications import todo
@@ -88,7 +88,7 @@ def accepted_unpaid(user, today: datetime.date) -> todo.Source:
             status=Deliverable.Status.ACCEPTED,
             contract__status__in=CONTRACT.statuses_allowing("record_payment"),
         )
-        .exclude(Exists(Payment.objects.filter(deliverable=OuterRef("pk"))))
+        .filter(paid=False)  # no payment recorded against it (kept on the row: contracts migration 0015)
         .select_related("contract__organization")
     )
     return todo.Source(

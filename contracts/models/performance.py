@@ -37,8 +37,11 @@ class Deliverable(models.Model):
     # recomputes it too, so a copy loaded earlier never sets it back): whether it was submitted on time is then read
     # on the row, not looked up among the submissions.
     first_submitted_at = models.DateTimeField(_("首次提交时间"), null=True, blank=True, editable=False)
+    # Whether a payment against it is recorded, kept by the database the same way (contracts migration 0015): the
+    # purchasers' accepted deliverables awaiting payment are read from a partial index instead of the payments.
+    paid = models.BooleanField(_("已登记付款"), default=False, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["first_submitted_at"])
+    history = HistoricalRecords(excluded_fields=["first_submitted_at", "paid"])
 
     class Meta:
         verbose_name = _("履约事项")
@@ -65,6 +68,14 @@ class Deliverable(models.Model):
                 fields=["due_on"],
                 include=["id", "contract", "status", "first_submitted_at"],
                 name="deliverable_due_figures",
+            ),
+            # The accepted deliverables no payment is recorded against (the purchasers' to-do list), in their order
+            # there: a few thousand entries in a province, instead of a probe of the payments for each accepted one.
+            models.Index(
+                fields=["accepted_at", "id"],
+                include=["contract"],
+                condition=Q(status="accepted", paid=False),
+                name="deliverable_unpaid",
             ),
         ]
 
