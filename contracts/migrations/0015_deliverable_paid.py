@@ -125,14 +125,15 @@ class Migration(migrations.Migration):
             field=models.BooleanField(default=False, editable=False, verbose_name="已登记付款"),
         ),
         migrations.RunPython(create_triggers, drop_triggers),
-        # The accepted deliverables no payment is recorded against (the purchasers' to-do list), in their order
-        # there: a few thousand entries in a province, instead of a probe of the payments for each accepted one.
+        # The accepted deliverables no payment is recorded against (the purchasers' to-do list), by contract: a few
+        # thousand entries in a province, probed for each of a department's contracts, instead of a probe of the
+        # payments for each accepted deliverable.
         migrations.AddIndex(
             model_name="deliverable",
             index=models.Index(
                 condition=models.Q(("paid", False), ("status", "accepted")),
-                fields=["accepted_at", "id"],
-                include=["contract"],
+                fields=["contract"],
+                include=["accepted_at"],
                 name="deliverable_unpaid",
             ),
         ),

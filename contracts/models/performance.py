@@ -69,13 +69,21 @@ class Deliverable(models.Model):
                 include=["id", "contract", "status", "first_submitted_at"],
                 name="deliverable_due_figures",
             ),
-            # The accepted deliverables no payment is recorded against (the purchasers' to-do list), in their order
-            # there: a few thousand entries in a province, instead of a probe of the payments for each accepted one.
+            # The accepted deliverables no payment is recorded against (the purchasers' to-do list), by contract: a
+            # few thousand entries in a province, probed for each of a department's contracts, instead of a probe of
+            # the payments for each accepted deliverable.
             models.Index(
-                fields=["accepted_at", "id"],
-                include=["contract"],
+                fields=["contract"],
+                include=["accepted_at"],
                 condition=Q(status="accepted", paid=False),
                 name="deliverable_unpaid",
+            ),
+            # The open deliverables without acceptance criteria (the purchasers' to-do list, the data-quality report),
+            # by contract: the few such rows, instead of every deliverable of a department's contracts.
+            models.Index(
+                fields=["contract"],
+                condition=Q(acceptance_criteria="") & ~Q(status="accepted"),
+                name="deliverable_no_criteria",
             ),
         ]
 
