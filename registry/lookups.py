@@ -26,10 +26,7 @@ def _pinyin(name: str) -> str:
 
 def region_label(region: Region) -> str:
     """呼和浩特市新城区（150102）: a county names its city; the code makes the label one region's."""
-    name = region.name
-    if region.level == Region.Level.COUNTY and region.parent is not None:
-        name = f"{region.parent.name}{name}"
-    return f"{name}（{region.code}）"
+    return f"{region.label}（{region.code}）"
 
 
 def department_label(department: Department) -> str:

@@ -19,11 +19,9 @@ from registry.selectors import organization_facts, with_current_grade
 EXPORT_CHUNK_SIZE = 2000
 
 
-def region_label(region: Region) -> str:
-    """A county with its city (呼和浩特市新城区); other regions by name. Needs select_related("region__parent")."""
-    if region.level == Region.Level.COUNTY and region.parent is not None:
-        return f"{region.parent.name}{region.name}"
-    return region.name
+def region_label(region: Region | None) -> str:
+    """`Region.label` (a county with its city), empty for none. Needs select_related("region__parent")."""
+    return "" if region is None else region.label
 
 
 # What no list of organizations shows: the stored search columns, long texts and the record's own timestamps.

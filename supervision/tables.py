@@ -12,6 +12,7 @@ from core.choices import display
 from core.links import reverse_one
 from core.tables import PageFactsTable
 from registry.models import CreditListing
+from registry.tables import region_label
 from supervision.models import Complaint, Inspection, RectificationOrder, SampleDraw
 from supervision.selectors import complaint_facts, inspection_facts, order_facts
 
@@ -42,15 +43,6 @@ def badge(value: str, label) -> str:
 
 def organization_url(record) -> str:
     return reverse_one("registry:organization-detail", record.organization.uscc)
-
-
-def region_label(region) -> str:
-    if region is None:
-        return ""
-    parent = getattr(region, "parent", None)
-    if region.level == region.Level.COUNTY and parent is not None:
-        return f"{parent.name}{region.name}"
-    return region.name
 
 
 # What no supervision list shows of the organization and the contract a record is about: stored search columns and

@@ -45,6 +45,14 @@ class Region(models.Model):
             region = region.parent
         return "".join(reversed(names))
 
+    @property
+    def label(self) -> str:
+        """How lists name it: a county with its city (呼和浩特市新城区), other regions by their name. Reads the
+        parent of a county (select_related("region__parent") where a list shows many)."""
+        if self.level == Region.Level.COUNTY and self.parent is not None:
+            return f"{self.parent.name}{self.name}"
+        return self.name
+
     def covers(self, other: Region | None) -> bool:
         """True when `other` is this region or lies below it."""
         return other is not None and other.path.startswith(self.path)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from contracts.models import Contract
 from core.services import Refusals
 from core.uploads import UploadCheck, validate_upload
-from registry.models import Organization, Region
+from registry.models import Organization
 
 
 def check_not_future(refusals: Refusals, field: str, day: datetime.date | None, label: Any, today: datetime.date):
@@ -53,7 +53,3 @@ def check_contract(refusals: Refusals, field: str, contract: Contract | None, or
         )
     elif contract.is_draft:
         refusals.add(field, _("合同 %(number)s 尚未签订。"), code="contract_not_signed", number=contract.number)
-
-
-def region_label(region: Region) -> str:
-    return region.full_name or region.name

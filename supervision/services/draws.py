@@ -13,11 +13,11 @@ from django.utils.translation import gettext_lazy as _
 from core.services import Refusals, refuse, require, save
 from core.services import now as current_time
 from registry.models import Region
+from registry.services.rules import region_label
 from supervision import permissions
 from supervision.models import Inspection, SampleDraw, SampleDrawEntry
 from supervision.sampling import SEED_BITS, default_rate, draw_sample, new_seed, population_digest, population_for
 from supervision.sampling import sample_size as compute_sample_size
-from supervision.services.common import region_label
 from supervision.services.inspections import check_inspectors, unique_users
 
 BATCH = 1000
