@@ -45,15 +45,16 @@ PAGES = {"bare": "accounts:password-change", "todo": "portal:todo", "dashboard":
 #                 registrar's) are read again;
 #   todo-write    after a write whose tables are not known (a new epoch): every kind computed, the user's compiled SQL
 #                 kept (notifications.todo._plan);
-#   todo-first    the first request of the day: nothing remembered, nothing compiled.
+#   todo-first    the first request of the day: nothing remembered (the user's list of the day forgotten, every
+#                 table-scoped value gone with a new epoch), nothing compiled.
 # and the dashboard after a write (dash-write) and as served (dashboard: its figures remembered since the last write).
 REGIMES = {
-    "todo": lambda: None,
-    "todo-payment": lambda: pagecache.invalidate(["contracts_payment", "contracts_historicalpayment"]),
-    "todo-complaint": lambda: pagecache.invalidate(["supervision_complaint", "supervision_historicalcomplaint"]),
-    "todo-org": lambda: pagecache.invalidate(["registry_organization", "registry_historicalorganization"]),
-    "todo-write": lambda: pagecache.invalidate(),
-    "todo-first": lambda: (pagecache.invalidate(), todo.forget_plans()),
+    "todo": lambda user: None,
+    "todo-payment": lambda user: pagecache.invalidate(["contracts_payment", "contracts_historicalpayment"]),
+    "todo-complaint": lambda user: pagecache.invalidate(["supervision_complaint", "supervision_historicalcomplaint"]),
+    "todo-org": lambda user: pagecache.invalidate(["registry_organization", "registry_historicalorganization"]),
+    "todo-write": lambda user: pagecache.invalidate(),
+    "todo-first": lambda user: (pagecache.invalidate(), todo.forget_plans(), todo.forget_remembered(user)),
 }
 
 
@@ -82,7 +83,7 @@ def _time(client: Client, url: str, prepare=lambda: None) -> tuple[float, int]:
     return elapsed, len(queries)
 
 
-def _measure(client: Client, runs: int) -> dict[str, tuple[float, float, int]]:
+def _measure(client: Client, runs: int, user) -> dict[str, tuple[float, float, int]]:
     """`runs` rounds after two warm-up rounds, each the bare page, the 待办's regimes and the dashboard's in turn:
     the median, the 90th percentile and the queries of the last request of each."""
     urls = {name: reverse(url_name) for name, url_name in PAGES.items()}
@@ -90,7 +91,7 @@ def _measure(client: Client, runs: int) -> dict[str, tuple[float, float, int]]:
         ("bare", urls["bare"], lambda: None),
         # As served last: what the first-of-the-day request before it left in the cache.
         *(
-            (name, urls["todo"], REGIMES[name])
+            (name, urls["todo"], lambda name=name: REGIMES[name](user))
             for name in ("todo-write", "todo-first", "todo-org", "todo-complaint", "todo-payment", "todo")
         ),
         ("dash-write", urls["dashboard"], pagecache.invalidate),
@@ -139,7 +140,7 @@ def main() -> None:
             print(f"  dashboard: {dashboard.scope_label}, on-time rate {dashboard.on_time_rate}%")
         client = Client()
         client.force_login(user)
-        results = _measure(client, runs)
+        results = _measure(client, runs, user)
         bare = results["bare"][0]
         for name, (median, p90, queries) in results.items():
             ratio = "" if name == "bare" else f"   {median / bare:5.1f}× bare"

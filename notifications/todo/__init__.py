@@ -55,7 +55,7 @@ from notifications.todo.kinds import (
     total,
 )
 from notifications.todo.plans import _PLANS, PLANS_KEPT, _plan, assemble, forget_plans
-from notifications.todo.remembered import assemble_remembered
+from notifications.todo.remembered import assemble_remembered, forget_remembered
 
 __all__ = [
     "ADMIN",
@@ -76,6 +76,7 @@ __all__ = [
     "assemble",
     "assemble_remembered",
     "forget_plans",
+    "forget_remembered",
     "get_kind",
     "group_for",
     "kind",

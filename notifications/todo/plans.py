@@ -105,6 +105,9 @@ class _Reader:
         self.init_list = [column[0].target.attname for column in select[self.fields[0] : self.fields[1]]]
         self.populators = get_related_populators(klass_info, select, self.db)
         self.annotations = dict(compiler.annotation_col_map or {})
+        self.versioned: list[tuple[str, str]] = []  # (table, key column) of each row a row is made of
+        if connections[self.db].vendor == "postgresql":
+            self.sql, self.versioned = _with_versions(sql, klass_info, select, connections[self.db].ops.quote_name)
 
     def params_for(self, keys: list) -> list:
         params = list(self.params)
@@ -129,8 +132,60 @@ class _Reader:
                 populator.populate(row, obj)
             for name, position in self.annotations.items():
                 setattr(obj, name, row[position])
+            if self.versioned:
+                tail = row[len(row) - 2 * len(self.versioned) :]
+                obj.todo_versions = {
+                    (table, column, tail[2 * n]): tail[2 * n + 1]
+                    for n, (table, column) in enumerate(self.versioned)
+                    if tail[2 * n] is not None
+                }
             found[obj.pk] = obj
         return found
+
+
+def _with_versions(sql: str, klass_info: dict, select: list, quote) -> tuple[str, list[tuple[str, str]]]:
+    """The reader's SQL selecting, after its own columns, the key and the version of each row a row is made of (the
+    kind's own and each select_related one): PostgreSQL's `xmin` and `ctid`, which every write of a row changes —
+    by another transaction (`xmin`) or by the same one (`ctid`, where the new version of the row is stored). A kept
+    group whose rows all keep their versions shows the same items (`row_versions`). The SQL as it was, and no
+    versions, where its select list cannot be told apart (a subquery in it)."""
+    boundary = sql.find(" FROM ")
+    if not sql.startswith("SELECT ") or boundary < 0 or "(SELECT" in sql[:boundary]:
+        return sql, []
+    infos, columns, versioned = [klass_info], [], []
+    while infos:
+        info = infos.pop(0)
+        infos.extend(info.get("related_klass_infos", ()))
+        alias = getattr(select[info["select_fields"][0]][0], "alias", None)
+        if alias is None:
+            return sql, []
+        model = info["model"]
+        table, key = quote(alias), quote(model._meta.pk.column)
+        columns.append(f"{table}.{key}, {table}.xmin::text || ':' || {table}.ctid::text")
+        versioned.append((model._meta.db_table, model._meta.pk.column))
+    return f"{sql[:boundary]}, {', '.join(columns)}{sql[boundary:]}", versioned
+
+
+def row_versions(db: str, rows: set[tuple[str, str, object]]) -> dict[tuple[str, str, object], str]:
+    """The version now (PostgreSQL's `xmin` and `ctid`) of each of these rows, (table, key column, key): one query;
+    a row gone since is missing."""
+    by_table: dict[tuple[str, str], list] = {}
+    for table, column, key in rows:
+        by_table.setdefault((table, column), []).append(key)
+    if not by_table:
+        return {}
+    connection = connections[db]
+    quote = connection.ops.quote_name
+    parts, params = [], []
+    for (table, column), keys in by_table.items():
+        parts.append(
+            f"SELECT %s::text, %s::text, {quote(column)}, xmin::text || ':' || ctid::text FROM {quote(table)} "
+            f"WHERE {quote(column)} = ANY(%s)"
+        )
+        params += [table, column, keys]
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        return {(table, column, key): version for table, column, key, version in cursor.fetchall()}
 
 
 def _read_all(db: str, batch: list[tuple[_Reader, list]]) -> list[dict]:
@@ -211,16 +266,32 @@ class _Plan:
             self.readers[index] = reader
         return self.readers[index]
 
-    def groups(self, heads: list[list[tuple]], user, *, read_more: set[int] | None = None) -> dict[int, Group]:
+    def groups(
+        self,
+        heads: list[list[tuple]],
+        user,
+        *,
+        read_more: set[int] | None = None,
+        versions: dict[int, dict] | None = None,
+        kept: dict[int, list[Item]] | None = None,
+    ) -> dict[int, Group]:
         """A group per kind with items, by kind index: the first rows of every kind read together (`_read_all`).
         `read_more` collects the kinds whose items read the database beyond their rows (their group depends on more
-        than their tables)."""
+        than their tables); `versions`, for each kind whose items are made of its rows alone, the versions of those
+        rows (PostgreSQL); `kept` gives the items of kinds known to show what they showed (not read again)."""
+        kept = kept or {}
+        groups = {
+            index: Group(kind=self.kinds[index], count=head[0][1], overdue_count=head[0][2], items=items)
+            for index, items in kept.items()
+            if (head := heads[index])
+        }
         wanted = [
-            (index, head, self.reader(index, user) if self.limit else None) for index, head in enumerate(heads) if head
+            (index, head, self.reader(index, user) if self.limit else None)
+            for index, head in enumerate(heads)
+            if head and index not in kept
         ]
         batch = [(reader, [pk for pk, *_ in head[: self.limit]]) for _index, head, reader in wanted if reader]
         read = iter(_read_all(self.db, batch))
-        groups = {}
         for index, head, reader in wanted:
             kind_ = self.kinds[index]
             with _queries_counted(self.db) as counted:
@@ -228,15 +299,19 @@ class _Plan:
                     groups[index] = _group(kind_, kind_.source(user, self.on), head, self.limit)
                 else:
                     found = next(read)
-                    items = []
+                    items, made_of = [], {}
                     for pk, _count, _overdue, overdue in head[: self.limit]:
                         if pk in found:
                             found[pk].todo_overdue = overdue
                             items.append(_shown_as(self.items[index], found[pk]))
+                            made_of.update(getattr(found[pk], "todo_versions", {}))
                     groups[index] = Group(kind=kind_, count=head[0][1], overdue_count=head[0][2], items=items)
             # Read by key: no query when planned, its one `_by_key` query otherwise.
             if read_more is not None and counted[0] > (0 if reader is not None else 1):
                 read_more.add(index)
+            elif versions is not None and reader is not None and reader.versioned:
+                if len(items) == len(head[: self.limit]):  # every row found: the items are made of these alone
+                    versions[index] = made_of
         return groups
 
 

@@ -10,7 +10,7 @@ from django.utils import translation
 from core import pagecache
 from core.services import today as local_today
 from notifications.todo.kinds import _KINDS, DEFAULT_LIMIT, Group, _shown, kinds_for
-from notifications.todo.plans import _holds_every_still, _plan, _user_key, assemble
+from notifications.todo.plans import _holds_every_still, _plan, _user_key, assemble, row_versions
 
 
 def assemble_remembered(user, *, on: datetime.date | None = None, limit: int = DEFAULT_LIMIT) -> list[Group]:
@@ -28,7 +28,7 @@ def assemble_remembered(user, *, on: datetime.date | None = None, limit: int = D
     on = on or local_today()
     if getattr(user, "pk", None) is None or not pagecache.enabled():
         return assemble(user, on=on, limit=limit)
-    key = ("todo", user.pk, on.isoformat(), limit, translation.get_language())
+    key = _key(user, on, limit)
     generation, entry = pagecache.recall(*key)
     chosen = [k.key for k in kinds_for(user)]
     kept: dict[str, tuple] = {}
@@ -49,7 +49,7 @@ def assemble_remembered(user, *, on: datetime.date | None = None, limit: int = D
     kept_generation = entry["generation"] if entry is not None else None
     fresh, to_read = {}, {}
     for kind_key in chosen:
-        counted, shown_from, head, _shown_as_kept = kept.get(kind_key, ((None, None), (None, None), None, None))
+        counted, shown_from, head = kept.get(kind_key, ((None, None), (None, None), None))[:3]
         if kind_key not in kept or not _still(counted, now, generation, kept_generation):
             continue
         if _still(shown_from, now, generation, kept_generation):
@@ -72,7 +72,15 @@ def assemble_remembered(user, *, on: datetime.date | None = None, limit: int = D
         for kind_key, head in to_read.items():
             heads[index[kind_key]] = list(head)
         read_more: set[int] = set()
-        groups = plan.groups(heads, user, read_more=read_more)
+        versions: dict[int, dict] = {}
+        unchanged = _items_unchanged(plan, kept, stale, heads)
+        groups = plan.groups(
+            heads,
+            user,
+            read_more=read_more,
+            versions=versions,
+            kept={i: list(kept[plan.kinds[i].key][3][2]) for i in unchanged},
+        )
         for i in stale:
             group = groups.get(i)
             shown = (
@@ -83,6 +91,7 @@ def assemble_remembered(user, *, on: datetime.date | None = None, limit: int = D
                 _watch(None if i in read_more else plan.item_tables[i], now),
                 heads[i][: max(limit, 1)],
                 shown,
+                kept[plan.kinds[i].key][4] if i in unchanged else versions.get(i),
             )
         pagecache.keep(
             *key,
@@ -101,6 +110,37 @@ def assemble_remembered(user, *, on: datetime.date | None = None, limit: int = D
     ]
     groups.sort(key=lambda group: 0 if group.overdue_count else 1)
     return groups
+
+
+def _key(user, on: datetime.date, limit: int) -> tuple:
+    return ("todo", user.pk, on.isoformat(), limit, translation.get_language())
+
+
+def forget_remembered(user, *, on: datetime.date | None = None, limit: int = DEFAULT_LIMIT) -> None:
+    """Forget the user's list as remembered for the day (in the active language): the next request reads every kind,
+    as the first request of a day does."""
+    pagecache.keep(*_key(user, on or local_today(), limit), value=None)
+
+
+def _items_unchanged(plan, kept: dict, stale: list[int], heads: list[list[tuple]]) -> set[int]:
+    """The kinds among `stale` whose items are those kept although a table they are read from was written to: the
+    same first keys with the same overdue flags, and every row the items were made of at the version it had when
+    they were read (PostgreSQL's row versions, read in one query; an organization edited elsewhere in the province
+    leaves the complaints' items as they were). Elsewhere, none."""
+    candidates = {}
+    for i in stale:
+        entry = kept.get(plan.kinds[i].key)
+        if entry is None or len(entry) < 5 or not entry[4] or entry[3] is None:
+            continue
+        if [(pk, flag) for pk, _c, _o, flag in heads[i][: plan.limit]] != [
+            (pk, flag) for pk, _c, _o, flag in entry[2][: plan.limit]
+        ]:
+            continue
+        candidates[i] = entry[4]
+    if not candidates:
+        return set()
+    now = row_versions(plan.db, {row for made_of in candidates.values() for row in made_of})
+    return {i for i, made_of in candidates.items() if all(now.get(row) == version for row, version in made_of.items())}
 
 
 def _watch(tables: frozenset[str] | None, now: dict[str, str]) -> tuple:

@@ -208,3 +208,85 @@ def test_an_organization_renamed_reads_the_items_again_not_the_counts(committed)
     assert details and all(detail.startswith("新名称服务中心") for detail in details)
     province.__dict__.pop("_region_holds_every", None)
     assert _shown(groups) == _shown(todo.assemble(province, on=DAY))
+
+
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="rows' versions are PostgreSQL's (xmin and ctid); elsewhere items are read again",
+)
+
+
+def _readers_run(queries) -> list[str]:
+    """The kinds' rows read by key (with their versions), not the union, nor the query for the versions alone."""
+    return [q["sql"] for q in queries if "ctid" in q["sql"] and "todo_kind" not in q["sql"] and "ANY(" not in q["sql"]]
+
+
+@postgresql_only
+def test_items_whose_rows_are_unchanged_are_not_read_again(committed):
+    """An organization edited elsewhere in the province: the complaints' items show other organizations; their rows
+    keep their versions, so the items are kept without reading them (one query asks the versions)."""
+    with committed():
+        province = RegistrarFactory(department=DepartmentFactory(region=region("150000")))
+        _received(OrganizationFactory(region=region("150102"), name="被投诉的服务中心"))
+        elsewhere = OrganizationFactory(region=region("150202"), name="别处的服务中心")
+    first, _union = _remembered(province)
+    with committed():
+        elsewhere.name = "别处的服务中心（改名）"
+        elsewhere.save()
+    province.__dict__.pop("_region_holds_every", None)
+    with CaptureQueriesContext(connection) as queries:
+        groups = todo.assemble_remembered(province, on=DAY)
+    complaints = [g for g in groups if g.key == "supervision.complaints_received"]
+    assert complaints and complaints[0].items[0].detail.startswith("被投诉的服务中心")
+    assert not any('FROM "supervision_complaint"' in sql for sql in _readers_run(queries.captured_queries))
+    assert sum("xmin::text" in q["sql"] and "ANY(" in q["sql"] for q in queries.captured_queries) == 1
+    province.__dict__.pop("_region_holds_every", None)
+    assert _shown(groups) == _shown(todo.assemble(province, on=DAY))
+
+
+@postgresql_only
+def test_a_row_written_within_one_transaction_is_a_new_version(committed):
+    """Versions are told apart even when the rows were written by the same transaction (the tests' own, here):
+    `ctid` moves with every new version of a row."""
+    with committed():
+        province = RegistrarFactory(department=DepartmentFactory(region=region("150000")))
+        organization = OrganizationFactory(region=region("150102"), name="旧名称服务中心")
+        _received(organization)
+    _remembered(province)
+    with committed():
+        type(organization).objects.filter(pk=organization.pk).update(legal_representative="新的法定代表人")
+        organization.name = "新名称服务中心"
+        organization.save(update_fields=["name"])
+    province.__dict__.pop("_region_holds_every", None)
+    with CaptureQueriesContext(connection) as queries:
+        groups = todo.assemble_remembered(province, on=DAY)
+    assert any('FROM "supervision_complaint"' in sql for sql in _readers_run(queries.captured_queries))
+    details = [i.detail for g in groups for i in g.items if g.key == "supervision.complaints_received"]
+    assert details and all(detail.startswith("新名称服务中心") for detail in details)
+
+
+@postgresql_only
+def test_a_row_deleted_since_reads_the_items_again(committed, registrar, bureau):
+    with committed():
+        organization = OrganizationFactory(region=region("150102"), registration_authority=bureau)
+        _received(organization, subject="第一件投诉")
+        second = _received(organization, subject="第二件投诉")
+    _remembered(registrar)
+    with committed():
+        second.delete()
+    groups, _union = _remembered(registrar)
+    titles = [item.title for group in groups for item in group.items]
+    assert "第一件投诉" in titles and "第二件投诉" not in titles
+    assert _shown(groups) == _shown(todo.assemble(registrar, on=DAY))
+
+
+def test_a_forgotten_list_reads_every_kind(committed, registrar, bureau):
+    """`forget_remembered`: the next request is the day's first (the benchmarks' first-of-the-day regime)."""
+    with committed():
+        _received(OrganizationFactory(region=region("150102"), registration_authority=bureau))
+    first, _union = _remembered(registrar)
+    assert _remembered(registrar)[1] == []
+    todo.forget_remembered(registrar, on=DAY)
+    again, union = _remembered(registrar)
+    assert _arms(union) == len(todo.kinds_for(registrar))
+    assert _shown(again) == _shown(first)
