@@ -30,6 +30,10 @@ database (a source that reads the database while it is built, other than `Region
 on every request, is simply not kept). `assemble_remembered` (the 待办 page) keeps each kind's group until a write
 to one of the tables it is read from commits (`core.pagecache.generations`, which follows the database's triggers):
 a payment recorded leaves a registrar's list as it was kept, a complaint accepted reads the complaint kinds again.
+On PostgreSQL the items kept also hold the version of every row they were made of (`xmin` and `ctid`, read with the
+rows): when a kind's tables were written to but its first keys are the same and none of its rows has a new version
+(an organization edited elsewhere in the province), its items stay as kept, checked with one query for every such
+kind instead of reading their rows again.
 """
 
 from notifications.todo.kinds import (
