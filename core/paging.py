@@ -8,8 +8,11 @@ ends it), and reads one page in two queries:
    condition "after the cursor" is a row comparison `(a, b, pk) > (x, y, z)` for keys sorted the same way (an index
    on the ordering answers it by seeking, never by skipping rows), spelled out key by key where directions differ
    or a key may be NULL;
-2. the page's rows: the queryset itself (annotations, `select_related`, `prefetch_related`) for those primary keys
-   only, so whatever the queryset computes per row is computed for the rows shown and no others.
+2. the page's rows, for those primary keys only, so whatever the queryset computes per row is computed for the rows
+   shown and no others: read by their primary keys alone with the queryset's `select_related`, deferred columns and
+   prefetches, by SQL compiled once per shape (`core.byids.records_by_ids`), their annotations read with their keys
+   in the first query; or, for a queryset whose records cannot be read so (one that groups, is distinct, has extra
+   SQL …), the queryset itself filtered by the primary keys.
 
 A page is addressed by `?page=N` (a plain page number: its keys are read with OFFSET from the nearer end of the list,
 so the last page costs what the first does) or by `?page=N&cursor=…`, the link the previous or next page gives: the
@@ -39,10 +42,11 @@ from functools import cached_property, reduce
 
 from django.core.exceptions import FieldDoesNotExist, FieldError, ValidationError
 from django.db import connections
-from django.db.models import BooleanField, Count, Expression, F, OrderBy, Q, QuerySet, Value
+from django.db.models import BooleanField, Count, Expression, F, OrderBy, Q, QuerySet, Value, prefetch_related_objects
 from django.db.models.constants import LOOKUP_SEP
 
 from core import pagecache
+from core.byids import annotation_names, by_ids_shape, records_by_ids
 
 CURSOR_PARAMETER = "cursor"
 AFTER, BEFORE = "a", "b"
@@ -389,26 +393,55 @@ class KeysetPaginator:
 
     # -- reading -----------------------------------------------------------------------------------------------------
 
+    @cached_property
+    def _annotations(self) -> tuple[list[str], list[tuple[str, int]]] | None:
+        """When the page's records are read by their ids alone (`core.byids.records_by_ids`): the annotations read
+        with the page's keys besides the keys themselves, and where each annotation of a record is in a row of
+        keys. None when the records are read by the queryset itself."""
+        if by_ids_shape(self.queryset) is None:
+            return None
+        refs = [key.ref for key in self.keys]
+        names = annotation_names(self.queryset)
+        carried = [name for name in names if name not in refs]
+        places = {ref: 1 + index for index, ref in enumerate(refs)}
+        places.update({name: 1 + len(refs) + index for index, name in enumerate(carried)})
+        return carried, [(name, places[name]) for name in names]
+
     def _keys_of_rows(self, condition: Q | None, *, reverse: bool, start: int, stop: int) -> list[tuple]:
         narrow = self.queryset.order_by(*(key.order(reverse) for key in self.keys))
         if condition is not None:
             narrow = narrow.filter(condition)
-        return list(narrow.values_list("pk", *(key.ref for key in self.keys))[start:stop])
+        carried = self._annotations[0] if self._annotations is not None else ()
+        return list(narrow.values_list("pk", *(key.ref for key in self.keys), *carried)[start:stop])
 
     def _records(self, rows: list[tuple]) -> list:
         ids = [row[0] for row in rows]
-        found = {record.pk: record for record in self.queryset.filter(pk__in=ids)}
-        return [found[pk] for pk in ids if pk in found]
+        records = records_by_ids(self.queryset, ids) if self._annotations is not None else None
+        if records is None:
+            found = {record.pk: record for record in self.queryset.filter(pk__in=ids)}
+            return [found[pk] for pk in ids if pk in found]
+        found = {record.pk: record for record in records}
+        by_pk = {row[0]: row for row in rows}
+        places = self._annotations[1]
+        for pk, record in found.items():
+            row = by_pk[pk]
+            for name, place in places:
+                setattr(record, name, row[place])
+        page = [found[pk] for pk in ids if pk in found]
+        if self.queryset._prefetch_related_lookups:
+            prefetch_related_objects(page, *self.queryset._prefetch_related_lookups)
+        return page
 
     def _build(self, rows, number, *, has_previous, has_next) -> KeysetPage:
+        width = len(self.keys) + 1
         return KeysetPage(
             self._records(rows),
             number=number,
             paginator=self,
             has_previous=has_previous,
             has_next=has_next,
-            first_values=list(rows[0][1:]) if rows else None,
-            last_values=list(rows[-1][1:]) if rows else None,
+            first_values=list(rows[0][1:width]) if rows else None,
+            last_values=list(rows[-1][1:width]) if rows else None,
         )
 
     def _page_from(self, values, direction, number) -> KeysetPage | None:

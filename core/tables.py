@@ -21,14 +21,13 @@ from typing import Any
 import django_tables2 as tables
 import django_tables2.columns.templatecolumn
 import django_tables2.utils
-from django.core.exceptions import EmptyResultSet
-from django.db import connections, router
 from django.db.models import Model
 from django.template import Context, Template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django_tables2.utils import call_with_appropriate
 
+from core.byids import compiled_by_ids
 from core.choices import label_of
 
 _signature = django_tables2.utils.signature
@@ -105,58 +104,6 @@ def set_facts(
         for name, default in defaults.items():
             setattr(record, name, row.get(name, default))
     return records
-
-
-_ID_SENTINEL = -(2**52)  # ids no row has: compiled in the ids' places, to find where the ids' parameters are
-_COMPILED_KEPT = 128
-
-
-def _compiled_rows(compiler, sql: str, params: list, names: list[str]) -> list[dict]:
-    with compiler.connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    return [dict(zip(names, row, strict=True)) for row in compiler.results_iter(results=[rows])]
-
-
-def compiled_by_ids(model, name: tuple, key: tuple, build: Callable[[list[int]], Any], ids: list[int]) -> list[dict]:
-    """The rows of `build(ids)` (a `.values()` queryset filtered by `pk__in=ids` and whatever else `key` stands
-    for), as dictionaries, with its SQL compiled once per `name`, `key`, database connection and number of ids.
-
-    The query is compiled with ids no row has in the ids' places; each later call runs the same SQL with the
-    parameters in those places replaced by its own ids, and converts the rows with the same compiler's converters
-    (as `.values()` does). Anything that cannot be done so (ids that are not integers, a query whose parameters
-    do not hold each stand-in id exactly once) is the queryset's own answer."""
-    if not all(type(pk) is int for pk in ids):
-        return list(build(ids))
-    connection = connections[router.db_for_read(model)]
-    kept = connection.__dict__.setdefault("_qiyue_compiled_by_ids", {})
-    cache_key = (name, key, len(ids))
-    entry = kept.get(cache_key)
-    if entry is None:
-        stand_ins = [_ID_SENTINEL - index for index in range(len(ids))]
-        queryset = build(stand_ins)
-        query = queryset.query
-        compiler = query.get_compiler(queryset.db)
-        try:
-            sql, params = compiler.as_sql()
-        except EmptyResultSet:
-            return []
-        places = {value: index for index, value in enumerate(stand_ins)}
-        slots = [places.get(param) if type(param) is int else None for param in params]
-        if sorted(slot for slot in slots if slot is not None) != list(range(len(ids))):
-            return list(build(ids))
-        names = (
-            list(query.selected)
-            if query.selected
-            else [*query.extra_select, *query.values_select, *query.annotation_select]
-        )  # as `.values()` names them (django.db.models.query.ValuesIterable)
-        entry = (compiler, sql, list(params), slots, names)
-        if len(kept) >= _COMPILED_KEPT:
-            kept.pop(next(iter(kept)))
-        kept[cache_key] = entry
-    compiler, sql, params, slots, names = entry
-    bound = [param if slot is None else ids[slot] for param, slot in zip(params, slots, strict=True)]
-    return _compiled_rows(compiler, sql, bound, names)
 
 
 class PageFactsTable(tables.Table):

@@ -13,9 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from accounts.permissions import is_org_member, is_registrar, is_superuser, scope_to_region
+from core.byids import compiled_by_ids
 from core.search import compact, rank_by, search_condition, search_words
 from core.services import lazy_message
-from core.tables import compiled_by_ids
 from registry.lookups import SUGGESTIONS
 from registry.models import (
     AnnualInspection,

@@ -1,4 +1,4 @@
-"""A page's figures read by a query compiled once (core.tables.compiled_by_ids): the same rows as the queryset's own,
+"""A page's figures read by a query compiled once (core.byids.compiled_by_ids): the same rows as the queryset's own,
 for other ids of the same number, with what was written since, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from contracts.models import Contract
 from contracts.selectors import _contract_figures, contract_facts
-from core.tables import compiled_by_ids
+from core.byids import compiled_by_ids
 from registry.models import Organization, Region
 from registry.selectors import organization_facts
 from tests.factories import (
