@@ -50,6 +50,9 @@ class User(AbstractUser):
             ),
         ]
 
+    # What a user's name (`str(user)`) is made of: a list that shows names reads only these.
+    NAME_FIELDS = ("display_name", "first_name", "last_name", "username")
+
     def __str__(self) -> str:
         return self.display_name or self.get_full_name() or self.username
 

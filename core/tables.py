@@ -110,18 +110,26 @@ class PageFactsTable(tables.Table):
     """A django-tables2 table that calls `page_facts(records)` on the records of the page it was cut to.
 
     `row_relations` names the relations its cells read (the page's rows are read with exactly these joined, instead
-    of whatever the selector joins for its other readers), `unshown_columns` the columns of the rows and of those
-    relations that no cell shows (long texts, stored search columns: left unread). `rows_of(queryset)` applies
-    both; `core.views.paginate_table` reads each page through it."""
+    of whatever the selector joins for its other readers), `row_prefetches` likewise the prefetched relations (none
+    where the page facts read what the cells show of them), `row_columns` the only columns of the rows and of those
+    relations that the cells read (every other left unread), or else `unshown_columns` those that no cell shows
+    (long texts, stored search columns: left unread). `rows_of(queryset)` applies them; `core.views.paginate_table`
+    reads each page through it."""
 
     page_facts: PageFacts | None = None
     row_relations: tuple[str, ...] | None = None
+    row_prefetches: tuple | None = None
+    row_columns: tuple[str, ...] | None = None
     unshown_columns: tuple[str, ...] = ()
 
     @classmethod
     def rows_of(cls, queryset):
         if cls.row_relations is not None:
             queryset = queryset.select_related(None).select_related(*cls.row_relations)
+        if cls.row_prefetches is not None:
+            queryset = queryset.prefetch_related(None).prefetch_related(*cls.row_prefetches)
+        if cls.row_columns is not None:
+            return queryset.only(*cls.row_columns)
         return queryset.defer(*cls.unshown_columns) if cls.unshown_columns else queryset
 
     def paginate(self, *args, **kwargs):

@@ -54,9 +54,19 @@ UNSHOWN_RELATED = (
 
 
 class InspectionTable(PageFactsTable):
-    page_facts = staticmethod(inspection_facts)
+    page_facts = staticmethod(inspection_facts)  # the inspectors too: `inspector_list`
     row_relations = ("organization__region", "contract")
-    unshown_columns = ("findings", *UNSHOWN_RELATED)
+    row_prefetches = ()
+    row_columns = (
+        "planned_on",
+        "kind",
+        "status",
+        "conclusion",
+        "organization__name",
+        "organization__uscc",
+        "organization__region__name",
+        "contract__number",
+    )
 
     planned_on = tables.DateColumn(
         format="Y-m-d",
@@ -67,7 +77,7 @@ class InspectionTable(PageFactsTable):
     region = tables.Column(verbose_name=_("所属区划"), accessor="organization__region__name", orderable=False)
     kind = tables.Column(order_by=("kind", "pk"))
     contract = tables.Column(order_by=("contract__number", "pk"))
-    inspectors = tables.Column(verbose_name=_("检查人员"), orderable=False, empty_values=())
+    inspectors = tables.Column(verbose_name=_("检查人员"), accessor="inspector_list", orderable=False, empty_values=())
     status = tables.Column(order_by=("status", "pk"))
     conclusion = tables.Column(order_by=("conclusion", "pk"))
     order_count = tables.Column(verbose_name=_("整改通知"), attrs={"td": {"class": "text-center"}}, orderable=False)
@@ -93,9 +103,9 @@ class InspectionTable(PageFactsTable):
     def render_contract(self, value):
         return value.number
 
-    def render_inspectors(self, record):
+    def render_inspectors(self, value):
         separator = pgettext("enumeration separator", "、")
-        return separator.join(str(inspector) for inspector in record.inspectors.all()) or "—"
+        return separator.join(str(inspector) for inspector in value) or "—"
 
     def render_status(self, record):
         return badge(record.status, display(record, "status"))
