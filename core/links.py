@@ -1,4 +1,5 @@
-"""`reverse_one(viewname, value)`: `reverse(viewname, args=[value])` for the link of every row of a list.
+"""`reverse_one(viewname, value)`: `reverse(viewname, args=[value])` for the link of every row of a list;
+`reverse_bare(viewname)`: `reverse(viewname)` for the links every page carries (the navigation bar).
 
 A list of 25 contracts links each to its page and to its supplier's; an API page of 50 organizations gives each
 its page's address. Django's `reverse` walks the URL patterns and matches the built path against the route's
@@ -61,3 +62,14 @@ def reverse_one(viewname: str, value) -> str:
         elif type(value) is str and pattern.fullmatch(value):
             return head + quote(value, safe=_SAFE) + tail
     return reverse(viewname, args=[value])
+
+
+@functools.lru_cache(maxsize=512)
+def _bare(viewname: str, urlconf, prefix: str, language) -> str:
+    return reverse(viewname, urlconf=urlconf)
+
+
+def reverse_bare(viewname: str) -> str:
+    """`reverse(viewname)` of a route without arguments, the same text, reversed once per URL configuration, script
+    prefix and language (its only inputs) instead of on every page."""
+    return _bare(viewname, get_urlconf(), get_script_prefix(), get_language())

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from accounts import permissions
+from core.links import reverse_bare
 
 
 def _anyone(user) -> bool:
@@ -80,7 +81,7 @@ def items_for(user, section: str) -> list[dict]:
     return [
         {
             "label": item.label,
-            "url": reverse(item.url_name, args=item.url_args(user) if item.url_args else None),
+            "url": reverse(item.url_name, args=item.url_args(user)) if item.url_args else reverse_bare(item.url_name),
             "url_name": item.url_name,
         }
         for item in NAV_ITEMS

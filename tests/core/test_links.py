@@ -1,4 +1,5 @@
-"""core.links.reverse_one gives `reverse(viewname, args=[value])`, the same text, for every value and language."""
+"""core.links.reverse_one gives `reverse(viewname, args=[value])`, the same text, for every value and language;
+reverse_bare gives `reverse(viewname)` for a route without arguments."""
 
 import pytest
 from django.urls import NoReverseMatch, reverse, set_script_prefix
@@ -54,3 +55,20 @@ def test_in_english_under_a_script_prefix_and_a_route_it_cannot_take():
     with pytest.raises(NoReverseMatch):
         links.reverse_one("portal:home", 1)
     assert links._template("supervision:inspection-detail", None, "/", "zh-hans")[2] == "int"
+
+
+def test_a_route_without_arguments_gets_reverses_own_link_in_every_language_and_prefix():
+    from portal.navigation import NAV_ITEMS
+
+    names = [item.url_name for item in NAV_ITEMS if item.url_args is None]
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            assert [links.reverse_bare(name) for name in names] == [reverse(name) for name in names]
+    set_script_prefix("/qiyue/")
+    try:
+        assert links.reverse_bare("portal:home") == reverse("portal:home") == "/qiyue/"
+    finally:
+        set_script_prefix("/")
+    assert links.reverse_bare("portal:home") == "/"
+    with pytest.raises(NoReverseMatch):
+        links.reverse_bare("supervision:inspection-detail")  # a route that takes an argument
