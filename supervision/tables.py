@@ -8,6 +8,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from core.choices import display
 from core.links import reverse_one
 from core.tables import PageFactsTable
@@ -43,14 +44,6 @@ def badge(value: str, label) -> str:
 
 def organization_url(record) -> str:
     return reverse_one("registry:organization-detail", record.organization.uscc)
-
-
-# What no supervision list shows of the organization and the contract a record is about: stored search columns and
-# long texts.
-UNSHOWN_RELATED = (
-    *(f"organization__{name}" for name in ("search_document", "search_tokens", "business_scope", "former_names_text")),
-    *(f"contract__{name}" for name in ("description", "term_justification", "search_document", "search_vector")),
-)
 
 
 class InspectionTable(PageFactsTable):
@@ -167,7 +160,17 @@ class OrderTable(PageFactsTable):
 class ComplaintTable(PageFactsTable):
     page_facts = staticmethod(complaint_facts)
     row_relations = ("organization__region", "contract", "handler")
-    unshown_columns = ("text", "not_accepted_reason", "reasoning", "internal_note", *UNSHOWN_RELATED)
+    row_columns = (
+        "tracking_code",
+        "received_at",
+        "subject",
+        "status",
+        "organization__name",
+        "organization__uscc",
+        "organization__region__name",
+        "contract__number",
+        *(f"handler__{name}" for name in User.NAME_FIELDS),
+    )
 
     tracking_code = tables.Column(
         linkify=lambda record: reverse_one("supervision:complaint-detail", record.pk), order_by=("tracking_code",)

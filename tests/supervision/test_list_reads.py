@@ -1,5 +1,5 @@
-"""What the inspections list reads for its page: the inspectors by their names only (never a password), the columns
-its cells show, the same queries for one row as for many."""
+"""What the inspections list and the complaint queue read for their page: the people they name by their names only
+(never a password), the columns their cells show, the same queries for one row as for many."""
 
 import re
 
@@ -8,17 +8,21 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tests.factories import InspectionFactory, OrganizationFactory, region
+from tests.factories import ComplaintFactory, InspectionFactory, OrganizationFactory, region
 
 pytestmark = pytest.mark.django_db
 
 URL = reverse("supervision:inspection-list")
 
 
-def inspector_cells(response) -> list[str]:
-    """The 检查人员 cell of each row, in the page's order."""
+def cells(response, index: int) -> list[str]:
+    """The cell `index` of each row, in the page's order."""
     rows = re.findall(r"<tr [^>]*>(.*?)</tr>", response.content.decode(), re.S)
-    return [re.findall(r"<td [^>]*>(.*?)</td>", row, re.S)[5] for row in rows]
+    return [re.findall(r"<td [^>]*>(.*?)</td>", row, re.S)[index] for row in rows]
+
+
+def inspector_cells(response) -> list[str]:
+    return cells(response, 5)  # 检查人员
 
 
 def test_the_inspectors_are_shown_by_name_in_the_order_they_were_named(
@@ -60,3 +64,20 @@ def test_the_page_reads_the_columns_it_shows_with_the_same_queries_for_more_rows
         assert unshown not in rows
     (inspectors,) = [sql for sql in sqls if 'FROM "supervision_inspection_inspectors"' in sql]
     assert '"username"' in inspectors and "password" not in inspectors and "last_login" not in inspectors
+
+
+def test_the_complaint_queue_reads_the_columns_it_shows_and_its_handlers_names(client, registrar, organization):
+    client.force_login(registrar)
+    ComplaintFactory(organization=organization, handler=registrar, status="accepted")
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("supervision:complaint-queue"))
+    for _ in range(4):
+        ComplaintFactory(organization=OrganizationFactory(region=region("150102")))
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(reverse("supervision:complaint-queue"))
+    assert len(many) == len(few)
+    assert cells(response, 7) == ["—"] * 4 + [str(registrar)]  # 处理人: the received ones first, unassigned
+    (rows,) = [query["sql"] for query in many if re.search(r'FROM "supervision_complaint" .*\bIN \(', query["sql"])]
+    assert '"display_name"' in rows and '"subject"' in rows
+    for unshown in ('"text"', "internal_note", "contact_phone", "password", "business_scope", '"description"'):
+        assert unshown not in rows
