@@ -186,41 +186,70 @@ def _localized(bound_column):
     return localize if bound_column.localize else unlocalize
 
 
+def _path(model, accessor: str) -> tuple[list[str], type, str] | None:
+    """The forward to-one relations (foreign keys, one-to-one fields) an accessor `a__b__name` follows from `model`,
+    the model it ends on and the name it reads there; None when it follows anything else."""
+    from django.core.exceptions import FieldDoesNotExist
+    from django_tables2.utils import Accessor
+
+    *relations, name = accessor.split(Accessor.SEPARATOR)
+    owner = model
+    for relation in relations:
+        try:
+            field = owner._meta.get_field(relation)
+        except FieldDoesNotExist:
+            return None
+        if not (field.concrete and (field.many_to_one or field.one_to_one)):
+            return None
+        owner = field.related_model
+        if hasattr(owner, "__getitem__"):
+            return None
+    return relations, owner, name
+
+
 def _plain_cell(bound_column, model):
     """A function of a row giving the cell `row.get_cell(name)` gives, for a column that reads one attribute of a
-    model record (no `__` path), with what django-tables2 looks up for every cell — the model field behind the
-    name and, for a field with choices, the label of each value (`get_FOO_display`, whose dictionary of choices
-    Django builds on every call) — looked up once. None for any other column (a path, a many-to-many column, a
-    model that overrides `get_FOO_display` or reads items with `[]`): it takes django-tables2's own way. A value
-    that is callable, or an attribute that is missing, also takes it, cell by cell."""
+    model record or of a record its foreign keys lead to (`organization__region__name`), with what django-tables2
+    looks up for every cell — the model field behind the name and, for a field with choices, the label of each
+    value (`get_FOO_display`, whose dictionary of choices Django builds on every call) — looked up once; a missing
+    related record (a NULL key) gives no value, as django-tables2's lookup does. None for any other column (a path
+    through anything else, a link column with a path, a many-to-many column, a model that overrides
+    `get_FOO_display` or reads items with `[]`): it takes django-tables2's own way. A value that is callable, an
+    attribute that is missing or a related record of another class also takes it, cell by cell."""
     from django_tables2.columns import ManyToManyColumn
+    from django_tables2.columns.linkcolumn import BaseLinkColumn
     from django_tables2.utils import Accessor
 
     accessor = bound_column.accessor
+    column = bound_column.column
     if (
         model is None
         or not accessor
-        or Accessor.SEPARATOR in accessor
         or Accessor.LEGACY_SEPARATOR in accessor
         or getattr(accessor, "callable_args", None)
         or getattr(accessor, "callable_kwargs", None)
-        or isinstance(bound_column.column, ManyToManyColumn)
+        or isinstance(column, ManyToManyColumn)
         or hasattr(model, "__getitem__")
     ):
         return None
-    name = str(accessor)
-    field = Accessor(name).get_field(model)
-    column = bound_column.column
+    path = _path(model, str(accessor))
+    if path is None or (path[0] and isinstance(column, BaseLinkColumn)):
+        return None
+    relations, owner, name = path
+    field = Accessor(name).get_field(owner)
     empty_values, default = column.empty_values, bound_column.default
     if getattr(field, "choices", ()):
-        value_of = label_of(model, name)
-        if value_of is None:
+        label = label_of(owner, name)
+        if label is None:
             return None
+        read = label if not relations else lambda record: label(record) if type(record) is owner else _MISSING
     else:
 
-        def value_of(record):
+        def read(record):
             value = getattr(record, name, _MISSING)
             return _MISSING if value is _MISSING or callable(value) else value
+
+    value_of = read if not relations else _following(relations, read)
 
     def cell(row):
         value = value_of(row.record)
@@ -232,6 +261,23 @@ def _plain_cell(bound_column, model):
 
     render = _renderer(bound_column)
     return cell
+
+
+def _following(relations: list[str], read):
+    """`read` of the record `relations` lead to from a record; None where one of them leads nowhere."""
+    from django.core.exceptions import ObjectDoesNotExist
+
+    def value_of(record):
+        try:
+            for relation in relations:
+                record = getattr(record, relation)
+                if record is None:
+                    return None
+        except ObjectDoesNotExist:
+            return None
+        return read(record)
+
+    return value_of
 
 
 _MISSING = object()

@@ -7,10 +7,12 @@ import inspect
 import django_tables2 as tables
 import django_tables2.utils
 import pytest
+from django_tables2 import A
 
 from core import tables as core_tables
 from registry.models import Organization
-from tests.factories import OrganizationFactory
+from supervision.models import Inspection
+from tests.factories import InspectionFactory, OrganizationFactory, SignedContractFactory
 
 
 class Columns:
@@ -133,12 +135,52 @@ def test_a_plain_cell_is_the_cell_django_tables2_gives(language):
         table = Plain(Organization.objects.order_by("pk"))
         rows = list(table.rows)
         plans = {column.name: core_tables._plain_cell(column, Organization) for column in table.columns}
-        assert plans["region_name"] is None  # a path: django-tables2's own way
+        assert plans["region_name"] is not None  # a path along a foreign key: read as plainly
+        assert plans["missing"] is not None and plans["method"] is not None  # each cell: django-tables2's own way
         for row in rows:
             for column in table.columns:
                 if plans[column.name] is not None:
                     assert plans[column.name](row) == row.get_cell(column.name), column.name
         assert rows[0].get_cell("org_type") == str(Organization.Type.SERVICE.label)
+
+
+class Paths(tables.Table):
+    """Columns that read a record the row's foreign keys lead to, some of them NULL."""
+
+    contract = tables.Column(accessor="contract__number")
+    contract_title = tables.Column(accessor="contract__title", empty_values=())
+    region = tables.Column(accessor="organization__region__name")
+    level = tables.Column(accessor="organization__region__level")
+    organization_status = tables.Column(accessor="organization__status")
+    draw_year = tables.Column(accessor="sample_draw__year", default="无")
+    region_record = tables.Column(accessor="organization__region")
+    inspectors = tables.Column(accessor="inspectors__username")  # to-many: django-tables2's own way
+    linked = tables.LinkColumn("supervision:inspection-detail", args=[A("pk")], accessor="contract__number")
+
+    class Meta:
+        model = Inspection
+        fields = ()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_a_cell_along_foreign_keys_is_the_cell_django_tables2_gives(language):
+    from django.utils import translation
+
+    InspectionFactory(contract=SignedContractFactory())
+    InspectionFactory(organization=OrganizationFactory(status=Organization.Status.REVOKED))
+    with translation.override(language):
+        table = Paths(Inspection.objects.select_related("organization__region", "contract").order_by("pk"))
+        plans = {column.name: core_tables._plain_cell(column, Inspection) for column in table.columns}
+        assert plans["inspectors"] is None and plans["linked"] is None
+        rows = list(table.rows)
+        for row in rows:
+            for column in table.columns:
+                if plans[column.name] is not None:
+                    assert plans[column.name](row) == row.get_cell(column.name), column.name
+        assert [row.get_cell("draw_year") for row in rows] == ["无", "无"]
+        assert rows[1].get_cell("contract") == "—" and rows[1].get_cell("contract_title") is None
+        assert rows[1].get_cell("organization_status") == str(Organization.Status.REVOKED.label)
 
 
 def test_a_model_with_its_own_display_takes_django_tables2s_way():
