@@ -168,10 +168,16 @@ def _cell_attrs(bound_column):
     """A function of nothing giving the `<td>` attributes of `bound_column` for its current cell: read once when no
     attribute of the column or table (`td`, or `cell` for both) is a function of the record, else for every cell as
     django-tables2's template reads them."""
+    from django_tables2.utils import AttributeDict
+
     merged = {**bound_column._table.attrs, **bound_column.column.attrs}
     td = merged.get("td", merged.get("cell", {}))
     if _static(td):
-        html = bound_column.attrs["td"].as_html()
+        # What `bound_column.attrs["td"]` holds, without the header's and footer's attributes (and the header's
+        # ordering) it works out beside them.
+        attrs = AttributeDict(td)
+        attrs["class"] = bound_column.get_td_class(attrs)
+        html = attrs.as_html()
         return lambda: html
     return lambda: bound_column.attrs["td"].as_html()
 
@@ -371,13 +377,30 @@ def _renderer(bound_column):
     return lambda row, value: wrap(content_of(row, value), row.record)
 
 
+def _row_attrs(table):
+    """A function of a row giving `row.attrs.as_html()`: for a table without `row_attrs`, the even or odd class alone
+    (what django-tables2 makes of no attributes) without building the row's attributes; else the row's own."""
+    from django.utils.html import conditional_escape
+    from django_tables2.rows import BoundRow
+
+    if table.row_attrs:
+        return lambda row: row.attrs.as_html()
+
+    def attrs(row):
+        if type(row) is not BoundRow:
+            return row.attrs.as_html()
+        return f'class="{conditional_escape(row.get_even_odd_css_class())}"'
+
+    return attrs
+
+
 def render_rows(table, context) -> str:
     """The `<tr>` rows of `table`'s current page, exactly as the `table.tbody` block of django-tables2's templates
     writes them (`<tr {{ row.attrs.as_html }}>`, each cell `<td {{ column.attrs.td.as_html }}>{{ cell }}</td>`, the
     empty text in one cell spanning every column), without a template node per cell. Each cell is the table's own
     `row.get_cell(name)`, or for a column that reads one attribute of the record the same value with its field and
     choices looked up once (`_plain_cell`); a column's `<td>` attributes are read once when they do not depend on
-    the record."""
+    the record, a row's when the table gives rows no attributes of their own (`_row_attrs`)."""
     from django.template.base import render_value_in_context
 
     columns = list(table.columns)
@@ -387,9 +410,10 @@ def render_rows(table, context) -> str:
         (column, _plain_cell(column, model), _renderer(column), _cell_attrs(column), _localized(column))
         for column in columns
     ]
+    row_attrs = _row_attrs(table)
     out: list[str] = []
     for row in rows:
-        out.append(f"<tr {row.attrs.as_html()}>")
+        out.append(f"<tr {row_attrs(row)}>")
         record = row.record
         for column, plain, render, attrs, localize in plans:
             if plain is not None and type(record) is model:

@@ -286,3 +286,33 @@ def test_a_tables_render_methods_get_the_arguments_they_name():
     assert rows[0].get_cell("name").startswith("v:")
     assert rows[0].get_cell("established_on") == "0999-01-02"
     assert renderers["supervisory_unit"](rows[0], "民政局") == row.get_cell("supervisory_unit")
+
+
+class Attributed(tables.Table):
+    """Cells with attributes of their column, of the table for every cell, and of each record."""
+
+    name = tables.Column(attrs={"td": {"class": "col-name", "data-x": "<1>"}})
+    uscc = tables.Column()
+    status = tables.Column(attrs={"td": {"title": lambda record: record.uscc}})
+
+    class Meta:
+        model = Organization
+        fields = ("name", "uscc", "status")
+        attrs = {"cell": {"class": "cell"}}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("row_attrs", [None, {"data-pk": lambda record: record.pk, "class": "r"}])
+def test_row_and_cell_attributes_are_django_tables2s(row_attrs):
+    from django.template import Context, Template
+
+    OrganizationFactory.create_batch(3)
+    queryset = Organization.objects.order_by("pk")
+    expected = Template(
+        "{% for row in table.paginated_rows %}<tr {{ row.attrs.as_html }}>{% for column, cell in row.items %}"
+        "<td {{ column.attrs.td.as_html }}>{{ cell }}</td>{% endfor %}</tr>{% endfor %}"
+    ).render(Context({"table": Attributed(queryset, row_attrs=row_attrs)}))
+    table = Attributed(queryset, row_attrs=row_attrs)
+    assert core_tables.render_rows(table, Context()) == expected
+    assert ('<tr class="even">' in expected) is (row_attrs is None)
+    assert '<td class="col-name" data-x="&lt;1&gt;">' in expected and '<td class="cell">' in expected
