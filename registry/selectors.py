@@ -178,12 +178,14 @@ def organizations_named(name: str, *, exclude: Organization | None = None) -> li
     return list(queryset[:5])
 
 
-def organization_get(*, uscc: str) -> Organization:
+def organization_get(*, uscc: str, facts: bool = True) -> Organization:
     """The organization with this code (spaces, full-width forms and lower case are accepted), with the facts of
-    organization_facts and its region's parents up to the country (what `Region.full_name` reads: the page names
-    the region with its city and province); raises Organization.DoesNotExist."""
+    organization_facts (unless `facts` is False: for a reader that has the records themselves) and its region's
+    parents up to the country (what `Region.full_name` reads: the page names the region with its city and province);
+    raises Organization.DoesNotExist."""
     queryset = organization_list().select_related("region__parent__parent__parent")
-    return organization_facts([queryset.get(uscc=normalize_uscc(uscc))])[0]
+    organization = queryset.get(uscc=normalize_uscc(uscc))
+    return organization_facts([organization])[0] if facts else organization
 
 
 # ---- search ----------------------------------------------------------------------------------------------------

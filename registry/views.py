@@ -158,7 +158,8 @@ class OrganizationDetailView(View):
     template_name = "registry/organization_detail.html"
 
     def get(self, request, uscc):
-        organization = access_organization_for_view(request.user, uscc)
+        # The page shows the grades and listings themselves (from its records), not the directory's facts of them.
+        organization = access_organization_for_view(request.user, uscc, facts=False)
         if uscc != organization.uscc:
             return redirect("registry:organization-detail", organization.uscc, permanent=True)
         today = timezone.localdate()
