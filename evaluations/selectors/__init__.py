@@ -471,11 +471,12 @@ def organization_evaluation_list(organization, *, user=None) -> QuerySet[Evaluat
 
 
 def organization_evaluation_rows(records: OrganizationRecords) -> list[Evaluation]:
-    """organization_evaluation_list of `records.organization`, whole: read once per records for the organization
-    page's 绩效评价 tab, its badge and the timeline's finalized evaluations."""
+    """organization_evaluation_list of `records.organization`, whole, each with its contract (what the page names of
+    it): read once per records for the organization page's 绩效评价 tab, its badge and the timeline's finalized
+    evaluations."""
+    evaluations = organization_evaluation_list(records.organization, user=records.user)
     return records.shared(
-        "evaluations.finalized",
-        lambda: list(organization_evaluation_list(records.organization, user=records.user)),
+        "evaluations.finalized", lambda: list(evaluations.select_related(None).select_related("contract"))
     )
 
 
