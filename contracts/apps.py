@@ -8,7 +8,7 @@ class ContractsConfig(AppConfig):
 
     def ready(self):
         from contracts import permissions  # noqa: F401  (registers the contracts.* rules permissions)
-        from contracts.selectors import organization_contract_list
+        from contracts.selectors import organization_contract_rows
         from registry.tabs import OrganizationTab, register_organization_tab
 
         register_organization_tab(
@@ -16,7 +16,7 @@ class ContractsConfig(AppConfig):
                 "contracts",
                 _("政府购买服务"),
                 70,
-                lambda organization, user: organization_contract_list(organization=organization, user=user).count(),
+                lambda records: len(organization_contract_rows(records)),
                 "contracts/includes/organization_tab.html",
             )
         )

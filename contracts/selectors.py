@@ -47,6 +47,7 @@ from core import formatting
 from core.search import compact, rank_by, search_condition, search_words
 from core.services import WRONG_STATE, refusal, render_message
 from core.tables import set_facts
+from registry.organization_records import OrganizationRecords
 from registry.selectors import organization_eligibility
 
 MONEY = DecimalField(max_digits=14, decimal_places=2)
@@ -289,6 +290,39 @@ def contract_list_for(*, user, mine: bool = False, figures: bool = True) -> Quer
 def organization_contract_list(*, organization, user=None) -> QuerySet[Contract]:
     """The contracts of one organization the user may see (for the organization's page)."""
     return contract_list_for(user=user).filter(organization=organization)
+
+
+def signed_amount_subquery(contract_ref: str = "pk") -> Subquery:
+    """The amount a contract was signed for: its first historied state after the draft (amendments come later)."""
+    signed = (
+        Contract.history.model.objects.filter(id=OuterRef(contract_ref))
+        .exclude(status=Contract.Status.DRAFT)
+        .order_by("history_date", "history_id")
+        .values("amount")[:1]
+    )
+    return Subquery(signed)
+
+
+def organization_contract_rows(records: OrganizationRecords) -> list[Contract]:
+    """The contracts of `records.organization` that `records.user` may see, latest signed first, each with
+    `overdue_count`, `paid_amount`, `signed_amount` (what it was signed for; its amount while a draft) and its
+    department: read once per records for the organization page's 政府购买服务 tab, its badge and the timeline's
+    signings."""
+
+    def read() -> list[Contract]:
+        contracts = organization_contract_list(organization=records.organization, user=records.user)
+        # The page names each contract's department, nothing else of its relations (an organization may have hundreds).
+        contracts = contracts.select_related(None).select_related("department")
+        contracts = contracts.annotate(signed_amount=Coalesce(signed_amount_subquery(), F("amount")))
+        return list(contracts.order_by("-signed_on", "-number"))
+
+    return records.shared("contracts.visible", read)
+
+
+def organization_overdue_total(contracts: list[Contract]) -> int:
+    """The overdue deliverables of an organization (organization_overdue_count) from its organization_contract_rows:
+    only a contract being performed has overdue deliverables, and every viewer sees those."""
+    return sum(contract.overdue_count for contract in contracts)
 
 
 def contract_get_by_number(*, number: str, user=None) -> Contract:

@@ -24,7 +24,7 @@ class EvaluationsConfig(AppConfig):
         register_payment_blocker(evaluation_payment_blockers)
         register_eligibility_check(performance_eligibility_check)
 
-        from evaluations.selectors import organization_evaluation_list
+        from evaluations.selectors import organization_evaluation_rows
         from registry.tabs import OrganizationTab, register_organization_tab
 
         register_organization_tab(
@@ -32,7 +32,7 @@ class EvaluationsConfig(AppConfig):
                 "evaluations",
                 _("绩效评价"),
                 80,
-                lambda organization, user: organization_evaluation_list(organization, user=user).count(),
+                lambda records: len(organization_evaluation_rows(records)),
                 "evaluations/_organization_grades.html",
             )
         )

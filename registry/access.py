@@ -26,11 +26,12 @@ def require_registrar(user) -> None:
         raise PermissionDenied
 
 
-def access_organization_for_view(user, uscc: str) -> Organization:
-    """The organization with this code (the directory is public), annotated as selectors.organization_list; 404 when
-    the code names none. Spaces, full-width forms and lower case in `uscc` are accepted."""
+def access_organization_for_view(user, uscc: str, *, facts: bool = True) -> Organization:
+    """The organization with this code (the directory is public), annotated as selectors.organization_list (with the
+    facts of selectors.organization_facts unless `facts` is False); 404 when the code names none. Spaces, full-width
+    forms and lower case in `uscc` are accepted."""
     try:
-        return selectors.organization_get(uscc=uscc)
+        return selectors.organization_get(uscc=uscc, facts=facts)
     except Organization.DoesNotExist:
         raise _not_found(uscc) from None
 

@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 
 from core import formatting
 from core.pdf import Report, format_date
-from registry.models import AnnualInspection, AnnualReport, CreditListing, Organization, Penalty, Rating
+from registry.models import AnnualReport, CreditListing, Organization, Penalty, Rating
+from registry.organization_records import OrganizationRecords
 from registry.selectors import organization_eligibility
 from verification.models import IssuedDocument
 from verification.services import issue_pdf
@@ -82,23 +83,13 @@ def organization_credit_report(
     organization = Organization.objects.select_related("registration_authority", "region__parent__parent__parent").get(
         pk=organization.pk
     )
-    inspections = list(AnnualInspection.objects.filter(organization=organization, decided_on__lte=on).order_by("-year"))
-    ratings = list(
-        Rating.objects.filter(organization=organization, awarded_on__lte=on)
-        .select_related("awarding_authority")
-        .order_by("-awarded_on", "-pk")
-    )
-    listings = list(
-        CreditListing.objects.filter(organization=organization, listed_on__lte=on)
-        .select_related("deciding_authority", "removed_by")
-        .order_by("-listed_on", "-pk")
-    )
-    penalties = list(
-        Penalty.objects.filter(organization=organization, decided_on__lte=on)
-        .select_related("authority")
-        .order_by("-decided_on", "-pk")
-    )
-    eligibility = organization_eligibility(organization, on=on)
+    # What the registry knew on `on`, read once for the report's sections and its eligibility.
+    records = OrganizationRecords(organization)
+    inspections = [inspection for inspection in records.annual_inspections if inspection.decided_on <= on]
+    ratings = [rating for rating in records.ratings if rating.awarded_on <= on]
+    listings = [listing for listing in records.credit_listings if listing.listed_on <= on]
+    penalties = [penalty for penalty in records.penalties if penalty.decided_on <= on]
+    eligibility = organization_eligibility(organization, on=on, records=records)
 
     report = Report(
         _("社会组织信用报告"),

@@ -1,30 +1,33 @@
-"""Reads of the registry: the public directory, one organization by its code, and purchase eligibility."""
+"""Reads of the registry: the public directory, one organization by its code, overdue annual reports, and purchase
+eligibility (registry.eligibility, read from here)."""
 
 from __future__ import annotations
 
 import datetime
 import functools
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 
 from django.db import connections, router
 from django.db.models import BooleanField, Case, Exists, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
 
 from accounts.permissions import is_org_member, is_registrar, is_superuser, scope_to_region
 from core.byids import compiled_by_ids
 from core.search import compact, rank_by, search_condition, search_words
-from core.services import lazy_message
+from registry.eligibility import (  # noqa: F401  (purchase eligibility is one of the registry's reads)
+    Eligibility,
+    EligibilityCheck,
+    organization_eligibility,
+    register_eligibility_check,
+)
 from registry.lookups import SUGGESTIONS
 from registry.models import (
     AnnualInspection,
     AnnualReport,
     CreditListing,
     Organization,
-    Penalty,
     Rating,
 )
+from registry.organization_records import OrganizationRecords
 from registry.uscc import normalize_uscc
 
 # The directory's order: region (code), then the pinyin of the name. Backed by the index organization_directory_order
@@ -175,173 +178,14 @@ def organizations_named(name: str, *, exclude: Organization | None = None) -> li
     return list(queryset[:5])
 
 
-def organization_get(*, uscc: str) -> Organization:
+def organization_get(*, uscc: str, facts: bool = True) -> Organization:
     """The organization with this code (spaces, full-width forms and lower case are accepted), with the facts of
-    organization_facts and its region's parents up to the country (what `Region.full_name` reads: the page names
-    the region with its city and province); raises Organization.DoesNotExist."""
+    organization_facts (unless `facts` is False: for a reader that has the records themselves) and its region's
+    parents up to the country (what `Region.full_name` reads: the page names the region with its city and province);
+    raises Organization.DoesNotExist."""
     queryset = organization_list().select_related("region__parent__parent__parent")
-    return organization_facts([queryset.get(uscc=normalize_uscc(uscc))])[0]
-
-
-# Other apps add their own eligibility reasons (e.g. evaluations: a recent 差 grade) with register_eligibility_check.
-EligibilityCheck = Callable[[Organization, datetime.date], tuple[Iterable[str], Iterable[str]]]
-_eligibility_checks: list[EligibilityCheck] = []
-
-
-def register_eligibility_check(check: EligibilityCheck) -> None:
-    """Add `check(organization, on) -> (refusals, warnings)` to organization_eligibility (idempotent); apps register
-    theirs in AppConfig.ready()."""
-    if check not in _eligibility_checks:
-        _eligibility_checks.append(check)
-
-
-@dataclass(frozen=True)
-class Eligibility:
-    """Whether an organization may be contracted on a day: refusals make it ineligible, warnings must be
-    acknowledged by the purchaser."""
-
-    eligible: bool
-    refusals: tuple[str, ...]
-    warnings: tuple[str, ...]
-
-    @property
-    def reasons(self) -> tuple[str, ...]:
-        return self.refusals + self.warnings
-
-
-def _status_on(organization: Organization, on: datetime.date) -> tuple[str, datetime.date | None, str]:
-    """(status, date of the change, reason) in effect on `on`.
-
-    Every status change records the day it took effect; when the current one took effect after `on`, the history
-    is walked back to the change that was in effect on that day.
-    """
-    current = (organization.status, organization.status_changed_on, organization.status_reason)
-    if organization.status_changed_on is None or organization.status_changed_on <= on:
-        return current
-    records = organization.history.order_by("-history_date", "-history_id").values_list(
-        "status", "status_changed_on", "status_reason"
-    )
-    for status, changed_on, reason in records:
-        if changed_on is None or changed_on <= on:
-            return status, changed_on, reason
-    return current
-
-
-def _year_before(day: datetime.date) -> datetime.date:
-    """The same day a year earlier (29 February → 28 February)."""
-    try:
-        return day.replace(year=day.year - 1)
-    except ValueError:
-        return day.replace(year=day.year - 1, day=28)
-
-
-def organization_eligibility(organization: Organization, *, on: datetime.date | None = None) -> Eligibility:
-    """Whether `organization` may take a purchase-of-services contract on `on` (today by default).
-
-    Refused: not established yet, registration status other than 正常, an open serious-violation listing, a penalty of
-    撤销登记 (not annulled).
-    Warned: an open activity-abnormal listing, an administrative penalty decided within the year before `on` (not
-    annulled), last annual inspection 不合格, no evaluation grade valid on `on`.
-    Checks registered with register_eligibility_check add their refusals and warnings after these.
-    The texts are lazy (core.services.lazy_message): each is rendered in the language it is shown in.
-    Listings, inspections and ratings are read as they stood on `on`: a listing removed by then no longer counts,
-    an inspection decided later is not yet known.
-    """
-    on = on or timezone.localdate()
-    refusals: list[str] = []
-    warnings: list[str] = []
-
-    if organization.established_on and on < organization.established_on:
-        refusals.append(
-            lazy_message(
-                gettext_lazy("%(established)s 成立，%(on)s 尚未成立"),
-                {"established": organization.established_on.isoformat(), "on": on.isoformat()},
-            )
-        )
-
-    status, changed_on, status_reason = _status_on(organization, on)
-    if status != Organization.Status.NORMAL:
-        label = Organization.Status(status).label
-        if changed_on is not None:
-            text = lazy_message(
-                gettext_lazy("%(day)s 起登记状态为%(status)s"), {"day": changed_on.isoformat(), "status": label}
-            )
-        else:
-            text = lazy_message(gettext_lazy("登记状态为%(status)s"), {"status": label})
-        if status_reason:
-            text = lazy_message(gettext_lazy("%(text)s：%(reason)s"), {"text": text, "reason": status_reason})
-        refusals.append(text)
-
-    listings = (
-        CreditListing.objects.filter(organization=organization, listed_on__lte=on)
-        .exclude(removed_on__lte=on)
-        .order_by("listed_on", "pk")
-    )
-    for listing in listings:
-        text = lazy_message(
-            gettext_lazy("%(day)s 起列入%(list)s：%(reason)s"),
-            {
-                "day": listing.listed_on.isoformat(),
-                "list": CreditListing.List(listing.list_kind).label,
-                "reason": listing.reason,
-            },
-        )
-        (refusals if listing.list_kind == CreditListing.List.SERIOUS else warnings).append(text)
-
-    penalties = Penalty.objects.filter(organization=organization, decided_on__lte=on).exclude(
-        status=Penalty.Status.ANNULLED, status_changed_on__lte=on
-    )
-    for penalty in penalties.filter(Q(kind=Penalty.Kind.REVOCATION) | Q(decided_on__gt=_year_before(on))).order_by(
-        "decided_on", "pk"
-    ):
-        text = lazy_message(
-            gettext_lazy("%(day)s 受到行政处罚（%(kind)s，%(number)s）"),
-            {
-                "day": penalty.decided_on.isoformat(),
-                "kind": Penalty.Kind(penalty.kind).label,
-                "number": penalty.decision_number,
-            },
-        )
-        (refusals if penalty.kind == Penalty.Kind.REVOCATION else warnings).append(text)
-
-    last_inspection = (
-        AnnualInspection.objects.filter(organization=organization, decided_on__lte=on).order_by("-year").first()
-    )
-    if last_inspection is not None and last_inspection.result == AnnualInspection.Result.FAILED:
-        warnings.append(
-            lazy_message(
-                gettext_lazy("%(year)d 年度年检结论为不合格（%(day)s 作出）"),
-                {"year": last_inspection.year, "day": last_inspection.decided_on.isoformat()},
-            )
-        )
-
-    latest_rating = (
-        Rating.objects.filter(organization=organization, awarded_on__lte=on).order_by("-awarded_on", "-pk").first()
-    )
-    valid_rating = latest_rating if latest_rating is not None and latest_rating.is_valid_on(on) else None
-    if valid_rating is None and latest_rating is not None:
-        valid_rating = (
-            Rating.objects.filter(organization=organization, awarded_on__lte=on, valid_until__gt=on)
-            .order_by("-awarded_on", "-pk")
-            .first()
-        )
-    if valid_rating is None:
-        if latest_rating is not None:
-            warnings.append(
-                lazy_message(
-                    gettext_lazy("评估等级%(grade)s已于 %(day)s 到期，%(on)s 无有效评估等级"),
-                    {"grade": latest_rating.grade, "day": latest_rating.valid_until.isoformat(), "on": on.isoformat()},
-                )
-            )
-        else:
-            warnings.append(gettext_lazy("未取得社会组织评估等级"))
-
-    for check in _eligibility_checks:
-        extra_refusals, extra_warnings = check(organization, on)
-        refusals.extend(extra_refusals)  # lazy texts stay lazy: rendered in the language they are shown in
-        warnings.extend(extra_warnings)
-
-    return Eligibility(eligible=not refusals, refusals=tuple(refusals), warnings=tuple(warnings))
+    organization = queryset.get(uscc=normalize_uscc(uscc))
+    return organization_facts([organization])[0] if facts else organization
 
 
 # ---- search ----------------------------------------------------------------------------------------------------
@@ -459,6 +303,18 @@ def annual_report_overdue(*, on: datetime.date | None = None) -> QuerySet[Organi
         .select_related("region", "registration_authority")
         .order_by("name", "pk")
     )
+
+
+def organization_report_overdue_year(records: OrganizationRecords, *, on: datetime.date | None = None) -> int | None:
+    """The year whose annual work report `records.organization` has overdue on `on` (what annual_report_overdue finds,
+    for one organization, from the records its page already holds), or None."""
+    year = annual_report_overdue_year(on)
+    organization = records.organization
+    if organization.status != Organization.Status.NORMAL:
+        return None
+    if organization.established_on is None or organization.established_on > datetime.date(year, 12, 31):
+        return None
+    return None if year in records.annual_years else year
 
 
 def annual_report_overdue_for(user, *, on: datetime.date | None = None) -> QuerySet[Organization]:

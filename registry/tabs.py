@@ -4,7 +4,8 @@
 
 The registry's own tabs are built here; apps above it register theirs in AppConfig.ready() with
 `register_organization_tab` (key, label, place, a count for the viewer, and the template that fills the pane), so the
-registry never imports them.
+registry never imports them. A count is taken from the page's OrganizationRecords (registry.organization_records),
+the rows the pane shows, so a badge reads nothing the pane does not.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from registry.models import Organization
+from registry.organization_records import OrganizationRecords
 
 
 @dataclass(frozen=True)
@@ -23,7 +24,7 @@ class OrganizationTab:
     key: str  # the pane's id and the page's #fragment
     label: Any
     order: int
-    count: Callable[[Organization, Any], int | None]  # (organization, viewer) -> records in the tab, None: no count
+    count: Callable[[OrganizationRecords], int | None]  # records (for records.user) -> rows in the tab, None: no count
     template: str  # fills the pane; gets the page's context
 
 
@@ -43,46 +44,40 @@ def register_organization_tab(tab: OrganizationTab) -> None:
     _registered[tab.key] = tab
 
 
-def _annual_years(organization: Organization) -> int:
-    years = set(organization.inspections.values_list("year", flat=True))
-    years.update(organization.annual_reports.values_list("year", flat=True))
-    return len(years)
-
-
 REGISTRY_TABS = (
-    OrganizationTab("basic", _("基本信息"), 10, lambda organization, user: None, "registry/tabs/basic.html"),
+    OrganizationTab("basic", _("基本信息"), 10, lambda records: None, "registry/tabs/basic.html"),
     OrganizationTab(
         "annual",
         _("年度报告/年检"),
         20,
-        lambda organization, user: _annual_years(organization),
+        lambda records: len(records.annual_years),
         "registry/tabs/annual.html",
     ),
     OrganizationTab(
         "ratings",
         _("评估等级"),
         30,
-        lambda organization, user: organization.ratings.count(),
+        lambda records: len(records.ratings),
         "registry/tabs/ratings.html",
     ),
     OrganizationTab(
         "penalties",
         _("行政处罚"),
         40,
-        lambda organization, user: organization.penalties.count(),
+        lambda records: len(records.penalties),
         "registry/tabs/penalties.html",
     ),
     OrganizationTab(
         "credit",
         _("信用名单"),
         50,
-        lambda organization, user: organization.credit_listings.count(),
+        lambda records: len(records.credit_listings),
         "registry/tabs/credit.html",
     ),
 )
 
 
-def organization_tabs(organization: Organization, user) -> list[ShownTab]:
-    """The tabs of `organization`'s page for `user`, in order, with their counts."""
+def organization_tabs(records: OrganizationRecords) -> list[ShownTab]:
+    """The tabs of `records.organization`'s page for `records.user`, in order, with their counts."""
     tabs = sorted([*REGISTRY_TABS, *_registered.values()], key=lambda tab: tab.order)
-    return [ShownTab(tab.key, tab.label, tab.count(organization, user), tab.template) for tab in tabs]
+    return [ShownTab(tab.key, tab.label, tab.count(records), tab.template) for tab in tabs]

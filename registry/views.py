@@ -54,7 +54,8 @@ from registry.forms import (
     department_scopes,
     region_scopes,
 )
-from registry.models import Organization
+from registry.models import AnnualReport, Organization
+from registry.organization_records import OrganizationRecords
 from registry.permissions import can_manage_organization, can_view_contact
 from registry.tables import OrganizationTable, export_headers, export_rows
 from registry.tabs import organization_tabs
@@ -157,34 +158,36 @@ class OrganizationDetailView(View):
     template_name = "registry/organization_detail.html"
 
     def get(self, request, uscc):
-        organization = access_organization_for_view(request.user, uscc)
+        # The page shows the grades and listings themselves (from its records), not the directory's facts of them.
+        organization = access_organization_for_view(request.user, uscc, facts=False)
         if uscc != organization.uscc:
             return redirect("registry:organization-detail", organization.uscc, permanent=True)
         today = timezone.localdate()
-        ratings = list(organization.ratings.select_related("awarding_authority").order_by("-awarded_on", "-pk"))
-        current_rating = next((rating for rating in ratings if rating.awarded_on <= today), None)
-        inspections = list(organization.inspections.select_related("report").order_by("-year"))
-        reports = {report.year: report for report in organization.annual_reports.all()}
-        by_year = {inspection.year: inspection for inspection in inspections}
-        overdue = selectors.annual_report_overdue(on=today).filter(pk=organization.pk).first()
+        # Every part of the page (panes, badges, eligibility, the tabs of the apps above) reads these records.
+        records = OrganizationRecords(organization, user=request.user)
+        current_rating = next((rating for rating in records.ratings if rating.awarded_on <= today), None)
+        reports = {report.year: report for report in records.annual_reports}
+        by_year = {inspection.year: inspection for inspection in records.annual_inspections}
+        overdue_year = selectors.organization_report_overdue_year(records, on=today)
         context = {
             "organization": organization,
+            "records": records,
             "former_names": list(organization.former_names.all()) if organization.former_names_text else [],
-            "tabs": organization_tabs(organization, request.user),
+            "tabs": organization_tabs(records),
             "annual_rows": [
                 {"year": year, "report": reports.get(year), "inspection": by_year.get(year)}
                 for year in sorted(set(reports) | set(by_year), reverse=True)
             ],
-            "overdue_report_year": overdue.overdue_year if overdue else None,
-            "overdue_report_due": overdue.due_on if overdue else None,
+            "overdue_report_year": overdue_year,
+            "overdue_report_due": AnnualReport.due_on(overdue_year) if overdue_year else None,
             "can_manage": can_manage_organization(request.user, organization),
-            "ratings": ratings,
+            "ratings": records.ratings,
             "current_rating": current_rating,
             "current_rating_valid": current_rating is not None and current_rating.is_valid_on(today),
-            "inspections": inspections,
-            "listings": organization.credit_listings.select_related("deciding_authority", "removed_by"),
-            "penalties": organization.penalties.select_related("authority"),
-            "eligibility": selectors.organization_eligibility(organization, on=today),
+            "inspections": records.annual_inspections,
+            "listings": records.credit_listings,
+            "penalties": records.penalties,
+            "eligibility": selectors.organization_eligibility(organization, on=today, records=records),
             "show_contact": can_view_contact(request.user, organization),
             "today": today,
         }

@@ -16,7 +16,7 @@ class SupervisionConfig(AppConfig):
                 "supervision",
                 _("抽查检查"),
                 60,
-                lambda organization, user: organization_supervision_count(organization),
+                organization_supervision_count,
                 "supervision/includes/organization_tab.html",
             )
         )

@@ -31,6 +31,7 @@ from accounts.models import User
 from accounts.permissions import in_official_region, is_official, is_org_member, is_registrar, is_superuser
 from core.byids import count_by, related_by_ids
 from registry.models import CreditListing, Organization
+from registry.organization_records import OrganizationRecords
 from supervision.models import (
     Complaint,
     Inspection,
@@ -392,39 +393,76 @@ class SupervisionSummary:
     credit_listings: tuple[CreditListing, ...]
 
 
-def organization_supervision_count(organization: Organization) -> int:
-    """What the organization page's 抽查检查 tab counts: completed inspections and rectification orders."""
-    return (
-        organization.supervision_inspections.filter(status=Inspection.Status.COMPLETED).count()
-        + RectificationOrder.objects.filter(organization=organization).count()
+def orders_with_answers() -> QuerySet[RectificationOrder]:
+    """Orders with their department, escalation (and its listing) and answers in the order given."""
+    responses = OrderResponse.objects.order_by("responded_at", "pk")
+    return RectificationOrder.objects.select_related("department", "escalation__listing").prefetch_related(
+        Prefetch("responses", queryset=responses)
     )
+
+
+def organization_inspections(records: OrganizationRecords) -> list[Inspection]:
+    """Every inspection of `records.organization`, planned or done, newest planned first, with its department: read
+    once per records (the 抽查检查 tab's badge, its summary and the timeline)."""
+    return records.shared(
+        "supervision.inspections",
+        lambda: list(
+            Inspection.objects.filter(organization=records.organization)
+            .select_related("department")
+            .order_by("-planned_on", "-pk")
+        ),
+    )
+
+
+def organization_orders(records: OrganizationRecords, *, on: datetime.date | None = None) -> list[RectificationOrder]:
+    """Every rectification order of `records.organization`, newest first, with its answers (orders_with_answers) and
+    `is_overdue_now` (overdue on `on`, today by default): read once per records and day."""
+    on = on or timezone.localdate()
+    orders = orders_with_answers().filter(organization=records.organization).order_by("-issued_on", "-pk")
+    return records.shared(("supervision.orders", on), lambda: list(annotate_order_overdue(orders, on=on)))
+
+
+def organization_upheld_complaints(records: OrganizationRecords) -> list[Complaint]:
+    """The complaints about `records.organization` found true, newest first: read once per records."""
+    return records.shared(
+        "supervision.upheld_complaints",
+        lambda: list(
+            Complaint.objects.filter(organization=records.organization, status=Complaint.Status.UPHELD).order_by(
+                "-received_at", "-pk"
+            )
+        ),
+    )
+
+
+def organization_supervision_count(records: OrganizationRecords | Organization) -> int:
+    """What the organization page's 抽查检查 tab counts: completed inspections and rectification orders."""
+    records = OrganizationRecords.of(records)
+    return _completed_count(records) + len(organization_orders(records))
+
+
+def _completed_count(records: OrganizationRecords) -> int:
+    return sum(1 for inspection in organization_inspections(records) if inspection.is_completed)
 
 
 def organization_supervision_summary(
-    organization: Organization, *, on: datetime.date | None = None
+    records: OrganizationRecords | Organization, *, on: datetime.date | None = None
 ) -> SupervisionSummary:
-    """Public facts: upheld complaints, closed (verified) orders, open and overdue order counts, credit listings."""
-    orders = RectificationOrder.objects.filter(organization=organization)
-    counts = orders.aggregate(
-        open_count=Count("pk", filter=~Q(status=RectificationOrder.Status.VERIFIED)),
-        overdue_count=Count("pk", filter=overdue_order_condition(on)),
-    )
-    closed = orders.filter(status=RectificationOrder.Status.VERIFIED).select_related("department")
-    listings = (
-        CreditListing.objects.filter(organization=organization)
-        .select_related("deciding_authority", "removed_by")
-        .annotate(is_open_now=Case(When(removed_on__isnull=True, then=Value(0)), default=Value(1)))
-        .order_by("is_open_now", "-listed_on", "-pk")
-    )
+    """Public facts: upheld complaints, closed (verified) orders, open and overdue order counts, credit listings
+    (open ones first), from the organization's records (or an organization's own)."""
+    records = OrganizationRecords.of(records)
+    orders = organization_orders(records, on=on)
+    closed = [order for order in orders if order.status == RectificationOrder.Status.VERIFIED]
+    # Latest verification first; as the database sorts them, an order without the day of its verification first.
+    closed.sort(key=lambda order: (order.verified_on is None, order.verified_on or datetime.date.min, order.pk))
+    closed.reverse()
     return SupervisionSummary(
-        upheld_complaint_count=organization.complaints.filter(status=Complaint.Status.UPHELD).count(),
-        closed_orders=tuple(closed.order_by("-verified_on", "-pk")),
-        open_order_count=counts["open_count"],
-        overdue_order_count=counts["overdue_count"],
-        completed_inspection_count=organization.supervision_inspections.filter(
-            status=Inspection.Status.COMPLETED
-        ).count(),
-        credit_listings=tuple(listings),
+        upheld_complaint_count=len(organization_upheld_complaints(records)),
+        closed_orders=tuple(closed),
+        open_order_count=sum(1 for order in orders if order.is_open),
+        overdue_order_count=sum(1 for order in orders if order.is_overdue_now),
+        completed_inspection_count=_completed_count(records),
+        # Open listings first (a stable sort of the newest-first records).
+        credit_listings=tuple(sorted(records.credit_listings, key=lambda listing: not listing.is_open)),
     )
 
 

@@ -14,18 +14,24 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import F, OuterRef, Prefetch, Subquery
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.permissions import is_member_of, is_superuser
 from contracts.models import Amendment, Contract, Payment, Submission
 from contracts.permissions import can_view_contract_evidence
+from contracts.selectors import organization_contract_rows
 from core import formatting
-from registry.models import AnnualInspection, CreditListing, Organization, Rating
+from registry.models import Organization
+from registry.organization_records import OrganizationRecords
 from supervision.models import Complaint, Inspection, OrderListing, OrderResponse, RectificationOrder
 from supervision.permissions import supervises
+from supervision.selectors import (
+    orders_with_answers,
+    organization_inspections,
+    organization_orders,
+    organization_upheld_complaints,
+)
 
 
 @dataclass(frozen=True)
@@ -69,16 +75,18 @@ def _excerpt(text: str, length: int = 80) -> str:
 # --- shared pieces -------------------------------------------------------------------------------------------------
 
 
-def _evaluation_events(contract_filter: dict) -> list[TimelineEvent]:
-    """Finalized evaluations (the evaluations app is optional: no app, no events)."""
+def _finalized_evaluations(**contract_filter):
+    """Finalized evaluations of the contracts the filter names (the evaluations app is optional: no app, none)."""
     try:
         from evaluations.models import Evaluation
     except ImportError:
         return []
+    return Evaluation.objects.filter(status=Evaluation.Status.FINALIZED, **contract_filter).select_related("contract")
+
+
+def _evaluation_events(evaluations) -> list[TimelineEvent]:
+    """Finalized evaluations, each with its contract."""
     events = []
-    evaluations = Evaluation.objects.filter(status=Evaluation.Status.FINALIZED, **contract_filter).select_related(
-        "contract"
-    )
     for evaluation in evaluations:
         events.append(
             TimelineEvent(
@@ -214,27 +222,6 @@ def _listing_events(listings) -> list[TimelineEvent]:
     return events
 
 
-def _orders_queryset():
-    responses = OrderResponse.objects.order_by("responded_at", "pk")
-    return RectificationOrder.objects.select_related("department", "escalation__listing").prefetch_related(
-        Prefetch("responses", queryset=responses)
-    )
-
-
-# --- contract ------------------------------------------------------------------------------------------------------
-
-
-def _signed_amount_subquery(contract_ref="pk"):
-    """The amount a contract was signed for: its first historied state after the draft (amendments come later)."""
-    signed = (
-        Contract.history.model.objects.filter(id=OuterRef(contract_ref))
-        .exclude(status=Contract.Status.DRAFT)
-        .order_by("history_date", "history_id")
-        .values("amount")[:1]
-    )
-    return Subquery(signed)
-
-
 def _contract_status_events(contract: Contract) -> list[TimelineEvent]:
     target = ("contract", contract.number)
     events = []
@@ -350,10 +337,10 @@ def contract_timeline(contract: Contract, *, user=None) -> list[TimelineEvent]:
                 target=target,
             )
         )
-    events += _evaluation_events({"contract": contract})
+    events += _evaluation_events(_finalized_evaluations(contract=contract))
     inspections = Inspection.objects.filter(contract=contract).select_related("department")
     events += _inspection_events(inspections, insider=insider, supervisor=supervisor)
-    events += _order_events(_orders_queryset().filter(contract=contract), order_insider)
+    events += _order_events(orders_with_answers().filter(contract=contract), order_insider)
     created = OrderListing.objects.filter(order__contract=contract, created_listing=True).select_related("listing")
     listings = {order_listing.listing.pk: order_listing.listing for order_listing in created}
     events += _listing_events(listings.values())
@@ -369,7 +356,8 @@ def contract_timeline(contract: Contract, *, user=None) -> list[TimelineEvent]:
 # --- organization --------------------------------------------------------------------------------------------------
 
 
-def _registry_events(organization: Organization) -> list[TimelineEvent]:
+def _registry_events(records: OrganizationRecords) -> list[TimelineEvent]:
+    organization = records.organization
     target = ("organization", organization.uscc)
     events = [
         TimelineEvent(
@@ -395,7 +383,7 @@ def _registry_events(organization: Organization) -> list[TimelineEvent]:
                 )
             )
         previous = status
-    for inspection in AnnualInspection.objects.filter(organization=organization):
+    for inspection in records.annual_inspections:
         events.append(
             TimelineEvent(
                 when=inspection.decided_on,
@@ -405,7 +393,7 @@ def _registry_events(organization: Organization) -> list[TimelineEvent]:
                 target=target,
             )
         )
-    for rating in Rating.objects.filter(organization=organization):
+    for rating in records.ratings:
         events.append(
             TimelineEvent(
                 when=rating.awarded_on,
@@ -418,14 +406,29 @@ def _registry_events(organization: Organization) -> list[TimelineEvent]:
     return events
 
 
-def organization_timeline(organization: Organization, *, user=None) -> list[TimelineEvent]:
-    """Everything on an organization's record, oldest first."""
+def _organization_evaluations(records: OrganizationRecords) -> list:
+    """The organization's finalized evaluations as its page holds them (the evaluations app is optional), in their
+    model's order."""
+    try:
+        from evaluations.selectors import organization_evaluation_rows
+    except ImportError:
+        return []
+    return sorted(
+        organization_evaluation_rows(records), key=lambda evaluation: (evaluation.year, evaluation.pk), reverse=True
+    )
+
+
+def organization_timeline(organization: Organization | OrganizationRecords, *, user=None) -> list[TimelineEvent]:
+    """Everything on an organization's record, oldest first, from its page's OrganizationRecords (or its own)."""
+    records = OrganizationRecords.of(organization, user=user)
+    organization = records.organization
     supervisor = bool(is_superuser(user) or supervises(user, organization))
     insider = supervisor or bool(is_member_of(user, organization))
-    events = _registry_events(organization)
-    contracts = Contract.objects.filter(organization=organization).exclude(status=Contract.Status.DRAFT)
-    contracts = contracts.annotate(signed_amount=Coalesce(_signed_amount_subquery(), F("amount")))
-    for contract in contracts.select_related("department"):
+    events = _registry_events(records)
+    # The contracts the page shows, less the drafts, in their model's order (newest year, then number, first).
+    contracts = [contract for contract in organization_contract_rows(records) if not contract.is_draft]
+    contracts.sort(key=lambda contract: (contract.year, contract.number), reverse=True)
+    for contract in contracts:
         target = ("contract", contract.number)
         events.append(
             TimelineEvent(
@@ -456,12 +459,11 @@ def organization_timeline(organization: Organization, *, user=None) -> list[Time
                     target=target,
                 )
             )
-    events += _evaluation_events({"contract__organization": organization})
-    inspections = Inspection.objects.filter(organization=organization).select_related("department")
-    events += _inspection_events(inspections, insider=insider, supervisor=supervisor)
-    events += _order_events(_orders_queryset().filter(organization=organization), insider)
-    events += _listing_events(CreditListing.objects.filter(organization=organization))
-    for complaint in Complaint.objects.filter(organization=organization, status=Complaint.Status.UPHELD):
+    events += _evaluation_events(_organization_evaluations(records))
+    events += _inspection_events(organization_inspections(records), insider=insider, supervisor=supervisor)
+    events += _order_events(organization_orders(records), insider)
+    events += _listing_events(records.credit_listings)
+    for complaint in organization_upheld_complaints(records):
         events.append(
             TimelineEvent(
                 when=complaint.decided_at,

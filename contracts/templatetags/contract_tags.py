@@ -6,6 +6,7 @@ from django import template
 
 from contracts import selectors
 from contracts.tables import STATUS_BADGES
+from registry.organization_records import OrganizationRecords
 
 register = template.Library()
 
@@ -19,16 +20,14 @@ def status_badge_class(status: str) -> str:
 
 
 @register.inclusion_tag("contracts/includes/organization_contracts.html", takes_context=True)
-def organization_contracts(context, organization):
-    """The organization's contracts the viewer may see, newest first, and its count of overdue deliverables."""
-    user = context.get("user")
-    contracts = selectors.organization_contract_list(organization=organization, user=user).order_by(
-        "-signed_on", "-number"
-    )
-    shown = list(contracts[: ORGANIZATION_CONTRACTS_SHOWN + 1])
+def organization_contracts(context, records):
+    """The organization's contracts the viewer may see, newest first, and its count of overdue deliverables, from the
+    page's OrganizationRecords (or an organization's own)."""
+    records = OrganizationRecords.of(records, user=context.get("user"))
+    contracts = selectors.organization_contract_rows(records)
     return {
-        "organization": organization,
-        "contracts": shown[:ORGANIZATION_CONTRACTS_SHOWN],
-        "has_more": len(shown) > ORGANIZATION_CONTRACTS_SHOWN,
-        "overdue_count": selectors.organization_overdue_count(organization),
+        "organization": records.organization,
+        "contracts": contracts[:ORGANIZATION_CONTRACTS_SHOWN],
+        "has_more": len(contracts) > ORGANIZATION_CONTRACTS_SHOWN,
+        "overdue_count": selectors.organization_overdue_total(contracts),
     }

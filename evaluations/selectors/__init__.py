@@ -7,16 +7,13 @@ ValidationErrors with lazy messages, as the services raise them.
 
 from __future__ import annotations
 
-import datetime
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
-from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -24,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.permissions import in_official_region, is_official, is_purchaser, is_superuser
 from core.formatting import points
 from core.search import search_condition, search_words
-from core.services import WRONG_STATE, lazy_message, refusal, require
+from core.services import WRONG_STATE, refusal, require
 from evaluations import permissions, scoring
 from evaluations.models import (
     Assignment,
@@ -35,6 +32,13 @@ from evaluations.models import (
     PerformanceWarning,
     Score,
 )
+from evaluations.selectors.consequences import (  # noqa: F401  (part of this module's interface)
+    evaluation_payment_blockers,
+    organization_performance_warnings,
+    organization_warning_rows,
+    performance_eligibility_check,
+    warning_years,
+)
 from evaluations.selectors.pool import (  # noqa: F401  (the pool's reads, part of this module's interface)
     PoolChange,
     affiliation_refusal,
@@ -43,6 +47,7 @@ from evaluations.selectors.pool import (  # noqa: F401  (the pool's reads, part 
     evaluator_pool_changes,
 )
 from evaluations.workflows import EVALUATION
+from registry.organization_records import OrganizationRecords
 
 HUNDRED = Decimal("100.00")
 
@@ -465,6 +470,16 @@ def organization_evaluation_list(organization, *, user=None) -> QuerySet[Evaluat
     return evaluation_list_public().filter(contract__organization=organization)
 
 
+def organization_evaluation_rows(records: OrganizationRecords) -> list[Evaluation]:
+    """organization_evaluation_list of `records.organization`, whole, each with its contract (what the page names of
+    it): read once per records for the organization page's 绩效评价 tab, its badge and the timeline's finalized
+    evaluations."""
+    evaluations = organization_evaluation_list(records.organization, user=records.user)
+    return records.shared(
+        "evaluations.finalized", lambda: list(evaluations.select_related(None).select_related("contract"))
+    )
+
+
 def contract_evaluation_list(contract, *, user=None) -> QuerySet[Evaluation]:
     """The contract's evaluations: finalized ones for everyone; every status for the officials running them."""
     queryset = (
@@ -476,74 +491,6 @@ def contract_evaluation_list(contract, *, user=None) -> QuerySet[Evaluation]:
     if user is not None and permissions.can_create_evaluation(user, contract):
         return queryset
     return queryset.filter(status=Evaluation.Status.FINALIZED)
-
-
-# --- consequences of a 差 ---------------------------------------------------------------------------------------------
-
-
-def organization_performance_warnings(organization) -> QuerySet[PerformanceWarning]:
-    """Every performance warning of the organization, newest first, with the evaluation and its contract."""
-    return (
-        PerformanceWarning.objects.filter(organization=organization)
-        .select_related("evaluation__contract", "decided_by")
-        .order_by("-recorded_on", "-pk")
-    )
-
-
-def evaluation_payment_blockers(contract, deliverable=None) -> list[str]:
-    """Registered with contracts.register_payment_blocker: a 差 on one of the contract's evaluations holds its
-    payments until a purchaser records a decision. The reasons are lazy: they render in the language of whoever
-    reads the refusal they end up in."""
-    if contract is None or contract.pk is None:
-        return []
-    warnings = PerformanceWarning.objects.filter(evaluation__contract=contract, decided_at__isnull=True).select_related(
-        "evaluation"
-    )
-    return [
-        lazy_message(
-            _("%(kind)s等级为差（综合得分 %(score)s，%(day)s 定稿），须由购买主体作出处理决定后方可付款。"),
-            {
-                "kind": Evaluation.Kind(warning.evaluation.kind).label,
-                "score": points(warning.evaluation.score),
-                "day": warning.recorded_on.isoformat(),
-            },
-        )
-        for warning in warnings
-    ]
-
-
-def warning_years() -> int:
-    """settings.EVALUATION_WARNING_YEARS: how long a 差 stays among the eligibility warnings (default 1)."""
-    return int(getattr(settings, "EVALUATION_WARNING_YEARS", 1))
-
-
-def performance_eligibility_check(organization, on: datetime.date | None = None) -> tuple[list[str], list[str]]:
-    """Registered with registry.selectors.register_eligibility_check: a 差 recorded within the last
-    EVALUATION_WARNING_YEARS years (default 1) before `on` is an eligibility warning. Never a refusal: whether a
-    差 bars an organization is a local rule the purchaser weighs. The warnings are lazy, like the payment blockers'."""
-    from contracts.models import add_years
-
-    on = on or timezone.localdate()
-    since = add_years(on, -warning_years())
-    warnings = (
-        PerformanceWarning.objects.filter(organization=organization, recorded_on__lte=on, recorded_on__gt=since)
-        .select_related("evaluation__contract")
-        .order_by("recorded_on", "pk")
-    )
-    texts = [
-        lazy_message(
-            _("%(day)s 绩效评价等级为差：合同 %(number)s“%(title)s”%(kind)s综合得分 %(score)s"),
-            {
-                "day": warning.recorded_on.isoformat(),
-                "number": warning.evaluation.contract.number,
-                "title": warning.evaluation.contract.title,
-                "kind": Evaluation.Kind(warning.evaluation.kind).label,
-                "score": points(warning.evaluation.score),
-            },
-        )
-        for warning in warnings
-    ]
-    return [], texts
 
 
 def evaluation_search(query: str, *, user=None) -> QuerySet[Evaluation]:

@@ -13,6 +13,7 @@ from evaluations import permissions, selectors
 from evaluations.models import IndicatorSet
 from evaluations.tables import GRADE_BADGES, STATUS_BADGES
 from evaluations.tables import grade_badge as render_grade_badge
+from registry.organization_records import OrganizationRecords
 
 register = template.Library()
 
@@ -58,17 +59,16 @@ def indent(level) -> str:
 
 
 @register.inclusion_tag("evaluations/includes/organization_evaluations.html", takes_context=True)
-def organization_evaluations(context, organization):
-    """The organization's finalized evaluations (newest first) and its performance warnings."""
-    user = context.get("user")
-    evaluations = list(
-        selectors.organization_evaluation_list(organization, user=user)[: ORGANIZATION_EVALUATIONS_SHOWN + 1]
-    )
+def organization_evaluations(context, records):
+    """The organization's finalized evaluations (newest first) and its performance warnings, from the page's
+    OrganizationRecords (or an organization's own)."""
+    records = OrganizationRecords.of(records, user=context.get("user"))
+    evaluations = selectors.organization_evaluation_rows(records)
     return {
-        "organization": organization,
+        "organization": records.organization,
         "evaluations": evaluations[:ORGANIZATION_EVALUATIONS_SHOWN],
         "has_more": len(evaluations) > ORGANIZATION_EVALUATIONS_SHOWN,
-        "warnings": list(selectors.organization_performance_warnings(organization)),
+        "warnings": selectors.organization_warning_rows(records),
     }
 
 

@@ -1,8 +1,8 @@
 """Template helpers of the supervision pages, and the supervision record on the organization and contract pages.
 
-`{% organization_supervision organization %}` (organization page) and `{% contract_timeline contract %}` (contract
-page) load their own data, so the registry and contracts views need no change; each runs a fixed number of queries
-whatever the length of the record.
+`{% organization_supervision records %}` (organization page: its OrganizationRecords, whose rows the page's other
+parts share) and `{% contract_timeline contract %}` (contract page) load what the registry and contracts views do
+not; each runs a fixed number of queries whatever the length of the record.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from django import template
 from django.urls import reverse
 
 from accounts.permissions import is_member_of
+from registry.organization_records import OrganizationRecords
 from supervision import selectors, timeline
 from supervision.permissions import can_open_organization_records, supervises
 from supervision.tables import BADGES
@@ -58,12 +59,15 @@ def _timeline_rows(events, *, sees_records: bool, here: tuple | None) -> list[di
 
 
 @register.inclusion_tag("supervision/includes/organization_supervision.html", takes_context=True)
-def organization_supervision(context, organization):
-    """Upheld complaints, closed rectification orders and the organization's timeline; the actions of its officials."""
+def organization_supervision(context, records):
+    """Upheld complaints, closed rectification orders and the organization's timeline; the actions of its officials.
+    Read from the page's OrganizationRecords (or an organization's own)."""
     user = context.get("user")
-    summary = selectors.organization_supervision_summary(organization)
+    records = OrganizationRecords.of(records, user=user)
+    organization = records.organization
+    summary = selectors.organization_supervision_summary(records)
     sees_records = bool(can_open_organization_records(user, organization))
-    events = timeline.organization_timeline(organization, user=user)
+    events = timeline.organization_timeline(records, user=user)
     return {
         "organization": organization,
         "summary": summary,

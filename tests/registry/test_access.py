@@ -43,6 +43,15 @@ def test_anyone_views_an_organization_by_its_code_typed_loosely(organization):
     )
 
 
+def test_the_organization_is_read_alone_when_its_facts_are_not_wanted(organization, django_assert_num_queries):
+    with django_assert_num_queries(2):
+        assert access_organization_for_view(None, organization.uscc).on_credit_list is False
+    with django_assert_num_queries(1):
+        found = access_organization_for_view(None, organization.uscc, facts=False)
+    assert found == organization
+    assert not hasattr(found, "on_credit_list")
+
+
 def test_a_registrar_manages_organizations_of_the_region_and_below(organization):
     assert access_organization_for_manage(registrar_in("150100"), organization.uscc) == organization
     assert access_organization_for_manage(SuperuserFactory(), organization.uscc) == organization
