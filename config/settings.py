@@ -383,7 +383,7 @@ if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
 elif CACHE_URL == "" or CACHE_URL.startswith("db://"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "BACKEND": "core.cache.DatabaseCache",  # Django's, a key set in one statement on PostgreSQL
             "LOCATION": CACHE_URL.removeprefix("db://") or "qiyue_cache",
             # Room for the public pages (core.pagecache) before Django culls a third of the entries.
             "OPTIONS": {"MAX_ENTRIES": 10_000},

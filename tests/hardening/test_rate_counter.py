@@ -27,7 +27,11 @@ def test_database_counter_counts_per_client_and_window():
 
 
 def test_default_cache_is_shared_between_processes(settings):
-    assert settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
+    from django.core.cache import caches
+    from django.core.cache.backends.db import DatabaseCache
+
+    assert settings.CACHES["default"]["BACKEND"] == "core.cache.DatabaseCache"
+    assert isinstance(caches["default"], DatabaseCache)
 
 
 def _redis_or_skip(settings):
