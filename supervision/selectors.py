@@ -71,10 +71,12 @@ def _apply(queryset: QuerySet, visible: Q | None) -> QuerySet:
 
 
 def sample_draw_list(*, user) -> QuerySet[SampleDraw]:
-    """Draws of regions inside the official's region (superusers: all), newest year first, with `inspection_count`."""
+    """Draws of regions inside the official's region (superusers: all), newest year first, with `inspection_count`;
+    each region with the regions above it up to the country, which its full name reads (a county's city and
+    province)."""
     queryset = _apply(SampleDraw.objects.all(), _scope(user, SampleDraw, region_field="region"))
     return (
-        queryset.select_related("region", "drawn_by")
+        queryset.select_related("region__parent__parent__parent", "drawn_by")
         .annotate(inspection_count=Count("inspections", distinct=True))
         .order_by("-year", "region__code")
     )

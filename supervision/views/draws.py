@@ -29,7 +29,8 @@ class DrawListView(LoginRequiredMixin, View):
 
     def get(self, request):
         require(permissions.is_official_or_superuser(request.user))
-        table = SampleDrawTable(selectors.sample_draw_list(user=request.user))
+        # Not the population's codes (a province's draw holds 200,000 of them), which the list does not show.
+        table = SampleDrawTable(selectors.sample_draw_list(user=request.user).defer("population_usccs", "note"))
         paginate_table(request, table)
         context = {"table": table, "can_draw": permissions.may_draw_samples(request.user)}
         return render(request, self.template_name, context)

@@ -81,3 +81,34 @@ def test_the_complaint_queue_reads_the_columns_it_shows_and_its_handlers_names(c
     assert '"display_name"' in rows and '"subject"' in rows
     for unshown in ('"text"', "internal_note", "contact_phone", "password", "business_scope", '"description"'):
         assert unshown not in rows
+
+
+def test_the_draws_list_names_each_region_in_full_with_the_same_queries_for_more_rows(client, registrar):
+    from supervision.models import SampleDraw
+
+    def draw(code: str, year: int) -> SampleDraw:
+        return SampleDraw.objects.create(
+            region=region(code),
+            year=year,
+            rate=4,
+            seed=year,
+            population_count=2,
+            population_hash="0" * 64,
+            population_usccs="91150102MA0000000X\n91150102MA0000001X",
+            sample_size=1,
+            drawn_by=registrar,
+        )
+
+    client.force_login(registrar)
+    url = reverse("supervision:draw-list")
+    draw("150102", 2026)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for year, code in enumerate(("150103", "150104", "150105", "150121", "150100"), start=2020):
+        draw(code, year)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(url)
+    assert len(many) == len(few)
+    assert "内蒙古自治区呼和浩特市新城区" in cells(response, 1)
+    (rows,) = [q["sql"] for q in many if re.search(r'FROM "supervision_sampledraw" .*\bIN \(', q["sql"])]
+    assert "population_usccs" not in rows
