@@ -12,12 +12,13 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views import View
 
 from accounts import permissions
 from contracts.models import PurchaseItem
+from core import pagecache
 from core.spreadsheets import XLSX_CONTENT_TYPE, xlsx_bytes
 from core.views import bytes_response, csv_response, page_of, pdf_response
 from registry.models import Department, Organization
@@ -29,6 +30,22 @@ from verification.services import site_url
 
 TABLE_DIMENSIONS = ["region", "department", "category", "org_type"]
 DOWNLOADS = {"xlsx", "csv"}
+
+
+def _kept(name: str, scope, *parts, compute):
+    """A figure of the statistics pages, kept per scope (area, year, department, category, type, detail), language and
+    day until a write to one of the tables it was read from commits (`core.pagecache.remember_read`): a province's
+    figures are 130 ms of aggregates over the summary rows and the contracts."""
+    key = (scope.region.code, scope.year, scope.department_id, scope.category, scope.org_type, scope.detailed)
+    return pagecache.remember_read(name, *key, *parts, translation.get_language(), compute=compute)
+
+
+def _table(scope, dimension: str):
+    return _kept("stats-table", scope, dimension, compute=lambda: statistics_table(scope, dimension))
+
+
+def _concentration(scope):
+    return _kept("stats-concentration", scope, compute=lambda: concentration(scope))
 
 
 def default_year(years: list[int]) -> int | None:
@@ -61,7 +78,7 @@ class StatisticsView(View):
     template_name = "stats/overview.html"
 
     def get(self, request):
-        years = available_years()
+        years = pagecache.remember_read("stats-years", compute=available_years)
         scope = scope_from(request.GET, request.user, default_year=default_year(years))
         dimension = request.GET.get("by") or "region"
         if dimension not in TABLE_DIMENSIONS:
@@ -72,17 +89,17 @@ class StatisticsView(View):
         which = request.GET.get("table") or "main"
 
         if download and which == "concentration":
-            headers, rows = presentation.concentration_table(concentration(scope))
+            headers, rows = presentation.concentration_table(_concentration(scope))
             return _download(headers, rows, _title(scope, _("承接主体集中度")), download)
         if download and which == "trend":
-            headers, rows = presentation.download_table(statistics_table(scope.with_year(None), "year"))
+            headers, rows = presentation.download_table(_table(scope.with_year(None), "year"))
             return _download(headers, rows, _title(scope.with_year(None), _("历年趋势")), download)
-        table = statistics_table(scope, dimension)
+        table = _table(scope, dimension)
         if download:
             headers, rows = presentation.download_table(table)
             return _download(headers, rows, _title(scope, _("按%(by)s统计") % {"by": DIMENSIONS[dimension]}), download)
 
-        trend = statistics_table(scope.with_year(None), "year")
+        trend = _table(scope.with_year(None), "year")
         # Long breakdowns (a province's departments) are paged; the total and the downloads hold every row.
         page = page_of(request, table.rows, per_page=TABLE_ROWS)
         context = {
@@ -98,7 +115,7 @@ class StatisticsView(View):
             "totals": table.total.values,
             "trend": trend,
             "trend_sections": presentation.sections(trend),
-            "concentration": concentration(scope),
+            "concentration": _concentration(scope),
             "charts": _charts(table, trend),
             "breadcrumbs": breadcrumbs(scope.region, settings.HOME_PROVINCE_CODE),
             "title": _title(scope, _("政府向社会组织购买服务统计")),

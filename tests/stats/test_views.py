@@ -236,3 +236,38 @@ def test_the_page_reads_the_summary_of_the_day(world, client: Client):
     assert [row.values for row in summarized.context["table"].rows] == [
         row.values for row in live.context["table"].rows
     ]
+
+
+def test_figures_are_kept_until_a_write_to_their_tables(world, client: Client, committed, settings):
+    """With the page cache on, a signed-in official's overview is read back (its figures kept by the tables they
+    were read from): a write elsewhere leaves them, a payment recorded shows on the next request."""
+    from core import pagecache
+    from tests.factories import ComplaintFactory
+
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 600
+    pagecache._TABLES_READ.clear()
+    client.force_login(RegistrarFactory(department__region=region("150100")))
+
+    def paid() -> Decimal:
+        return client.get(URL, {"year": 2026}).context["total"].values["paid"]
+
+    def summary_queries() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            client.get(URL, {"year": 2026})
+        return sum('"contracts_contract"' in q["sql"] or '"stats_summaryrow"' in q["sql"] for q in queries)
+
+    with committed():
+        pass  # the fixtures' rows, committed
+    before = paid()
+    for _ in range(2):  # the figures' tables are learned on their second computation
+        with committed():
+            ComplaintFactory(organization=world["local_org"])
+        paid()
+    assert summary_queries() == 0
+    with committed():
+        ComplaintFactory(organization=world["local_org"])  # a table the figures are not read from
+    assert summary_queries() == 0
+    with committed():
+        PaymentFactory(contract=world["contracts"][1], instalment=5, amount=Decimal("1000.00"))
+    assert paid() == before + Decimal("1000.00")
+    pagecache._TABLES_READ.clear()
