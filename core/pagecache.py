@@ -17,8 +17,8 @@ page shows (`IGNORED_TABLES`: sessions, the cache itself, sign-in attempts, rate
 rows), sets a new generation when its transaction commits (at once in autocommit). A render that read the records
 before a write committed is therefore stored under a generation that is already gone, and the next request renders
 afresh: a change is visible on the very next request. The statements are seen by an execute wrapper that
-`install()` puts on every database connection; a writer that bypasses Django's cursor (psycopg's COPY) calls
-`invalidate()` itself. The day is part of the key, so figures that depend on the date (overdue deliverables, valid
+`install()` puts on every database connection; a writer that bypasses Django's cursor (psycopg's COPY) names
+its table to `written()`. The day is part of the key, so figures that depend on the date (overdue deliverables, valid
 ratings) never outlive their day.
 
 Tables: a value that knows the tables it was read from (the 待办's groups; `remember_read`) need not go with
@@ -264,16 +264,26 @@ def _write_watcher(execute, sql, params, many, context):
     if enabled() and isinstance(sql, str):
         writes, table = _written_table(sql)
         if writes:
-            connection = context["connection"]
-            if connection.in_atomic_block:
-                pending = _pending(connection)
-                if pending is None:
-                    pending = _Written(connection.alias)
-                    transaction.on_commit(pending, using=connection.alias)
-                pending.add(table)
-            else:
-                invalidate(None if table is None else [table], using=connection.alias)
+            _count_write(context["connection"], table)
     return result
+
+
+def written(table: str | None, *, using: str = DEFAULT_DB_ALIAS) -> None:
+    """A write that did not pass through Django's cursor (psycopg's COPY), to `table` (None: tables unknown): counted
+    like any statement the watcher sees, when its transaction commits (at once in autocommit)."""
+    if enabled():
+        _count_write(connections[using], table)
+
+
+def _count_write(connection, table: str | None) -> None:
+    if connection.in_atomic_block:
+        pending = _pending(connection)
+        if pending is None:
+            pending = _Written(connection.alias)
+            transaction.on_commit(pending, using=connection.alias)
+        pending.add(table)
+    else:
+        invalidate(None if table is None else [table], using=connection.alias)
 
 
 def _pending(connection) -> _Written | None:

@@ -15,6 +15,7 @@ from typing import Any
 from django.db import connections, models, router
 from simple_history.utils import bulk_create_with_history, get_history_model_for_model
 
+from core import pagecache
 from registry.models import Organization, Rating
 
 # Rows checked and written together, and codes looked up per query.
@@ -199,6 +200,8 @@ class NewOrganizationWriter:
         if error is not None:
             with self.connection.wrap_database_errors:
                 raise error
+        # The COPY went past Django's cursor, whose statements the page cache counts: named to it here.
+        pagecache.written(Organization._meta.db_table, using=self.connection.alias)
         self._write_history(self.copied_codes)
 
     def close(self) -> None:

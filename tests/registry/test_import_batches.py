@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 
+from core import pagecache
 from core.search import search_tokens
 from registry.imports import importer, organizations_import
 from registry.models import FormerName, Organization
@@ -94,3 +95,31 @@ def test_the_progress_callback_may_read_what_the_import_has_written(tmp_path, bu
     path = write_file(tmp_path / "progress.csv", [org_row(n) for n in range(1, 13)])
     assert organizations_import(actor=None, source=path, batch_size=4, progress=progress).created == 12
     assert seen == [(5, 4, 4), (10, 8, 8)]
+
+
+def test_new_organizations_imported_set_the_organizations_generation_when_the_import_commits(
+    tmp_path, bureaus, committed, settings
+):
+    """On PostgreSQL the new rows go in by COPY, past Django's cursor: the import still tells the page cache which
+    table it wrote, so a value remembered from the organizations (the statistics' counts, a registrar's 待办) is read
+    again on the next request, not only the whole pages."""
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 600
+
+    def counted():
+        return pagecache.remember_read(
+            "test-organizations", compute=Organization.objects.count, tables=["registry_organization"]
+        )
+
+    with committed():
+        organizations_import(actor=None, source=write_file(tmp_path / "first.csv", [org_row(1)]))
+    assert counted() == 1
+    before = pagecache.generations(["registry_organization", "supervision_complaint"])
+
+    with committed():
+        rows = [org_row(n) for n in range(2, 5)]
+        organizations_import(actor=None, source=write_file(tmp_path / "new.csv", rows), batch_size=2)
+
+    after = pagecache.generations(["registry_organization", "supervision_complaint"])
+    assert after["registry_organization"] != before["registry_organization"]
+    assert after["supervision_complaint"] == before["supervision_complaint"]  # named, not a new epoch
+    assert counted() == 4
