@@ -58,7 +58,7 @@ class PurchaseListTable(PageFactsTable):
         model = PurchaseList
         fields = ("title", "year", "department", "region", "status", "published_on")
         sequence = ("title", "year", "department", "region", "status", "published_on", "item_count", "total_budget")
-        template_name = "contracts/table.html"
+        template_name = "includes/table.html"
         attrs = {"class": "table table-sm table-hover align-middle", "data-testid": "purchase-list-table"}
         empty_text = _("没有符合条件的购买服务目录。")
 
@@ -136,7 +136,7 @@ class ContractTable(PageFactsTable):
             "status",
             "overdue_count",
         )
-        template_name = "contracts/table.html"
+        template_name = "includes/table.html"
         attrs = {"class": "table table-sm table-hover align-middle", "data-testid": "contract-table"}
         empty_text = _("没有符合条件的合同。")
 

@@ -342,7 +342,8 @@ class KeysetPage(Sequence):
 
 
 class KeysetPaginator:
-    """Keyset pages of `queryset` (see the module's docstring). `count` and `num_pages` are read once, lazily."""
+    """Keyset pages of `queryset` (see the module's docstring). `count` and `num_pages` are read once, lazily (a
+    first page that holds the whole list gives them itself)."""
 
     def __init__(self, queryset: QuerySet, per_page: int):
         keyed = keys_of(queryset)
@@ -376,6 +377,8 @@ class KeysetPaginator:
             if strict:
                 raise ValueError("not a page number") from None
             number = 1
+        if number == 1 and not cursor and "count" not in self.__dict__:
+            return self._first()
         if strict and (number < 1 or number > self.num_pages):
             raise ValueError("no such page")
         number = min(max(number, 1), self.num_pages)
@@ -459,6 +462,15 @@ class KeysetPaginator:
             rows.reverse()
             return self._build(rows, max(number, 2), has_previous=True, has_next=True)
         return self._build(rows, number, has_previous=True, has_next=more)
+
+    def _first(self) -> KeysetPage:
+        """The first page, read before the list is counted: when it holds the whole list (a search that finds a few
+        rows), the count is the rows read and is never asked of the database (nor of the cache)."""
+        rows = self._keys_of_rows(None, reverse=False, start=0, stop=self.per_page + 1)
+        more = len(rows) > self.per_page
+        if not more:
+            self.count = len(rows)
+        return self._build(rows[: self.per_page], 1, has_previous=False, has_next=more)
 
     def _numbered(self, number: int) -> KeysetPage:
         per_page, count = self.per_page, self.count

@@ -432,3 +432,38 @@ def render_rows(table, context) -> str:
         empty = render_value_in_context(table.empty_text, context)
         out.append(f'<tr><td colspan="{len(columns)}">{empty}</td></tr>')
     return "".join(out)
+
+
+def render_table(table, context) -> str:
+    """The whole `<table>` of django-tables2's bootstrap5 template (its attributes with the class `table` by default,
+    the header with a sorting link on each orderable column, the rows of `render_rows`, the footer if any) written
+    without a template: the site's table templates put it in their wrapper beside the pagination."""
+    from django.template.base import render_value_in_context
+    from django.utils.html import escape
+    from django.utils.http import urlencode
+    from django_tables2.utils import AttributeDict
+
+    def attrs(name: str) -> str:
+        found = table.attrs.get(name)
+        return found.as_html() if isinstance(found, AttributeDict) else ""
+
+    out = [f"<table {AttributeDict({'class': 'table', **table.attrs}).as_html()}>"]
+    if table.show_header:
+        query, field = dict(context["request"].GET), table.prefixed_order_by_field
+        out.append(f"<thead {attrs('thead')}><tr>")
+        for column in table.columns:
+            header = render_value_in_context(column.header, context)
+            if column.orderable:
+                link = escape("?" + urlencode({**query, field: column.order_by_alias.next}, doseq=True))
+                header = f'<a href="{link}">{header}</a>'
+            out.append(f'<th {column.attrs["th"].as_html()} scope="col">{header}</th>')
+        out.append("</tr></thead>")
+    out.append(f"<tbody {attrs('tbody')}>{render_rows(table, context)}</tbody>")
+    if table.has_footer():
+        cells = (
+            f"<td {column.attrs['tf'].as_html()}>{render_value_in_context(column.footer, context)}</td>"
+            for column in table.columns
+        )
+        out.append(f"<tfoot {attrs('tfoot')}><tr>{''.join(cells)}</tr></tfoot>")
+    out.append("</table>")
+    return "".join(out)

@@ -87,7 +87,7 @@ class EvaluationTable(tables.Table):
             "grade",
             "finalized_at",
         )
-        template_name = "evaluations/table.html"
+        template_name = "includes/table.html"
         attrs = {"class": "table table-sm table-hover align-middle", "data-testid": "evaluation-table"}
         row_attrs = {"data-evaluation": lambda record: record.pk}
         empty_text = _("没有符合条件的绩效评价结果。")

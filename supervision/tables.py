@@ -17,7 +17,7 @@ from registry.tables import region_label
 from supervision.models import Complaint, Inspection, RectificationOrder, SampleDraw
 from supervision.selectors import complaint_facts, inspection_facts, order_facts
 
-TABLE_TEMPLATE = "supervision/table.html"
+TABLE_TEMPLATE = "includes/table.html"
 TABLE_CLASS = "table table-sm table-hover align-middle"
 
 BADGES = {

@@ -34,14 +34,14 @@ def message(error) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def table_rows(context, table):
-    """`{% table_rows table %}`: the rows of a django-tables2 table's page (`core.tables.render_rows`), for the
-    `table.tbody` block of the site's table templates."""
+def table_html(context, table):
+    """`{% table_html table %}`: a django-tables2 table's whole `<table>` (`core.tables.render_table`), for the
+    site's table templates."""
     from django.utils.safestring import mark_safe
 
-    from core.tables import render_rows
+    from core.tables import render_table
 
-    return mark_safe(render_rows(table, context))
+    return mark_safe(render_table(table, context))
 
 
 class RememberedNode(template.Node):

@@ -155,6 +155,27 @@ def test_the_same_queries_at_any_depth(department):
     assert counts == [2] * 5
 
 
+def test_a_first_page_that_holds_the_whole_list_is_its_own_count(department):
+    make(department, 7)
+    queryset = Organization.objects.order_by("name_pinyin")
+    whole = KeysetPaginator(queryset, 10)
+    with CaptureQueriesContext(connection) as captured:
+        page = whole.page(1)
+        shown = [record.pk for record in page.object_list]
+        assert (whole.count, whole.num_pages, page.has_next()) == (7, 1, False)
+    assert shown == list(queryset.values_list("pk", flat=True))
+    assert len(captured) == 2  # the keys and the records: no count
+    assert not any("COUNT(" in query["sql"].upper() for query in captured)
+
+    longer = KeysetPaginator(queryset, 5)
+    page = longer.page("1")
+    assert page.has_next() and [record.pk for record in page.object_list] == shown[:5]
+    assert (longer.count, longer.num_pages) == (7, 2)  # counted when asked: more rows than the page holds
+    assert [record.pk for record in longer.page(2, page.next_cursor).object_list] == shown[5:]
+    empty = KeysetPaginator(queryset.filter(name="无此组织"), 5)
+    assert list(empty.page(1).object_list) == [] and empty.count == 0 and empty.num_pages == 1
+
+
 def test_bad_cursors_and_numbers_fall_back_to_the_page_number(department):
     make(department, 30)
     queryset = Organization.objects.order_by("name_pinyin")

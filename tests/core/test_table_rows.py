@@ -1,5 +1,6 @@
-"""The site's list pages render their tables' rows in Python (`{% table_rows %}`, core.tables.render_rows) and compile
-each template column's template once: every page reads exactly as it did with django-tables2's own templates."""
+"""The site's list pages render their tables in Python (`{% table_html %}`, core.tables.render_table and render_rows)
+and compile each template column's template once: every page reads exactly as it did with django-tables2's own
+templates."""
 
 from __future__ import annotations
 
@@ -15,15 +16,13 @@ from django.test.utils import override_settings
 
 pytestmark = pytest.mark.django_db
 
-# The site's table templates as they were, rendering every row through django-tables2's `table.tbody` block.
+# The site's table templates rendered by django-tables2's own templates (header, rows and footer in its blocks).
 PAGINATION = (
     '{% block pagination %}{% if table.page %}{% include "includes/pagination.html" with page_obj=table.page %}'
     "{% endif %}{% endblock pagination %}"
 )
 TEMPLATE_ROWS = {
-    "contracts/table.html": '{% extends "django_tables2/bootstrap5.html" %}\n' + PAGINATION,
-    "supervision/table.html": '{% extends "django_tables2/bootstrap5.html" %}\n' + PAGINATION,
-    "evaluations/table.html": '{% extends "django_tables2/bootstrap5.html" %}\n' + PAGINATION,
+    "includes/table.html": '{% extends "django_tables2/bootstrap5.html" %}\n' + PAGINATION,
     "registry/organization_table.html": '{% extends "django_tables2/bootstrap5-responsive.html" %}\n' + PAGINATION,
 }
 TOKEN = re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9]{64}(?![A-Za-z0-9])")
