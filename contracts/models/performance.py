@@ -85,6 +85,11 @@ class Deliverable(models.Model):
                 condition=Q(acceptance_criteria="") & ~Q(status="accepted"),
                 name="deliverable_no_criteria",
             ),
+            # The deliverables a payment was recorded against before their acceptance (the data-quality check of
+            # payments, stats.quality), by contract: none or a few in a province (contracts migration 0017).
+            models.Index(
+                fields=["contract"], condition=Q(paid=True) & ~Q(status="accepted"), name="deliverable_paid_open"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -230,6 +235,11 @@ class Payment(models.Model):
             # A year's payments with their contract and amount, summed by the officials' dashboard (portal.officials)
             # from the index instead of a scan of every payment.
             models.Index(fields=["paid_on"], include=["contract", "amount"], name="payment_paid_figures"),
+            # The payments recorded against no deliverable (the data-quality check of payments, stats.quality), by
+            # contract: none or a few in a province (contracts migration 0017).
+            models.Index(
+                fields=["contract"], condition=Q(deliverable__isnull=True), name="payment_without_deliverable"
+            ),
         ]
 
     def __str__(self) -> str:
