@@ -44,6 +44,23 @@ def table_html(context, table):
     return mark_safe(render_table(table, context))
 
 
+@register.simple_tag(takes_context=True)
+def list_table(context, table):
+    """`{% list_table table %}`: django-tables2's `{% render_table table %}` rendered in the page's own context (with
+    `table` set) instead of a new one: the context processors (navigation, unread notifications, messages) are not
+    run a second time for the table. As `render_table` does, the table sees the context while it renders (its
+    template columns read it) and is told it is about to render (`before_render`)."""
+    request = context.get("request")
+    template = context.template.engine.get_template(table.template_name)
+    table.context = context
+    try:
+        table.before_render(request)
+        with context.push(table=table):
+            return template.render(context)
+    finally:
+        del table.context
+
+
 class RememberedNode(template.Node):
     def __init__(self, name, parts, nodelist):
         self.name, self.parts, self.nodelist = name, parts, nodelist
