@@ -11,6 +11,7 @@ The same functions serve the API (`api.views.common.ApiViewSet.page_facts`) and 
 
 from __future__ import annotations
 
+import copy
 import datetime
 import functools
 import inspect
@@ -61,11 +62,23 @@ def compiled_template(template_code: str) -> Template:
     return _compiled(template_code)
 
 
+def _column_copy(column, memo):
+    """A table's own copy of a declared column: django-tables2 deep-copies every column of the class for each table
+    (about a thousand objects copied per list page, lazy labels and attribute dicts included) so that what a table
+    changes of its columns never reaches the class. What a table changes is the column's own attributes
+    (`visible`, by `columns.hide`) and its `attrs` dictionaries, which are copied; the rest (labels, accessors,
+    orderings, link and render settings) is read, never changed, and shared."""
+    copied = copy.copy(column)
+    copied.attrs = {name: dict(value) if isinstance(value, dict) else value for name, value in column.attrs.items()}
+    return copied
+
+
 def install() -> None:
-    """Read every table function's signature once, and compile each template column's template once (called from
-    core's AppConfig.ready)."""
+    """Read every table function's signature once, compile each template column's template once, and copy declared
+    columns for each table without copying what no table changes (called from core's AppConfig.ready)."""
     django_tables2.utils.signature = signature
     django_tables2.columns.templatecolumn.Template = compiled_template
+    django_tables2.columns.base.Column.__deepcopy__ = _column_copy
 
 
 PageFacts = Callable[[list[Any]], Any]

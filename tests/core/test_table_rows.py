@@ -105,3 +105,24 @@ def _assert_same_html(fast: str, slow: str) -> None:
     """The same elements, attributes and text (django.test's HTML comparison: whitespace between tags aside)."""
     assert fast.count("<td") == slow.count("<td") >= 1
     assert parse_html(fast) == parse_html(slow)
+
+
+def test_a_tables_columns_are_its_own():
+    """Each table gets its own copies of the declared columns (`core.tables._column_copy`): what one table changes of
+    them (a column hidden, an attribute set) reaches neither the class nor another table."""
+    from registry.models import Organization
+    from registry.tables import OrganizationTable
+
+    first = OrganizationTable(Organization.objects.none())
+    second = OrganizationTable(Organization.objects.none())
+    first.columns.hide("uscc")
+    first.columns["name"].column.attrs["td"]["class"] = "changed"
+    first.columns["name"].column.attrs["th"] = {"class": "changed"}
+    assert [column.name for column in first.columns].count("uscc") == 0
+    assert "uscc" in [column.name for column in second.columns]
+    assert OrganizationTable.base_columns["uscc"].visible
+    for column in (second.columns["name"].column, OrganizationTable.base_columns["name"]):
+        assert column.attrs == {"th": {"class": "col-name"}, "td": {"class": "col-name"}}
+    third = OrganizationTable(Organization.objects.none())
+    assert "uscc" in [column.name for column in third.columns]
+    assert third.columns["name"].column.attrs["td"] == {"class": "col-name"}
