@@ -41,11 +41,10 @@ PAGES = {"bare": "accounts:password-change", "todo": "portal:todo", "dashboard":
 #   todo-payment  after a payment is recorded somewhere in the province (what its transaction's commit does to the
 #                 page cache: contracts_payment and its history): a write to tables no kind of the list reads;
 #   todo-complaint after a complaint is accepted: the kinds read from supervision_complaint are read again;
-#   todo-org      after an organization is edited: the kinds read from registry_organization (nearly all of a
-#                 registrar's) are read again;
+#   todo-org      after an organization is edited or imported: the kinds read from registry_organization (nearly
+#                 all of a registrar's) are read again;
 #   todo-write    after a write whose tables are not known (a new epoch: a statement the watcher cannot name, a
-#                 cache flushed): every kind computed, the user's compiled SQL
-#                 kept (notifications.todo._plan);
+#                 cache flushed): every kind computed, the user's compiled SQL kept (notifications.todo._plan);
 #   todo-first    the first request of the day: nothing remembered (the user's list of the day forgotten, every
 #                 table-scoped value gone with a new epoch), nothing compiled.
 # and the dashboard after a write (dash-write) and as served (dashboard: its figures remembered since the last write).
