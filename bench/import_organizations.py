@@ -104,6 +104,11 @@ def clear() -> None:
                 f"DELETE FROM {connection.ops.quote_name(table)} WHERE substr(uscc, 9, 2) = %s",
                 [MARK],
             )
+        if connection.vendor == "postgresql" and not connection.in_atomic_block:
+            # The deleted rows' index entries removed: each run starts from the database as it was, instead of paying
+            # for the dead entries the runs before it left in the twenty indexes (autovacuum is slower than a run).
+            for table in (history, Organization._meta.db_table):
+                cursor.execute(f"VACUUM {connection.ops.quote_name(table)}")
 
 
 def max_rss_mb() -> float:

@@ -155,6 +155,11 @@ class _Importer:
         if self.writer is not None:
             self.writer.wait()
 
+    def finish(self) -> None:
+        """After the last batch: the writer's last rows written and indexed."""
+        if self.writer is not None:
+            self.writer.finish()
+
     def close(self) -> None:
         """When the import fails: the rows on their way are left to the rollback, once the server has them."""
         if self.writer is not None:
@@ -165,6 +170,7 @@ class _Importer:
         self.wait()
         if not self.result.ok:
             return
+        self.finish()
         self.result.ratings_created = ratings_create(
             self.ratings, user=self.history_user, reason=self.reason, date=self.now, write=self.writer is not None
         )

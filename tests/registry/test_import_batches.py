@@ -123,3 +123,34 @@ def test_new_organizations_imported_set_the_organizations_generation_when_the_im
     assert after["registry_organization"] != before["registry_organization"]
     assert after["supervision_complaint"] == before["supervision_complaint"]  # named, not a new epoch
     assert counted() == 4
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="GIN indexes and their pending lists are PostgreSQL's")
+def test_new_rows_are_merged_into_the_search_indexes_when_the_import_ends_and_its_settings_undone(tmp_path, bureaus):
+    """The import gathers its rows' search entries in the GIN indexes' pending lists (a larger list and more memory
+    for the transaction) and merges them into the indexes once, at the end: none is left pending, and the session's
+    settings are as they were for whatever the transaction does next."""
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE EXTENSION IF NOT EXISTS pageinspect")
+        cursor.execute("SHOW gin_pending_list_limit")
+        (limit,) = cursor.fetchone()
+        cursor.execute("SHOW work_mem")
+        (memory,) = cursor.fetchone()
+    path = write_file(tmp_path / "merged.csv", [org_row(n) for n in range(1, 13)])
+
+    result = organizations_import(actor=None, source=path, batch_size=5)
+
+    assert result.created == 12
+    with connection.cursor() as cursor:
+        pending = {}
+        for index in ("organization_search_trgm", "organization_search_tokens"):
+            cursor.execute("SELECT n_pending_tuples FROM gin_metapage_info(get_raw_page(%s, 0))", [index])
+            (pending[index],) = cursor.fetchone()
+        cursor.execute("SHOW gin_pending_list_limit")
+        (limit_after,) = cursor.fetchone()
+        cursor.execute("SHOW work_mem")
+        (memory_after,) = cursor.fetchone()
+    assert pending == {"organization_search_trgm": 0, "organization_search_tokens": 0}
+    assert (limit_after, memory_after) == (limit, memory)
+    found = Organization.objects.filter(search_document__contains=org_row(7)["名称"])
+    assert list(found.values_list("uscc", flat=True)) == [org_row(7)["统一社会信用代码"]]
