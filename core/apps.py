@@ -18,6 +18,7 @@ class CoreConfig(AppConfig):
 
         from core import (
             checks,  # noqa: F401  (registers the deployment checks)
+            filters,
             middleware,
             numbers,
             pagecache,
@@ -28,6 +29,7 @@ class CoreConfig(AppConfig):
         numbers.install()
         pagecache.install()
         tables.install()
+        filters.install()
         use_empty_choice_label()
 
 
