@@ -149,6 +149,7 @@ class NewOrganizationWriter:
         self.copied_codes: list[str] = []
         self.copy_error: BaseException | None = None
         self.gin_indexes: list[str] | None = None  # the table's GIN indexes, once the first COPY is under way
+        self.settings_before: dict[str, str] = {}  # the GIN_SETTINGS' values before the import set them
 
     def write(self, rows: list[dict[str, Any]]) -> None:
         """Insert `rows` (model attname -> value; columns the file left out take the field's default), their derived
@@ -214,7 +215,7 @@ class NewOrganizationWriter:
 
     def finish(self) -> None:
         """After the last batch (PostgreSQL): the entries gathered in the GIN indexes' pending lists merged into the
-        indexes, inside the import's transaction, and the transaction's settings back to the session's. Merging is for
+        indexes, inside the import's transaction, and the settings back to what they were before. Merging is for
         the table's owner (and, from PostgreSQL 17, whoever holds MAINTAIN on it); for anyone else the entries stay in
         the pending list, where searches still find them, until the next vacuum."""
         self.wait()
@@ -222,8 +223,8 @@ class NewOrganizationWriter:
             return
         indexes, self.gin_indexes = self.gin_indexes, []
         with self.connection.cursor() as cursor:
-            for name in self.GIN_SETTINGS:
-                cursor.execute(f"SET LOCAL {name} TO DEFAULT")
+            for name, value in self.settings_before.items():
+                cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
             try:
                 with transaction.atomic(using=self.connection.alias):
                     cursor.execute(
@@ -244,6 +245,8 @@ class NewOrganizationWriter:
             self.gin_indexes = [name for (name,) in cursor.fetchall()]
             if self.gin_indexes:
                 for name, value in self.GIN_SETTINGS.items():
+                    cursor.execute("SELECT current_setting(%s)", [name])
+                    self.settings_before[name] = cursor.fetchone()[0]
                     cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
 
     def close(self) -> None:

@@ -128,10 +128,11 @@ def test_new_organizations_imported_set_the_organizations_generation_when_the_im
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="GIN indexes and their pending lists are PostgreSQL's")
 def test_new_rows_are_merged_into_the_search_indexes_when_the_import_ends_and_its_settings_undone(tmp_path, bureaus):
     """The import gathers its rows' search entries in the GIN indexes' pending lists (a larger list and more memory
-    for the transaction) and merges them into the indexes once, at the end: none is left pending, and the session's
-    settings are as they were for whatever the transaction does next."""
+    for the transaction) and merges them into the indexes once, at the end: none is left pending, and the settings
+    are as they were for whatever the transaction does next."""
     with connection.cursor() as cursor:
         cursor.execute("CREATE EXTENSION IF NOT EXISTS pageinspect")
+        cursor.execute("SET work_mem = '12MB'")  # the session's own value, not the server's default
         cursor.execute("SHOW gin_pending_list_limit")
         (limit,) = cursor.fetchone()
         cursor.execute("SHOW work_mem")
@@ -151,6 +152,6 @@ def test_new_rows_are_merged_into_the_search_indexes_when_the_import_ends_and_it
         cursor.execute("SHOW work_mem")
         (memory_after,) = cursor.fetchone()
     assert pending == {"organization_search_trgm": 0, "organization_search_tokens": 0}
-    assert (limit_after, memory_after) == (limit, memory)
+    assert (limit_after, memory_after) == (limit, memory) == (limit, "12MB")
     found = Organization.objects.filter(search_document__contains=org_row(7)["名称"])
     assert list(found.values_list("uscc", flat=True)) == [org_row(7)["统一社会信用代码"]]
