@@ -69,12 +69,21 @@ class Stats:
     seconds: float = 0.0
 
 
+# PostgreSQL: a table is analyzed, inside the generator's transaction, when the rows written to it reach each of these
+# counts. The tables' triggers (a deliverable's first submission, the search documents) run their statements through
+# PL/pgSQL, which keeps a generic plan once made; made while a table is nearly empty it is a sequential scan, run for
+# every row COPY writes after, over a table that grows to hundreds of thousands of rows (quadratic: from minutes to
+# more than half an hour for the province). Analyzing replaces the kept plans by plans for the table's new size.
+ANALYZE_AT = (10_000, 100_000, 1_000_000)
+
+
 class Sink:
     """Where the batches go: the default database connection, with the insert method its engine does fastest."""
 
     def __init__(self) -> None:
         connection.ensure_connection()
         self.postgres = connection.vendor == "postgresql"
+        self.written: dict[str, int] = {}  # rows written per table (PostgreSQL), for ANALYZE_AT
 
     def write(self, table: str, columns: list[str], rows: list[tuple]) -> None:
         if not rows:
@@ -92,6 +101,12 @@ class Sink:
                 raw.executemany(f"INSERT INTO {name} ({quoted}) VALUES ({placeholders})", rows)
         finally:
             raw.close()
+        if self.postgres:
+            before = self.written.get(table, 0)
+            self.written[table] = after = before + len(rows)
+            if any(before < count <= after for count in ANALYZE_AT):
+                with connection.cursor() as cursor:
+                    cursor.execute(f"ANALYZE {name}")
 
 
 def _constant_default(model_field: models.Field):
