@@ -17,7 +17,9 @@ from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 STATEMENT_TARGET = re.compile(r'\b(?:UPDATE|INSERT\s+INTO|DELETE\s+FROM|REPLACE\s+INTO)\s+[`"\[]?(\w+)', re.IGNORECASE)
 _BEGIN = re.compile(r"\bBEGIN\b", re.IGNORECASE)
 _CALL = re.compile(r"\b(\w+)\s*\(")
-_DYNAMIC = re.compile(r"\bEXECUTE\s+(?!FUNCTION|PROCEDURE)", re.IGNORECASE)
+# PL/pgSQL's EXECUTE of a statement built at run time; a constant string (`EXECUTE '…';`, with USING or not) is not
+# built: its text, and so its targets, are in the body (a function may EXECUTE one so that it is planned on each run).
+_DYNAMIC = re.compile(r"\bEXECUTE\s+(?!FUNCTION\b|PROCEDURE\b|'(?:[^']|'')*'\s*(?:;|USING\b))", re.IGNORECASE)
 _TRIGGER_WRITES: dict[str, dict[str, frozenset[str] | None]] = {}
 
 _TRIGGERS_SQL = {

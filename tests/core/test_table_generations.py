@@ -114,3 +114,21 @@ def test_several_statements_in_one_set_a_new_epoch():
     sql = 'UPDATE "contracts_payment" SET amount = amount; UPDATE "supervision_complaint" SET subject = subject'
     _written_outside_a_transaction(sql)
     assert pagecache.generations(TABLES)[pagecache.EPOCH_KEY] != before[pagecache.EPOCH_KEY]
+
+
+def test_a_statement_executed_from_a_constant_string_is_read_and_one_built_at_run_time_is_not():
+    from core.triggers import _function_writes
+
+    bodies = {
+        "constant": "BEGIN EXECUTE 'UPDATE registry_organization SET x = ''y'' WHERE id IN (SELECT id FROM inserted)'; "
+        "RETURN NULL; END",
+        "constant_using": "BEGIN EXECUTE 'DELETE FROM contracts_payment WHERE id = $1' USING OLD.id; RETURN NULL; END",
+        "built": "BEGIN EXECUTE 'UPDATE ' || TG_ARGV[0] || ' SET x = 1'; RETURN NULL; END",
+        "formatted": "BEGIN EXECUTE format('UPDATE %I SET x = 1', TG_ARGV[0]); RETURN NULL; END",
+        "calls_built": "BEGIN PERFORM built(); RETURN NULL; END",
+    }
+    assert _function_writes("constant", bodies, set()) == {"registry_organization"}
+    assert _function_writes("constant_using", bodies, set()) == {"contracts_payment"}
+    assert _function_writes("built", bodies, set()) is None
+    assert _function_writes("formatted", bodies, set()) is None
+    assert _function_writes("calls_built", bodies, set()) is None
