@@ -163,3 +163,42 @@ def test_an_organization_inserted_after_its_records_gets_their_facts():
     )
     organization = OrganizationFactory(pk=key)
     assert facts(organization) == (2024, None, datetime.date(2029, 1, 1))
+
+
+def test_organizations_inserted_together_each_get_their_own_facts_and_no_others():
+    """Several rows in one statement (a bulk writer, the import's COPY): each gets the facts of its own records, and
+    a row given facts it has no records for gets none."""
+    top = Organization.objects.aggregate(top=Max("pk"))["top"] or 0
+    keys = [top + 1001, top + 1002, top + 1003]
+    template = OrganizationFactory()
+    AnnualInspection.objects.create(
+        organization_id=keys[1], year=2023, result="passed", decided_on=datetime.date(2024, 5, 1)
+    )
+    AnnualInspection.objects.create(
+        organization_id=keys[1], year=2025, result="passed", decided_on=datetime.date(2026, 5, 1)
+    )
+    Rating.objects.create(
+        organization_id=keys[2],
+        grade="4A",
+        awarded_on=datetime.date(2025, 1, 1),
+        valid_until=datetime.date(2030, 1, 1),
+        awarding_authority=template.registration_authority,
+    )
+    fields = {
+        f.attname: getattr(template, f.attname)
+        for f in Organization._meta.concrete_fields
+        if not f.primary_key and f.attname not in ("uscc", "name")
+    }
+    rows = [
+        Organization(**{**fields, "pk": key, "uscc": f"{template.uscc[:-4]}{n}", "name": f"{template.name}{n}"})
+        for n, key in enumerate(keys)
+    ]
+    rows[0].annual_year_latest, rows[0].rating_valid_until = 2020, datetime.date(2021, 1, 1)  # no records for these
+
+    Organization.objects.bulk_create(rows)
+
+    assert [facts(Organization(pk=key)) for key in keys] == [
+        (None, None, None),
+        (2025, 2023, None),
+        (None, None, datetime.date(2030, 1, 1)),
+    ]
