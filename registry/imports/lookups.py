@@ -48,7 +48,8 @@ class Lookups:
             # Every tail of the chain names the region: 新城区, 呼和浩特市新城区, 内蒙古自治区呼和浩特市新城区.
             for start in range(len(chain)):
                 by_name[compact("".join(chain[start:]))].add(region.code)
-        self.region_codes_by_name = {name: sorted(codes) for name, codes in by_name.items()}
+        # The sets are sorted when a cell is looked up (`_find_region`): a file names a few of the tens of thousands.
+        self.region_codes_by_name = dict(by_name)
         self.departments_by_code: dict[str, Department] = {}
         departments_by_name: dict[str, list[Department]] = defaultdict(list)
         authority_of_region: dict[str, Department] = {}
@@ -76,7 +77,7 @@ class Lookups:
             self.authorities[department.pk] = department
             for alias in authority_aliases(region, chain):
                 aliases[alias].add(department.pk)
-        self.authority_aliases = {alias: sorted(pks) for alias, pks in aliases.items()}
+        self.authority_aliases = dict(aliases)  # sorted when looked up, like the regions' names
         self._close_candidates: dict[str, Department] | None = None
         # A file names the same few regions and departments over and over: remember each cell's answer.
         self._answers: dict[tuple[str, str], Region | Department | str] = {}
@@ -121,7 +122,7 @@ class Lookups:
             if region is None:
                 raise ValueError(_("不是已知的行政区划代码"))
             return region
-        codes = self.region_codes_by_name.get(key, ())
+        codes = sorted(self.region_codes_by_name.get(key, ()))
         if not codes:
             raise ValueError(_("不是已知的行政区划，请填写6位区划代码或完整名称，如“内蒙古自治区呼和浩特市新城区”"))
         if len(codes) > 1:
@@ -140,7 +141,7 @@ class Lookups:
         if department is None:
             matches = self.departments_by_name.get(key, [])
             if not matches:
-                matches = [self.authorities[pk] for pk in self.authority_aliases.get(key, ())]
+                matches = [self.authorities[pk] for pk in sorted(self.authority_aliases.get(key, ()))]
             if not matches:
                 closest = self.closest_departments(key)
                 if closest:
