@@ -14,7 +14,13 @@ from django.utils import timezone
 from registry import services
 from registry.imports import organizations_import
 from registry.models import CreditListing, Organization, Rating
-from registry.selectors import DIRECTORY_ORDER, organization_facts, organization_list, with_current_grade
+from registry.selectors import (
+    DIRECTORY_ORDER,
+    organization_facts,
+    organization_list,
+    organization_search,
+    with_current_grade,
+)
 from tests.factories import CreditListingFactory, OrganizationFactory, RatingFactory, RegistrarFactory, region
 from tests.registry.test_import import org_row, write_file
 
@@ -44,6 +50,25 @@ def test_the_importer_writes_the_region_code_of_new_and_moved_organizations(tmp_
     result = organizations_import(actor=None, source=write_file(tmp_path / "v2.csv", rows))
     assert (result.created, result.updated, result.unchanged) == (0, 1, 1)
     assert Organization.objects.get(uscc=rows[0]["统一社会信用代码"]).region_code == "150103"
+
+
+def test_bulk_create_writes_the_derived_columns_so_the_rows_are_ordered_and_found():
+    template = OrganizationFactory(region=region("150203"), registration_authority__region=region("150100"))
+    fields = {
+        field.attname: getattr(template, field.attname)
+        for field in Organization._meta.concrete_fields
+        if not field.primary_key and field.attname not in ("uscc", "name", *Organization.SEARCH_COLUMNS)
+    }
+    fields["region_id"], fields["region_code"] = region("150102").pk, ""
+    names = ["呼和浩特市新城区赵家社会工作服务中心", "呼和浩特市新城区安家社会工作服务中心"]
+    Organization.objects.bulk_create(
+        Organization(**fields, name=name, uscc=f"{template.uscc[:-1]}{n}") for n, name in enumerate(names)
+    )
+
+    listed = organization_list().exclude(pk=template.pk).values_list("region_code", "name")
+    assert list(listed) == [("150102", names[1]), ("150102", names[0])]
+    assert [o.name for o in organization_search("赵家")] == [names[0]]
+    assert [o.name for o in organization_search("ajshgz")] == [names[1]]  # the initials of 安家社会工作…
 
 
 def test_the_directory_orders_by_region_code_then_pinyin():
