@@ -152,6 +152,15 @@ class Organization(models.Model):
                 include=["id", "region", "annual_year_previous"],
                 name="organization_authority_filed",
             ),
+            # The organizations whose rating has expired (stats.quality's expired_rating, on a registrar's 待办): read
+            # from this index alone — a province's 9,000 of 200,000 rows — and matched with the ratings a bureau
+            # awarded, instead of probing the row of each organization it rated (4.5 → 2.3 ms; docs/benchmarks.md).
+            models.Index(
+                fields=["rating_valid_until"],
+                include=["id", "region_code"],
+                condition=Q(status="normal", rating_valid_until__isnull=False),
+                name="organization_rating_expired",
+            ),
             # The few organizations without contact data (the data-quality check), found without a scan.
             models.Index(
                 fields=["registration_authority"],
