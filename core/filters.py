@@ -20,6 +20,27 @@ class ListFilterSet(django_filters.FilterSet):
             return self.queryset.none()
         return super().qs
 
+    @property
+    def form(self):
+        """django-filter's form, with the fields of this filter set's own filters, but of a class made once per filter
+        set class. django-filter makes a new form class for every filter set (its filters' fields as the class's
+        fields), which the form then deep-copies; here each filter made its field for this filter set alone
+        (`_filter_copy`), so the form takes them as they are. The fields and their order are django-filter's: the
+        form class's own declared fields, then each filter's field (one of the same name in the declared field's
+        place)."""
+        if not hasattr(self, "_form"):
+            form_class = _form_classes.get(type(self))
+            if form_class is None:
+                form_class = type(f"{type(self).__name__}Form", (self._meta.form,), {})
+                _form_classes[type(self)] = form_class
+            form = form_class(self.data if self.is_bound else None, prefix=self.form_prefix)
+            form.fields.update((name, filter_.field) for name, filter_ in self.filters.items())
+            self._form = form
+        return self._form
+
+
+_form_classes: dict[type, type] = {}
+
 
 def _filter_copy(filter_, memo):
     """A filter set's own copy of a declared filter: django-filter deep-copies every filter of the class for each
