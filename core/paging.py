@@ -410,8 +410,14 @@ class KeysetPaginator:
         places.update({name: 1 + len(refs) + index for index, name in enumerate(carried)})
         return carried, [(name, places[name]) for name in names]
 
+    @cached_property
+    def _keyed(self) -> QuerySet:
+        """The queryset the keys are read from: without its `select_related`, which a query of values leaves unread
+        and every copy of the queryset would copy again."""
+        return self.queryset.select_related(None) if self.queryset.query.select_related else self.queryset
+
     def _keys_of_rows(self, condition: Q | None, *, reverse: bool, start: int, stop: int) -> list[tuple]:
-        narrow = self.queryset.order_by(*(key.order(reverse) for key in self.keys))
+        narrow = self._keyed.order_by(*(key.order(reverse) for key in self.keys))
         if condition is not None:
             narrow = narrow.filter(condition)
         carried = self._annotations[0] if self._annotations is not None else ()
