@@ -45,13 +45,14 @@ def label_of(model: type, name: str) -> Callable[[object], object] | None:
 
 
 @functools.lru_cache(maxsize=512)
-def _label_of(model: type, name: str):
+def cached_label_of(model: type, name: str) -> Callable[[object], object] | None:
+    """`label_of`, looked up once per model and field: a model's choices are fixed when it is defined, and the
+    labels stay lazy, so each answer is in the active language."""
     return label_of(model, name)
 
 
 def display(record, name: str):
     """`record.get_<name>_display()`, the same answer, with the field's choices looked up once per model and field
-    (a model's choices are fixed when it is defined; the labels stay lazy, so each answer is in the active
-    language)."""
-    label = _label_of(type(record), name)
+    (`cached_label_of`)."""
+    label = cached_label_of(type(record), name)
     return label(record) if label is not None else getattr(record, f"get_{name}_display")()

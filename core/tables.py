@@ -29,7 +29,7 @@ from django.utils.safestring import mark_safe
 from django_tables2.utils import call_with_appropriate
 
 from core.byids import compiled_by_ids
-from core.choices import label_of
+from core.choices import cached_label_of
 
 _signature = django_tables2.utils.signature
 
@@ -226,7 +226,7 @@ def _path(model, accessor: str) -> tuple[list[str], type, str] | None:
     return relations, owner, name
 
 
-def _plain_cell(bound_column, model):
+def _plain_cell(bound_column, model, render=None):
     """A function of a row giving the cell `row.get_cell(name)` gives, for a column that reads one attribute of a
     model record or of a record its foreign keys lead to (`organization__region__name`), with what django-tables2
     looks up for every cell — the model field behind the name and, for a field with choices, the label of each
@@ -258,7 +258,7 @@ def _plain_cell(bound_column, model):
     field = Accessor(name).get_field(owner)
     empty_values, default = column.empty_values, bound_column.default
     if getattr(field, "choices", ()):
-        label = label_of(owner, name)
+        label = cached_label_of(owner, name)
         if label is None:
             return None
         read = label if not relations else lambda record: label(record) if type(record) is owner else _MISSING
@@ -278,7 +278,8 @@ def _plain_cell(bound_column, model):
             return default
         return render(row, value)
 
-    render = _renderer(bound_column)
+    if render is None:
+        render = _renderer(bound_column)
     return cell
 
 
@@ -419,10 +420,10 @@ def render_rows(table, context) -> str:
     columns = list(table.columns)
     rows = list(table.paginated_rows)
     model = type(rows[0].record) if rows and isinstance(rows[0].record, Model) else None
-    plans = [
-        (column, _plain_cell(column, model), _renderer(column), _cell_attrs(column), _localized(column))
-        for column in columns
-    ]
+    plans = []
+    for column in columns:
+        render = _renderer(column)
+        plans.append((column, _plain_cell(column, model, render), render, _cell_attrs(column), _localized(column)))
     row_attrs = _row_attrs(table)
     out: list[str] = []
     for row in rows:
