@@ -78,6 +78,8 @@ NAV_ITEMS: list[NavItem] = [
 
 
 def items_for(user, section: str) -> list[dict]:
+    if section == "work" and not user.is_authenticated:
+        return []  # the work menu is for signed-in users: a visitor's is empty without asking each item
     return [
         {
             "label": item.label,

@@ -47,3 +47,39 @@ def test_a_list_page_makes_it_once(client):
     finally:
         context_processors.items_for = original
     assert calls == ["main", "work"]
+
+
+def _bar(html: str, name: str) -> list[tuple[str, str, str]]:
+    """(class, href, text) of each link of the `<ul data-nav=name>` of a page."""
+    import re
+
+    part = html.split(f'data-nav="{name}"', 1)[1].split("</ul>", 1)[0]
+    return re.findall(r'<a class="([^"]*)" href="([^"]*)"[^>]*>([^<]*)</a>', part)
+
+
+def test_the_bar_links_every_item_and_marks_the_page_shown(client):
+    page = client.get("/organizations/").content.decode()
+    bar = _bar(page, "main")
+    assert [(href, text) for _, href, text in bar] == [
+        (item["url"], str(item["label"])) for item in items_for(AnonymousUser(), "main")
+    ]
+    active = [href for classes, href, _ in bar if classes.split() == ["nav-link", "active"]]
+    assert active == ["/organizations/"]
+    assert all(classes == "nav-link" for classes, href, _ in bar if href != "/organizations/")
+    assert 'class="nav-item"' in page.split('data-nav="main"', 1)[1].split("</ul>", 1)[0]
+    assert 'data-testid="work-menu"' not in page  # a visitor has no work menu
+
+
+def test_the_work_menu_marks_the_page_shown_and_escapes_labels(client, monkeypatch):
+    from django.utils.translation import gettext_lazy
+
+    from portal import navigation
+
+    client.force_login(RegistrarFactory())
+    marked = navigation.NavItem(gettext_lazy("<待办> & 事项"), "portal:todo", lambda user: True, "work")
+    monkeypatch.setattr(navigation, "NAV_ITEMS", [*navigation.NAV_ITEMS, marked])
+    page = client.get("/supervision/inspections/").content.decode()
+    work = page.split('data-testid="work-items"', 1)[1].split("</ul>", 1)[0]
+    assert '<li><a class="dropdown-item active" href="/supervision/inspections/">' in work
+    assert "&lt;待办&gt; &amp; 事项</a>" in work and "<待办>" not in work
+    assert work.count(' active"') == 1
