@@ -27,7 +27,9 @@ class ListFilterSet(django_filters.FilterSet):
         fields), which the form then deep-copies; here each filter made its field for this filter set alone
         (`_filter_copy`), so the form takes them as they are. The fields and their order are django-filter's: the
         form class's own declared fields, then each filter's field (one of the same name in the declared field's
-        place)."""
+        place). A filter set that makes its own form class (`get_form_class`) gets django-filter's way."""
+        if type(self).get_form_class is not django_filters.FilterSet.get_form_class:
+            return super().form
         if not hasattr(self, "_form"):
             form_class = _form_classes.get(type(self))
             if form_class is None:

@@ -94,3 +94,15 @@ def test_a_declared_fields_are_the_forms_own_copies():
     assert "placeholder" not in _DeclaredForm.base_fields["first"].widget.attrs
     assert list(first.form.fields) == ["first", "name", "last"]
     assert isinstance(first.form.fields["name"], forms.CharField)
+
+
+def test_a_filter_set_that_makes_its_own_form_class_gets_it():
+    class Own(_Declared):
+        def get_form_class(self):
+            form_class = super().get_form_class()
+            form_class.made_here = True
+            return form_class
+
+    own = Own({"name": "阳光"}, queryset=Organization.objects.none())
+    assert own.form.made_here is True
+    assert list(own.form.fields) == ["first", "name", "last"]
