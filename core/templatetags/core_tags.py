@@ -36,18 +36,21 @@ def message(error) -> str:
 @register.simple_tag(takes_context=True)
 def nav_items(context, items, link_class: str, item_class: str = ""):
     """`{% nav_items nav_main "nav-link" "nav-item" %}`: the `<li>` of each navigation item (`label`, `url`,
-    `url_name`), its link of class `link_class`, and `active` for the page being shown. Written without a template
-    loop: the bar is on every page, and the loop's variable lookups were a fifth of the frame's rendering."""
+    `url_name`), its link of class `link_class`; the link to the page being shown is `active` and
+    `aria-current="page"`. Written without a template loop: the bar is on every page, and the loop's variable lookups
+    were a fifth of the frame's rendering."""
     from django.utils.html import format_html, format_html_join
+    from django.utils.safestring import mark_safe
 
     match = getattr(context.get("request"), "resolver_match", None)
     current = getattr(match, "view_name", None)
     item_attrs = format_html(' class="{}"', item_class) if item_class else ""
+    shown = (f"{link_class} active", mark_safe(' aria-current="page"'))
     links = (
-        (item_attrs, f"{link_class} active" if item["url_name"] == current else link_class, item["url"], item["label"])
+        (item_attrs, *(shown if item["url_name"] == current else (link_class, "")), item["url"], item["label"])
         for item in items
     )
-    return format_html_join("", '<li{}><a class="{}" href="{}">{}</a></li>', links)
+    return format_html_join("", '<li{}><a class="{}"{} href="{}">{}</a></li>', links)
 
 
 @register.simple_tag(takes_context=True)

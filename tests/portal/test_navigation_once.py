@@ -54,7 +54,7 @@ def _bar(html: str, name: str) -> list[tuple[str, str, str]]:
     import re
 
     part = html.split(f'data-nav="{name}"', 1)[1].split("</ul>", 1)[0]
-    return re.findall(r'<a class="([^"]*)" href="([^"]*)"[^>]*>([^<]*)</a>', part)
+    return re.findall(r'<a class="([^"]*)"(?: aria-current="page")? href="([^"]*)"[^>]*>([^<]*)</a>', part)
 
 
 def test_the_bar_links_every_item_and_marks_the_page_shown(client):
@@ -66,6 +66,8 @@ def test_the_bar_links_every_item_and_marks_the_page_shown(client):
     active = [href for classes, href, _ in bar if classes.split() == ["nav-link", "active"]]
     assert active == ["/organizations/"]
     assert all(classes == "nav-link" for classes, href, _ in bar if href != "/organizations/")
+    assert page.count('aria-current="page"') == 1
+    assert '<a class="nav-link active" aria-current="page" href="/organizations/">' in page
     assert 'class="nav-item"' in page.split('data-nav="main"', 1)[1].split("</ul>", 1)[0]
     assert 'data-testid="work-menu"' not in page  # a visitor has no work menu
 
@@ -80,6 +82,6 @@ def test_the_work_menu_marks_the_page_shown_and_escapes_labels(client, monkeypat
     monkeypatch.setattr(navigation, "NAV_ITEMS", [*navigation.NAV_ITEMS, marked])
     page = client.get("/supervision/inspections/").content.decode()
     work = page.split('data-testid="work-items"', 1)[1].split("</ul>", 1)[0]
-    assert '<li><a class="dropdown-item active" href="/supervision/inspections/">' in work
+    assert '<li><a class="dropdown-item active" aria-current="page" href="/supervision/inspections/">' in work
     assert "&lt;待办&gt; &amp; 事项</a>" in work and "<待办>" not in work
     assert work.count(' active"') == 1
