@@ -21,7 +21,14 @@ from registry.selectors import (
     organization_search,
     with_current_grade,
 )
-from tests.factories import CreditListingFactory, OrganizationFactory, RatingFactory, RegistrarFactory, region
+from tests.factories import (
+    CreditListingFactory,
+    OrganizationFactory,
+    RatingFactory,
+    RegistrarFactory,
+    next_uscc,
+    region,
+)
 from tests.registry.test_import import org_row, write_file
 
 pytestmark = pytest.mark.django_db
@@ -62,7 +69,7 @@ def test_bulk_create_writes_the_derived_columns_so_the_rows_are_ordered_and_foun
     fields["region_id"], fields["region_code"] = region("150102").pk, ""
     names = ["呼和浩特市新城区赵家社会工作服务中心", "呼和浩特市新城区安家社会工作服务中心"]
     Organization.objects.bulk_create(
-        Organization(**fields, name=name, uscc=f"{template.uscc[:-4]}{n}") for n, name in enumerate(names)
+        Organization(**fields, name=name, uscc=next_uscc(region_code="150102")) for name in names
     )
 
     listed = organization_list().exclude(pk=template.pk).values_list("region_code", "name")
